@@ -1,0 +1,41 @@
+/**
+ * The typed boundary between `sources` and `normalize`: where raw records come from.
+ * A source lists files (or objects); each file yields raw records with their origin,
+ * or problems (quarantine material) with file and line. Sources never throw on bad
+ * content: bad content is a `problem` item and reading goes on.
+ */
+
+/** Where a record (or a problem) came from: the file or object and its position in it. */
+export interface Origin {
+  /** Path, `s3://bucket/key`, or `-` for stdin. */
+  file: string;
+  /** 1-based line, for JSON Lines. */
+  line?: number;
+  /** 0-based index inside a `Records` array or a JSON array. */
+  index?: number;
+}
+
+/** What a raw item is: an API/console event, a CloudTrail Insights event, or unreadable content. */
+export type SourceItem =
+  | { kind: 'record'; record: Record<string, unknown>; origin: Origin }
+  | { kind: 'insight'; record: Record<string, unknown>; origin: Origin }
+  | { kind: 'problem'; origin: Origin; code: string; reason: string; excerpt: string | null };
+
+/** One file or object of a source. `fingerprint` changes when its content may have changed. */
+export interface SourceFile {
+  /** Stable name: absolute path or `s3://bucket/key`. */
+  id: string;
+  /** Size and mtime (files) or ETag (S3): a rerun skips a finished file with the same fingerprint. */
+  fingerprint: string;
+  size: number;
+  /** Digest files are listed so they can be counted, never read as events. */
+  skip?: 'digest' | 'not-json';
+  read(): AsyncIterable<SourceItem>;
+}
+
+/** A place CloudTrail can be read from: a folder, a file, stdin, an S3 prefix. */
+export interface Source {
+  /** For progress and errors, e.g. `folder ./logs`. */
+  readonly description: string;
+  files(): AsyncIterable<SourceFile>;
+}
