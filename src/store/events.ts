@@ -1,0 +1,223 @@
+/**
+ * The events repository: the only code that writes or reads the `events` table.
+ * Detection reads compact `EventRow`s (columns only); display reads full `Event`s
+ * re-normalized from the stored raw JSON, so there is one source of truth per record.
+ */
+import type { Selectable } from 'kysely';
+import { normalizeRecord } from '../normalize/index.ts';
+import type { Event } from '../normalize/event.ts';
+import type { Store } from './index.ts';
+import type { EventsTable } from './schema.ts';
+
+/** What detection needs of an event, without parsing its JSON. */
+export interface EventRow {
+  /** Store row id: insertion order, stable. */
+  id: number;
+  eventId: string;
+  time: number;
+  accountId: string;
+  region: string;
+  service: string;
+  action: string;
+  actionKey: string;
+  eventType: string;
+  readOnly: boolean | null;
+  success: boolean;
+  errorCode: string | null;
+  sourceIp: string | null;
+  clientClass: string;
+  clientName: string | null;
+  mfa: boolean | null;
+  console: boolean;
+  actorKey: string;
+  actorType: string;
+  actorName: string;
+  actorAccount: string | null;
+  roleArn: string | null;
+  session: string | null;
+  facts: string[];
+  risk: number;
+}
+
+/** An event ready to store: the normalized event, its catalog facts and risk, and the raw JSON. */
+export interface EventToStore {
+  event: Event;
+  facts: readonly string[];
+  risk: number;
+  raw: string;
+  fileId: number | null;
+}
+
+export interface EventQuery {
+  actor?: string | undefined;
+  /** Epoch ms, inclusive. */
+  since?: number | undefined;
+  /** Epoch ms, exclusive. */
+  until?: number | undefined;
+  limit?: number | undefined;
+}
+
+const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
+
+function toColumns(e: EventToStore) {
+  const { event } = e;
+  return {
+    event_id: event.eventId,
+    time: event.time,
+    account_id: event.accountId,
+    region: event.region,
+    service: event.service,
+    action: event.action,
+    action_key: event.actionKey,
+    event_type: event.eventType,
+    read_only: bool(event.readOnly),
+    success: event.success ? 1 : 0,
+    error_code: event.errorCode,
+    source_ip: event.sourceIp,
+    client_class: event.client.class,
+    client_name: event.client.name,
+    mfa: bool(event.mfa),
+    console: event.console ? 1 : 0,
+    actor_key: event.actor.key,
+    actor_type: event.actor.type,
+    actor_name: event.actor.name,
+    actor_account: event.actor.accountId,
+    role_arn: event.actor.roleArn,
+    session: event.session,
+    facts: e.facts.join(' '),
+    risk: e.risk,
+    raw: e.raw,
+    file_id: e.fileId,
+  };
+}
+
+const COLUMNS = Object.keys(toColumns({ event: { actor: {}, client: {} } as unknown as Event, facts: [], risk: 0, raw: '', fileId: null }));
+
+/**
+ * Inserts events, ignoring eventIDs already stored. Returns how many were new.
+ * Runs inside the caller's transaction when there is one (SQLite fast path: one prepared
+ * statement; measured ~10x the rows/s of building each INSERT through the query builder).
+ */
+export async function insertEvents(store: Store, events: readonly EventToStore[]): Promise<number> {
+  if (events.length === 0) return 0;
+  if (store.sqlite) {
+    const stmt = sqliteInsert(store);
+    let inserted = 0;
+    for (const e of events) inserted += stmt.run(toColumns(e)).changes;
+    return inserted;
+  }
+  let inserted = 0;
+  // PostgreSQL: multi-row INSERT ... ON CONFLICT DO NOTHING, in chunks under the 65535-parameter limit.
+  for (let i = 0; i < events.length; i += 1000) {
+    const chunk = events.slice(i, i + 1000).map(toColumns);
+    const result = await store.db.insertInto('events').values(chunk).onConflict((oc) => oc.column('event_id').doNothing()).executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+const statements = new WeakMap<object, import('better-sqlite3').Statement>();
+function sqliteInsert(store: Store) {
+  const handle = store.sqlite as NonNullable<Store['sqlite']>;
+  let stmt = statements.get(handle);
+  if (!stmt) {
+    stmt = handle.prepare(`INSERT OR IGNORE INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
+    statements.set(handle, stmt);
+  }
+  return stmt;
+}
+
+function toRow(r: Omit<Selectable<EventsTable>, 'raw' | 'file_id'>): EventRow {
+  return {
+    id: Number(r.id),
+    eventId: r.event_id,
+    time: Number(r.time),
+    accountId: r.account_id,
+    region: r.region,
+    service: r.service,
+    action: r.action,
+    actionKey: r.action_key,
+    eventType: r.event_type,
+    readOnly: r.read_only === null ? null : r.read_only === 1,
+    success: r.success === 1,
+    errorCode: r.error_code,
+    sourceIp: r.source_ip,
+    clientClass: r.client_class,
+    clientName: r.client_name,
+    mfa: r.mfa === null ? null : r.mfa === 1,
+    console: r.console === 1,
+    actorKey: r.actor_key,
+    actorType: r.actor_type,
+    actorName: r.actor_name,
+    actorAccount: r.actor_account,
+    roleArn: r.role_arn,
+    session: r.session,
+    facts: r.facts === '' ? [] : r.facts.split(' '),
+    risk: r.risk,
+  };
+}
+
+const ROW_COLUMNS = [
+  'id', 'event_id', 'time', 'account_id', 'region', 'service', 'action', 'action_key', 'event_type', 'read_only',
+  'success', 'error_code', 'source_ip', 'client_class', 'client_name', 'mfa', 'console', 'actor_key', 'actor_type',
+  'actor_name', 'actor_account', 'role_arn', 'session', 'facts', 'risk',
+] as const;
+
+/**
+ * Pages through the events matching `q` in (time, eventID) order with keyset pagination, so
+ * memory stays bounded however large the table is.
+ */
+async function* pages<C extends keyof EventsTable & string>(
+  store: Store,
+  q: EventQuery,
+  columns: readonly C[],
+  batch: number,
+): AsyncGenerator<Pick<Selectable<EventsTable>, C | 'time' | 'event_id'>> {
+  let after: { time: number; eventId: string } | null = null;
+  let emitted = 0;
+  const select = [...new Set<keyof EventsTable & string>([...columns, 'time', 'event_id'])];
+  for (;;) {
+    let query = store.db.selectFrom('events').select(select as C[]);
+    if (q.actor !== undefined) query = query.where('actor_key', '=', q.actor);
+    if (q.since !== undefined) query = query.where('time', '>=', q.since);
+    if (q.until !== undefined) query = query.where('time', '<', q.until);
+    if (after) {
+      const a = after;
+      query = query.where((eb) => eb.or([eb('time', '>', a.time), eb.and([eb('time', '=', a.time), eb('event_id', '>', a.eventId)])]));
+    }
+    const rows = (await query.orderBy('time').orderBy('event_id').limit(batch).execute()) as unknown as Array<Pick<Selectable<EventsTable>, C | 'time' | 'event_id'>>;
+    for (const r of rows) {
+      yield r;
+      if (q.limit !== undefined && ++emitted >= q.limit) return;
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < batch) return;
+    after = { time: Number(last.time), eventId: last.event_id };
+  }
+}
+
+/** Every event in (time, eventID) order as compact rows (no JSON parsing). */
+export async function* scanEventRows(store: Store, q: EventQuery & { batch?: number } = {}): AsyncGenerator<EventRow> {
+  for await (const r of pages(store, q, ROW_COLUMNS, q.batch ?? 5000)) yield toRow(r);
+}
+
+/** Full events in time order (for display and export), re-normalized from the stored raw JSON. */
+export async function* queryEvents(store: Store, q: EventQuery = {}): AsyncGenerator<Event> {
+  for await (const { raw } of pages(store, q, ['raw'], 2000)) {
+    const result = normalizeRecord(JSON.parse(raw) as Record<string, unknown>);
+    if (result.ok) yield result.event;
+  }
+}
+
+/** Full events by CloudTrail eventID, in time order (an alert's journey). */
+export async function eventsById(store: Store, eventIds: readonly string[]): Promise<Event[]> {
+  const out: Event[] = [];
+  for (let i = 0; i < eventIds.length; i += 500) {
+    const rows = await store.db.selectFrom('events').select('raw').where('event_id', 'in', eventIds.slice(i, i + 500)).execute();
+    for (const { raw } of rows) {
+      const result = normalizeRecord(JSON.parse(raw) as Record<string, unknown>);
+      if (result.ok) out.push(result.event);
+    }
+  }
+  return out.sort((a, b) => a.time - b.time || (a.eventId < b.eventId ? -1 : 1));
+}

@@ -1,0 +1,87 @@
+/**
+ * The one data-access layer: a kysely database over SQLite (embedded default,
+ * `./trailhound.db`) or PostgreSQL (`postgres://...`, for running on several machines).
+ * Every SQL statement in Trailhound goes through here or a repository beside it.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { StoreError } from '../errors.ts';
+import { migrations } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type { Database } from './schema.ts';
+
+export interface StoreOptions {
+  /** SQLite file path, `:memory:`, or a `postgres://` URL. Default: `TRAILHOUND_DB`, else `./trailhound.db`. */
+  db?: string | undefined;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: 'sqlite' | 'postgres';
+  /** The better-sqlite3 handle for the ingest fast path (SQLite only). */
+  readonly sqlite: BetterSqlite3.Database | null;
+  /** Where the data lives, for messages. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/** Resolves the database location from an option and the environment. */
+export function resolveDbLocation(db: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return db ?? env.TRAILHOUND_DB ?? 'trailhound.db';
+}
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+let bigintParserSet = false;
+
+/** Opens (and migrates) a store. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const location = resolveDbLocation(options.db);
+  let store: Store;
+  if (isPostgresUrl(location)) {
+    if (!bigintParserSet) {
+      // Epoch milliseconds fit in a double until year 287396; pg returns int8 as strings by default.
+      pg.types.setTypeParser(20, (v) => Number(v));
+      bigintParserSet = true;
+    }
+    const pool = new pg.Pool({ connectionString: location, max: 4 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    store = { db, dialect: 'postgres', sqlite: null, location, close: () => db.destroy() };
+  } else {
+    let handle: BetterSqlite3.Database;
+    try {
+      if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true });
+      handle = new BetterSqlite3(location);
+      // WAL lets the CLI, the server and a worker share one file; NORMAL sync is crash-safe
+      // in WAL mode (a power loss may lose the last commit, never corrupt the database).
+      handle.pragma('journal_mode = WAL');
+      handle.pragma('synchronous = NORMAL');
+      handle.pragma('busy_timeout = 10000');
+      handle.pragma('cache_size = -65536');
+    } catch (error) {
+      throw new StoreError(`Cannot open the SQLite database ${location}: ${(error as Error).message}. Check the path and its permissions, or pass --db.`, { cause: error });
+    }
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+    store = { db, dialect: 'sqlite', sqlite: handle, location, close: () => db.destroy() };
+  }
+  await migrate(store);
+  return store;
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({ db: store.db, provider, migrationTableName: 'th_migration', migrationLockTableName: 'th_migration_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    await store.close();
+    throw new StoreError(`Cannot prepare the database ${store.location} (migration ${failed}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,67 @@
+import { type Kysely, sql } from 'kysely';
+
+// Dialect-neutral DDL: runs on SQLite and PostgreSQL. `bigint` holds epoch milliseconds.
+export async function up(db: Kysely<any>): Promise<void> {
+  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+  const id = (t: any) => (pg ? t.addColumn('id', 'bigserial', (c: any) => c.primaryKey()) : t.addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement()));
+
+  await id(db.schema.createTable('files'))
+    .addColumn('name', 'text', (c: any) => c.notNull().unique())
+    .addColumn('fingerprint', 'text', (c: any) => c.notNull())
+    .addColumn('status', 'text', (c: any) => c.notNull())
+    .addColumn('records', 'integer', (c: any) => c.notNull().defaultTo(0))
+    .addColumn('inserted', 'integer', (c: any) => c.notNull().defaultTo(0))
+    .addColumn('duplicates', 'integer', (c: any) => c.notNull().defaultTo(0))
+    .addColumn('problems', 'integer', (c: any) => c.notNull().defaultTo(0))
+    .addColumn('finished_at', 'bigint')
+    .execute();
+
+  await id(db.schema.createTable('events'))
+    .addColumn('event_id', 'text', (c: any) => c.notNull().unique())
+    .addColumn('time', 'bigint', (c: any) => c.notNull())
+    .addColumn('account_id', 'text', (c: any) => c.notNull())
+    .addColumn('region', 'text', (c: any) => c.notNull())
+    .addColumn('service', 'text', (c: any) => c.notNull())
+    .addColumn('action', 'text', (c: any) => c.notNull())
+    .addColumn('action_key', 'text', (c: any) => c.notNull())
+    .addColumn('event_type', 'text', (c: any) => c.notNull())
+    .addColumn('read_only', 'integer')
+    .addColumn('success', 'integer', (c: any) => c.notNull())
+    .addColumn('error_code', 'text')
+    .addColumn('source_ip', 'text')
+    .addColumn('client_class', 'text', (c: any) => c.notNull())
+    .addColumn('client_name', 'text')
+    .addColumn('mfa', 'integer')
+    .addColumn('console', 'integer', (c: any) => c.notNull())
+    .addColumn('actor_key', 'text', (c: any) => c.notNull())
+    .addColumn('actor_type', 'text', (c: any) => c.notNull())
+    .addColumn('actor_name', 'text', (c: any) => c.notNull())
+    .addColumn('actor_account', 'text')
+    .addColumn('role_arn', 'text')
+    .addColumn('session', 'text')
+    .addColumn('facts', 'text', (c: any) => c.notNull())
+    .addColumn('risk', 'real', (c: any) => c.notNull())
+    .addColumn('raw', 'text', (c: any) => c.notNull())
+    .addColumn('file_id', 'bigint')
+    .execute();
+  await db.schema.createIndex('events_time').on('events').columns(['time', 'event_id']).execute();
+  await db.schema.createIndex('events_actor_time').on('events').columns(['actor_key', 'time']).execute();
+
+  await id(db.schema.createTable('quarantine'))
+    .addColumn('file', 'text', (c: any) => c.notNull())
+    .addColumn('line', 'integer')
+    .addColumn('idx', 'integer')
+    .addColumn('code', 'text', (c: any) => c.notNull())
+    .addColumn('reason', 'text', (c: any) => c.notNull())
+    .addColumn('excerpt', 'text')
+    .addColumn('created_at', 'bigint', (c: any) => c.notNull())
+    .execute();
+  await db.schema.createIndex('quarantine_file').on('quarantine').column('file').execute();
+
+  await id(db.schema.createTable('insights'))
+    .addColumn('event_id', 'text', (c: any) => c.notNull().unique())
+    .addColumn('time', 'bigint')
+    .addColumn('raw', 'text', (c: any) => c.notNull())
+    .execute();
+  void sql;
+}

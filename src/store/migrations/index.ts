@@ -1,0 +1,10 @@
+/**
+ * Every schema migration, in order. A stage that persists state adds one file and one
+ * line here; names sort in the order they must run.
+ */
+import type { Migration } from 'kysely';
+import * as ingest from './0001-ingest.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001-ingest': ingest,
+};
