@@ -48,8 +48,6 @@ export interface FilesTable {
   fingerprint: string;
   status: string;
   records: number;
-  inserted: number;
-  duplicates: number;
   problems: number;
   finished_at: number | null;
 }

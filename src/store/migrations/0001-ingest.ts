@@ -10,8 +10,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('fingerprint', 'text', (c: any) => c.notNull())
     .addColumn('status', 'text', (c: any) => c.notNull())
     .addColumn('records', 'integer', (c: any) => c.notNull().defaultTo(0))
-    .addColumn('inserted', 'integer', (c: any) => c.notNull().defaultTo(0))
-    .addColumn('duplicates', 'integer', (c: any) => c.notNull().defaultTo(0))
     .addColumn('problems', 'integer', (c: any) => c.notNull().defaultTo(0))
     .addColumn('finished_at', 'bigint')
     .execute();
