@@ -1,0 +1,570 @@
+/**
+ * Turns the bytes of one file or object into `SourceItem`s, whatever shape the CloudTrail
+ * arrived in: `{"Records":[...]}` (plain or gzipped), a JSON array, JSON Lines (CloudTrail
+ * Lake / Athena / SIEM exports), EventBridge envelopes, CloudWatch Logs subscription
+ * payloads, or one record. The format is detected from the content, never the file name.
+ *
+ * Never throws on content: every problem becomes one `problem` item with a stable code and
+ * reading goes on, so bad input never costs a good record.
+ *
+ * Speed (research/algorithms.md part B, measured on this machine): whole-file gunzip with
+ * 1 MiB chunks (~2x the default 16 KiB), ASCII buffers decoded as latin1 (~2x utf8 decode),
+ * one `JSON.parse` per file (faster than any streaming or hand-written parser we tried).
+ */
+import { isAscii } from 'node:buffer';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { Origin, SourceItem } from './types.ts';
+
+/** Problem codes a source can report. Stable: stored in the quarantine and shown to users. */
+export type ProblemCode =
+  | 'empty-file'
+  | 'invalid-json'
+  | 'not-cloudtrail'
+  | 'wrong-type'
+  | 'record-too-large'
+  | 'file-too-large'
+  | 'gzip-truncated'
+  | 'gzip-invalid'
+  | 'read-error';
+
+export interface ParseLimits {
+  /** A record (or a JSON Lines line) longer than this is reported, not read. In characters (= bytes for ASCII). */
+  maxRecordBytes: number;
+  /** A file that is larger than this once decompressed is reported, not loaded. */
+  maxFileBytes: number;
+}
+
+export const DEFAULT_LIMITS: ParseLimits = {
+  maxRecordBytes: 1 << 20,
+  // V8 strings cannot be longer than ~512 MiB, so a whole-file decode cannot go beyond it.
+  maxFileBytes: 512 * (1 << 20) - 64,
+};
+
+export interface ParseContext {
+  /** `path`, `s3://bucket/key` or `-`: goes into every origin. */
+  file: string;
+  limits: ParseLimits;
+  /** Every record of the file is a CloudTrail Insights event (the file sits under `CloudTrail-Insight/`). */
+  insightFile: boolean;
+}
+
+/** The CloudTrail detail-types EventBridge uses for events that carry a CloudTrail record in `detail`. */
+const CLOUDTRAIL_DETAIL_TYPE = /via CloudTrail$/;
+const EXCERPT_CHARS = 200;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const gunzipAsync = promisify(zlib.gunzip) as (buf: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
+
+export function problem(origin: Origin, code: ProblemCode, reason: string, excerpt: string | null): SourceItem {
+  return {
+    kind: 'problem',
+    origin,
+    code,
+    reason: clean(reason, 400),
+    excerpt: excerpt === null ? null : clean(excerpt, EXCERPT_CHARS),
+  };
+}
+
+/** Control characters are replaced so an excerpt or reason of attacker content is safe to print and store. */
+function clean(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return cut.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Items of one whole file's bytes (gzipped or not). */
+export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerator<SourceItem> {
+  const at: Origin = { file: ctx.file };
+  if (buf.length === 0) {
+    yield problem(at, 'empty-file', 'the file is empty', null);
+    return;
+  }
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    let plain: Buffer;
+    try {
+      plain = await gunzipAsync(buf, { chunkSize: 1 << 20, maxOutputLength: ctx.limits.maxFileBytes });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE') {
+        yield problem(
+          at,
+          'file-too-large',
+          `decompressed size is above the limit of ${ctx.limits.maxFileBytes} bytes; not loaded`,
+          null,
+        );
+        return;
+      }
+      if (code !== 'Z_BUF_ERROR') {
+        yield problem(at, 'gzip-invalid', `gzip data is corrupt: ${(error as Error).message}`, excerptOfBytes(buf));
+        return;
+      }
+      // Truncated (e.g. a partial download): keep what decompresses; JSON Lines keep every complete line.
+      let partial: Buffer;
+      try {
+        partial = zlib.gunzipSync(buf, {
+          chunkSize: 1 << 20,
+          maxOutputLength: ctx.limits.maxFileBytes,
+          finishFlush: zlib.constants.Z_SYNC_FLUSH,
+        });
+      } catch {
+        partial = Buffer.alloc(0);
+      }
+      yield* parseText(decode(partial), ctx, true);
+      yield problem(
+        at,
+        'gzip-truncated',
+        `gzip data ends early (${buf.length} compressed bytes, ${partial.length} recovered); complete records before the cut were kept where the format allows`,
+        null,
+      );
+      return;
+    }
+    if (plain.length === 0) {
+      yield problem(at, 'empty-file', 'the file is empty once decompressed', null);
+      return;
+    }
+    yield* parseText(decode(plain), ctx, false);
+    return;
+  }
+  if (buf.length > ctx.limits.maxFileBytes) {
+    yield problem(
+      at,
+      'file-too-large',
+      `size ${buf.length} is above the limit of ${ctx.limits.maxFileBytes} bytes; not loaded`,
+      null,
+    );
+    return;
+  }
+  yield* parseText(decode(buf), ctx, false);
+}
+
+/** Nearly all CloudTrail is ASCII: then latin1 decoding is exact and ~2x faster than utf8 (measured). */
+export function decode(buf: Buffer): string {
+  if (isAscii(buf)) return buf.toString('latin1');
+  // Windows PowerShell writes UTF-16LE with a BOM by default.
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.toString('utf16le', 2);
+  const text = buf.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function excerptOfBytes(buf: Buffer): string {
+  return buf.subarray(0, EXCERPT_CHARS).toString('latin1');
+}
+
+/**
+ * Items of a decoded text. `truncated`: the text is what could be recovered from a cut gzip;
+ * the caller reports the truncation, so an unparsable tail is not reported again.
+ */
+export function* parseText(text: string, ctx: ParseContext, truncated: boolean): Generator<SourceItem> {
+  const at: Origin = { file: ctx.file };
+  const start = firstNonSpace(text, 0);
+  if (start === text.length) {
+    if (!truncated)
+      yield problem(at, 'empty-file', text.length === 0 ? 'the file is empty' : 'the file holds only whitespace', null);
+    return;
+  }
+  let value: unknown;
+  let parseError: Error | null = null;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    parseError = error as Error;
+  }
+  if (parseError === null) {
+    yield* itemsOfDocument(value, text, ctx);
+    return;
+  }
+  if (looksLikeJsonLines(text, start)) {
+    yield* itemsOfJsonLines(text, ctx, truncated);
+    return;
+  }
+  if (truncated) return;
+  const c = text.charCodeAt(start);
+  const reason =
+    c === 0x7b || c === 0x5b
+      ? `invalid JSON: ${parseError.message}`
+      : `not JSON (content starts with ${JSON.stringify(text.slice(start, start + 8))})`;
+  yield problem(at, 'invalid-json', reason, text.slice(start, start + EXCERPT_CHARS));
+}
+
+function firstNonSpace(text: string, from: number): number {
+  let i = from;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+  }
+  return i;
+}
+
+/**
+ * A text that is not one JSON value is JSON Lines if its first line is a JSON object, or if
+ * several lines look like whole objects (a bad first line must not cost the good ones).
+ * Pretty-printed JSON never has a line that starts with `{` and ends with `}`.
+ */
+function looksLikeJsonLines(text: string, start: number): boolean {
+  let seen = 0;
+  let first = true;
+  for (let pos = start; pos < text.length; ) {
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = text.length;
+    const line = text.slice(pos, end).trim();
+    pos = end + 1;
+    if (line.length === 0) continue;
+    if (line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d) {
+      if (first) {
+        try {
+          if (isObject(JSON.parse(line))) return true;
+        } catch {
+          // fall through to counting
+        }
+      }
+      if (++seen >= 2) return true;
+    }
+    first = false;
+  }
+  return false;
+}
+
+function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean): Generator<SourceItem> {
+  const gate = new CloudTrailGate(ctx.file);
+  let lineNo = 0;
+  for (let pos = 0; pos < text.length; ) {
+    let end = text.indexOf('\n', pos);
+    const last = end === -1;
+    if (last) end = text.length;
+    lineNo++;
+    const lineStart = pos;
+    pos = end + 1;
+    if (firstNonSpace(text, lineStart) >= end) continue;
+    const at: Origin = { file: ctx.file, line: lineNo };
+    if (end - lineStart > ctx.limits.maxRecordBytes) {
+      yield problem(
+        at,
+        'record-too-large',
+        `line is ${end - lineStart} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
+        text.slice(lineStart, lineStart + EXCERPT_CHARS),
+      );
+      continue;
+    }
+    const line = text.slice(lineStart, end);
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      // The cut tail of a truncated gzip is covered by the gzip-truncated problem.
+      if (!(truncated && last)) yield problem(at, 'invalid-json', `invalid JSON: ${(error as Error).message}`, line);
+      continue;
+    }
+    for (const item of itemsOfValue(value, at, ctx, line)) yield* gate.pass(item);
+  }
+  yield* gate.end(lineNo);
+}
+
+/** Items of a whole-file JSON value. */
+function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Generator<SourceItem> {
+  const at: Origin = { file: ctx.file };
+  const records = isObject(value) && Array.isArray(value.Records) ? value.Records : Array.isArray(value) ? value : null;
+  if (records === null) {
+    if (text.length > ctx.limits.maxRecordBytes && !(isObject(value) && 'Records' in value)) {
+      yield problem(
+        at,
+        'record-too-large',
+        `the record is ${text.length} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
+        text.slice(0, EXCERPT_CHARS),
+      );
+      return;
+    }
+    yield* itemsOfValue(value, at, ctx, text);
+    return;
+  }
+  // Only a file longer than the record limit can hold a record above it: find those by a scan.
+  const tooLarge =
+    text.length > ctx.limits.maxRecordBytes
+      ? oversizedElements(text, !Array.isArray(value), ctx.limits.maxRecordBytes)
+      : null;
+  const gate = Array.isArray(value) ? new CloudTrailGate(ctx.file) : null;
+  for (let index = 0; index < records.length; index++) {
+    const element: unknown = records[index];
+    const where: Origin = { file: ctx.file, index };
+    const span = tooLarge?.get(index);
+    if (span !== undefined) {
+      yield problem(
+        where,
+        'record-too-large',
+        `record is ${span[1] - span[0]} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
+        text.slice(span[0], span[0] + EXCERPT_CHARS),
+      );
+      continue;
+    }
+    if (!isObject(element)) {
+      yield problem(
+        where,
+        'wrong-type',
+        `element ${index} is ${typeName(element)}, not a record object`,
+        shortJson(element),
+      );
+      continue;
+    }
+    if (gate === null) {
+      // Inside `Records` CloudTrail itself says it is a record; normalize checks the fields.
+      yield recordItem(unwrapEnvelope(element) ?? element, where, ctx);
+    } else {
+      yield* gate.pass(objectItem(element, where, ctx, null));
+    }
+  }
+  if (gate) yield* gate.end(records.length);
+}
+
+/** Items of one JSON value found on its own (a whole file or one JSON Lines line). */
+function* itemsOfValue(value: unknown, at: Origin, ctx: ParseContext, text: string | null): Generator<SourceItem> {
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const element: unknown = value[index];
+      const where: Origin = at.line === undefined ? { file: at.file, index } : { file: at.file, line: at.line, index };
+      if (isObject(element)) yield objectItem(element, where, ctx, null);
+      else
+        yield problem(
+          where,
+          'wrong-type',
+          `element ${index} is ${typeName(element)}, not a record object`,
+          shortJson(element),
+        );
+    }
+    return;
+  }
+  if (!isObject(value)) {
+    yield problem(at, 'not-cloudtrail', `a JSON ${typeName(value)}, not a CloudTrail record`, text ?? shortJson(value));
+    return;
+  }
+  if ('Records' in value) {
+    const records = value.Records;
+    if (!Array.isArray(records)) {
+      yield problem(at, 'wrong-type', `"Records" is ${typeName(records)}, not an array`, text ?? shortJson(value));
+      return;
+    }
+    for (let index = 0; index < records.length; index++) {
+      const element: unknown = records[index];
+      const where: Origin = at.line === undefined ? { file: at.file, index } : { file: at.file, line: at.line, index };
+      if (isObject(element)) yield recordItem(unwrapEnvelope(element) ?? element, where, ctx);
+      else
+        yield problem(
+          where,
+          'wrong-type',
+          `element ${index} of "Records" is ${typeName(element)}, not a record object`,
+          shortJson(element),
+        );
+    }
+    return;
+  }
+  // CloudWatch Logs subscription payload (e.g. from Firehose): each message is one CloudTrail record.
+  if (Array.isArray(value.logEvents) && value.messageType === 'DATA_MESSAGE') {
+    for (let index = 0; index < value.logEvents.length; index++) {
+      const entry: unknown = value.logEvents[index];
+      const where: Origin = at.line === undefined ? { file: at.file, index } : { file: at.file, line: at.line, index };
+      const message = isObject(entry) ? entry.message : undefined;
+      let record: unknown;
+      try {
+        record = typeof message === 'string' ? JSON.parse(message) : undefined;
+      } catch (error) {
+        yield problem(
+          where,
+          'invalid-json',
+          `logEvents[${index}].message: ${(error as Error).message}`,
+          String(message),
+        );
+        continue;
+      }
+      if (isObject(record)) yield objectItem(record, where, ctx, typeof message === 'string' ? message : null);
+      else yield problem(where, 'wrong-type', `logEvents[${index}].message is not a JSON object`, shortJson(entry));
+    }
+    return;
+  }
+  yield objectItem(value, at, ctx, text);
+}
+
+/** A record, an insight, or `not-cloudtrail` for an object that is none of them. */
+function objectItem(o: Record<string, unknown>, at: Origin, ctx: ParseContext, text: string | null): SourceItem {
+  const inner = unwrapEnvelope(o);
+  if (inner !== null) return recordItem(inner, at, ctx);
+  if ('detail-type' in o && 'detail' in o) {
+    return problem(
+      at,
+      'not-cloudtrail',
+      `an EventBridge event of detail-type ${JSON.stringify(o['detail-type'])}, not a CloudTrail one`,
+      text ?? shortJson(o),
+    );
+  }
+  if (looksLikeCloudTrail(o)) return recordItem(o, at, ctx);
+  return problem(
+    at,
+    'not-cloudtrail',
+    'a JSON object without any CloudTrail field (eventName, eventSource, eventTime, eventID, userIdentity)',
+    text ?? shortJson(o),
+  );
+}
+
+/** The CloudTrail record inside an EventBridge envelope, or null when `o` is not one. */
+function unwrapEnvelope(o: Record<string, unknown>): Record<string, unknown> | null {
+  const detailType = o['detail-type'];
+  const detail = o.detail;
+  if (typeof detailType !== 'string' || !isObject(detail)) return null;
+  if (CLOUDTRAIL_DETAIL_TYPE.test(detailType) || looksLikeCloudTrail(detail)) return detail;
+  return null;
+}
+
+function recordItem(record: Record<string, unknown>, origin: Origin, ctx: ParseContext): SourceItem {
+  const insight = ctx.insightFile || record.eventType === 'AwsCloudTrailInsight' || 'insightDetails' in record;
+  return { kind: insight ? 'insight' : 'record', record, origin };
+}
+
+/** CloudTrail's own keys; normalize checks which are there and valid. */
+export function looksLikeCloudTrail(o: Record<string, unknown>): boolean {
+  return 'eventName' in o || 'eventSource' in o || 'eventTime' in o || 'eventID' in o || 'userIdentity' in o;
+}
+
+/**
+ * In a bare array or JSON Lines, objects that are not CloudTrail are reported one by one only
+ * when the file also holds CloudTrail; a file with none (an app's own .jsonl) is one problem.
+ */
+class CloudTrailGate {
+  readonly #file: string;
+  #held: SourceItem[] = [];
+  #open = false;
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  *pass(item: SourceItem): Generator<SourceItem> {
+    if (this.#open) {
+      yield item;
+      return;
+    }
+    if (item.kind === 'problem' && item.code === 'not-cloudtrail') {
+      this.#held.push(item);
+      return;
+    }
+    if (item.kind !== 'problem') {
+      this.#open = true;
+      yield* this.#held;
+      this.#held = [];
+    }
+    yield item;
+  }
+
+  *end(total: number): Generator<SourceItem> {
+    const first = this.#held[0];
+    if (this.#open || first === undefined || first.kind !== 'problem') return;
+    const n = this.#held.length;
+    yield problem(
+      { file: this.#file },
+      'not-cloudtrail',
+      `none of the ${n} JSON value(s) of ${total} is a CloudTrail record (no eventName, eventSource, eventTime, eventID or userIdentity)`,
+      first.excerpt,
+    );
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** JSON of a value, cut near `EXCERPT_CHARS` without serializing a huge value whole. */
+export function shortJson(v: unknown): string {
+  const parts: string[] = [];
+  let budget = EXCERPT_CHARS;
+  const walk = (x: unknown): void => {
+    if (budget <= 0) return;
+    if (Array.isArray(x)) {
+      parts.push('[');
+      budget--;
+      x.forEach((e, i) => {
+        if (i > 0) parts.push(',');
+        walk(e);
+      });
+      parts.push(']');
+    } else if (isObject(x)) {
+      parts.push('{');
+      budget--;
+      let i = 0;
+      for (const k in x) {
+        if (budget <= 0) break;
+        const key = `${i++ > 0 ? ',' : ''}${JSON.stringify(k)}:`;
+        parts.push(key);
+        budget -= key.length;
+        walk(x[k]);
+      }
+      parts.push('}');
+    } else {
+      const s = x === undefined ? 'null' : JSON.stringify(x);
+      const cut = s.slice(0, Math.max(budget, 0));
+      parts.push(cut);
+      budget -= cut.length;
+    }
+  };
+  walk(v);
+  return parts.join('').slice(0, EXCERPT_CHARS);
+}
+
+/**
+ * Start and end of every element above `limit` characters in the record array of a JSON text
+ * already known to be valid: the root array, or the root object's `"Records"` array.
+ * A string-aware scan (strings are skipped with `indexOf`), run only on files larger than the limit.
+ */
+export function oversizedElements(text: string, inRecords: boolean, limit: number): Map<number, [number, number]> {
+  const found = new Map<number, [number, number]>();
+  let depth = 0;
+  let targetDepth = inRecords ? -1 : 1;
+  let lastKeyAtRoot = '';
+  let index = 0;
+  let elementStart = -1;
+  const close = (end: number) => {
+    if (elementStart >= 0 && end - elementStart > limit) found.set(index, [elementStart, end]);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i;
+      for (;;) {
+        j = text.indexOf('"', j + 1);
+        let backslashes = 0;
+        while (text.charCodeAt(j - 1 - backslashes) === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      if (depth === targetDepth && elementStart < 0) elementStart = i;
+      if (depth === 1 && targetDepth === -1) lastKeyAtRoot = text.slice(i + 1, j);
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (depth === targetDepth && elementStart < 0) elementStart = i;
+      depth++;
+      if (targetDepth === -1 && depth === 2 && c === 0x5b && lastKeyAtRoot === 'Records') targetDepth = 2;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (depth === targetDepth) {
+        close(lastNonSpaceBefore(text, i));
+        return found;
+      }
+      depth--;
+    } else if (c === 0x2c && depth === targetDepth) {
+      close(lastNonSpaceBefore(text, i));
+      index++;
+      elementStart = -1;
+    } else if (depth === targetDepth && elementStart < 0 && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+      elementStart = i;
+    }
+  }
+  return found;
+}
+
+function lastNonSpaceBefore(text: string, i: number): number {
+  let j = i;
+  while (j > 0) {
+    const c = text.charCodeAt(j - 1);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    j--;
+  }
+  return j;
+}
