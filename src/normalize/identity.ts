@@ -1,0 +1,292 @@
+/**
+ * Who called: a stable `Actor` from CloudTrail's `userIdentity`, for every identity type.
+ *
+ * The key is what baselines attach to, so it must not change from one session to the next
+ * for the same person or workload:
+ * - IAM user: `arn:<partition>:iam::<account>:user/<name>` (path dropped: user and role names
+ *   are unique per account, and a path can be changed with UpdateUser);
+ * - assumed role: the role as `arn:<partition>:iam::<account>:role/<name>`, plus `/<person>`
+ *   when the session shows one: the SSO user for IAM Identity Center permission-set roles,
+ *   else `sourceIdentity`, else a session name that is stable (an email, `alice`,
+ *   `GitHubActions`) but not a generated one (`botocore-session-1700000000`, instance ids,
+ *   UUIDs, long hex, `aws-go-sdk-<digits>`...), which would make a new "person" per session;
+ * - `root:<account>`, `service:<principal>`, `account:<account>:<principal id>`,
+ *   `web-identity:<provider>:<user>`, `saml:<provider>:<user>`,
+ *   `identity-center:<identity store>:<user id>`, and `unknown` when nothing identifies the caller.
+ * Sessions (access key, console session) are returned apart, by `sessionOf`.
+ */
+import type { Actor, ActorType } from './event.ts';
+import { bool, MAX_ID, type Obj, obj, str, strOrNumber } from './fields.ts';
+import { parseTime } from './time.ts';
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+const INSTANCE_ID = /^m?i-[0-9a-f]{8,17}$/i;
+const SSO_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
+const SSO_ROLE_PREFIX = 'AWSReservedSSO_';
+
+/** Parts of `arn:partition:service:region:account:resource`; null when `arn` is not an ARN. */
+interface ArnParts {
+  partition: string;
+  account: string;
+  resource: string;
+}
+
+export function parseArn(arn: string | null): ArnParts | null {
+  if (arn === null || !arn.startsWith('arn:')) return null;
+  const p1 = arn.indexOf(':', 4);
+  const p2 = p1 < 0 ? -1 : arn.indexOf(':', p1 + 1);
+  const p3 = p2 < 0 ? -1 : arn.indexOf(':', p2 + 1);
+  const p4 = p3 < 0 ? -1 : arn.indexOf(':', p3 + 1);
+  if (p4 < 0) return null;
+  return { partition: arn.slice(4, p1) || 'aws', account: arn.slice(p3 + 1, p4), resource: arn.slice(p4 + 1) };
+}
+
+function lastSegment(s: string): string {
+  const i = s.lastIndexOf('/');
+  return i < 0 ? s : s.slice(i + 1);
+}
+
+/**
+ * True for role session names that a tool generated per session: they must not become part
+ * of the actor key. One pass over the characters plus two precompiled patterns.
+ */
+export function isGeneratedSessionName(name: string): boolean {
+  if (name.length > 64) return true;
+  let digits = 0;
+  let digitRun = 0;
+  let maxDigitRun = 0;
+  let hexRun = 0;
+  let hexRunHasDigit = false;
+  let maxHexRunWithDigit = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const isDigit = c >= 48 && c <= 57;
+    const isHex = isDigit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+    if (isDigit) {
+      digits++;
+      digitRun++;
+      if (digitRun > maxDigitRun) maxDigitRun = digitRun;
+    } else {
+      digitRun = 0;
+    }
+    if (isHex) {
+      hexRun++;
+      if (isDigit) hexRunHasDigit = true;
+      if (hexRunHasDigit && hexRun > maxHexRunWithDigit) maxHexRunWithDigit = hexRun;
+    } else {
+      hexRun = 0;
+      hexRunHasDigit = false;
+    }
+  }
+  // Timestamps (`botocore-session-1700000000`, `aws-go-sdk-1722375070115152000`, `terraform-20240101...`).
+  if (maxDigitRun >= 8) return true;
+  // Hex ids (ECS task ids, request ids).
+  if (maxHexRunWithDigit >= 16) return true;
+  // Mostly digits (`153151351351351`, `user-382910`).
+  if (digits >= 6 && digits * 3 >= name.length) return true;
+  return UUID.test(name) || INSTANCE_ID.test(name);
+}
+
+/** `AWSReservedSSO_DevAdmin_635426549a280cc6` -> `DevAdmin` for readable names. */
+function displayRole(roleName: string): string {
+  if (!roleName.startsWith(SSO_ROLE_PREFIX)) return roleName;
+  const inner = roleName.slice(SSO_ROLE_PREFIX.length);
+  const cut = inner.lastIndexOf('_');
+  const name = cut > 0 ? inner.slice(0, cut) : inner;
+  return name.length > 0 ? name : roleName;
+}
+
+function actor(
+  key: string, type: ActorType, name: string, accountId: string | null, roleArn: string | null, person: string | null,
+  recipient: string | null, invokedBy: string | null,
+): Actor {
+  return {
+    key, type, name, accountId, roleArn, person,
+    crossAccount: accountId !== null && recipient !== null && accountId !== recipient,
+    invokedBy,
+  };
+}
+
+/** CloudTrail `userIdentity.type` when present; else guessed from the ARN (hand-edited and exported records drop it). */
+function typeOf(ui: Obj, arn: string | null): string {
+  const t = str(ui.type, 64);
+  if (t !== null) return t;
+  if (arn !== null) {
+    if (arn.includes(':assumed-role/')) return 'AssumedRole';
+    if (arn.includes(':federated-user/')) return 'FederatedUser';
+    if (arn.endsWith(':root')) return 'Root';
+    if (arn.includes(':user/')) return 'IAMUser';
+  }
+  if (str(ui.invokedBy) !== null) return 'AWSService';
+  return 'Unknown';
+}
+
+function assumedRole(ui: Obj, arn: string | null, parts: ArnParts | null, recipient: string | null, invokedBy: string | null): Actor {
+  const context = obj(ui.sessionContext);
+  const issuer = context === null ? null : obj(context.sessionIssuer);
+  const issuerArn = issuer === null ? null : str(issuer.arn);
+  const issuerParts = parseArn(issuerArn);
+  // `assumed-role/<role>/<session>` in the caller ARN.
+  let roleFromArn: string | null = null;
+  let session: string | null = null;
+  if (parts !== null && parts.resource.startsWith('assumed-role/')) {
+    const rest = parts.resource.slice('assumed-role/'.length);
+    const slash = rest.indexOf('/');
+    roleFromArn = slash < 0 ? rest : rest.slice(0, slash);
+    session = slash < 0 ? null : rest.slice(slash + 1) || null;
+  }
+  const principalId = str(ui.principalId);
+  if (session === null && principalId !== null) {
+    const colon = principalId.indexOf(':');
+    if (colon > 0 && colon < principalId.length - 1) session = principalId.slice(colon + 1);
+  }
+  const roleName =
+    (issuer === null ? null : str(issuer.userName)) ?? (issuerParts === null ? null : lastSegment(issuerParts.resource) || null) ?? roleFromArn;
+  const account = strOrNumber(ui.accountId) ?? (issuer === null ? null : strOrNumber(issuer.accountId)) ?? parts?.account ?? issuerParts?.account ?? null;
+  const partition = parts?.partition ?? issuerParts?.partition ?? 'aws';
+  if (roleName === null || account === null) {
+    // Too little to name the role: fall back to whatever identifies the caller.
+    const key = arn ?? (principalId === null ? 'unknown' : `principal:${principalId}`);
+    return actor(key, 'assumed-role', roleName ?? session ?? key, account, issuerArn, null, recipient, invokedBy);
+  }
+  const roleKey = `arn:${partition}:iam::${account}:role/${roleName}`;
+  const sso = roleName.startsWith(SSO_ROLE_PREFIX) || (issuerArn !== null && issuerArn.includes(SSO_ROLE_PATH));
+  const sourceIdentity = context === null ? null : str(context.sourceIdentity, 256);
+  let person: string | null = null;
+  if (sso && session !== null) person = session;
+  else if (sourceIdentity !== null) person = sourceIdentity;
+  else if (session !== null && !isGeneratedSessionName(session)) person = session;
+  const display = displayRole(roleName);
+  return actor(
+    person === null ? roleKey : `${roleKey}/${person}`, 'assumed-role', person === null ? display : `${display} (${person})`,
+    account, issuerArn ?? roleKey, person, recipient, invokedBy,
+  );
+}
+
+function iamUser(ui: Obj, arn: string | null, parts: ArnParts | null, recipient: string | null, invokedBy: string | null): Actor {
+  const userName = str(ui.userName) ?? (parts !== null && parts.resource.startsWith('user/') ? lastSegment(parts.resource) : null);
+  const account = strOrNumber(ui.accountId) ?? parts?.account ?? null;
+  if (userName === null || account === null) {
+    const principalId = str(ui.principalId);
+    const key = arn ?? (principalId === null ? 'unknown' : `principal:${principalId}`);
+    return actor(key, 'iam-user', userName ?? key, account, null, null, recipient, invokedBy);
+  }
+  const key = `arn:${parts?.partition ?? 'aws'}:iam::${account}:user/${userName}`;
+  return actor(key, 'iam-user', userName, account, null, null, recipient, invokedBy);
+}
+
+/** A caller named by an identity provider: `<prefix>:<provider>:<user>`. */
+function providerUser(ui: Obj, type: ActorType, prefix: string, recipient: string | null, invokedBy: string | null): Actor {
+  const provider = str(ui.identityProvider) ?? 'unknown';
+  const user = str(ui.userName) ?? str(ui.principalId) ?? 'unknown';
+  const account = strOrNumber(ui.accountId);
+  return actor(`${prefix}:${provider}:${user}`, type, user, account, null, user, recipient, invokedBy);
+}
+
+/**
+ * The actor behind a record. `userIdentity` may be missing or malformed; then an AWS
+ * service source address (`lambda.amazonaws.com`) still names the caller, else `unknown`.
+ */
+export function actorOf(record: Obj, recipient: string | null): Actor {
+  const ui = obj(record.userIdentity);
+  if (ui === null) {
+    const source = str(record.sourceIPAddress, 256);
+    if (source !== null && source.endsWith('.amazonaws.com') && !source.includes(' ')) {
+      return actor(`service:${source}`, 'aws-service', source, null, null, null, recipient, source);
+    }
+    return actor('unknown', 'unknown', 'unknown', null, null, null, recipient, null);
+  }
+  const arn = str(ui.arn);
+  const parts = parseArn(arn);
+  const invokedBy = str(ui.invokedBy, 256);
+  switch (typeOf(ui, arn)) {
+    case 'IAMUser':
+      return iamUser(ui, arn, parts, recipient, invokedBy);
+    case 'AssumedRole':
+      return assumedRole(ui, arn, parts, recipient, invokedBy);
+    case 'Root': {
+      const account = strOrNumber(ui.accountId) ?? parts?.account ?? recipient;
+      return actor(account === null ? 'root:unknown' : `root:${account}`, 'root', 'root', account, null, null, recipient, invokedBy);
+    }
+    case 'FederatedUser': {
+      const account = strOrNumber(ui.accountId) ?? parts?.account ?? null;
+      const principalId = str(ui.principalId);
+      const colon = principalId === null ? -1 : principalId.indexOf(':');
+      const fromArn = parts !== null && parts.resource.startsWith('federated-user/') ? parts.resource.slice('federated-user/'.length) : null;
+      const name = fromArn ?? (principalId !== null && colon >= 0 ? principalId.slice(colon + 1) : principalId) ?? 'unknown';
+      const key = `arn:${parts?.partition ?? 'aws'}:sts::${account ?? 'unknown'}:federated-user/${name}`;
+      return actor(key, 'federated-user', name, account, null, name, recipient, invokedBy);
+    }
+    case 'WebIdentityUser':
+      return providerUser(ui, 'web-identity', 'web-identity', recipient, invokedBy);
+    case 'SAMLUser':
+      return providerUser(ui, 'saml-user', 'saml', recipient, invokedBy);
+    case 'IdentityCenterUser': {
+      const onBehalfOf = obj(ui.onBehalfOf);
+      const userId = (onBehalfOf === null ? null : str(onBehalfOf.userId)) ?? str(ui.userName) ?? str(ui.principalId) ?? 'unknown';
+      const account = strOrNumber(ui.accountId);
+      const store = (onBehalfOf === null ? null : str(onBehalfOf.identityStoreArn)) ?? account ?? 'unknown';
+      const name = str(ui.userName) ?? userId;
+      return actor(`identity-center:${store}:${userId}`, 'identity-center-user', name, account, null, userId, recipient, invokedBy);
+    }
+    case 'AWSService': {
+      const service = invokedBy ?? str(record.sourceIPAddress, 256) ?? 'unknown';
+      return actor(`service:${service}`, 'aws-service', service, strOrNumber(ui.accountId), null, null, recipient, service);
+    }
+    case 'AWSAccount': {
+      // Cross-account caller: only the account and the principal id (`AROA...:<session>`) are shown;
+      // the part before `:` is the stable unique id of the role or user, the rest a session name.
+      const account = strOrNumber(ui.accountId);
+      const principalId = str(ui.principalId);
+      const colon = principalId === null ? -1 : principalId.indexOf(':');
+      const principal = principalId === null ? null : colon >= 0 ? principalId.slice(0, colon) : principalId;
+      const base = `account:${account ?? 'unknown'}`;
+      return actor(principal ? `${base}:${principal}` : base, 'aws-account', `account ${account ?? 'unknown'}`, account, null, null, recipient, invokedBy);
+    }
+    default: {
+      // `Unknown` (older IAM Identity Center and sign-in events: principalId is the identity-store user id,
+      // userName the display name) and any type CloudTrail adds later.
+      const account = strOrNumber(ui.accountId) ?? parts?.account ?? null;
+      const principalId = str(ui.principalId);
+      const userName = str(ui.userName);
+      const id = arn ?? principalId ?? userName;
+      if (id === null) return actor('unknown', 'unknown', 'unknown', account, null, null, recipient, invokedBy);
+      const key = arn ?? `unknown:${account ?? 'unknown'}:${id}`;
+      return actor(key, 'unknown', userName ?? id, account, null, userName, recipient, invokedBy);
+    }
+  }
+}
+
+/** Credential session, kept apart from the actor. */
+export interface SessionInfo {
+  /** Access key id, else the Identity Center credential id, else `<principalId>@<creationDate>`. */
+  session: string | null;
+  start: number | null;
+  mfa: boolean | null;
+}
+
+const NO_SESSION: SessionInfo = Object.freeze({ session: null, start: null, mfa: null });
+
+export function sessionOf(record: Obj, eventName: string): SessionInfo {
+  const ui = obj(record.userIdentity);
+  let mfa: boolean | null = null;
+  if (eventName === 'ConsoleLogin') {
+    // Sign-in events carry MFA in additionalEventData ("Yes"/"No"), not in a session context.
+    const extra = obj(record.additionalEventData);
+    const used = extra === null ? null : extra.MFAUsed;
+    mfa = used === 'Yes' ? true : used === 'No' ? false : null;
+  }
+  if (ui === null) return mfa === null ? NO_SESSION : { session: null, start: null, mfa };
+  const context = obj(ui.sessionContext);
+  const attributes = context === null ? null : obj(context.attributes);
+  const creation = attributes === null ? undefined : attributes.creationDate;
+  const parsed = creation === undefined ? null : parseTime(creation);
+  const start = parsed !== null && parsed.ok ? parsed.ms : null;
+  if (mfa === null && attributes !== null) mfa = bool(attributes.mfaAuthenticated);
+  let session = str(ui.accessKeyId, 256) ?? str(ui.credentialId, MAX_ID);
+  if (session === null && parsed !== null && parsed.ok) {
+    const principalId = str(ui.principalId, 256);
+    if (principalId !== null) session = `${principalId}@${parsed.iso}`;
+  }
+  return { session, start, mfa };
+}
