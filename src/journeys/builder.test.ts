@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { JourneyBuilder, buildJourneys } from './builder.ts';
+import { HOUR, MIN, T0, row, seq } from './rows.fixture.ts';
+
+describe('JourneyBuilder', () => {
+  it('splits one actor at 30 minutes of inactivity', () => {
+    const rows = [...seq(['s3:ListBuckets', 's3:GetObject'], T0), ...seq(['ec2:DescribeInstances'], T0 + 40 * MIN)];
+    const sut = buildJourneys(rows);
+    expect(sut.map((j) => j.events.map((e) => e.actionKey))).toEqual([['ListBuckets', 'GetObject'], ['DescribeInstances']]);
+  });
+
+  it('honours a configured gap', () => {
+    const rows = [...seq(['s3:ListBuckets'], T0), ...seq(['ec2:DescribeInstances'], T0 + 10 * MIN)];
+    expect(buildJourneys(rows, { gapMs: 5 * MIN })).toHaveLength(2);
+    expect(buildJourneys(rows)).toHaveLength(1);
+  });
+
+  it('keeps concurrent credential sessions of one actor apart', () => {
+    const rows = [row('s3:ListBuckets', T0, { session: 'A' }), row('iam:ListUsers', T0 + MIN, { session: 'B' }), row('s3:GetObject', T0 + 2 * MIN, { session: 'A' })];
+    const sut = buildJourneys(rows);
+    expect(sut.map((j) => j.events.map((e) => e.actionKey)).sort()).toEqual([['ListBuckets', 'GetObject'], ['ListUsers']]);
+  });
+
+  it('caps machine journeys by count and by duration', () => {
+    const busy = Array.from({ length: 25 }, (_, i) => row('sqs:ReceiveMessage', T0 + i * 1000, { actorName: 'worker' }));
+    expect(buildJourneys(busy, { maxEvents: 10 }).map((j) => j.events.length)).toEqual([10, 10, 5]);
+    const steady = Array.from({ length: 30 }, (_, i) => row('sqs:ReceiveMessage', T0 + i * 20 * MIN, { actorName: 'worker' }));
+    const sut = buildJourneys(steady, { maxDurationMs: 2 * HOUR });
+    expect(sut.every((j) => j.end - j.start <= 2 * HOUR)).toBe(true);
+    expect(sut.reduce((n, j) => n + j.events.length, 0)).toBe(30);
+  });
+
+  it('keeps a journey open until no late event can still reach it', () => {
+    const sut = new JourneyBuilder();
+    const out: Journey[] = [];
+    for (const r of seq(['s3:ListBuckets', 's3:GetObject'], T0)) sut.push(r, out);
+    // 40 minutes later another actor is active: alice's journey ended 39 min ago, but a file
+    // up to 15 minutes late could still extend it (39 < 30 + 15), so it stays open.
+    sut.push(row('ec2:DescribeInstances', T0 + 40 * MIN, { actorName: 'bob' }), out);
+    expect(out).toHaveLength(0);
+    sut.push(row('ec2:DescribeInstances', T0 + 50 * MIN, { actorName: 'bob' }), out);
+    expect(out.map((j) => j.actorName)).toEqual(['alice']);
+    expect(sut.openCount).toBe(1);
+  });
+
+  it('orders events that arrive out of order inside a journey', () => {
+    const late = row('s3:GetObject', T0 + 1000, { eventId: 'b' });
+    const sut = new JourneyBuilder();
+    const out: Journey[] = [];
+    sut.push(row('s3:ListBuckets', T0 + 2000, { eventId: 'c' }), out);
+    sut.push(late, out);
+    sut.flush(out);
+    expect(out[0]?.events.map((e) => e.eventId)).toEqual(['b', 'c']);
+  });
+
+  it('resumes a later run without scoring a closed journey twice, rebuilding the open one', () => {
+    const first = seq(['s3:ListBuckets', 's3:GetObject'], T0);
+    const bobs = seq(['ec2:DescribeInstances', 'ec2:StartInstances'], T0 + 60 * MIN, { actorName: 'bob' });
+    const run1 = new JourneyBuilder();
+    const closed1: Journey[] = [];
+    for (const r of [...first, ...bobs]) run1.push(r, closed1);
+    expect(closed1.map((j) => j.actorName)).toEqual(['alice']);
+    const from = run1.resumeFrom() as number;
+    expect(from).toBe(T0 + 61 * MIN - 15 * MIN);
+
+    // Next run: new data arrived (bob continues, then a lot later carol); rescan from `from`.
+    const more = [...seq(['ec2:StopInstances'], T0 + 70 * MIN, { actorName: 'bob' }), ...seq(['s3:ListBuckets'], T0 + 200 * MIN, { actorName: 'carol' })];
+    const run2 = new JourneyBuilder({}, new Map(run1.closedUntil));
+    const closed2: Journey[] = [];
+    for (const r of [...first, ...bobs, ...more].filter((r) => r.time >= from)) run2.push(r, closed2);
+    expect(closed2.map((j) => [j.actorName, j.events.length])).toEqual([['bob', 3]]);
+  });
+});
