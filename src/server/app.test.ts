@@ -1,0 +1,226 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../alerts/types.ts';
+import { CONTENT_SECURITY_POLICY, createApp } from './app.ts';
+import { alertFixtures, alertStub, eventFixtures, hostile, statsStub } from './fixtures.ts';
+import { memoryRepositories } from './memory.ts';
+
+function makeSut(options: { staticRoot?: string | null; allowedHosts?: string[]; alerts?: Alert[] } = {}) {
+  const alerts = options.alerts ?? alertFixtures();
+  const errors: unknown[] = [];
+  const sut = createApp({
+    repositories: memoryRepositories(alerts, eventFixtures(), statsStub),
+    staticRoot: options.staticRoot ?? null,
+    allowedHosts: options.allowedHosts,
+    logError: (e) => errors.push(e),
+  });
+  return { sut, alerts, errors };
+}
+
+const postJson = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+describe('GET /api/alerts', () => {
+  it('ranks untriaged alerts first, then by score', async () => {
+    const { sut } = makeSut();
+    const res = await sut.request('/api/alerts');
+    expect(res.status).toBe(200);
+    const { alerts } = (await res.json()) as { alerts: Array<{ id: string; eventCount: number; status: string }> };
+    expect(alerts.map((a) => a.id)).toEqual([
+      alertStub.adminCreated.id,
+      alertStub.loggingStopped.id,
+      alertStub.bucketShared.id,
+      alertStub.oldLowSeverity.id,
+    ]);
+    expect(alerts[0]?.eventCount).toBe(5);
+    expect(alerts[0]).not.toHaveProperty('events');
+  });
+
+  it('filters by one or several statuses and by since', async () => {
+    const { sut } = makeSut();
+    const ids = async (q: string) =>
+      ((await (await sut.request(`/api/alerts${q}`)).json()) as { alerts: Alert[] }).alerts.map((a) => a.id);
+    expect(await ids('?status=new')).toEqual([alertStub.adminCreated.id, alertStub.loggingStopped.id]);
+    expect(await ids('?status=benign,acknowledged')).toEqual([alertStub.bucketShared.id, alertStub.oldLowSeverity.id]);
+    expect(await ids('?status=all&since=2026-11-20T00:00:00Z')).toEqual([
+      alertStub.adminCreated.id,
+      alertStub.loggingStopped.id,
+    ]);
+  });
+
+  it('rejects an unknown status and a bad time with a stable code', async () => {
+    const { sut } = makeSut();
+    for (const q of ['?status=closed', '?since=yesterday']) {
+      const res = await sut.request(`/api/alerts${q}`);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TH_BAD_REQUEST');
+    }
+  });
+
+  it('returns hostile strings untouched inside JSON, served as JSON with nosniff', async () => {
+    const { sut } = makeSut();
+    const res = await sut.request(`/api/alerts/${alertStub.adminCreated.id}`);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const { alert } = (await res.json()) as { alert: Alert };
+    expect(alert.title).toContain(hostile.html);
+    expect(alert.events.map((e) => e.success)).toEqual([true, true, false, true, true]);
+  });
+});
+
+describe('GET /api/alerts/:id', () => {
+  it('answers 404 TH_NOT_FOUND for an unknown id', async () => {
+    const { sut } = makeSut();
+    const res = await sut.request('/api/alerts/nope');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'TH_NOT_FOUND' } });
+  });
+});
+
+describe('POST /api/alerts/:id/feedback', () => {
+  it('records a verdict and note, and the alert leaves the new queue', async () => {
+    const { sut, alerts } = makeSut();
+    const res = await sut.request(
+      `/api/alerts/${alertStub.adminCreated.id}/feedback`,
+      postJson({ verdict: 'benign', note: '  planned break-glass test  ' }),
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { alert: Alert }).alert).toMatchObject({
+      status: 'benign',
+      note: 'planned break-glass test',
+    });
+    expect(alerts[0]?.status).toBe('benign');
+    const queue = (await (await sut.request('/api/alerts?status=new')).json()) as { alerts: Alert[] };
+    expect(queue.alerts.map((a) => a.id)).toEqual([alertStub.loggingStopped.id]);
+  });
+
+  it('validates the body with stable codes', async () => {
+    const { sut, alerts } = makeSut();
+    const url = `/api/alerts/${alertStub.adminCreated.id}/feedback`;
+    const cases: Array<[RequestInit, number, string]> = [
+      [postJson({ verdict: 'delete-everything' }), 400, 'TH_BAD_REQUEST'],
+      [postJson({ verdict: 'benign', note: 'x'.repeat(2001) }), 400, 'TH_BAD_REQUEST'],
+      [postJson('{not json'), 400, 'TH_BAD_REQUEST'],
+      [
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"verdict":"benign"}' },
+        415,
+        'TH_UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [postJson({ verdict: 'benign', note: 'y'.repeat(20_000) }), 413, 'TH_TOO_LARGE'],
+    ];
+    for (const [init, status, code] of cases) {
+      const res = await sut.request(url, init);
+      expect({ status: res.status, body: await res.json() }).toMatchObject({ status, body: { error: { code } } });
+    }
+    expect(alerts[0]?.status).toBe('new');
+    const missing = await sut.request('/api/alerts/nope/feedback', postJson({ verdict: 'malicious' }));
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe('GET /api/stats and /api/events', () => {
+  it('sums alerts by status and severity next to the store totals', async () => {
+    const { sut } = makeSut();
+    const stats = await (await sut.request('/api/stats')).json();
+    expect(stats).toEqual({
+      store: statsStub,
+      alerts: {
+        total: 4,
+        byStatus: { new: 2, acknowledged: 1, benign: 1, malicious: 0 },
+        bySeverity: { critical: 1, high: 1, medium: 1, low: 1 },
+      },
+    });
+  });
+
+  it('lists events with sentences, filtered by actor, time and limit', async () => {
+    const { sut } = makeSut();
+    const q = new URLSearchParams({ actor: alertStub.adminCreated.actor, since: '2026-11-20T03:12:30Z', limit: '2' });
+    const { events } = (await (await sut.request(`/api/events?${q}`)).json()) as {
+      events: Array<{ eventId: string; sentence: string }>;
+    };
+    expect(events.map((e) => e.eventId)).toEqual(['ev-2', 'ev-3']);
+    expect(events[0]?.sentence).toContain('created the IAM user');
+    expect((await sut.request('/api/events?limit=0')).status).toBe(400);
+    expect((await sut.request('/api/events?limit=5000')).status).toBe(400);
+  });
+});
+
+describe('errors, headers and hosts', () => {
+  it('answers unknown API routes with TH_NO_ROUTE and hides internal failures', async () => {
+    const { sut } = makeSut();
+    expect(await (await sut.request('/api/nope')).json()).toMatchObject({ error: { code: 'TH_NO_ROUTE' } });
+    const failing = createApp({
+      repositories: {
+        ...memoryRepositories([]),
+        stats: { stats: async () => Promise.reject(new Error('SQLITE_CORRUPT at /secret/path.db')) },
+      },
+      logError: () => {},
+    });
+    const res = await failing.request('/api/stats');
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).toContain('TH_INTERNAL');
+    expect(text).not.toContain('secret');
+  });
+
+  it('refuses Host names outside the allow-list (DNS rebinding)', async () => {
+    const { sut } = makeSut({ allowedHosts: ['127.0.0.1', 'localhost'] });
+    expect((await sut.request('http://127.0.0.1:8080/api/health')).status).toBe(200);
+    const res = await sut.request('http://attacker.example:8080/api/health');
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'TH_FORBIDDEN_HOST' } });
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('serves a plain page saying how to build when web/dist is missing', async () => {
+    const { sut } = makeSut({ staticRoot: join(tmpdir(), 'trailhound-no-such-dist') });
+    const res = await sut.request('/');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('npm run build:web');
+    expect(html).not.toMatch(/<script/i);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+});
+
+describe('static dashboard', () => {
+  const root = mkdtempSync(join(tmpdir(), 'trailhound-dist-'));
+  mkdirSync(join(root, 'assets'));
+  writeFileSync(
+    join(root, 'index.html'),
+    '<!doctype html><div id="root"></div><script type="module" src="/assets/app.js"></script>',
+  );
+  writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(tmpdir(), 'trailhound-outside.txt'), 'secret');
+
+  it('serves files with their type, strict CSP and immutable assets', async () => {
+    const { sut } = makeSut({ staticRoot: root });
+    const page = await sut.request('/');
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+    const asset = await sut.request('/assets/app.js');
+    expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(await (await sut.request('/alerts/al-1')).text()).toContain('id="root"');
+    expect((await sut.request('/missing.js')).status).toBe(404);
+  });
+
+  it('never serves a file outside the folder', async () => {
+    const { sut } = makeSut({ staticRoot: root });
+    for (const path of [
+      '/../trailhound-outside.txt',
+      '/%2e%2e/trailhound-outside.txt',
+      '/assets/%2e%2e%2f%2e%2e%2ftrailhound-outside.txt',
+      '/..%5ctrailhound-outside.txt',
+    ]) {
+      const res = await sut.request(path);
+      expect(await res.text()).not.toContain('secret');
+    }
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The triage logic behind the API: ranking the queue, filtering, recording verdicts and
+ * summarizing. Routes only map HTTP to these methods; the data comes from repositories.
+ */
+import type { Alert, AlertStatus, Severity } from '../alerts/types.ts';
+import { NotFoundError } from '../errors.ts';
+import type { StoreStats } from '../store/stats.ts';
+import type { EventQuery, EventSummary, TriageRepositories, Verdict } from './types.ts';
+
+/** One row of the queue: everything but the journey, which only the detail view needs. */
+export interface AlertListItem {
+  id: string;
+  severity: Severity;
+  score: number;
+  title: string;
+  actor: string;
+  actorName: string;
+  peerGroup: string | null;
+  start: string;
+  end: string;
+  status: AlertStatus;
+  techniques: string[];
+  eventCount: number;
+}
+
+export interface TriageStats {
+  store: StoreStats | null;
+  alerts: { total: number; byStatus: Record<AlertStatus, number>; bySeverity: Record<Severity, number> };
+}
+
+export const STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'benign', 'malicious'];
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** Untriaged work first; then the riskiest; then the most recent; id keeps the order total. */
+export function rankAlerts(alerts: Alert[]): Alert[] {
+  const untriaged = (a: Alert) => (a.status === 'new' ? 0 : 1);
+  return [...alerts].sort(
+    (a, b) =>
+      untriaged(a) - untriaged(b) ||
+      b.score - a.score ||
+      Date.parse(b.end) - Date.parse(a.end) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+export class TriageService {
+  readonly #repos: TriageRepositories;
+
+  constructor(repos: TriageRepositories) {
+    this.#repos = repos;
+  }
+
+  async listAlerts(
+    query: { statuses?: readonly AlertStatus[] | undefined; since?: number | undefined } = {},
+  ): Promise<AlertListItem[]> {
+    const all = await this.#repos.alerts.list({ since: query.since });
+    const wanted = query.statuses;
+    const kept = wanted === undefined || wanted.length === 0 ? all : all.filter((a) => wanted.includes(a.status));
+    return rankAlerts(kept).map(toListItem);
+  }
+
+  async getAlert(id: string): Promise<Alert> {
+    const alert = (await this.#repos.alerts.list({})).find((a) => a.id === id);
+    if (alert === undefined) throw new NotFoundError('alert', id);
+    return alert;
+  }
+
+  /** Records a verdict and returns the alert as it now reads. */
+  async recordFeedback(id: string, verdict: Verdict, note: string | null): Promise<Alert> {
+    await this.getAlert(id);
+    await this.#repos.alerts.recordFeedback(id, verdict, note);
+    return this.getAlert(id);
+  }
+
+  async listEvents(query: EventQuery): Promise<EventSummary[]> {
+    return this.#repos.events.list(query);
+  }
+
+  async stats(): Promise<TriageStats> {
+    const [store, alerts] = await Promise.all([this.#repos.stats.stats(), this.#repos.alerts.list({})]);
+    const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<AlertStatus, number>;
+    const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+    for (const a of alerts) {
+      byStatus[a.status] += 1;
+      bySeverity[a.severity] += 1;
+    }
+    return { store, alerts: { total: alerts.length, byStatus, bySeverity } };
+  }
+}
+
+function toListItem(a: Alert): AlertListItem {
+  return {
+    id: a.id,
+    severity: a.severity,
+    score: a.score,
+    title: a.title,
+    actor: a.actor,
+    actorName: a.actorName,
+    peerGroup: a.peerGroup,
+    start: a.start,
+    end: a.end,
+    status: a.status,
+    techniques: a.techniques,
+    eventCount: a.events.length,
+  };
+}
