@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JourneyBuilder, buildJourneys } from './builder.ts';
+import { type Journey, JourneyBuilder, buildJourneys } from './builder.ts';
 import { HOUR, MIN, T0, row, seq } from './rows.fixture.ts';
 
 describe('JourneyBuilder', () => {
