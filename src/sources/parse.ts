@@ -68,8 +68,10 @@ export function problem(origin: Origin, code: ProblemCode, reason: string, excer
 
 /** Control characters are replaced so an excerpt or reason of attacker content is safe to print and store. */
 function clean(text: string, max: number): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return cut.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = text
+    .slice(0, max + 1)
+    .replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > max || text.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 
 /** Items of one whole file's bytes (gzipped or not). */
@@ -482,10 +484,10 @@ export function shortJson(v: unknown): string {
     if (Array.isArray(x)) {
       parts.push('[');
       budget--;
-      x.forEach((e, i) => {
+      for (let i = 0; i < x.length && budget > 0; i++) {
         if (i > 0) parts.push(',');
-        walk(e);
-      });
+        walk(x[i]);
+      }
       parts.push(']');
     } else if (isObject(x)) {
       parts.push('{');
