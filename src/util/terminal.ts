@@ -9,6 +9,7 @@
 // C0 controls, DEL, C1 controls (0x9b is a one-byte CSI on some terminals), bidi embeddings,
 // overrides and isolates, directional marks, line/paragraph separators, zero-width characters
 // and the BOM: everything that changes how the rest of a line is drawn or hides text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -1,0 +1,109 @@
+/**
+ * The catalog: what Trailhound knows about one event beyond its raw fields. `describeEvent`
+ * gives the sentence, service and action descriptions, risk classes, ATT&CK techniques,
+ * parameter-aware facts and a 0..1 risk. `factsOf` and `riskOf` are the cheap parts the
+ * ingest and the detector call for every event. All are pure and deterministic; lookup
+ * tables are built once at module load (the per-service action tables on first use).
+ */
+import type { Event } from '../normalize/event.ts';
+import { type Ctx, contextOf, registerCuratedKeys, setCuratedPredicate } from './context.ts';
+import { extractFacts } from './facts.ts';
+import { actionInfo } from './iam-data.ts';
+import { FACT_EFFECTS, RISK_TABLE, type RiskEntry } from './risk-table.ts';
+import { phraseOf, sentenceOf } from './sentence.ts';
+import { TEMPLATES } from './templates.ts';
+import type { AccessLevel, EventDescription, Fact, RiskClass } from './types.ts';
+
+export { ATTRIBUTION, RISK_TABLE_VERSION } from './risk-table.ts';
+export { actorLabel } from './sentence.ts';
+export type { AccessLevel, EventDescription, Fact, RiskClass } from './types.ts';
+
+registerCuratedKeys([...Object.keys(TEMPLATES), ...RISK_TABLE.keys()]);
+setCuratedPredicate((key) => key in TEMPLATES || RISK_TABLE.has(key));
+
+// Base risk of an action absent from the risk table, by access level.
+const LEVEL_RISK: Record<AccessLevel, number> = {
+  Read: 0.01,
+  List: 0.01,
+  Tagging: 0.03,
+  Write: 0.1,
+  'Permissions management': 0.4,
+  Unknown: 0.1,
+};
+
+// A refused call asked for the same thing but changed nothing: half its risk, since an
+// attacker probing permissions is still worth a look. Facts of failed reads stay tiny.
+const FAILURE_FACTOR = 0.5;
+
+// The detector calls factsOf and riskOf on every event, often both on the same one:
+// remember the last event's result so the second call costs a pointer compare.
+let lastEvent: Event | null = null;
+let lastCtx: Ctx | null = null;
+let lastFacts: Fact[] = [];
+
+function factsAndCtx(event: Event): { c: Ctx; facts: Fact[] } {
+  if (event === lastEvent && lastCtx !== null) return { c: lastCtx, facts: lastFacts };
+  const c = contextOf(event);
+  const facts = extractFacts(c);
+  lastEvent = event;
+  lastCtx = c;
+  lastFacts = facts;
+  return { c, facts };
+}
+
+/** Parameter-aware facts of one event, sorted (e.g. `['adminPolicy']`). */
+export function factsOf(event: Event): Fact[] {
+  return [...factsAndCtx(event).facts];
+}
+
+interface Scored {
+  risk: number;
+  classes: RiskClass[];
+  techniques: string[];
+}
+
+function score(c: Ctx, facts: readonly Fact[], level: AccessLevel): Scored {
+  const entry: RiskEntry | undefined = RISK_TABLE.get(c.key);
+  let risk = entry?.risk ?? LEVEL_RISK[level];
+  const classes = new Set<RiskClass>(entry?.classes ?? []);
+  const techniques = new Set<string>(entry?.techniques ?? []);
+  for (const f of facts) {
+    const effect = FACT_EFFECTS[f];
+    if (effect === undefined) continue;
+    if (effect.floor > risk) risk = effect.floor;
+    for (const k of effect.classes ?? []) classes.add(k);
+    for (const t of effect.techniques ?? []) techniques.add(t);
+  }
+  if (classes.size === 0 && (level === 'Read' || level === 'List') && c.e.readOnly !== false) classes.add('discovery');
+  if (!c.e.success) risk *= FAILURE_FACTOR;
+  return {
+    risk: Math.round(Math.min(1, Math.max(0, risk)) * 1000) / 1000,
+    classes: [...classes].sort(),
+    techniques: [...techniques].sort(),
+  };
+}
+
+/** Risk 0 (harmless read) .. 1 (critical: admin granted, logging stopped, snapshot shared out). */
+export function riskOf(event: Event): number {
+  const { c, facts } = factsAndCtx(event);
+  return score(c, facts, actionInfo(c.prefix, c.action).accessLevel).risk;
+}
+
+/** Everything the catalog knows about one event. Never throws on a well-typed `Event`. */
+export function describeEvent(event: Event): EventDescription {
+  const { c, facts } = factsAndCtx(event);
+  const info = actionInfo(c.prefix, c.action);
+  const scored = score(c, facts, info.accessLevel);
+  const phrase = phraseOf(c, info);
+  return {
+    sentence: sentenceOf(c, phrase),
+    serviceName: info.serviceName,
+    actionDescription: info.description || `${c.action} (not in the catalog)`,
+    accessLevel: info.accessLevel,
+    riskClasses: scored.classes,
+    techniques: scored.techniques,
+    facts: [...facts],
+    risk: scored.risk,
+    templated: phrase.templated,
+  };
+}
