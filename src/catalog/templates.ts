@@ -40,7 +40,8 @@ export type Template = (c: Ctx) => string;
 
 /** A parameter value, clipped, or a placeholder when absent. */
 function v(s: string | null, placeholder = '(unnamed)'): string {
-  return s === null ? placeholder : clip(s);
+  // 160 keeps whole ARNs (secrets, load balancers) readable while a hostile 1 MB value stays short.
+  return s === null ? placeholder : clip(s, 160);
 }
 
 function user(c: Ctx): string {
@@ -419,6 +420,12 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'bedrock:CreateFoundationModelAgreement': (c) =>
     `accepted the model agreement for Bedrock model ${v(str(c.p, 'modelId'))}`,
   'bedrock:PutUseCaseForModelAccess': () => 'submitted a Bedrock model-access use case',
+  'bedrock:GetFoundationModelAvailability': (c) =>
+    `checked whether Bedrock model ${v(str(c.p, 'modelId'))} is available to the account`,
+  'bedrock:ListFoundationModelAgreementOffers': (c) =>
+    `listed the agreement offers for Bedrock model ${v(str(c.p, 'modelId'))}`,
+  'bedrock:ListFoundationModels': () => 'listed the Bedrock foundation models',
+  'bedrock:ListGuardrails': () => 'listed the Bedrock guardrails',
   'wafv2:DisassociateWebACL': (c) => `removed the WAF web ACL protecting ${v(str(c.p, 'resourceArn'))}`,
   'wafv2:DeleteWebACL': (c) => `deleted WAF web ACL ${v(str(c.p, 'name', 'id'))}`,
   'cloudwatch:DeleteAlarms': (c) => `deleted CloudWatch alarms ${list(strings(c.p.alarmNames)) || '(unnamed)'}`,
