@@ -20,11 +20,16 @@ export function localFile(
     fingerprint: `${size}:${mtimeNs}`,
     size,
     ...(skip ? { skip } : {}),
-    read: () => readLocal(path, size, limits),
+    read: (hooks) => readLocal(path, size, limits, hooks?.onContent),
   };
 }
 
-async function* readLocal(path: string, size: number, limits: ParseLimits): AsyncGenerator<SourceItem> {
+async function* readLocal(
+  path: string,
+  size: number,
+  limits: ParseLimits,
+  onContent?: (bytes: Buffer) => void,
+): AsyncGenerator<SourceItem> {
   if (size > limits.maxFileBytes) {
     yield problem(
       { file: path },
@@ -41,7 +46,7 @@ async function* readLocal(path: string, size: number, limits: ParseLimits): Asyn
     yield problem({ file: path }, 'read-error', `cannot read the file: ${(error as Error).message}`, null);
     return;
   }
-  yield* parseBuffer(buf, { file: path, limits, insightFile: isInsightPath(path) });
+  yield* parseBuffer(buf, { file: path, limits, insightFile: isInsightPath(path), onContent });
 }
 
 /** Stat for a listing: size and nanosecond mtime. */

@@ -25,6 +25,44 @@ const envelope = (detail: unknown, detailType = 'AWS API Call via CloudTrail') =
   resources: [],
   detail,
 });
+const lookupEvents = (...records: unknown[]) => ({
+  Events: records.map((r, i) => ({
+    EventId: `e${i}`,
+    EventName: 'GetUser',
+    ReadOnly: 'true',
+    CloudTrailEvent: JSON.stringify(r),
+  })),
+  NextToken: 'abc',
+});
+const athenaRow = (id: string) => ({
+  eventversion: '1.08',
+  useridentity: {
+    type: 'AssumedRole',
+    principalid: 'AROA:bob',
+    arn: 'arn:aws:sts::111122223333:assumed-role/dev/bob',
+    accountid: '111122223333',
+    accesskeyid: 'ASIA',
+    sessioncontext: {
+      attributes: { mfaauthenticated: 'false', creationdate: '2024-07-30T21:00:00Z' },
+      sessionissuer: { type: 'Role', username: 'dev' },
+    },
+  },
+  eventtime: '2024-07-30T21:31:10Z',
+  eventsource: 'iam.amazonaws.com',
+  eventname: 'GetUser',
+  awsregion: 'us-east-1',
+  sourceipaddress: '198.51.100.1',
+  useragent: 'aws-cli/2',
+  errorcode: null,
+  requestparameters: '{"userName":"bob"}',
+  responseelements: null,
+  requestid: 'r1',
+  eventid: id,
+  readonly: 'true',
+  eventtype: 'AwsApiCall',
+  recipientaccountid: '111122223333',
+  resources: [{ arn: 'arn:aws:iam::111122223333:user/bob', accountid: '111122223333', type: 'AWS::IAM::User' }],
+});
 const lines = (...values: unknown[]) => values.map((v) => JSON.stringify(v)).join('\n');
 const insight = {
   eventVersion: '1.08',
@@ -116,6 +154,33 @@ const FORMATS: Array<[name: string, content: Buffer | string, expected: string[]
     ['record:a@1/', 'record:b@2/'],
   ],
   ['a JSON scalar', '42', ['problem:not-cloudtrail@/']],
+  [
+    '`aws cloudtrail lookup-events` output',
+    JSON.stringify(lookupEvents(rec('a'), rec('b')), null, 4),
+    ['record:a@/0', 'record:b@/1'],
+  ],
+  [
+    'lookup-events pages as JSON Lines',
+    lines(lookupEvents(rec('a')), lookupEvents(rec('b'), rec('c'))),
+    ['record:a@1/0', 'record:b@2/0', 'record:c@2/1'],
+  ],
+  [
+    'lookup-events with a broken CloudTrailEvent',
+    JSON.stringify({
+      Events: [{ EventId: 'x', CloudTrailEvent: '{"eventID":' }, { CloudTrailEvent: JSON.stringify(rec('b')) }],
+    }),
+    ['problem:invalid-json@/0', 'record:b@/1'],
+  ],
+  [
+    'a Splunk JSON export',
+    lines(
+      { preview: false, result: { _raw: JSON.stringify(rec('a')), _time: 't' } },
+      { preview: false, result: { _raw: JSON.stringify(rec('b')) } },
+    ),
+    ['record:a@1/', 'record:b@2/'],
+  ],
+  ['OpenSearch hits of raw records', JSON.stringify([{ _index: 'ct', _id: '1', _source: rec('a') }]), ['record:a@/0']],
+  ['Athena rows (lower-case columns)', lines(athenaRow('a'), athenaRow('b')), ['record:a@1/', 'record:b@2/']],
 ];
 
 describe('parseBuffer formats', () => {
@@ -140,6 +205,41 @@ describe('parseBuffer formats', () => {
     const original = rec('a', { requestParameters: { userName: 'bob' }, errorCode: 'AccessDenied' });
     const [item] = await items(JSON.stringify({ Records: [original] }));
     expect(item?.kind === 'record' && item.record).toEqual(original);
+  });
+});
+
+describe('Athena rows', () => {
+  it('are renamed back to CloudTrail keys, JSON columns parsed', async () => {
+    const [item] = await items(JSON.stringify(athenaRow('a')));
+    expect(item?.kind === 'record' && item.record).toEqual({
+      eventVersion: '1.08',
+      userIdentity: {
+        type: 'AssumedRole',
+        principalId: 'AROA:bob',
+        arn: 'arn:aws:sts::111122223333:assumed-role/dev/bob',
+        accountId: '111122223333',
+        accessKeyId: 'ASIA',
+        sessionContext: {
+          attributes: { mfaAuthenticated: 'false', creationDate: '2024-07-30T21:00:00Z' },
+          sessionIssuer: { type: 'Role', userName: 'dev' },
+        },
+      },
+      eventTime: '2024-07-30T21:31:10Z',
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'GetUser',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '198.51.100.1',
+      userAgent: 'aws-cli/2',
+      errorCode: null,
+      requestParameters: { userName: 'bob' },
+      responseElements: null,
+      requestID: 'r1',
+      eventID: 'a',
+      readOnly: 'true',
+      eventType: 'AwsApiCall',
+      recipientAccountId: '111122223333',
+      resources: [{ arn: 'arn:aws:iam::111122223333:user/bob', accountId: '111122223333', type: 'AWS::IAM::User' }],
+    });
   });
 });
 
@@ -170,13 +270,13 @@ describe(decode.name, () => {
 describe(oversizedElements.name, () => {
   it('finds elements above the limit in a root array, skipping brackets and escaped quotes inside strings', () => {
     const text = JSON.stringify([{ a: 'x]}",{' }, { b: 'y'.repeat(50) }, 'short', { c: ['\\"', '\\'] }]);
-    expect([...oversizedElements(text, false, 40).keys()]).toEqual([1]);
-    expect([...oversizedElements(text, false, 10).keys()]).toEqual([0, 1, 3]);
+    expect([...oversizedElements(text, null, 40).keys()]).toEqual([1]);
+    expect([...oversizedElements(text, null, 10).keys()]).toEqual([0, 1, 3]);
   });
 
   it('finds them in the Records array, ignoring other root keys', () => {
     const text = JSON.stringify({ before: ['z'.repeat(100)], Records: [{ a: 1 }, { b: 'y'.repeat(100) }] });
-    const found = oversizedElements(text, true, 50);
+    const found = oversizedElements(text, 'Records', 50);
     expect([...found.keys()]).toEqual([1]);
     const [start, end] = found.get(1) ?? [0, 0];
     expect(JSON.parse(text.slice(start, end))).toEqual({ b: 'y'.repeat(100) });

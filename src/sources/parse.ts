@@ -14,7 +14,10 @@
 import { isAscii } from 'node:buffer';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { isObject, looksLikeCloudTrail, unwrapExport } from './exports.ts';
 import type { Origin, SourceItem } from './types.ts';
+
+export { looksLikeCloudTrail } from './exports.ts';
 
 /** Problem codes a source can report. Stable: stored in the quarantine and shown to users. */
 export type ProblemCode =
@@ -47,10 +50,10 @@ export interface ParseContext {
   limits: ParseLimits;
   /** Every record of the file is a CloudTrail Insights event (the file sits under `CloudTrail-Insight/`). */
   insightFile: boolean;
+  /** See `ReadHooks.onContent`. */
+  onContent?: ((bytes: Buffer) => void) | undefined;
 }
 
-/** The CloudTrail detail-types EventBridge uses for events that carry a CloudTrail record in `detail`. */
-const CLOUDTRAIL_DETAIL_TYPE = /via CloudTrail$/;
 const EXCERPT_CHARS = 200;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -81,6 +84,7 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
     yield problem(at, 'empty-file', 'the file is empty', null);
     return;
   }
+  ctx.onContent?.(buf);
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     let plain: Buffer;
     try {
@@ -264,7 +268,16 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
 /** Items of a whole-file JSON value. */
 function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Generator<SourceItem> {
   const at: Origin = { file: ctx.file };
-  const records = isObject(value) && Array.isArray(value.Records) ? value.Records : Array.isArray(value) ? value : null;
+  // `Events`: the output of `aws cloudtrail lookup-events` (each element wraps a record in CloudTrailEvent).
+  const arrayKey = isObject(value)
+    ? Array.isArray(value.Records)
+      ? 'Records'
+      : Array.isArray(value.Events)
+        ? 'Events'
+        : null
+    : null;
+  const records =
+    arrayKey !== null && isObject(value) ? (value[arrayKey] as unknown[]) : Array.isArray(value) ? value : null;
   if (records === null) {
     if (text.length > ctx.limits.maxRecordBytes && !(isObject(value) && 'Records' in value)) {
       yield problem(
@@ -280,10 +293,8 @@ function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Gene
   }
   // Only a file longer than the record limit can hold a record above it: find those by a scan.
   const tooLarge =
-    text.length > ctx.limits.maxRecordBytes
-      ? oversizedElements(text, !Array.isArray(value), ctx.limits.maxRecordBytes)
-      : null;
-  const gate = Array.isArray(value) ? new CloudTrailGate(ctx.file) : null;
+    text.length > ctx.limits.maxRecordBytes ? oversizedElements(text, arrayKey, ctx.limits.maxRecordBytes) : null;
+  const gate = arrayKey === 'Records' ? null : new CloudTrailGate(ctx.file);
   for (let index = 0; index < records.length; index++) {
     const element: unknown = records[index];
     const where: Origin = { file: ctx.file, index };
@@ -357,6 +368,11 @@ function* itemsOfValue(value: unknown, at: Origin, ctx: ParseContext, text: stri
     }
     return;
   }
+  // A page of `aws cloudtrail lookup-events` output.
+  if (Array.isArray(value.Events)) {
+    yield* itemsOfValue(value.Events, at, ctx, null);
+    return;
+  }
   // CloudWatch Logs subscription payload (e.g. from Firehose): each message is one CloudTrail record.
   if (Array.isArray(value.logEvents) && value.messageType === 'DATA_MESSAGE') {
     for (let index = 0; index < value.logEvents.length; index++) {
@@ -385,8 +401,11 @@ function* itemsOfValue(value: unknown, at: Origin, ctx: ParseContext, text: stri
 
 /** A record, an insight, or `not-cloudtrail` for an object that is none of them. */
 function objectItem(o: Record<string, unknown>, at: Origin, ctx: ParseContext, text: string | null): SourceItem {
-  const inner = unwrapEnvelope(o);
-  if (inner !== null) return recordItem(inner, at, ctx);
+  const inner = unwrapExport(o);
+  if (inner !== null) {
+    if ('invalid' in inner) return problem(at, 'invalid-json', inner.invalid, inner.excerpt);
+    return recordItem(inner.record, at, ctx);
+  }
   if ('detail-type' in o && 'detail' in o) {
     return problem(
       at,
@@ -404,23 +423,15 @@ function objectItem(o: Record<string, unknown>, at: Origin, ctx: ParseContext, t
   );
 }
 
-/** The CloudTrail record inside an EventBridge envelope, or null when `o` is not one. */
+/** The record inside a Records element: an EventBridge envelope is unwrapped, anything else is the record. */
 function unwrapEnvelope(o: Record<string, unknown>): Record<string, unknown> | null {
-  const detailType = o['detail-type'];
-  const detail = o.detail;
-  if (typeof detailType !== 'string' || !isObject(detail)) return null;
-  if (CLOUDTRAIL_DETAIL_TYPE.test(detailType) || looksLikeCloudTrail(detail)) return detail;
-  return null;
+  const inner = typeof o['detail-type'] === 'string' ? unwrapExport(o) : null;
+  return inner !== null && 'record' in inner ? inner.record : null;
 }
 
 function recordItem(record: Record<string, unknown>, origin: Origin, ctx: ParseContext): SourceItem {
   const insight = ctx.insightFile || record.eventType === 'AwsCloudTrailInsight' || 'insightDetails' in record;
   return { kind: insight ? 'insight' : 'record', record, origin };
-}
-
-/** CloudTrail's own keys; normalize checks which are there and valid. */
-export function looksLikeCloudTrail(o: Record<string, unknown>): boolean {
-  return 'eventName' in o || 'eventSource' in o || 'eventTime' in o || 'eventID' in o || 'userIdentity' in o;
 }
 
 /**
@@ -463,10 +474,6 @@ class CloudTrailGate {
       first.excerpt,
     );
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function typeName(v: unknown): string {
@@ -514,13 +521,13 @@ export function shortJson(v: unknown): string {
 
 /**
  * Start and end of every element above `limit` characters in the record array of a JSON text
- * already known to be valid: the root array, or the root object's `"Records"` array.
+ * already known to be valid: the root array (`arrayKey` null), or the root object's array at `arrayKey`.
  * A string-aware scan (strings are skipped with `indexOf`), run only on files larger than the limit.
  */
-export function oversizedElements(text: string, inRecords: boolean, limit: number): Map<number, [number, number]> {
+export function oversizedElements(text: string, arrayKey: string | null, limit: number): Map<number, [number, number]> {
   const found = new Map<number, [number, number]>();
   let depth = 0;
-  let targetDepth = inRecords ? -1 : 1;
+  let targetDepth = arrayKey !== null ? -1 : 1;
   let lastKeyAtRoot = '';
   let index = 0;
   let elementStart = -1;
@@ -543,7 +550,7 @@ export function oversizedElements(text: string, inRecords: boolean, limit: numbe
     } else if (c === 0x7b || c === 0x5b) {
       if (depth === targetDepth && elementStart < 0) elementStart = i;
       depth++;
-      if (targetDepth === -1 && depth === 2 && c === 0x5b && lastKeyAtRoot === 'Records') targetDepth = 2;
+      if (targetDepth === -1 && depth === 2 && c === 0x5b && lastKeyAtRoot === arrayKey) targetDepth = 2;
     } else if (c === 0x7d || c === 0x5d) {
       if (depth === targetDepth) {
         close(lastNonSpaceBefore(text, i));

@@ -77,7 +77,7 @@ export function s3Source(spec: string, options: S3SourceOptions): Source {
             fingerprint: object.ETag ?? `${size}:${object.LastModified?.toISOString() ?? ''}`,
             size,
             ...(skip ? { skip } : {}),
-            read: () => readObject(s3, bucket, key, id, size, options.limits),
+            read: (hooks) => readObject(s3, bucket, key, id, size, options.limits, hooks?.onContent),
           };
         }
         if (!page.IsTruncated || contents.length === 0) break;
@@ -93,6 +93,7 @@ async function* readObject(
   id: string,
   size: number,
   limits: ParseLimits,
+  onContent?: (bytes: Buffer) => void,
 ): AsyncGenerator<SourceItem> {
   if (size > limits.maxFileBytes) {
     yield problem(
@@ -114,7 +115,7 @@ async function* readObject(
     yield problem({ file: id }, 'read-error', `cannot get the object: ${(error as Error).message}`, null);
     return;
   }
-  yield* parseBuffer(buf, { file: id, limits, insightFile: isInsightPath(key) });
+  yield* parseBuffer(buf, { file: id, limits, insightFile: isInsightPath(key), onContent });
 }
 
 /** A client configured from the environment; the SDK is loaded only when S3 is used (~150 ms). */

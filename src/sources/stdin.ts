@@ -29,7 +29,7 @@ export function stdinSource(stream: NodeJS.ReadableStream, limits: ParseLimits):
         id: '-',
         fingerprint: `sha256:${hash.digest('hex')}`,
         size,
-        async *read() {
+        async *read(hooks) {
           if (tooLarge) {
             yield problem(
               { file: '-' },
@@ -39,7 +39,7 @@ export function stdinSource(stream: NodeJS.ReadableStream, limits: ParseLimits):
             );
             return;
           }
-          yield* parseBuffer(content, { file: '-', limits, insightFile: false });
+          yield* parseBuffer(content, { file: '-', limits, insightFile: false, onContent: hooks?.onContent });
         },
       };
     },

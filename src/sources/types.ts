@@ -21,6 +21,15 @@ export type SourceItem =
   | { kind: 'insight'; record: Record<string, unknown>; origin: Origin }
   | { kind: 'problem'; origin: Origin; code: string; reason: string; excerpt: string | null };
 
+/** Optional callbacks while a file is read. */
+export interface ReadHooks {
+  /**
+   * Receives the file's bytes exactly as read (gzipped or not) before any item, so ingest can
+   * keep the original records without serializing each one again.
+   */
+  onContent?: (bytes: Buffer) => void;
+}
+
 /** One file or object of a source. `fingerprint` changes when its content may have changed. */
 export interface SourceFile {
   /** Stable name: absolute path or `s3://bucket/key`. */
@@ -30,7 +39,7 @@ export interface SourceFile {
   size: number;
   /** Digest files are listed so they can be counted, never read as events. */
   skip?: 'digest' | 'not-json';
-  read(): AsyncIterable<SourceItem>;
+  read(hooks?: ReadHooks): AsyncIterable<SourceItem>;
 }
 
 /** A place CloudTrail can be read from: a folder, a file, stdin, an S3 prefix. */
