@@ -81,4 +81,62 @@ export interface IngestTables {
 
 // ---- Detector tables are added below by the detector's migration --------------------------
 
-export interface Database extends IngestTables {}
+/** The detector's resumable state (one row, id 1): serialized model and engine. */
+export interface DetectStateTable {
+  id: number;
+  state: string;
+  updated_at: number;
+}
+
+/** Every scored journey: its events' CloudTrail eventIDs (space-separated) and its decision. */
+export interface JourneysTable {
+  id: string;
+  actor_key: string;
+  actor_name: string;
+  session: string | null;
+  start: number;
+  end: number;
+  event_count: number;
+  event_ids: string;
+  raw: number;
+  excess: number;
+  decision: string;
+  alert_id: string | null;
+}
+
+/** Alerts: indexed columns plus the full `Alert` as JSON in `body`. */
+export interface AlertsTable {
+  id: string;
+  actor_key: string;
+  start: number;
+  end: number;
+  score: number;
+  severity: string;
+  status: string;
+  note: string | null;
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Scoped suppressions from feedback: an actor, the action tokens covered, an owner and an expiry. */
+export interface SuppressionsTable {
+  id: Generated<number>;
+  actor_key: string;
+  /** JSON array of action tokens. */
+  tokens: string;
+  owner: string;
+  expires: number;
+  alert_id: string | null;
+  note: string | null;
+  created_at: number;
+}
+
+export interface DetectTables {
+  detect_state: DetectStateTable;
+  journeys: JourneysTable;
+  alerts: AlertsTable;
+  suppressions: SuppressionsTable;
+}
+
+export interface Database extends IngestTables, DetectTables {}

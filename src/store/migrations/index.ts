@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as ingest from './0001-ingest.ts';
+import * as detect from './0002-detect.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-ingest': ingest,
+  '0002-detect': detect,
 };

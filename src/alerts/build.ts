@@ -1,0 +1,124 @@
+/**
+ * Turns the engine's alert drafts into the `Alert` analysts read: every event of the journey
+ * in order with its catalog sentence, outcome and CloudTrail eventID, reasons with evidence,
+ * techniques, the nearest typical journey, a title and a one-paragraph summary in plain words.
+ * Merging a later journey into an open alert re-builds the alert over all its journeys.
+ */
+import { describeEvent } from '../catalog/index.ts';
+import type { AlertDraft } from '../detect/engine.ts';
+import type { Event } from '../normalize/event.ts';
+import type { Alert, AlertEvent, AlertReason, Severity } from './types.ts';
+
+/** What the detector keeps beside the `Alert` contract (additive fields, inside `body`). */
+export interface StoredAlert extends Alert {
+  journeyIds: string[];
+  /** The person behind a role session where CloudTrail shows it. */
+  person: string | null;
+  critical: boolean;
+}
+
+export function severityOf(score: number, critical: boolean): Severity {
+  if (critical || score >= 85) return 'critical';
+  if (score >= 70) return 'high';
+  if (score >= 50) return 'medium';
+  return 'low';
+}
+
+function iso(t: number): string {
+  return new Date(t).toISOString();
+}
+
+function clock(t: number): string {
+  return iso(t).slice(11, 16);
+}
+
+/** `iam:AttachUserPolicy[adminPolicy]` -> `iam:AttachUserPolicy (adminPolicy)`. */
+export function tokenLabel(token: string): string {
+  const failed = token.endsWith('!');
+  const t = failed ? token.slice(0, -1) : token;
+  const m = /^([^[]+)\[([^\]]+)\]$/.exec(t);
+  const base = m ? `${m[1]} (${(m[2] ?? '').replace(/,/g, ', ')})` : t;
+  return failed ? `${base}, refused` : base;
+}
+
+function mergeReasons(a: readonly AlertReason[], b: readonly AlertReason[]): AlertReason[] {
+  const byText = new Map<string, AlertReason>();
+  for (const r of [...a, ...b]) {
+    const prev = byText.get(r.text);
+    if (!prev || r.weight > prev.weight) byText.set(r.text, r);
+  }
+  return [...byText.values()].sort((x, y) => y.weight - x.weight || (x.text < y.text ? -1 : 1)).slice(0, 12);
+}
+
+/** Builds (or grows) an alert from a draft and the full events of its journeys. */
+export function buildAlert(draft: AlertDraft, events: readonly Event[], previous: StoredAlert | null): StoredAlert {
+  const seen = new Set<string>();
+  const alertEvents: AlertEvent[] = [];
+  const techniques = new Set<string>(previous?.techniques ?? []);
+  const surprising = new Set(draft.evidence.filter((e) => e.weight >= 3).map((e) => e.token.replace(/\[.*$|!$/g, '')));
+  let person: string | null = previous?.person ?? null;
+  for (const e of previous?.events ?? []) {
+    seen.add(e.eventId);
+    alertEvents.push(e);
+  }
+  for (const e of events) {
+    if (seen.has(e.eventId)) continue;
+    seen.add(e.eventId);
+    const d = describeEvent(e);
+    alertEvents.push({ eventId: e.eventId, time: e.eventTime, action: `${e.service}:${e.action}`, sentence: d.sentence, success: e.success, errorCode: e.errorCode });
+    if (d.risk >= 0.3 || surprising.has(`${e.service}:${e.actionKey}`)) for (const t of d.techniques) techniques.add(t);
+    if (!person && e.actor.person) person = e.actor.person;
+  }
+  alertEvents.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.eventId < b.eventId ? -1 : 1));
+
+  const start = Math.min(draft.start, previous ? Date.parse(previous.start) : draft.start);
+  const end = Math.max(draft.end, previous ? Date.parse(previous.end) : draft.end);
+  const critical = draft.critical || (previous?.critical ?? false);
+  const score = Math.max(draft.score, previous?.score ?? 0);
+  const reasons = mergeReasons(previous?.reasons ?? [], draft.reasons);
+  const journeyIds = [...new Set([...(previous?.journeyIds ?? []), ...draft.journeys.map((j) => j.id)])];
+  const failures = alertEvents.filter((e) => !e.success).length;
+  const top = draft.evidence.filter((e) => e.weight >= 3 && e.selfCount === 0).slice(0, 2).map((e) => tokenLabel(e.token));
+  const kinds = new Set(reasons.map((r) => r.kind));
+  const who = person && !draft.actorName.includes(person) ? `${draft.actorName} (${person})` : draft.actorName;
+  const how = [kinds.has('new-network') ? 'from a new network' : '', kinds.has('new-client') ? 'with a new client' : ''].filter(Boolean).join(' ');
+  const title = previous?.title ?? (top.length > 0 ? `${who}: first ${top.join(' and ')}${how ? ` ${how}` : ''}` : `${who}: a journey unlike their usual${how ? ` ${how}` : ''}`);
+
+  const peers = draft.peerGroupName ? `peer group ${draft.peerGroupName}` : 'no peer group yet';
+  const day = iso(start).slice(0, 10);
+  const span = iso(end).slice(0, 10) === day ? `on ${day} between ${clock(start)} and ${clock(end)} UTC` : `from ${iso(start).slice(0, 16).replace('T', ' ')} to ${iso(end).slice(0, 16).replace('T', ' ')} UTC`;
+  const where = [
+    draft.stats.networks.length ? `from ${draft.stats.networks.join(', ')}` : '',
+    draft.stats.clients.length ? `using ${draft.stats.clients.join(', ')}` : '',
+    draft.stats.regions.length ? `in ${draft.stats.regions.join(', ')}` : '',
+  ].filter(Boolean).join(' ');
+  const firstReasons = reasons.filter((r) => r.weight > 0).slice(0, 3).map((r) => r.text);
+  const typical = draft.typicalJourney ?? previous?.typicalJourney ?? null;
+  const summary = [
+    `${who} (${peers}) made ${alertEvents.length} call${alertEvents.length === 1 ? '' : 's'}${failures ? ` (${failures} refused or failed)` : ''} ${span}${where ? ` ${where}` : ''}.`,
+    firstReasons.length ? `Why it stands out: ${firstReasons.join('; ')}.` : '',
+    typical ? `${draft.actorName}'s nearest usual journey is ${typical.slice(0, 6).map(tokenLabel).join(' → ')}${typical.length > 6 ? ' → …' : ''}.` : `${draft.actorName} has no usual journeys yet (${draft.history} before this one).`,
+  ].filter(Boolean).join(' ');
+
+  return {
+    id: draft.id,
+    severity: severityOf(score, critical),
+    score,
+    title,
+    summary,
+    actor: draft.actorKey,
+    actorName: draft.actorName,
+    peerGroup: draft.peerGroupName ?? previous?.peerGroup ?? null,
+    start: iso(start),
+    end: iso(end),
+    reasons,
+    techniques: [...techniques].sort(),
+    events: alertEvents,
+    typicalJourney: typical,
+    status: previous?.status ?? 'new',
+    note: previous?.note ?? null,
+    journeyIds,
+    person,
+    critical,
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Analyst feedback on an alert. `benign` teaches the model at once: the alert's journeys join
+ * the identity's baseline (with extra weight, and their actions marked benign for it), so the
+ * same pattern stops alerting for that identity; optionally a scoped suppression (actor +
+ * these actions, an owner and an expiry) silences it outright until it expires. `malicious`
+ * keeps the journeys out of the baseline for good.
+ */
+import { addSuppression } from '../detect/suppressions.ts';
+import { loadState, saveState } from '../detect/state.ts';
+import { UsageError } from '../errors.ts';
+import { type Journey, journeyId } from '../journeys/builder.ts';
+import { tokenText } from '../model/tokens.ts';
+import { type EventRow, scanEventRows } from '../store/events.ts';
+import type { Store } from '../store/index.ts';
+import { findAlert, setAlertStatus } from './repository.ts';
+import type { AlertStatus } from './types.ts';
+
+export interface FeedbackOptions {
+  note?: string | null | undefined;
+  /** Add a scoped suppression for this actor and these actions. */
+  suppress?: { owner: string; expires: number } | undefined;
+}
+
+export interface FeedbackResult {
+  id: string;
+  status: AlertStatus;
+  journeysLearned: number;
+  suppression: { owner: string; expires: string; tokens: string[] } | null;
+}
+
+/** The journeys of an alert as the detector saw them (rows from the store). */
+export async function alertJourneys(store: Store, journeyIds: readonly string[]): Promise<Journey[]> {
+  const out: Journey[] = [];
+  for (const id of journeyIds) {
+    const j = await store.db.selectFrom('journeys').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!j) continue;
+    const ids = new Set(j.event_ids.split(' '));
+    const rows: EventRow[] = [];
+    for await (const r of scanEventRows(store, { actor: j.actor_key, since: Number(j.start), until: Number(j.end) + 1 })) if (ids.has(r.eventId)) rows.push(r);
+    const first = rows[0];
+    if (!first) continue;
+    out.push({
+      id: journeyId(first.actorKey, first.eventId), actorKey: first.actorKey, actorName: first.actorName, actorType: first.actorType, roleArn: first.roleArn,
+      session: first.session, start: first.time, end: (rows[rows.length - 1] as EventRow).time, events: rows,
+    });
+  }
+  return out;
+}
+
+export async function feedback(store: Store, id: string, verdict: 'benign' | 'malicious' | 'acknowledged', options: FeedbackOptions = {}): Promise<FeedbackResult> {
+  if (!['benign', 'malicious', 'acknowledged'].includes(verdict)) throw new UsageError(`verdict ${verdict} is not benign, malicious or acknowledged.`);
+  if (options.suppress && verdict !== 'benign') throw new UsageError('--suppress only goes with benign.');
+  const alert = await findAlert(store, id);
+  const journeys = await alertJourneys(store, alert.journeyIds ?? []);
+  let learned = 0;
+  let suppression: FeedbackResult['suppression'] = null;
+  await store.db.transaction().execute(async (trx) => {
+    const tx = { ...store, db: trx };
+    await setAlertStatus(tx, alert.id, verdict, options.note ?? null);
+    const row = await trx.selectFrom('detect_state').select('id').where('id', '=', 1).executeTakeFirst();
+    if (row && verdict !== 'acknowledged') {
+      const state = await loadState(tx, {});
+      if (verdict === 'benign') {
+        state.engine.markBenign(alert.id, journeys);
+        learned = journeys.length;
+      } else state.engine.markMalicious(alert.id);
+      await saveState(tx, state);
+    }
+    if (options.suppress) {
+      const tokens = [...new Set(journeys.flatMap((j) => j.events.map((e) => tokenText(e))))].sort();
+      await addSuppression(tx, { actorKey: alert.actor, tokens, owner: options.suppress.owner, expires: options.suppress.expires, alertId: alert.id, note: options.note ?? null });
+      suppression = { owner: options.suppress.owner, expires: new Date(options.suppress.expires).toISOString(), tokens };
+    }
+  });
+  return { id: alert.id, status: verdict, journeysLearned: learned, suppression };
+}

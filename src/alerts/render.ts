@@ -1,0 +1,35 @@
+/**
+ * Alerts as an analyst reads them in a terminal. Every string from CloudTrail (names,
+ * sentences, error codes) passes `escapeForTerminal`: it was written by whoever called AWS.
+ */
+import { escapeForTerminal as esc } from '../util/terminal.ts';
+import type { StoredAlert } from './build.ts';
+import { tokenLabel } from './build.ts';
+import type { Alert } from './types.ts';
+
+export function renderAlert(alert: Alert | StoredAlert): string {
+  const lines: string[] = [];
+  lines.push(`${esc(alert.id)}  ${alert.severity.toUpperCase()}  score ${alert.score}  status ${alert.status}${alert.note ? ` (${esc(alert.note)})` : ''}`);
+  lines.push(esc(alert.title));
+  lines.push('');
+  lines.push(esc(alert.summary));
+  lines.push('');
+  lines.push(`Actor: ${esc(alert.actorName)}  ${esc(alert.actor)}`);
+  lines.push(`Peer group: ${alert.peerGroup ? esc(alert.peerGroup) : '-'}`);
+  lines.push(`Time: ${alert.start} .. ${alert.end}`);
+  if (alert.techniques.length) lines.push(`ATT&CK: ${alert.techniques.map(esc).join(', ')}`);
+  lines.push('');
+  lines.push('Why:');
+  for (const r of alert.reasons) lines.push(`  - ${esc(r.text)}${r.weight > 0 ? `  [+${r.weight}]` : ''}`);
+  lines.push('');
+  lines.push(`Journey (${alert.events.length} events, in order):`);
+  for (const e of alert.events) {
+    const mark = e.success ? '✓' : '✗';
+    lines.push(`  ${e.time.slice(0, 19).replace('T', ' ')}  ${mark} ${esc(e.sentence)}${e.success ? '' : ` (${esc(e.errorCode ?? 'failed')})`}  [${esc(e.eventId)}]`);
+  }
+  if (alert.typicalJourney) {
+    lines.push('');
+    lines.push(`Usually (nearest typical journey): ${alert.typicalJourney.map((t) => esc(tokenLabel(t))).join(' → ')}`);
+  }
+  return lines.join('\n');
+}

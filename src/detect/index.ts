@@ -1,0 +1,112 @@
+/**
+ * `detect`: scores every journey not yet scored, in time order, and raises alerts. Idempotent
+ * (a second run with no new events adds nothing) and incremental (a run resumes from the
+ * saved state and rescans only the events a still-open journey may hold).
+ */
+import { type StoredAlert, buildAlert } from '../alerts/build.ts';
+import { getStoredAlert, listAlerts, saveAlert } from '../alerts/repository.ts';
+import { DEFAULT_GAP_MS, type Journey, JourneyBuilder } from '../journeys/builder.ts';
+import { eventsById, scanEventRows } from '../store/events.ts';
+import type { Store } from '../store/index.ts';
+import type { AlertDraft, JourneyRecord } from './engine.ts';
+import { loadState, saveState } from './state.ts';
+import { loadSuppressions } from './suppressions.ts';
+
+export { listAlerts };
+
+export interface DetectOptions {
+  /** Days from the first event during which nothing alerts. Default 14. */
+  learningDays?: number | undefined;
+  /** Target alerts per week. Default 3. */
+  alertsPerWeek?: number | undefined;
+  /** Inactivity that ends a journey, minutes. Default 30. */
+  gapMinutes?: number | undefined;
+  /** Close every open journey now (end of data). Later events then start new journeys. */
+  flush?: boolean | undefined;
+  onProgress?: ((p: { events: number; journeys: number }) => void) | undefined;
+}
+
+export interface DetectSummary {
+  eventsScanned: number;
+  journeysScored: number;
+  alertsRaised: number;
+  alertsUpdated: number;
+  /** Journeys left open for the next run (their last event is too recent to be sure they ended). */
+  openJourneys: number;
+  /** ISO-8601 end of the learning period, null before any event. */
+  learningUntil: string | null;
+  elapsedMs: number;
+}
+
+export async function detect(store: Store, options: DetectOptions = {}): Promise<DetectSummary> {
+  const started = performance.now();
+  const engineOptions = { learningDays: options.learningDays ?? 14, alertsPerWeek: options.alertsPerWeek ?? 3 };
+  const state = await loadState(store, engineOptions);
+  const engine = state.engine;
+  engine.learningDays = engineOptions.learningDays;
+  engine.alertsPerWeek = engineOptions.alertsPerWeek;
+  engine.suppressions = await loadSuppressions(store);
+  const gapMs = options.gapMinutes !== undefined ? options.gapMinutes * 60_000 : (state.gapMs ?? DEFAULT_GAP_MS);
+  const builder = new JourneyBuilder({ gapMs }, state.closedUntil);
+
+  const records: JourneyRecord[] = [];
+  const drafts: AlertDraft[] = [];
+  let eventsScanned = 0;
+  const closed: Journey[] = [];
+  const handle = () => {
+    for (const j of closed) {
+      const { record, alert } = engine.process(j);
+      records.push(record);
+      if (alert) drafts.push(alert);
+    }
+    closed.length = 0;
+  };
+  for await (const row of scanEventRows(store, state.resumeFrom === null ? {} : { since: state.resumeFrom })) {
+    eventsScanned++;
+    builder.push(row, closed);
+    if (closed.length > 0) handle();
+    if (options.onProgress && eventsScanned % 50_000 === 0) options.onProgress({ events: eventsScanned, journeys: records.length });
+  }
+  builder.sweep(closed);
+  if (options.flush) builder.flush(closed);
+  handle();
+
+  const resumeFrom = builder.resumeFrom() ?? state.resumeFrom;
+  if (resumeFrom !== null) builder.pruneClosed(resumeFrom - 1);
+
+  // Alerts: build each draft over its full events (merging into an open alert when it grew).
+  let alertsRaised = 0;
+  let alertsUpdated = 0;
+  const built = new Map<string, StoredAlert>();
+  for (const draft of drafts) {
+    const previous = built.get(draft.id) ?? (await getStoredAlert(store, draft.id));
+    const events = await eventsById(store, draft.journeys.flatMap((j) => j.eventIds));
+    built.set(draft.id, buildAlert(draft, events, previous));
+    if (previous) alertsUpdated++;
+    else alertsRaised++;
+  }
+
+  await store.db.transaction().execute(async (trx) => {
+    const tx = { ...store, db: trx };
+    for (let i = 0; i < records.length; i += 200) {
+      const chunk = records.slice(i, i + 200).map((r) => ({
+        id: r.id, actor_key: r.actorKey, actor_name: r.actorName, session: r.session, start: r.start, end: r.end, event_count: r.eventIds.length,
+        event_ids: r.eventIds.join(' '), raw: r.raw, excess: r.excess, decision: r.decision, alert_id: r.alertId,
+      }));
+      await trx.insertInto('journeys').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+    for (const alert of built.values()) await saveAlert(tx, alert);
+    await saveState(tx, { engine, resumeFrom, closedUntil: builder.closedUntil, gapMs });
+  });
+
+  const until = engine.learningUntil;
+  return {
+    eventsScanned,
+    journeysScored: records.length,
+    alertsRaised,
+    alertsUpdated: alertsUpdated,
+    openJourneys: builder.openCount,
+    learningUntil: until === null ? null : new Date(until).toISOString(),
+    elapsedMs: performance.now() - started,
+  };
+}

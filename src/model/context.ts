@@ -1,0 +1,122 @@
+/**
+ * Context profiles: where, with what and when an identity works, and the organization-wide
+ * view of the same. A journey's context is compared with its identity's profile (new network,
+ * new client, new region, unusual hour, no MFA when it always has MFA, error storm) and with
+ * the organization (a network or client no identity here ever used).
+ */
+import type { EventRow } from '../store/events.ts';
+
+/** IPv4 /24 and /16, IPv6 /48 and /32; AWS service hostnames stay as they are. */
+export function networkKeys(ip: string | null): [string, string] | null {
+  if (!ip) return null;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
+  if (v4) return [`${v4[1]}.${v4[2]}.${v4[3]}.0/24`, `${v4[1]}.${v4[2]}.0.0/16`];
+  if (ip.includes(':')) {
+    const groups = ip.toLowerCase().split(':');
+    const g = (i: number) => groups[i] || '0';
+    return [`${g(0)}:${g(1)}:${g(2)}::/48`, `${g(0)}:${g(1)}::/32`];
+  }
+  return [ip, ip];
+}
+
+export function clientKey(row: Pick<EventRow, 'clientClass' | 'clientName'>): string {
+  return row.clientName ? `${row.clientClass}/${row.clientName}` : row.clientClass;
+}
+
+/** What one journey's context is, collected once. */
+export interface JourneyContext {
+  nets: Map<string, number>;
+  wideNets: Set<string>;
+  clients: Map<string, number>;
+  regions: Set<string>;
+  hour: number;
+  mfaKnown: number;
+  mfaYes: number;
+  errors: number;
+  events: number;
+}
+
+export function journeyContext(rows: readonly EventRow[]): JourneyContext {
+  const c: JourneyContext = { nets: new Map(), wideNets: new Set(), clients: new Map(), regions: new Set(), hour: 0, mfaKnown: 0, mfaYes: 0, errors: 0, events: rows.length };
+  for (const r of rows) {
+    const nk = networkKeys(r.sourceIp);
+    if (nk) {
+      c.nets.set(nk[0], (c.nets.get(nk[0]) ?? 0) + 1);
+      c.wideNets.add(nk[1]);
+    }
+    const ck = clientKey(r);
+    c.clients.set(ck, (c.clients.get(ck) ?? 0) + 1);
+    c.regions.add(r.region);
+    if (r.mfa !== null) {
+      c.mfaKnown++;
+      if (r.mfa) c.mfaYes++;
+    }
+    if (!r.success) c.errors++;
+  }
+  const first = rows[0];
+  c.hour = first ? new Date(first.time).getUTCHours() : 0;
+  return c;
+}
+
+function inc(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+/** Counts in journeys (not events), so a burst does not outweigh habit. */
+export class ContextProfile {
+  readonly nets = new Map<string, number>();
+  readonly wideNets = new Map<string, number>();
+  readonly clients = new Map<string, number>();
+  readonly regions = new Map<string, number>();
+  readonly hours = new Array<number>(24).fill(0);
+  journeys = 0;
+  mfaJourneys = 0;
+  mfaKnownJourneys = 0;
+  errors = 0;
+  events = 0;
+
+  learn(c: JourneyContext): void {
+    this.journeys++;
+    for (const k of c.nets.keys()) inc(this.nets, k);
+    for (const k of c.wideNets) inc(this.wideNets, k);
+    for (const k of c.clients.keys()) inc(this.clients, k);
+    for (const k of c.regions) inc(this.regions, k);
+    this.hours[c.hour] = (this.hours[c.hour] ?? 0) + 1;
+    if (c.mfaKnown > 0) {
+      this.mfaKnownJourneys++;
+      if (c.mfaYes === c.mfaKnown) this.mfaJourneys++;
+    }
+    this.errors += c.errors;
+    this.events += c.events;
+  }
+
+  /** Share of journeys that started within an hour of `hour` (circular), add-one smoothed. */
+  hourShare(hour: number): number {
+    const near = (this.hours[hour] ?? 0) + (this.hours[(hour + 1) % 24] ?? 0) + (this.hours[(hour + 23) % 24] ?? 0);
+    return (near + 0.5) / (this.journeys + 1);
+  }
+
+  toJSON(): unknown {
+    return [[...this.nets], [...this.wideNets], [...this.clients], [...this.regions], this.hours, this.journeys, this.mfaJourneys, this.mfaKnownJourneys, this.errors, this.events];
+  }
+
+  static fromJSON(j: unknown): ContextProfile {
+    const [nets, wide, clients, regions, hours, journeys, mfa, mfaKnown, errors, events] = j as [
+      Array<[string, number]>, Array<[string, number]>, Array<[string, number]>, Array<[string, number]>, number[], number, number, number, number, number,
+    ];
+    const p = new ContextProfile();
+    for (const [k, v] of nets) p.nets.set(k, v);
+    for (const [k, v] of wide) p.wideNets.set(k, v);
+    for (const [k, v] of clients) p.clients.set(k, v);
+    for (const [k, v] of regions) p.regions.set(k, v);
+    hours.forEach((h, i) => {
+      p.hours[i] = h;
+    });
+    p.journeys = journeys;
+    p.mfaJourneys = mfa;
+    p.mfaKnownJourneys = mfaKnown;
+    p.errors = errors;
+    p.events = events;
+    return p;
+  }
+}

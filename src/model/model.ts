@@ -1,0 +1,427 @@
+/**
+ * The behaviour model: what Trailhound knows about every identity, its peer group and the
+ * organization, learned prequentially (a journey is scored against what was known before it,
+ * then learned from). `score` explains itself: every point of a score comes with a reason and
+ * its evidence (self counts, "k of n peers", context deltas).
+ *
+ * State is plain counts and small arrays, serializable with `toJSON`/`fromJSON`: `detect`
+ * persists it after each run and resumes from it (see src/detect/index.ts for why).
+ */
+import type { AlertReason } from '../alerts/types.ts';
+import type { Journey } from '../journeys/builder.ts';
+import type { EventRow } from '../store/events.ts';
+import { ScoreHistory } from './calibration.ts';
+import { ContextProfile, type JourneyContext, journeyContext } from './context.ts';
+import { MedoidSet, journeyFeatures } from './medoids.ts';
+import { NGramCounts, PairIndex, levelProbs } from './ngram.ts';
+import { clusterPeers } from './peers.ts';
+import { Tokenizer, Vocabulary } from './tokens.ts';
+
+export interface IdentityModel {
+  key: string;
+  name: string;
+  type: string;
+  roleArn: string | null;
+  ngram: NGramCounts;
+  context: ContextProfile;
+  medoids: MedoidSet;
+  /** Its own recent raw journey scores: the per-identity calibration. */
+  history: ScoreHistory;
+  /** Its own recent nearest-typical-journey distances. */
+  distances: ScoreHistory;
+  group: string | null;
+  journeys: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Tokens an analyst marked benign for this identity (feedback). */
+  benign: Set<number>;
+}
+
+export interface PeerGroup {
+  id: string;
+  name: string;
+  members: string[];
+  ngram: NGramCounts;
+}
+
+/** One surprising action of a journey, with its evidence. */
+export interface TokenEvidence {
+  token: string;
+  /** First event index in the journey with this token. */
+  index: number;
+  selfCount: number;
+  /** Peers (excluding this identity) that ever did it, and the peer group's size (excluding it). */
+  peersDid: number;
+  peers: number;
+  /** Identities in the organization that ever did it, of how many. */
+  orgDid: number;
+  orgIdentities: number;
+  selfBits: number;
+  peerBits: number;
+  risk: number;
+  /** Weighted contribution to the score. */
+  weight: number;
+}
+
+export interface JourneyScore {
+  /** Surprise in bits: sequence + novelty + shape + context. */
+  raw: number;
+  sequence: number;
+  novelty: number;
+  shape: number;
+  context: number;
+  /** This identity's usual score level (its 90th percentile, blended with the organization's while history is thin). */
+  baseline: number;
+  /** `raw - baseline`: what the alert threshold applies to. */
+  excess: number;
+  /** Share of this identity's past journeys that scored at least as high (add-one smoothed). */
+  pSelf: number;
+  /** Highest catalog risk among the actions that were new for both the identity and its peers. */
+  anomalousRisk: number;
+  /** High risk and new for self and peers: always alerts (after learning). */
+  critical: boolean;
+  evidence: TokenEvidence[];
+  reasons: AlertReason[];
+  peerGroup: string | null;
+  peerGroupName: string | null;
+  peerSize: number;
+  typicalJourney: string[] | null;
+  typicalDistance: number;
+  /** Identity's journeys known before this one. */
+  history: number;
+}
+
+export interface ModelOptions {
+  /** Catalog risk at or above which a self- and peer-novel action is critical. Default 0.8. */
+  criticalRisk?: number;
+}
+
+const log2 = Math.log2;
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+/** A readable name of a peer group from its members' role names, e.g. `Developer (8)`. */
+export function groupLabel(members: readonly IdentityModel[]): string {
+  const names = new Map<string, number>();
+  for (const m of members) {
+    const role = m.roleArn?.split('/').pop()?.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{8,}$/, '');
+    const label = role ?? m.type;
+    names.set(label, (names.get(label) ?? 0) + 1);
+  }
+  const top = [...names].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? 'identities';
+  return `${top} (${members.length})`;
+}
+
+export class BehaviourModel {
+  readonly vocab: Vocabulary;
+  readonly tokenizer: Tokenizer;
+  readonly pairs: PairIndex;
+  readonly org: NGramCounts;
+  readonly orgContext: ContextProfile;
+  /** Org-wide raw scores: the baseline for identities without history. */
+  readonly orgHistory: ScoreHistory;
+  /** Token -> identities that ever did it. */
+  readonly tokenIdentities: Map<number, number>;
+  readonly identities: Map<string, IdentityModel>;
+  readonly groups: Map<string, PeerGroup>;
+  readonly criticalRisk: number;
+  lastRecluster: number;
+
+  constructor(options: ModelOptions = {}) {
+    this.vocab = new Vocabulary();
+    this.tokenizer = new Tokenizer(this.vocab);
+    this.pairs = new PairIndex();
+    this.org = new NGramCounts();
+    this.orgContext = new ContextProfile();
+    this.orgHistory = new ScoreHistory(4096);
+    this.tokenIdentities = new Map();
+    this.identities = new Map();
+    this.groups = new Map();
+    this.criticalRisk = options.criticalRisk ?? 0.8;
+    this.lastRecluster = Number.NEGATIVE_INFINITY;
+  }
+
+  identity(j: Pick<Journey, 'actorKey' | 'actorName' | 'actorType' | 'roleArn' | 'start'>): IdentityModel {
+    let m = this.identities.get(j.actorKey);
+    if (!m) {
+      m = {
+        key: j.actorKey, name: j.actorName, type: j.actorType, roleArn: j.roleArn, ngram: new NGramCounts(), context: new ContextProfile(),
+        medoids: new MedoidSet(), history: new ScoreHistory(256), distances: new ScoreHistory(128), group: this.#provisionalGroup(j.roleArn),
+        journeys: 0, firstSeen: j.start, lastSeen: j.start, benign: new Set(),
+      };
+      this.identities.set(j.actorKey, m);
+    }
+    return m;
+  }
+
+  /** A new identity starts in the group of another identity with the same role (same permission set). */
+  #provisionalGroup(roleArn: string | null): string | null {
+    if (!roleArn) return null;
+    for (const m of this.identities.values()) if (m.roleArn === roleArn && m.group) return m.group;
+    return null;
+  }
+
+  peerGroupOf(m: IdentityModel): PeerGroup | null {
+    if (!m.group) return null;
+    const g = this.groups.get(m.group);
+    return g && g.members.length > 1 ? g : null;
+  }
+
+  /** Scores a journey against what is known now. Does not learn. */
+  score(journey: Journey, tokens: Int32Array = this.tokenizer.tokens(journey.events), ctx: JourneyContext = journeyContext(journey.events)): JourneyScore {
+    const self = this.identity(journey);
+    const group = this.peerGroupOf(self);
+    const peerMembers = group ? group.members.filter((k) => k !== self.key) : [];
+    const probs = levelProbs(tokens, this.pairs, this.vocab.size, self.journeys > 0 ? self.ngram : null, group ? group.ngram : null, this.org);
+    const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
+
+    // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
+    // min(self bits, peer bits), so an admin's routine rarity is not an anomaly.
+    const best = new Map<number, TokenEvidence>();
+    for (let i = 0; i < tokens.length; i++) {
+      const w = tokens[i] as number;
+      const row = journey.events[i] as EventRow;
+      const selfBits = -log2(probs.self[i] as number);
+      const peerBits = -log2(probs.peer[i] as number);
+      const joint = self.benign.has(w) ? 0 : Math.min(selfBits, peerBits);
+      // Risk weighs (x0.5 for a harmless read .. x1.5 for a critical change); it never scores alone.
+      const weight = joint * (0.5 + row.risk);
+      const prev = best.get(w);
+      if (!prev || weight > prev.weight) {
+        best.set(w, {
+          token: this.vocab.name(w), index: prev ? prev.index : i, selfCount: 0, peersDid: 0, peers: peerMembers.length, orgDid: 0, orgIdentities,
+          selfBits, peerBits, risk: row.risk, weight,
+        });
+      }
+    }
+    const ranked = [...best.entries()].sort((a, b) => b[1].weight - a[1].weight || a[0] - b[0]);
+    const sequence = (ranked[0]?.[1].weight ?? 0) + 0.5 * (ranked[1]?.[1].weight ?? 0) + 0.25 * (ranked[2]?.[1].weight ?? 0);
+
+    // Evidence for the top tokens only: counting peers costs O(group size) per token.
+    const evidence: TokenEvidence[] = [];
+    let novel = 0;
+    let anomalousRisk = 0;
+    let critical = false;
+    for (const [w, ev] of ranked.slice(0, 8)) {
+      if (ev.weight < 2) break;
+      ev.selfCount = self.ngram.count(w);
+      for (const k of peerMembers) if (this.identities.get(k)?.ngram.uni.has(w)) ev.peersDid++;
+      ev.orgDid = this.tokenIdentities.get(w) ?? 0;
+      const newForSelf = ev.selfCount === 0;
+      const rareForPeers = group ? ev.peersDid <= Math.floor(0.2 * ev.peers) : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
+      if (newForSelf && rareForPeers && !self.benign.has(w)) {
+        novel++;
+        if (ev.risk > anomalousRisk) anomalousRisk = ev.risk;
+        if (ev.risk >= this.criticalRisk && ev.peerBits >= 6) critical = true;
+      }
+      evidence.push(ev);
+    }
+    const novelty = novel > 0 ? 2 * log2(1 + novel) : 0;
+
+    // Shape: how far from every typical journey of this identity, beyond its usual distance.
+    const features = journeyFeatures(tokens);
+    const near = self.medoids.nearest(features);
+    let shape = 0;
+    if (self.journeys >= 5 && near.medoid) shape = 3 * Math.max(0, near.distance - self.distances.quantile(0.75, 1));
+
+    const { context, contextReasons } = this.#contextScore(self, ctx);
+    const raw = sequence + novelty + shape + context;
+    const n = self.history.size;
+    const qSelf = self.history.quantile(0.9, 0);
+    const qOrg = this.orgHistory.quantile(0.9, 0);
+    // Thin history: lean on the organization's level (a new hire is not alarming per se).
+    const baseline = (n * qSelf + 10 * qOrg) / (n + 10);
+    const excess = raw - baseline;
+
+    const reasons: AlertReason[] = [];
+    const who = self.name;
+    for (const ev of evidence) {
+      if (ev.weight < 3) continue;
+      const peerText = group ? `${ev.peersDid} of ${who}'s ${ev.peers} peers ever did` : `${ev.orgDid} of ${ev.orgIdentities} identities in this organization ever did`;
+      const first = ev.selfCount === 0 ? (self.journeys === 0 ? `${who} (no history yet) did ${ev.token}` : `first time ${who} did ${ev.token} in ${self.journeys} journeys`) : `${who} rarely does ${ev.token} here (${ev.selfCount} times before, seldom in this order)`;
+      const kind = ev.selfCount === 0 ? 'new-action-for-identity' : 'sequence';
+      reasons.push({ kind, text: `${first}; ${peerText}${ev.risk >= 0.5 ? `; catalog risk ${ev.risk.toFixed(2)}` : ''}`, weight: round(ev.weight) });
+    }
+    if (shape >= 0.5 && near.medoid) reasons.push({ kind: 'unlike-typical-journeys', text: `unlike any of ${who}'s ${self.medoids.medoids.length} typical journeys (distance ${near.distance.toFixed(2)} to the nearest; usually ${self.distances.quantile(0.5, 0).toFixed(2)})`, weight: round(shape) });
+    reasons.push(...contextReasons);
+    if (n >= 5) reasons.push({ kind: 'calibration', text: `scores higher than ${pct(1 - self.history.tail(raw) + 1 / (n + 2))} of ${who}'s ${n} recent journeys`, weight: 0 });
+    reasons.sort((a, b) => b.weight - a.weight);
+
+    const typical = near.medoid ? near.medoid.tokens.map((t) => this.vocab.name(t)) : null;
+    return {
+      raw: round(raw), sequence: round(sequence), novelty: round(novelty), shape: round(shape), context: round(context), baseline: round(baseline), excess: round(excess),
+      pSelf: self.history.tail(raw), anomalousRisk, critical, evidence, reasons, peerGroup: group?.id ?? null, peerGroupName: group?.name ?? null,
+      peerSize: peerMembers.length, typicalJourney: typical, typicalDistance: near.distance, history: self.journeys,
+    };
+  }
+
+  #contextScore(self: IdentityModel, c: JourneyContext): { context: number; contextReasons: AlertReason[] } {
+    const reasons: AlertReason[] = [];
+    const p = self.context;
+    const org = this.orgContext;
+    // Everything is new for a new identity: self-novelty counts in proportion to history.
+    const maturity = Math.min(1, p.journeys / 10);
+    let score = 0;
+    const who = self.name;
+    for (const [net, count] of c.nets) {
+      if (p.nets.has(net)) continue;
+      const share = count / Math.max(1, c.events);
+      if (share < 0.2) continue;
+      const wide = [...c.wideNets].some((w) => p.wideNets.has(w) && net.startsWith(w.split('.0.0/')[0] ?? '\u0000'));
+      let s = maturity * (wide ? 1 : 2.5);
+      let text = `new network ${net} for ${who}`;
+      if (!org.nets.has(net)) {
+        s += 2;
+        text += '; never seen in this organization';
+      }
+      if (s > 0.2) reasons.push({ kind: 'new-network', text, weight: round(s) });
+      score += s;
+    }
+    for (const client of c.clients.keys()) {
+      if (p.clients.has(client)) continue;
+      let s = maturity * 2;
+      let text = `client ${client} new for ${who}`;
+      if (!org.clients.has(client)) {
+        s += 3;
+        text = `client ${client} never seen in this organization`;
+      }
+      if (s > 0.2) reasons.push({ kind: 'new-client', text, weight: round(s) });
+      score += s;
+    }
+    for (const region of c.regions) {
+      if (p.regions.has(region)) continue;
+      let s = maturity * 1;
+      let text = `region ${region} new for ${who}`;
+      if (!org.regions.has(region)) {
+        s += 1;
+        text += '; never used in this organization';
+      }
+      if (s > 0.2) reasons.push({ kind: 'new-region', text, weight: round(s) });
+      score += s;
+    }
+    if (p.journeys >= 20 && p.hourShare(c.hour) < 0.03) {
+      score += 1;
+      reasons.push({ kind: 'unusual-hour', text: `started at ${String(c.hour).padStart(2, '0')}:00 UTC, when ${who} is rarely active`, weight: 1 });
+    }
+    if (p.mfaKnownJourneys >= 10 && p.mfaJourneys / p.mfaKnownJourneys >= 0.9 && c.mfaKnown > 0 && c.mfaYes < c.mfaKnown) {
+      score += 2;
+      reasons.push({ kind: 'no-mfa', text: `without MFA, though ${who} used MFA in ${pct(p.mfaJourneys / p.mfaKnownJourneys)} of journeys`, weight: 2 });
+    }
+    const usualErrorRate = p.events > 0 ? p.errors / p.events : 0.05;
+    if (c.errors >= 5 && c.errors / c.events > Math.max(0.3, 3 * usualErrorRate)) {
+      const s = Math.min(3, log2(c.errors) - 1);
+      score += s;
+      reasons.push({ kind: 'error-burst', text: `${c.errors} of ${c.events} calls failed (usually ${pct(usualErrorRate)})`, weight: round(s) });
+    }
+    return { context: Math.min(score, 9), contextReasons: reasons };
+  }
+
+  /** Learns a journey (after scoring it). `weight` > 1 for journeys an analyst marked benign. */
+  learn(journey: Journey, raw: number, tokens: Int32Array = this.tokenizer.tokens(journey.events), ctx: JourneyContext = journeyContext(journey.events), weight = 1): void {
+    const self = this.identity(journey);
+    for (let i = 0; i < tokens.length; i++) {
+      const w = tokens[i] as number;
+      if (!self.ngram.uni.has(w)) this.tokenIdentities.set(w, (this.tokenIdentities.get(w) ?? 0) + 1);
+    }
+    self.ngram.add(tokens, this.pairs, weight);
+    this.org.add(tokens, this.pairs, weight);
+    const group = self.group ? this.groups.get(self.group) : undefined;
+    if (group) group.ngram.add(tokens, this.pairs, weight);
+    self.context.learn(ctx);
+    this.orgContext.learn(ctx);
+    const features = journeyFeatures(tokens);
+    if (self.journeys > 0) self.distances.add(self.medoids.nearest(features).distance);
+    self.medoids.add(features, tokens, journey.end, weight);
+    self.history.add(raw);
+    this.orgHistory.add(raw);
+    self.journeys++;
+    self.lastSeen = Math.max(self.lastSeen, journey.end);
+    if (journey.actorName) self.name = journey.actorName;
+  }
+
+  /** Marks a journey's tokens benign for its identity and learns it with extra weight. */
+  learnBenign(journey: Journey, raw: number): void {
+    const self = this.identity(journey);
+    const tokens = this.tokenizer.tokens(journey.events);
+    for (const t of tokens) self.benign.add(t);
+    this.learn(journey, raw, tokens, journeyContext(journey.events), 3);
+  }
+
+  /**
+   * Recomputes peer groups (sticky) from identities with enough history, and rebuilds each
+   * group's n-gram table from its members.
+   */
+  recluster(now: number, minJourneys = 3): void {
+    this.lastRecluster = now;
+    const eligible = [...this.identities.values()].filter((m) => m.journeys >= minJourneys).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const assignment = clusterPeers(eligible.map((m) => ({ key: m.key, counts: m.ngram.uni, previous: m.group })));
+    this.groups.clear();
+    const members = new Map<string, IdentityModel[]>();
+    for (const m of eligible) {
+      const g = assignment.get(m.key) ?? null;
+      m.group = g;
+      if (g) members.set(g, [...(members.get(g) ?? []), m]);
+    }
+    for (const [id, ms] of members) {
+      const ngram = new NGramCounts();
+      for (const m of ms) ngram.merge(m.ngram);
+      this.groups.set(id, { id, name: groupLabel(ms), members: ms.map((m) => m.key), ngram });
+    }
+    // Identities too new to cluster keep a provisional group by role.
+    for (const m of this.identities.values()) if (m.journeys < minJourneys) m.group = this.#provisionalGroup(m.roleArn);
+  }
+
+  toJSON(): unknown {
+    return {
+      v: 1,
+      vocab: this.vocab.toJSON(),
+      pairs: this.pairs.toJSON(),
+      org: this.org.toJSON(),
+      orgContext: this.orgContext.toJSON(),
+      orgHistory: this.orgHistory.toJSON(),
+      tokenIdentities: [...this.tokenIdentities],
+      lastRecluster: Number.isFinite(this.lastRecluster) ? this.lastRecluster : null,
+      identities: [...this.identities.values()].map((m) => ({
+        key: m.key, name: m.name, type: m.type, roleArn: m.roleArn, ngram: m.ngram.toJSON(), context: m.context.toJSON(), medoids: m.medoids.toJSON(),
+        history: m.history.toJSON(), distances: m.distances.toJSON(), group: m.group, journeys: m.journeys, firstSeen: m.firstSeen, lastSeen: m.lastSeen, benign: [...m.benign],
+      })),
+      groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
+    };
+  }
+
+  static fromJSON(j: unknown, options: ModelOptions = {}): BehaviourModel {
+    const o = j as Record<string, any>;
+    const m = new BehaviourModel(options);
+    const vocab = Vocabulary.fromJSON(o.vocab);
+    (m as { vocab: Vocabulary }).vocab = vocab;
+    (m as { tokenizer: Tokenizer }).tokenizer = new Tokenizer(vocab);
+    (m as { pairs: PairIndex }).pairs = PairIndex.fromJSON(o.pairs);
+    (m as { org: NGramCounts }).org = NGramCounts.fromJSON(o.org);
+    (m as { orgContext: ContextProfile }).orgContext = ContextProfile.fromJSON(o.orgContext);
+    (m as { orgHistory: ScoreHistory }).orgHistory = ScoreHistory.fromJSON(o.orgHistory, 4096);
+    for (const [k, v] of o.tokenIdentities as Array<[number, number]>) m.tokenIdentities.set(k, v);
+    m.lastRecluster = o.lastRecluster ?? Number.NEGATIVE_INFINITY;
+    for (const x of o.identities as Array<Record<string, any>>) {
+      m.identities.set(x.key, {
+        key: x.key, name: x.name, type: x.type, roleArn: x.roleArn, ngram: NGramCounts.fromJSON(x.ngram), context: ContextProfile.fromJSON(x.context),
+        medoids: MedoidSet.fromJSON(x.medoids), history: ScoreHistory.fromJSON(x.history, 256), distances: ScoreHistory.fromJSON(x.distances, 128),
+        group: x.group, journeys: x.journeys, firstSeen: x.firstSeen, lastSeen: x.lastSeen, benign: new Set(x.benign),
+      });
+    }
+    for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
+      const ngram = new NGramCounts();
+      for (const k of g.members) {
+        const member = m.identities.get(k);
+        if (member) ngram.merge(member.ngram);
+      }
+      m.groups.set(g.id, { id: g.id, name: g.name, members: g.members, ngram });
+    }
+    return m;
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
