@@ -36,9 +36,32 @@ export interface EventsTable {
   facts: string;
   /** Catalog risk 0..1. */
   risk: number;
-  /** The record as received, JSON. */
-  raw: string;
+  /**
+   * The record as JSON, only when its file's bytes are not kept in `raw_blobs` (files above
+   * the blob limit). Otherwise the record is re-read from the blob at `raw_line`/`raw_index`.
+   */
+  raw: string | null;
+  blob_id: number | null;
+  raw_line: number | null;
+  raw_index: number | null;
   file_id: number | null;
+}
+
+/**
+ * The gzipped bytes of each ingested file, as delivered (CloudTrail's own gzip) or gzipped
+ * here: keeping the file costs ~0.2 KB a record against ~1.3 KB for per-record JSON, and
+ * skips a JSON.stringify per record on the hot path.
+ */
+export interface RawBlobsTable {
+  id: Generated<number>;
+  file_id: number | null;
+  data: Uint8Array;
+}
+
+/** Small key/value state, e.g. the ingest watermarks used to drop orphaned blobs. */
+export interface KvTable {
+  key: string;
+  value: string;
 }
 
 /** Per-file ingest progress: a rerun skips a file whose fingerprint is already `done`. */
@@ -77,6 +100,8 @@ export interface IngestTables {
   files: FilesTable;
   quarantine: QuarantineTable;
   insights: InsightsTable;
+  raw_blobs: RawBlobsTable;
+  kv: KvTable;
 }
 
 // ---- Detector tables are added below by the detector's migration --------------------------
@@ -139,4 +164,18 @@ export interface DetectTables {
   suppressions: SuppressionsTable;
 }
 
-export interface Database extends IngestTables, DetectTables {}
+export interface Database extends IngestTables, DetectTables, OutputTables {}
+
+// ---- Alert outputs (src/alerts/outputs) ----------------------------------------------------
+
+/** One alert delivered to one output destination: `trailhound notify` never sends it there again. */
+export interface OutputSendsTable {
+  /** Secret-free destination key, e.g. `slack:3f2a9c…` (see `AlertOutput.key`). */
+  output: string;
+  alert_id: string;
+  sent_at: number;
+}
+
+export interface OutputTables {
+  output_sends: OutputSendsTable;
+}
