@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { feedback } from '../alerts/feedback.ts';
+import { listAlerts } from '../alerts/repository.ts';
+import { type Store, openStore } from '../store/index.ts';
+import { detect } from './index.ts';
+import { ORG_START, attack, routine, storeRecords } from './org.fixture.ts';
+
+const DAY = 86_400_000;
+let store: Store | null = null;
+afterEach(async () => {
+  await store?.close();
+  store = null;
+});
+
+describe('detect end to end', () => {
+  it('alerts on an injected attack journey with its events in order, and not on routine', async () => {
+    store = await openStore({ db: ':memory:' });
+    const attackAt = ORG_START + 17 * DAY + 13 * 3_600_000;
+    const injected = attack(attackAt);
+    await storeRecords(store, [...routine(21), ...injected]);
+    const summary = await detect(store, { learningDays: 10, flush: true });
+    expect(summary.journeysScored).toBeGreaterThan(200);
+    const sut = await listAlerts(store);
+    const ours = sut.filter((a) => a.events.some((e) => e.eventId === injected[0]?.eventID));
+    expect(ours).toHaveLength(1);
+    const alert = ours[0];
+    expect(alert?.actorName).toBe('dev3');
+    expect(alert?.events.map((e) => e.eventId)).toEqual(injected.map((r) => r.eventID));
+    expect(alert?.events.every((e) => e.sentence.length > 0)).toBe(true);
+    expect(alert?.reasons.some((r) => r.kind === 'new-action-for-identity')).toBe(true);
+    expect(alert?.reasons.map((r) => r.text).join(' ')).toMatch(/never seen in this organization/);
+    // Routine does not alert: the attack is the only alert.
+    expect(sut).toHaveLength(1);
+  });
+
+  it('is idempotent and incremental: a second run adds nothing, new data is scored once', async () => {
+    store = await openStore({ db: ':memory:' });
+    const all = routine(21);
+    const cut = all.findIndex((r) => Date.parse(r.eventTime as string) >= ORG_START + 15 * DAY);
+    await storeRecords(store, all.slice(0, cut));
+    const first = await detect(store, { learningDays: 10 });
+    const again = await detect(store, { learningDays: 10 });
+    expect(again.journeysScored).toBe(0);
+    expect(again.alertsRaised).toBe(0);
+    await storeRecords(store, all.slice(cut));
+    const rest = await detect(store, { learningDays: 10, flush: true });
+    const oneShot = await openStore({ db: ':memory:' });
+    await storeRecords(oneShot, all);
+    const whole = await detect(oneShot, { learningDays: 10, flush: true });
+    await oneShot.close();
+    expect(first.journeysScored + rest.journeysScored).toBe(whole.journeysScored);
+    const stored = await store.db.selectFrom('journeys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(whole.journeysScored);
+  });
+
+  it('learns from benign feedback: the same pattern by the same identity stops alerting', async () => {
+    store = await openStore({ db: ':memory:' });
+    const firstAt = ORG_START + 15 * DAY + 13 * 3_600_000;
+    const secondAt = ORG_START + 18 * DAY + 13 * 3_600_000;
+    await storeRecords(store, [...routine(16), ...attack(firstAt)]);
+    await detect(store, { learningDays: 10, flush: true });
+    const [alert] = await listAlerts(store);
+    expect(alert?.actorName).toBe('dev3');
+    const result = await feedback(store, alert?.id as string, 'benign', { note: 'dev3 now runs the break-glass drill' });
+    expect(result.journeysLearned).toBe(1);
+
+    const later = attack(secondAt);
+    await storeRecords(store, [...routine(21).filter((r) => Date.parse(r.eventTime as string) >= ORG_START + 16 * DAY), ...later]);
+    await detect(store, { learningDays: 10, flush: true });
+    const sut = await listAlerts(store);
+    expect(sut.map((a) => a.status)).toEqual(['benign']);
+    expect(sut.some((a) => a.events.some((e) => e.eventId === later[0]?.eventID))).toBe(false);
+
+    // Control: without the feedback, the repeat does alert (it is the feedback that taught the model).
+    const control = await openStore({ db: ':memory:' });
+    await storeRecords(control, [...routine(21), ...attack(firstAt), ...attack(secondAt)]);
+    await detect(control, { learningDays: 10, flush: true });
+    const controlAlerts = await listAlerts(control);
+    await control.close();
+    expect(controlAlerts).toHaveLength(2);
+  });
+});
