@@ -37,8 +37,16 @@ describe('actionKeyOf', () => {
 
 describe('readOnlyOf', () => {
   it.each([
-    [true, true], [false, false], ['true', true], ['false', false], ['TRUE', true],
-    ['yes', null], [1, null], [null, null], [undefined, null], [{}, null],
+    [true, true],
+    [false, false],
+    ['true', true],
+    ['false', false],
+    ['TRUE', true],
+    ['yes', null],
+    [1, null],
+    [null, null],
+    [undefined, null],
+    [{}, null],
   ])('%j -> %j', (input, expected) => {
     expect(readOnlyOf(input)).toBe(expected);
   });

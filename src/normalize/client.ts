@@ -17,38 +17,75 @@ import type { Client, ClientClass } from './event.ts';
 
 const OFFENSIVE = /\b(pacu|kali|parrot|pentoo|stratus-red-team|grimoire|trufflehog|cloudfox|weirdaal)/i;
 const OFFENSIVE_NAMES: Record<string, string> = {
-  pacu: 'Pacu', kali: 'Kali Linux', parrot: 'Parrot OS', pentoo: 'Pentoo Linux', 'stratus-red-team': 'stratus-red-team',
-  grimoire: 'grimoire', trufflehog: 'TruffleHog', cloudfox: 'CloudFox', weirdaal: 'WeirdAAL',
+  pacu: 'Pacu',
+  kali: 'Kali Linux',
+  parrot: 'Parrot OS',
+  pentoo: 'Pentoo Linux',
+  'stratus-red-team': 'stratus-red-team',
+  grimoire: 'grimoire',
+  trufflehog: 'TruffleHog',
+  cloudfox: 'CloudFox',
+  weirdaal: 'WeirdAAL',
 };
 
 /** Searched in order: the first token found names the SDK (Boto3 before Botocore, go-v2 before go). */
 const SDKS: ReadonlyArray<readonly [token: string, name: string, language: string]> = [
-  ['Boto3/', 'Boto3', 'python'], ['boto3/', 'Boto3', 'python'], ['Botocore/', 'Botocore', 'python'], ['botocore/', 'Botocore', 'python'],
-  ['aws-sdk-go-v2/', 'aws-sdk-go-v2', 'go'], ['aws-sdk-go/', 'aws-sdk-go', 'go'],
-  ['aws-sdk-java/', 'aws-sdk-java', 'java'], ['aws-sdk-js/', 'aws-sdk-js', 'js'], ['aws-sdk-nodejs/', 'aws-sdk-nodejs', 'js'],
-  ['aws-sdk-ruby3/', 'aws-sdk-ruby', 'ruby'], ['aws-sdk-ruby2/', 'aws-sdk-ruby', 'ruby'], ['aws-sdk-ruby/', 'aws-sdk-ruby', 'ruby'],
-  ['aws-sdk-dotnet-coreclr/', 'aws-sdk-dotnet', 'dotnet'], ['aws-sdk-dotnet-45/', 'aws-sdk-dotnet', 'dotnet'], ['aws-sdk-dotnet/', 'aws-sdk-dotnet', 'dotnet'],
-  ['aws-sdk-php/', 'aws-sdk-php', 'php'], ['aws-sdk-rust/', 'aws-sdk-rust', 'rust'], ['rusoto/', 'rusoto', 'rust'],
-  ['aws-sdk-cpp/', 'aws-sdk-cpp', 'cpp'], ['aws-sdk-swift/', 'aws-sdk-swift', 'swift'], ['aws-sdk-kotlin/', 'aws-sdk-kotlin', 'kotlin'],
-  ['aws-sdk-python/', 'aws-sdk-python', 'python'], ['aws-sdk-powershell/', 'aws-sdk-powershell', 'dotnet'],
+  ['Boto3/', 'Boto3', 'python'],
+  ['boto3/', 'Boto3', 'python'],
+  ['Botocore/', 'Botocore', 'python'],
+  ['botocore/', 'Botocore', 'python'],
+  ['aws-sdk-go-v2/', 'aws-sdk-go-v2', 'go'],
+  ['aws-sdk-go/', 'aws-sdk-go', 'go'],
+  ['aws-sdk-java/', 'aws-sdk-java', 'java'],
+  ['aws-sdk-js/', 'aws-sdk-js', 'js'],
+  ['aws-sdk-nodejs/', 'aws-sdk-nodejs', 'js'],
+  ['aws-sdk-ruby3/', 'aws-sdk-ruby', 'ruby'],
+  ['aws-sdk-ruby2/', 'aws-sdk-ruby', 'ruby'],
+  ['aws-sdk-ruby/', 'aws-sdk-ruby', 'ruby'],
+  ['aws-sdk-dotnet-coreclr/', 'aws-sdk-dotnet', 'dotnet'],
+  ['aws-sdk-dotnet-45/', 'aws-sdk-dotnet', 'dotnet'],
+  ['aws-sdk-dotnet/', 'aws-sdk-dotnet', 'dotnet'],
+  ['aws-sdk-php/', 'aws-sdk-php', 'php'],
+  ['aws-sdk-rust/', 'aws-sdk-rust', 'rust'],
+  ['rusoto/', 'rusoto', 'rust'],
+  ['aws-sdk-cpp/', 'aws-sdk-cpp', 'cpp'],
+  ['aws-sdk-swift/', 'aws-sdk-swift', 'swift'],
+  ['aws-sdk-kotlin/', 'aws-sdk-kotlin', 'kotlin'],
+  ['aws-sdk-python/', 'aws-sdk-python', 'python'],
+  ['aws-sdk-powershell/', 'aws-sdk-powershell', 'dotnet'],
   ['AWSPowerShell/', 'AWSPowerShell', 'dotnet'],
 ];
 
 /** Auditors and scanners: class `sdk` under their own name (see the header for why). */
 const AUDITORS: ReadonlyArray<readonly [token: string, name: string, language: string]> = [
-  ['scoutsuite', 'ScoutSuite', 'python'], ['scout suite', 'ScoutSuite', 'python'], ['prowler', 'Prowler', 'python'],
-  ['cloudsploit', 'CloudSploit', 'js'], ['steampipe', 'Steampipe', 'go'],
+  ['scoutsuite', 'ScoutSuite', 'python'],
+  ['scout suite', 'ScoutSuite', 'python'],
+  ['prowler', 'Prowler', 'python'],
+  ['cloudsploit', 'CloudSploit', 'js'],
+  ['steampipe', 'Steampipe', 'go'],
 ];
 
 const BROWSERS: ReadonlyArray<readonly [token: string, name: string]> = [
-  ['Edg/', 'Edge'], ['OPR/', 'Opera'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'], ['Version/', 'Safari'], ['Safari/', 'Safari'],
+  ['Edg/', 'Edge'],
+  ['OPR/', 'Opera'],
+  ['Firefox/', 'Firefox'],
+  ['Chrome/', 'Chrome'],
+  ['Version/', 'Safari'],
+  ['Safari/', 'Safari'],
 ];
 
 /** Plain HTTP clients: no class of their own, but their name and language are worth keeping. */
 const HTTP_TOOLS: ReadonlyArray<readonly [token: string, name: string, language: string | null]> = [
-  ['python-requests/', 'python-requests', 'python'], ['Python-urllib/', 'Python-urllib', 'python'], ['Python-httplib2/', 'Python-httplib2', 'python'],
-  ['curl/', 'curl', null], ['Wget/', 'Wget', null], ['Go-http-client/', 'Go-http-client', 'go'], ['okhttp/', 'okhttp', 'java'],
-  ['PostmanRuntime/', 'Postman', 'js'], ['axios/', 'axios', 'js'], ['node-fetch/', 'node-fetch', 'js'],
+  ['python-requests/', 'python-requests', 'python'],
+  ['Python-urllib/', 'Python-urllib', 'python'],
+  ['Python-httplib2/', 'Python-httplib2', 'python'],
+  ['curl/', 'curl', null],
+  ['Wget/', 'Wget', null],
+  ['Go-http-client/', 'Go-http-client', 'go'],
+  ['okhttp/', 'okhttp', 'java'],
+  ['PostmanRuntime/', 'Postman', 'js'],
+  ['axios/', 'axios', 'js'],
+  ['node-fetch/', 'node-fetch', 'js'],
 ];
 
 const UNKNOWN: Client = Object.freeze({ class: 'unknown', name: null, version: null, language: null }) as Client;
@@ -102,7 +139,8 @@ function classifyBase(ua: string): Client {
   if (ua.includes('Terraform/') || ua.includes('HashiCorp') || lower.includes('terraform-provider-aws')) {
     return make('terraform', 'Terraform', tokenVersion(ua, 'Terraform/'), 'go');
   }
-  if (lower.includes('pulumi')) return make('iac', 'Pulumi', tokenVersion(ua, 'Pulumi/') ?? tokenVersion(ua, 'pulumi/'), null);
+  if (lower.includes('pulumi'))
+    return make('iac', 'Pulumi', tokenVersion(ua, 'Pulumi/') ?? tokenVersion(ua, 'pulumi/'), null);
   if (ua.includes('aws-cdk')) return make('iac', 'aws-cdk', tokenVersion(ua, 'aws-cdk/'), 'js');
   if (lower.includes('crossplane')) return make('iac', 'Crossplane', null, 'go');
   if (ua.startsWith('aws-cli/')) return make('aws-cli', 'aws-cli', versionAfter(ua, 'aws-cli/'.length), 'python');
@@ -111,7 +149,8 @@ function classifyBase(ua: string): Client {
   }
   const sdk = sdkOf(ua);
   if (sdk !== null) return sdk;
-  if (ua.startsWith('amazon-ssm-agent/')) return make('aws-service', 'amazon-ssm-agent', versionAfter(ua, 'amazon-ssm-agent/'.length), 'go');
+  if (ua.startsWith('amazon-ssm-agent/'))
+    return make('aws-service', 'amazon-ssm-agent', versionAfter(ua, 'amazon-ssm-agent/'.length), 'go');
   if (ua.startsWith('Mozilla') || ua.startsWith('Opera/')) {
     for (const [token, name] of BROWSERS) {
       const i = ua.indexOf(token);
@@ -133,7 +172,8 @@ function classifyBase(ua: string): Client {
 
 function classify(ua: string): Client {
   // S3 wraps the user agent in brackets: `[S3Console/0.4, aws-internal/3 ...]`, `[Mozilla/5.0 ...]`.
-  const inner = ua.length > 1 && ua.charCodeAt(0) === 0x5b && ua.charCodeAt(ua.length - 1) === 0x5d ? ua.slice(1, -1) : ua;
+  const inner =
+    ua.length > 1 && ua.charCodeAt(0) === 0x5b && ua.charCodeAt(ua.length - 1) === 0x5d ? ua.slice(1, -1) : ua;
   const trimmed = inner.trim();
   if (trimmed.length === 0) return UNKNOWN;
   const base = classifyBase(trimmed);

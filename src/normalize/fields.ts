@@ -41,7 +41,8 @@ export function strOrNumber(v: unknown, max: number = MAX_ID): string | null {
  */
 export function obj(v: unknown): Obj | null {
   if (isObj(v)) return v;
-  if (typeof v !== 'string' || v.length < 2 || v.length > MAX_JSON_STRING || v.charCodeAt(0) !== 0x7b /* { */) return null;
+  if (typeof v !== 'string' || v.length < 2 || v.length > MAX_JSON_STRING || v.charCodeAt(0) !== 0x7b /* { */)
+    return null;
   try {
     const parsed: unknown = JSON.parse(v);
     return isObj(parsed) ? parsed : null;

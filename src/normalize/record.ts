@@ -20,7 +20,8 @@ function refuse(code: 'missing-field' | 'wrong-type' | 'bad-time', reason: strin
 function required(record: Obj, field: string): string | NormalizeResult {
   const v = record[field];
   if (v === undefined || v === null || v === '') return refuse('missing-field', `missing ${field}`);
-  if (typeof v !== 'string') return refuse('wrong-type', `${field} is ${Array.isArray(v) ? 'an array' : `a ${typeof v}`}, expected a string`);
+  if (typeof v !== 'string')
+    return refuse('wrong-type', `${field} is ${Array.isArray(v) ? 'an array' : `a ${typeof v}`}, expected a string`);
   return v.length > MAX_ID ? v.slice(0, MAX_ID) : v;
 }
 
@@ -32,10 +33,17 @@ export function normalizeRecord(record: Record<string, unknown>): NormalizeResul
   const rawTime = record.eventTime;
   if (rawTime === undefined || rawTime === null || rawTime === '') return refuse('missing-field', 'missing eventTime');
   if (typeof rawTime !== 'string' && typeof rawTime !== 'number') {
-    return refuse('wrong-type', `eventTime is ${Array.isArray(rawTime) ? 'an array' : `a ${typeof rawTime}`}, expected a string`);
+    return refuse(
+      'wrong-type',
+      `eventTime is ${Array.isArray(rawTime) ? 'an array' : `a ${typeof rawTime}`}, expected a string`,
+    );
   }
   const time = parseTime(rawTime);
-  if (!time.ok) return refuse('bad-time', 'eventTime is not a time (expected ISO-8601 like 2024-07-30T21:31:10Z, or epoch seconds/ms)');
+  if (!time.ok)
+    return refuse(
+      'bad-time',
+      'eventTime is not a time (expected ISO-8601 like 2024-07-30T21:31:10Z, or epoch seconds/ms)',
+    );
 
   const action = required(record, 'eventName');
   if (typeof action !== 'string') return action;
@@ -43,11 +51,14 @@ export function normalizeRecord(record: Record<string, unknown>): NormalizeResul
   if (typeof eventSource !== 'string') return eventSource;
 
   const recipient = strOrNumber(record.recipientAccountId, 64);
-  const actor = actorOf(record, recipient);
+  const identity = obj(record.userIdentity);
+  const actor = actorOf(record, recipient, identity);
   const eventType = str(record.eventType, 64) ?? 'unknown';
-  const session = sessionOf(record, action);
+  const session = sessionOf(record, action, identity);
   const console =
-    eventType === 'AwsConsoleSignIn' || eventType === 'AwsConsoleAction' || readConsoleFlag(record.sessionCredentialFromConsole);
+    eventType === 'AwsConsoleSignIn' ||
+    eventType === 'AwsConsoleAction' ||
+    readConsoleFlag(record.sessionCredentialFromConsole);
   const userAgent = str(record.userAgent, MAX_TEXT);
   const client = clientOf(userAgent, console);
   const requestParameters = obj(record.requestParameters);

@@ -17,14 +17,26 @@ const PARAMS = new Map<string, ReadonlyArray<ParamRule>>([
   ['userName', [['iam', 'AWS::IAM::User']]],
   ['roleName', [['iam', 'AWS::IAM::Role']]],
   ['roleArn', [[null, 'AWS::IAM::Role']]],
-  ['groupName', [['iam', 'AWS::IAM::Group'], ['ec2', 'AWS::EC2::SecurityGroup']]],
+  [
+    'groupName',
+    [
+      ['iam', 'AWS::IAM::Group'],
+      ['ec2', 'AWS::EC2::SecurityGroup'],
+    ],
+  ],
   ['policyArn', [[null, 'AWS::IAM::ManagedPolicy']]],
   ['policyName', [['iam', 'AWS::IAM::Policy']]],
   ['instanceProfileName', [['iam', 'AWS::IAM::InstanceProfile']]],
   ['accessKeyId', [['iam', 'AWS::IAM::AccessKey']]],
   ['bucketName', [['s3', 'AWS::S3::Bucket']]],
   ['trailName', [['cloudtrail', 'AWS::CloudTrail::Trail']]],
-  ['name', [['cloudtrail', 'AWS::CloudTrail::Trail'], ['ssm', 'AWS::SSM::Parameter']]],
+  [
+    'name',
+    [
+      ['cloudtrail', 'AWS::CloudTrail::Trail'],
+      ['ssm', 'AWS::SSM::Parameter'],
+    ],
+  ],
   ['names', [['ssm', 'AWS::SSM::Parameter']]],
   ['dBSnapshotIdentifier', [['rds', 'AWS::RDS::DBSnapshot']]],
   ['dBClusterSnapshotIdentifier', [['rds', 'AWS::RDS::DBClusterSnapshot']]],
@@ -94,7 +106,12 @@ export function resourcesOf(record: Obj, service: string, requestParameters: Obj
       if (!isObj(r)) continue;
       const arn = str(r.ARN) ?? str(r.arn);
       if (arn === null) continue;
-      out.push({ type: str(r.type, 256), arn, name: nameOfArn(arn), accountId: str(r.accountId, 64) ?? accountOfArn(arn) });
+      out.push({
+        type: str(r.type, 256),
+        arn,
+        name: nameOfArn(arn),
+        accountId: str(r.accountId, 64) ?? accountOfArn(arn),
+      });
     }
   }
   if (requestParameters === null) return out;

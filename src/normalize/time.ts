@@ -28,6 +28,20 @@ function daysIn(year: number, month: number): number {
   return DAYS[month - 1] as number;
 }
 
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil):
+ * integer arithmetic, about 3x cheaper than `Date.UTC` in the fast path (measured in
+ * scripts/bench-normalize.ts).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 function d2(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
   const b = s.charCodeAt(i + 1) - 48;
@@ -36,8 +50,16 @@ function d2(s: string, i: number): number {
 
 function valid(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
   return (
-    month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) &&
-    hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysIn(year, month) &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 60
   );
 }
 
@@ -60,8 +82,15 @@ export function parseTime(v: unknown): TimeResult {
 
   // Fast path (>99% of S3-delivered records): exactly `YYYY-MM-DDTHH:MM:SSZ`, parsed by hand
   // and the input reused as the canonical string.
-  if (v.length === 20 && v.charCodeAt(19) === 0x5a /* Z */ && v.charCodeAt(10) === 0x54 /* T */ &&
-      v.charCodeAt(4) === 0x2d && v.charCodeAt(7) === 0x2d && v.charCodeAt(13) === 0x3a && v.charCodeAt(16) === 0x3a) {
+  if (
+    v.length === 20 &&
+    v.charCodeAt(19) === 0x5a /* Z */ &&
+    v.charCodeAt(10) === 0x54 /* T */ &&
+    v.charCodeAt(4) === 0x2d &&
+    v.charCodeAt(7) === 0x2d &&
+    v.charCodeAt(13) === 0x3a &&
+    v.charCodeAt(16) === 0x3a
+  ) {
     const hi = d2(v, 0);
     const lo = d2(v, 2);
     const month = d2(v, 5);
@@ -72,7 +101,7 @@ export function parseTime(v: unknown): TimeResult {
     if (hi < 0 || lo < 0) return BAD;
     const year = hi * 100 + lo;
     if (!valid(year, month, day, hour, minute, second) || year < 1970) return BAD;
-    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    const ms = (daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000;
     return { ok: true, ms, iso: second === 60 ? isoOf(ms) : v };
   }
 
