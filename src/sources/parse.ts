@@ -260,7 +260,21 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
       if (!(truncated && last)) yield problem(at, 'invalid-json', `invalid JSON: ${(error as Error).message}`, line);
       continue;
     }
-    for (const item of itemsOfValue(value, at, ctx, line)) yield* gate.pass(item);
+    // Most lines are one record: build it directly, without a generator per line.
+    if (isObject(value) && !isContainer(value)) {
+      const item = objectItem(value, at, ctx, line);
+      if (gate.admit(item)) {
+        yield* gate.released();
+        yield item;
+      }
+      continue;
+    }
+    for (const item of itemsOfValue(value, at, ctx, line)) {
+      if (gate.admit(item)) {
+        yield* gate.released();
+        yield item;
+      }
+    }
   }
   yield* gate.end(lineNo);
 }
@@ -321,10 +335,19 @@ function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Gene
       // Inside `Records` CloudTrail itself says it is a record; normalize checks the fields.
       yield recordItem(unwrapEnvelope(element) ?? element, where, ctx);
     } else {
-      yield* gate.pass(objectItem(element, where, ctx, null));
+      const item = objectItem(element, where, ctx, null);
+      if (gate.admit(item)) {
+        yield* gate.released();
+        yield item;
+      }
     }
   }
   if (gate) yield* gate.end(records.length);
+}
+
+/** An object that holds several records rather than being one. */
+function isContainer(o: Record<string, unknown>): boolean {
+  return 'Records' in o || Array.isArray(o.Events) || (o.messageType === 'DATA_MESSAGE' && Array.isArray(o.logEvents));
 }
 
 /** Items of one JSON value found on its own (a whole file or one JSON Lines line). */
@@ -438,6 +461,8 @@ function recordItem(record: Record<string, unknown>, origin: Origin, ctx: ParseC
  * In a bare array or JSON Lines, objects that are not CloudTrail are reported one by one only
  * when the file also holds CloudTrail; a file with none (an app's own .jsonl) is one problem.
  */
+const NONE: SourceItem[] = [];
+
 class CloudTrailGate {
   readonly #file: string;
   #held: SourceItem[] = [];
@@ -446,21 +471,24 @@ class CloudTrailGate {
     this.#file = file;
   }
 
-  *pass(item: SourceItem): Generator<SourceItem> {
-    if (this.#open) {
-      yield item;
-      return;
-    }
-    if (item.kind === 'problem' && item.code === 'not-cloudtrail') {
+  /** Whether to yield `item` now. When a record opens the gate, `released` holds what was kept back before it. */
+  admit(item: SourceItem): boolean {
+    if (this.#open) return true;
+    if (item.kind === 'problem') {
+      if (item.code !== 'not-cloudtrail') return true;
       this.#held.push(item);
-      return;
+      return false;
     }
-    if (item.kind !== 'problem') {
-      this.#open = true;
-      yield* this.#held;
-      this.#held = [];
-    }
-    yield item;
+    this.#open = true;
+    return true;
+  }
+
+  /** Items kept back before the first record (once), then nothing. */
+  released(): SourceItem[] {
+    if (!this.#open || this.#held.length === 0) return NONE;
+    const held = this.#held;
+    this.#held = [];
+    return held;
   }
 
   *end(total: number): Generator<SourceItem> {
