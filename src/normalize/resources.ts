@@ -67,7 +67,13 @@ function accountOfArn(arn: string): string | null {
     if (at === 0) return null;
   }
   const end = arn.indexOf(':', at);
-  return end > at ? arn.slice(at, end) : null;
+  if (end <= at) return null;
+  // AWS-managed policies (`arn:aws:iam::aws:policy/...`) and S3 ARNs carry no account number.
+  for (let i = at; i < end; i++) {
+    const c = arn.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
+  return arn.slice(at, end);
 }
 
 function nameOfArn(arn: string): string {
