@@ -18,6 +18,7 @@ import {
   userDataOf,
 } from './facts.ts';
 import {
+  accountOf,
   arnName,
   bool,
   cidrText,
@@ -187,10 +188,9 @@ function paramNames(c: Ctx): string {
 }
 
 function loginText(c: Ctx): string {
-  const who = c.e.actor?.type === 'root' ? 'as root ' : '';
-  if (!c.e.success) return `tried to sign in to the AWS console ${who}`.trimEnd();
+  if (!c.e.success) return 'tried to sign in to the AWS console';
   const mfa = c.e.mfa === true ? 'with MFA' : c.e.mfa === false ? 'without MFA' : 'with MFA unknown';
-  return `signed in to the AWS console ${who}${mfa}`;
+  return `signed in to the AWS console ${mfa}`;
 }
 
 // ---- templates ----
@@ -285,7 +285,12 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'sts:AssumeRole': (c) => {
     const arn = str(c.p, 'roleArn') ?? c.e.resources?.find((r) => r?.type === 'AWS::IAM::Role')?.arn ?? null;
     const session = str(c.p, 'roleSessionName');
-    return `assumed ${arn ? `role ${clip(arn, 120)}` : 'a role'}${session ? ` as session ${clip(session)}` : ''}`;
+    const account = arn ? accountOf(arn) : null;
+    const other =
+      account !== null && c.e.actor?.accountId && account !== c.e.actor.accountId
+        ? ` (another account, ${account})`
+        : '';
+    return `assumed ${arn ? `role ${clip(arn, 120)}${other}` : 'a role'}${session ? ` as session ${clip(session)}` : ''}`;
   },
   'sts:AssumeRoleWithSAML': (c) =>
     `assumed role ${v(str(c.p, 'roleArn'))} with a SAML assertion from ${v(str(c.p, 'principalArn'))}`,

@@ -1,0 +1,95 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { record } from '../../catalog/test-support.ts';
+import type { CliIo } from '../io.ts';
+import { main } from '../main.ts';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(args: string[], stdin = ''): Promise<Run> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (c: Buffer) => chunks.out.push(c));
+  err.on('data', (c: Buffer) => chunks.err.push(c));
+  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from([stdin]), env: {} };
+  const code = await main(['node', 'trailhound', 'describe', ...args], io);
+  return {
+    code,
+    stdout: Buffer.concat(chunks.out).toString('utf8'),
+    stderr: Buffer.concat(chunks.err).toString('utf8'),
+  };
+}
+
+const ESC = '\u001b';
+
+describe('trailhound describe', () => {
+  it('prints one line per record, in file order, with time and sentence', async () => {
+    const sut = await run(['fixtures/stratus-red-team/aws.persistence.iam-create-admin-user.json']);
+    expect(sut.code).toBe(0);
+    const lines = sut.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^2024-08-01T13:33:28Z {2}!! christophe attached AdministratorAccess \(full admin rights\) to IAM user malicious-iam-user/,
+    );
+    expect(lines[2]).toContain('created IAM user malicious-iam-user');
+    expect(sut.stderr).toBe('');
+  });
+
+  it('--format json gives the catalog view of every record', async () => {
+    const sut = await run(['fixtures/stratus-red-team/aws.defense-evasion.cloudtrail-stop.json', '--format', 'json']);
+    const parsed = JSON.parse(sut.stdout) as Array<Record<string, unknown>>;
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0]).toMatchObject({
+      eventId: '10163ed2-2253-469d-a5ee-cbc6651f8934',
+      time: '2024-07-31T13:06:24Z',
+      actor: 'christophe',
+      riskClasses: ['defense-evasion', 'logging-tamper'],
+      techniques: ['T1562.008'],
+      facts: ['loggingStopped'],
+      risk: 0.95,
+    });
+    expect(String(parsed[0]?.sentence)).toContain(
+      'stopped logging on CloudTrail trail stratus-red-team-ct-stop-trail-buykxbqejv',
+    );
+  });
+
+  it('never lets an ANSI escape or a newline from a record reach the terminal raw', async () => {
+    const hostile = record({
+      source: 'iam',
+      name: 'CreateUser',
+      user: `mallory${ESC}[2K${ESC}[1G`,
+      params: { userName: `evil\nFAKE 2026-01-01T00:00:00Z  root did nothing${ESC}[31m\u202e` },
+    });
+    const sut = await run(['-'], `${JSON.stringify(hostile)}\n`);
+    expect(sut.code).toBe(0);
+    expect(sut.stdout).not.toContain(ESC);
+    expect(sut.stdout).not.toContain('\u202e');
+    expect(sut.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(sut.stdout).toContain('mallory\\x1b[2K\\x1b[1G created IAM user evil\\nFAKE');
+  });
+
+  it('reports unreadable and refused records on stderr with file and line, and goes on', async () => {
+    const good = JSON.stringify(record({ source: 'sts', name: 'GetCallerIdentity' }));
+    const refused = JSON.stringify({
+      eventName: 'X',
+      eventSource: 'iam.amazonaws.com',
+      eventTime: '2026-01-01T00:00:00Z',
+    });
+    const sut = await run(['-'], `${good}\n{not json\n${refused}\n${good}\n`);
+    expect(sut.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(sut.stderr).toMatch(/-:2: \S+/);
+    expect(sut.stderr).toMatch(/-:3: missing-field: missing eventID/);
+    expect(sut.stderr).toContain('2 described, 1 refused, 1 unreadable');
+  });
+
+  it('fails with a clear message for a path that does not exist', async () => {
+    const sut = await run(['no/such/file.json']);
+    expect(sut.code).toBe(1);
+    expect(sut.stderr).toContain('no such file or folder');
+  });
+});
