@@ -8,7 +8,8 @@
  * then `AWS_ENDPOINT_URL`, and `AWS_REGION` / `AWS_DEFAULT_REGION`. A custom endpoint
  * (MinIO, LocalStack, s3rver) gets path-style addressing.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { SourceNotFoundError, TrailhoundError } from '../errors.ts';
 import { isInsightPath, skipReason } from './layout.ts';
 import { type ParseLimits, parseBuffer, problem } from './parse.ts';
 import type { Source, SourceFile, SourceItem } from './types.ts';
@@ -55,7 +56,9 @@ export function s3Source(spec: string, options: S3SourceOptions): Source {
       // with S3-compatible servers whose tokens fail (s3rver's use DES, gone from OpenSSL 3).
       let after = options.startAfter;
       for (;;) {
-        const page = await s3.send(
+        const page = await listPage(
+          s3,
+          spec,
           new ListObjectsV2Command({
             Bucket: bucket,
             ...(options.pageSize ? { MaxKeys: options.pageSize } : {}),
@@ -84,6 +87,25 @@ export function s3Source(spec: string, options: S3SourceOptions): Source {
       }
     },
   };
+}
+
+/** One listing call; a missing bucket is `SourceNotFoundError`, other failures say what to check. */
+async function listPage(
+  s3: S3Client,
+  spec: string,
+  command: ListObjectsV2Command,
+): Promise<ListObjectsV2CommandOutput> {
+  try {
+    return await s3.send(command);
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NoSuchBucket') throw new SourceNotFoundError(spec);
+    throw new TrailhoundError(
+      'TH_SOURCE',
+      `Cannot list ${spec}: ${(error as Error).message}. Check AWS credentials, AWS_REGION and, for an S3-compatible store, AWS_ENDPOINT_URL_S3.`,
+      { cause: error },
+    );
+  }
 }
 
 async function* readObject(

@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely';
 import { normalizeRecord } from '../normalize/index.ts';
 import type { Event } from '../normalize/event.ts';
 import type { Store } from './index.ts';
+import { type RawRef, RawRecordReader } from './raw.ts';
 import type { EventsTable } from './schema.ts';
 
 /** What detection needs of an event, without parsing its JSON. */
@@ -39,12 +40,18 @@ export interface EventRow {
   risk: number;
 }
 
-/** An event ready to store: the normalized event, its catalog facts and risk, and the raw JSON. */
+/**
+ * An event ready to store: the normalized event, its catalog facts and risk, and where its
+ * original record is kept: its file's blob and position, or (no blob) its JSON.
+ */
 export interface EventToStore {
   event: Event;
   facts: readonly string[];
   risk: number;
-  raw: string;
+  raw: string | null;
+  blobId: number | null;
+  line: number | null;
+  index: number | null;
   fileId: number | null;
 }
 
@@ -87,11 +94,14 @@ function toColumns(e: EventToStore) {
     facts: e.facts.join(' '),
     risk: e.risk,
     raw: e.raw,
+    blob_id: e.blobId,
+    raw_line: e.line,
+    raw_index: e.index,
     file_id: e.fileId,
   };
 }
 
-const COLUMNS = Object.keys(toColumns({ event: { actor: {}, client: {} } as unknown as Event, facts: [], risk: 0, raw: '', fileId: null }));
+const COLUMNS = Object.keys(toColumns({ event: { actor: {}, client: {} } as unknown as Event, facts: [], risk: 0, raw: null, blobId: null, line: null, index: null, fileId: null }));
 
 /**
  * Inserts events, ignoring eventIDs already stored. Returns how many were new.
@@ -127,7 +137,7 @@ function sqliteInsert(store: Store) {
   return stmt;
 }
 
-function toRow(r: Omit<Selectable<EventsTable>, 'raw' | 'file_id'>): EventRow {
+function toRow(r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id'>): EventRow {
   return {
     id: Number(r.id),
     eventId: r.event_id,
@@ -201,23 +211,40 @@ export async function* scanEventRows(store: Store, q: EventQuery & { batch?: num
   for await (const r of pages(store, q, ROW_COLUMNS, q.batch ?? 5000)) yield toRow(r);
 }
 
-/** Full events in time order (for display and export), re-normalized from the stored raw JSON. */
+/** Full events in time order (for display and export), re-normalized from the original records. */
 export async function* queryEvents(store: Store, q: EventQuery = {}): AsyncGenerator<Event> {
-  for await (const { raw } of pages(store, q, ['raw'], 2000)) {
-    const result = normalizeRecord(JSON.parse(raw) as Record<string, unknown>);
-    if (result.ok) yield result.event;
+  const reader = new RawRecordReader(store);
+  for await (const ref of pages(store, q, RAW_COLUMNS, 2000)) {
+    const event = await normalizeRef(reader, ref);
+    if (event) yield event;
   }
 }
 
 /** Full events by CloudTrail eventID, in time order (an alert's journey). */
 export async function eventsById(store: Store, eventIds: readonly string[]): Promise<Event[]> {
+  const reader = new RawRecordReader(store);
   const out: Event[] = [];
   for (let i = 0; i < eventIds.length; i += 500) {
-    const rows = await store.db.selectFrom('events').select('raw').where('event_id', 'in', eventIds.slice(i, i + 500)).execute();
-    for (const { raw } of rows) {
-      const result = normalizeRecord(JSON.parse(raw) as Record<string, unknown>);
-      if (result.ok) out.push(result.event);
+    const refs = await store.db.selectFrom('events').select(RAW_COLUMNS).where('event_id', 'in', eventIds.slice(i, i + 500)).orderBy('blob_id').execute();
+    for (const ref of refs) {
+      const event = await normalizeRef(reader, ref);
+      if (event) out.push(event);
     }
   }
   return out.sort((a, b) => a.time - b.time || (a.eventId < b.eventId ? -1 : 1));
+}
+
+/** The original record of one stored event, as received. */
+export async function rawRecord(store: Store, eventId: string): Promise<Record<string, unknown> | null> {
+  const ref = await store.db.selectFrom('events').select(RAW_COLUMNS).where('event_id', '=', eventId).executeTakeFirst();
+  return ref ? new RawRecordReader(store, 1).read(ref) : null;
+}
+
+const RAW_COLUMNS = ['raw', 'blob_id', 'raw_line', 'raw_index'] as const;
+
+async function normalizeRef(reader: RawRecordReader, ref: RawRef): Promise<Event | null> {
+  const record = await reader.read(ref);
+  if (!record) return null;
+  const result = normalizeRecord(record);
+  return result.ok ? result.event : null;
 }

@@ -1,5 +1,23 @@
 import type { Command } from 'commander';
-import type { CliIo } from '../io.ts';
+import { storeStats } from '../../store/stats.ts';
+import { type CliIo, println } from '../io.ts';
+import { addDbOption, parseFormat, renderTable, withStore } from '../shared.ts';
 
-// Registers nothing until this command's work lands.
-export function register(_program: Command, _io: CliIo): void {}
+export function register(program: Command, io: CliIo): void {
+  addDbOption(
+    program.command('stats').description('Totals of the store: events, actors, accounts, regions, time span, quarantined').option('--format <format>', 'table or json', 'table'),
+  ).action(async (opts: { db?: string; format?: string }) => {
+    const format = parseFormat(opts.format, ['table', 'json'] as const, 'table');
+    const stats = await withStore(opts.db, storeStats);
+    if (format === 'json') {
+      println(io.stdout, JSON.stringify(stats, null, 2));
+      return;
+    }
+    const rows: Array<[string, string | number | null]> = [
+      ['events', stats.events], ['actors', stats.actors], ['accounts', stats.accounts], ['regions', stats.regions],
+      ['from', stats.from], ['to', stats.to], ['files', stats.files], ['insights', stats.insights], ['quarantined', stats.quarantined],
+      ...Object.entries(stats.quarantineByCode).map(([code, n]): [string, number] => [`  ${code}`, n]),
+    ];
+    println(io.stdout, renderTable(['', 'value'], rows));
+  });
+}

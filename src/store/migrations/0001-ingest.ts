@@ -39,9 +39,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('session', 'text')
     .addColumn('facts', 'text', (c: any) => c.notNull())
     .addColumn('risk', 'real', (c: any) => c.notNull())
-    .addColumn('raw', 'text', (c: any) => c.notNull())
+    .addColumn('raw', 'text')
+    .addColumn('blob_id', 'bigint')
+    .addColumn('raw_line', 'integer')
+    .addColumn('raw_index', 'integer')
     .addColumn('file_id', 'bigint')
     .execute();
+
+  await id(db.schema.createTable('raw_blobs'))
+    .addColumn('file_id', 'bigint')
+    .addColumn('data', pg ? 'bytea' : 'blob', (c: any) => c.notNull())
+    .execute();
+
+  await db.schema.createTable('kv').addColumn('key', 'text', (c: any) => c.primaryKey()).addColumn('value', 'text', (c: any) => c.notNull()).execute();
   await db.schema.createIndex('events_time').on('events').columns(['time', 'event_id']).execute();
   await db.schema.createIndex('events_actor_time').on('events').columns(['actor_key', 'time']).execute();
 
