@@ -10,7 +10,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { localFile, statFile } from './file.ts';
 import { isDigest, skipReason } from './layout.ts';
-import type { ParseLimits } from './parse.ts';
+import { type ParseLimits, problem } from './parse.ts';
 import type { Source, SourceFile } from './types.ts';
 
 /** A single file given by name: read whatever its extension (the user asked for it); digests are still skipped. */
@@ -39,8 +39,10 @@ async function* walk(dir: string, limits: ParseLimits, visited: Set<string>): As
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return; // unreadable folder (permissions): nothing to list
+  } catch (error) {
+    // An unreadable folder (permissions) is listed as one entry whose reading reports why.
+    yield unreadable(dir, (error as Error).message);
+    return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -70,4 +72,15 @@ async function* walk(dir: string, limits: ParseLimits, visited: Set<string>): As
     const skip = entry.name.startsWith('.') ? 'not-json' : skipReason(path);
     yield localFile(path, st.size, st.mtimeNs, limits, skip);
   }
+}
+
+function unreadable(dir: string, message: string): SourceFile {
+  return {
+    id: dir,
+    fingerprint: 'unreadable',
+    size: 0,
+    async *read() {
+      yield problem({ file: dir }, 'read-error', `cannot list the folder: ${message}`, null);
+    },
+  };
 }

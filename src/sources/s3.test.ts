@@ -6,6 +6,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no types
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SourceNotFoundError } from '../errors.ts';
 import { openSource, readAll } from './index.ts';
 import { DEFAULT_LIMITS } from './parse.ts';
 import { createS3Client, parseS3Url, s3Source } from './s3.ts';
@@ -117,9 +118,16 @@ describe('s3 source', () => {
     expect(fake.listCalls).toBe(4);
   });
 
-  it('reports an unreadable bucket as a listing error, not silently', async () => {
+  it('throws SourceNotFoundError for a bucket that does not exist', async () => {
     const sut = openSource('s3://no-such-bucket/x');
-    await expect(readAll(sut)).rejects.toThrow();
+    await expect(readAll(sut)).rejects.toBeInstanceOf(SourceNotFoundError);
+  });
+
+  it('says what to check when the listing fails otherwise', async () => {
+    const sut = openSource(`s3://${BUCKET}/`, {
+      s3Client: await createS3Client({ ...process.env, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1' }),
+    });
+    await expect(readAll(sut)).rejects.toThrow(/Cannot list s3:\/\/org-trail\/.*AWS_ENDPOINT_URL_S3/);
   });
 });
 
