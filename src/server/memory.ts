@@ -15,6 +15,7 @@ export function memoryRepositories(
     alerts: {
       list: async ({ since }) =>
         structuredClone(since === undefined ? alerts : alerts.filter((a) => Date.parse(a.end) >= since)),
+      get: async (alertId) => structuredClone(alerts.find((a) => a.id === alertId) ?? null),
       recordFeedback: async (alertId, verdict, note) => {
         const alert = alerts.find((a) => a.id === alertId);
         if (alert === undefined) throw new Error(`no alert ${alertId}`);

@@ -60,8 +60,8 @@ export class TriageService {
   }
 
   async getAlert(id: string): Promise<Alert> {
-    const alert = (await this.#repos.alerts.list({})).find((a) => a.id === id);
-    if (alert === undefined) throw new NotFoundError('alert', id);
+    const alert = await this.#repos.alerts.get(id);
+    if (alert === null) throw new NotFoundError('alert', id);
     return alert;
   }
 

@@ -13,6 +13,8 @@ export const VERDICTS = ['benign', 'malicious', 'acknowledged'] as const satisfi
 export interface AlertRepository {
   /** Every alert, optionally only those that ended at or after `since` (epoch ms). */
   list(query: { since?: number | undefined }): Promise<Alert[]>;
+  /** One alert by its exact id, or null. */
+  get(alertId: string): Promise<Alert | null>;
   /** Records an analyst's verdict; the next `list` shows it as the alert's status and note. */
   recordFeedback(alertId: string, verdict: Verdict, note: string | null): Promise<void>;
 }

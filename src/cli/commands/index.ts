@@ -13,6 +13,8 @@ import { register as evalCommand } from './eval.ts';
 import { register as detectCommand } from './detect.ts';
 import { register as alertsCommand } from './alerts.ts';
 import { register as demoCommand } from './demo.ts';
+import { register as serveCommand } from './serve.ts';
+import { register as notifyCommand } from './notify.ts';
 
 type Register = (program: Command, io: CliIo) => void;
 
@@ -27,6 +29,8 @@ const commands: Register[] = [
   detectCommand,
   alertsCommand,
   demoCommand,
+  serveCommand,
+  notifyCommand,
 ];
 
 export function registerCommands(program: Command, io: CliIo): void {
