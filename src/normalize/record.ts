@@ -6,7 +6,7 @@
 import { actionKeyOf, errorCodeOf, errorMessageOf, readOnlyOf, serviceOf } from './action.ts';
 import { clientOf } from './client.ts';
 import type { Event } from './event.ts';
-import { isObj, MAX_ID, MAX_TEXT, type Obj, obj, str, strOrNumber } from './fields.ts';
+import { bound, isObj, MAX_ID, MAX_TEXT, type Obj, obj, str, strOrNumber } from './fields.ts';
 import { actorOf, sessionOf } from './identity.ts';
 import type { NormalizeResult } from './index.ts';
 import { resourcesOf } from './resources.ts';
@@ -22,7 +22,7 @@ function required(record: Obj, field: string): string | NormalizeResult {
   if (v === undefined || v === null || v === '') return refuse('missing-field', `missing ${field}`);
   if (typeof v !== 'string')
     return refuse('wrong-type', `${field} is ${Array.isArray(v) ? 'an array' : `a ${typeof v}`}, expected a string`);
-  return v.length > MAX_ID ? v.slice(0, MAX_ID) : v;
+  return bound(v, MAX_ID);
 }
 
 export function normalizeRecord(record: Record<string, unknown>): NormalizeResult {
