@@ -32,7 +32,7 @@ async function child(mode: string, dir: string): Promise<void> {
   if (mode === 'floor') {
     for (const file of listFiles(dir)) {
       const buf = gunzipSync(readFileSync(file), { chunkSize: 1 << 20 });
-      const text = isAscii(buf) ? buf.latin1Slice(0, buf.length) : buf.toString('utf8');
+      const text = isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
       events += (JSON.parse(text) as { Records: unknown[] }).Records.length;
     }
   } else {

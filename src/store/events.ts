@@ -49,9 +49,9 @@ export interface EventToStore {
   facts: readonly string[];
   risk: number;
   raw: string | null;
-  blobId: number | null;
-  line: number | null;
-  index: number | null;
+  blobId?: number | null;
+  line?: number | null;
+  index?: number | null;
   fileId: number | null;
 }
 
@@ -94,9 +94,9 @@ function toColumns(e: EventToStore) {
     facts: e.facts.join(' '),
     risk: e.risk,
     raw: e.raw,
-    blob_id: e.blobId,
-    raw_line: e.line,
-    raw_index: e.index,
+    blob_id: e.blobId ?? null,
+    raw_line: e.line ?? null,
+    raw_index: e.index ?? null,
     file_id: e.fileId,
   };
 }
