@@ -216,6 +216,13 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'iam:CreateInstanceProfile': (c) => `created instance profile ${v(str(c.p, 'instanceProfileName'))}`,
   'iam:AddRoleToInstanceProfile': (c) => `added ${role(c)} to instance profile ${v(str(c.p, 'instanceProfileName'))}`,
   'iam:PassRole': (c) => `passed ${role(c)} to a service`,
+  'iam:GetRole': (c) => `looked up ${role(c)}`,
+  'iam:ListRoles': () => 'listed the IAM roles',
+  'iam:ListGroupsForUser': (c) => `listed the groups of ${userOrSelf(c)}`,
+  'iam:ListAttachedUserPolicies': (c) => `listed the policies attached to ${userOrSelf(c)}`,
+  'iam:ListAttachedRolePolicies': (c) => `listed the policies attached to ${role(c)}`,
+  'iam:ListPolicies': () => 'listed the IAM policies',
+  'iam:GetPolicyVersion': (c) => `read version ${v(str(c.p, 'versionId'))} of policy ${v(str(c.p, 'policyArn'))}`,
   // IAM policies
   'iam:AttachUserPolicy': (c) => `attached ${policyArnText(str(c.p, 'policyArn'))} to ${user(c)}`,
   'iam:AttachRolePolicy': (c) => `attached ${policyArnText(str(c.p, 'policyArn'))} to ${role(c)}`,
@@ -357,6 +364,11 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     `deleted CloudTrail Lake event data store ${v(str(c.p, 'eventDataStore'))}, which stopped logging`,
   'cloudtrail:StopEventDataStoreIngestion': (c) =>
     `stopped ingestion into CloudTrail Lake event data store ${v(str(c.p, 'eventDataStore'))}, which stopped logging`,
+  'cloudtrail:DescribeTrails': () => 'listed the CloudTrail trails',
+  'cloudtrail:DescribeTrail': (c) => `looked up CloudTrail ${trailName(c)}`,
+  'cloudtrail:GetTrailStatus': (c) => `checked whether CloudTrail ${trailName(c)} is logging`,
+  'cloudtrail:GetEventSelectors': (c) =>
+    `read the event selectors of CloudTrail trail ${v(str(c.p, 'trailName') && arnName(str(c.p, 'trailName') ?? ''))}`,
   'cloudtrail:LookupEvents': () => 'searched the CloudTrail event history',
   // Config, flow logs, DNS logs, log groups
   'config:StopConfigurationRecorder': (c) =>
@@ -408,6 +420,10 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'securityhub:DisableSecurityHub': () => 'disabled Security Hub',
   'securityhub:BatchDisableStandards': () => 'disabled Security Hub standards',
   'securityhub:DeleteInsight': (c) => `deleted Security Hub insight ${v(str(c.p, 'InsightArn', 'Name'))}`,
+  'securityhub:CreateInsight': (c) => `created Security Hub insight ${v(str(c.p, 'Name'))}`,
+  'macie:UpdateMacieSession': (c) =>
+    `updated the Macie Classic session${str(c.p, 'status') ? ` to ${clip(str(c.p, 'status') ?? '')}` : ''}`,
+  'guardduty:ListDetectors': () => 'listed the GuardDuty detectors',
   'securityhub:UpdateFindings': (c) =>
     `updated Security Hub findings${str(c.p, 'RecordState') ? ` to ${clip(str(c.p, 'RecordState') ?? '')}` : ''}`,
   'macie2:DisableMacie': () => 'disabled Amazon Macie',
@@ -527,6 +543,19 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     const r = nested(c.p, 'CreateTrafficMirrorFilterRuleRequest');
     return `added a traffic mirror filter rule (${v(str(r, 'TrafficDirection'), '?')} ${v(str(r, 'RuleAction'), '?')} from ${cidrText(str(r, 'SourceCidrBlock') ?? '?')} to ${cidrText(str(r, 'DestinationCidrBlock') ?? '?')})`;
   },
+  'ec2:CreateTrafficMirrorFilter': () => 'created a traffic mirror filter',
+  'ec2:DeleteTrafficMirrorTarget': (c) =>
+    `deleted traffic mirror target ${v(str(nested(c.p, 'DeleteTrafficMirrorTargetRequest'), 'TrafficMirrorTargetId'))}`,
+  'ec2:ModifyTrafficMirrorSession': (c) => {
+    const r = nested(c.p, 'ModifyTrafficMirrorSessionRequest');
+    return `changed traffic mirror session ${v(str(r, 'TrafficMirrorSessionId'))} to send to target ${v(str(r, 'TrafficMirrorTargetId'))}`;
+  },
+  'ec2:DescribeSecurityGroups': () => 'listed the security groups',
+  'ec2:DescribeVpcs': () => 'listed the VPCs',
+  'ec2:DescribeRouteTables': () => 'listed the route tables',
+  'ec2:DescribeNetworkAcls': () => 'listed the network ACLs',
+  'ec2:DescribeSnapshots': () => 'listed the EBS snapshots',
+  'ec2:DescribeImages': () => 'listed the AMIs',
   // EC2 instances
   'ec2:RunInstances': (c) => {
     const count = runCount(c.p);
@@ -632,6 +661,26 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     `gave ${dbInstance(c)} IAM role ${v(str(c.p, 'roleArn'))} for ${v(str(c.p, 'featureName'), 'a feature')}`,
   'rds:AddRoleToDBCluster': (c) =>
     `gave ${dbCluster(c)} IAM role ${v(str(c.p, 'roleArn'))} for ${v(str(c.p, 'featureName'), 'a feature')}`,
+  'rds:RevokeDBSecurityGroupIngress': (c) =>
+    `closed DB security group ${v(str(c.p, 'dBSecurityGroupName'))} to ${cidrText(str(c.p, 'cIDRIP') ?? str(c.p, 'eC2SecurityGroupName') ?? '?')}`,
+  'rds:StartActivityStream': (c) =>
+    `started the database activity stream of ${v(str(c.p, 'resourceArn') && arnName(str(c.p, 'resourceArn') ?? ''))}`,
+  'rds:RemoveRoleFromDBInstance': (c) => `removed IAM role ${v(str(c.p, 'roleArn'))} from ${dbInstance(c)}`,
+  'rds:RebootDBInstance': (c) =>
+    `rebooted ${dbInstance(c)}${bool(c.p, 'forceFailover') ? ' with a forced failover' : ''}`,
+  'rds:RebootDBCluster': (c) => `rebooted ${dbCluster(c)}`,
+  'rds:StartDBInstance': (c) => `started ${dbInstance(c)}`,
+  'rds:StopDBInstance': (c) => `stopped ${dbInstance(c)}`,
+  'rds:FailoverDBCluster': (c) =>
+    `forced a failover of ${dbCluster(c)} to ${v(str(c.p, 'targetDBInstanceIdentifier'), 'a replica')}`,
+  'rds:FailoverGlobalCluster': (c) =>
+    `forced a failover of global cluster ${v(str(c.p, 'globalClusterIdentifier'))} to ${v(str(c.p, 'targetDbClusterIdentifier'), 'a secondary')}`,
+  'rds:DescribeDBSnapshots': (c) =>
+    str(c.p, 'dBInstanceIdentifier', 'dBSnapshotIdentifier')
+      ? `listed the snapshots of ${v(str(c.p, 'dBInstanceIdentifier', 'dBSnapshotIdentifier'))}`
+      : 'listed the RDS snapshots',
+  'rds:DescribeDBClusterSnapshots': () => 'listed the RDS cluster snapshots',
+  'rds:DescribeDBLogFiles': (c) => `listed the log files of ${dbInstance(c)}`,
   'rds:DownloadDBLogFilePortion': (c) => `downloaded log file ${v(str(c.p, 'logFileName'))} of ${dbInstance(c)}`,
   // S3
   's3:PutBucketPolicy': (c) => {
@@ -754,6 +803,16 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     `changed the attributes of queue ${v(str(c.p, 'queueUrl'))}${obj(c.p, 'attributes')?.Policy !== undefined ? `, setting a policy granting ${principalText(c.policy('Policy', obj(c.p, 'attributes')?.Policy))}` : ''}`,
   'ses:UpdateAccountSendingEnabled': (c) =>
     `${bool(c.p, 'enabled') === false ? 'disabled' : 'enabled'} email sending for the account`,
+  'codebuild:CreateProject': (c) => `created CodeBuild project ${v(str(c.p, 'name'))}`,
+  'ses:GetSendQuota': () => 'checked the SES sending quota',
+  'ses:GetAccountSendingEnabled': () => 'checked whether SES email sending is enabled',
+  'ses:ListIdentities': () => 'listed the SES sending identities',
+  'ses:GetIdentityVerificationAttributes': () => 'checked which SES sending identities are verified',
+  'organizations:DescribeAccount': (c) => `looked up member account ${v(str(c.p, 'accountId'))}`,
+  'organizations:ListAccounts': () => 'listed the accounts of the organization',
+  'organizations:DescribeOrganization': () => 'looked up the organization',
+  'billingconsole:GetContactInformation': () => 'read the account contact information',
+  'billingconsole:GetAlternateContact': () => 'read the account alternate contacts',
   'athena:StartQueryExecution': (c) =>
     `ran an Athena query on database ${v(str(obj(c.p, 'queryExecutionContext'), 'database'))}`,
 };

@@ -98,7 +98,7 @@ export function record(spec: RecordSpec): Record<string, unknown> {
     ...(spec.errorMessage ? { errorMessage: spec.errorMessage } : {}),
     requestID: 'req-1',
     eventID: `ev-${spec.name}`,
-    readOnly: false,
+    readOnly: /^(Get|List|Describe|Head|Lookup)/.test(spec.name),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: '111122223333',
