@@ -1,0 +1,178 @@
+// One alert as an analyst reads it: what happened in plain words, every step of the
+// journey in order with its outcome, why it was raised, what this identity usually does,
+// and the verdict buttons. Every CloudTrail string is rendered as text (React escaping)
+// after `visible` makes control and bidi characters show as escapes.
+import { useEffect, useId, useState } from 'react';
+import { type Alert, api, type Verdict } from './api.ts';
+import { techniqueUrl, visible, when } from './text.ts';
+
+const VERDICTS: Array<[Verdict, string]> = [
+  ['benign', 'Benign'],
+  ['malicious', 'Malicious'],
+  ['acknowledged', 'Acknowledge'],
+];
+
+export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
+  const [alert, setAlert] = useState<Alert | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const noteId = useId();
+
+  useEffect(() => {
+    let live = true;
+    api.alert(id).then(
+      (a) => {
+        if (!live) return;
+        setAlert(a);
+        setNote(a.note ?? '');
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  if (error !== null)
+    return (
+      <section className="detail" aria-label="Alert detail">
+        <p role="alert" className="error">
+          {error}
+        </p>
+      </section>
+    );
+  if (alert === null)
+    return (
+      <section className="detail" aria-label="Alert detail">
+        <p>Loading…</p>
+      </section>
+    );
+
+  const send = async (verdict: Verdict) => {
+    setBusy(true);
+    setSaved(null);
+    try {
+      const updated = await api.feedback(alert.id, verdict, note);
+      setAlert(updated);
+      setSaved(`Marked ${updated.status}.`);
+      onChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reasons = [...alert.reasons].sort((a, b) => b.weight - a.weight);
+  const maxWeight = Math.max(0.0001, ...reasons.map((r) => r.weight));
+  return (
+    <section className="detail" aria-labelledby="alert-title">
+      <header className="detail-head">
+        <span className={`sev sev-${alert.severity}`}>{alert.severity}</span>
+        <span className="score">score {Math.round(alert.score)}/100</span>
+        <span className={`status status-${alert.status}`} data-testid="alert-status">
+          {alert.status}
+        </span>
+      </header>
+      <h2 id="alert-title">{visible(alert.title)}</h2>
+      <p className="who">
+        <strong>{visible(alert.actorName)}</strong> <code className="actor-key">{visible(alert.actor)}</code>
+        {alert.peerGroup !== null && <> · peer group {visible(alert.peerGroup)}</>} ·{' '}
+        <time dateTime={alert.start}>{when(alert.start)}</time> – <time dateTime={alert.end}>{when(alert.end)}</time>
+      </p>
+      <p className="summary">{visible(alert.summary)}</p>
+
+      <h3>Journey ({alert.events.length} steps, in order)</h3>
+      <ol className="journey">
+        {alert.events.map((e) => (
+          <li key={e.eventId} className={e.success ? 'step ok' : 'step failed'}>
+            <span
+              className="outcome"
+              role="img"
+              aria-label={e.success ? 'succeeded' : `failed${e.errorCode ? `: ${visible(e.errorCode)}` : ''}`}
+            >
+              {e.success ? '✓' : '✗'}
+            </span>
+            <time dateTime={e.time}>{when(e.time).slice(11)}</time>
+            <code className="action">{visible(e.action)}</code>
+            <span className="sentence">
+              {visible(e.sentence)}
+              {!e.success && e.errorCode && <span className="error-code"> ({visible(e.errorCode)})</span>}
+            </span>
+          </li>
+        ))}
+      </ol>
+
+      <h3>Why this was raised</h3>
+      <ul className="reasons">
+        {reasons.map((r) => (
+          <li key={`${r.kind}:${r.text}`}>
+            <meter min={0} max={maxWeight} value={r.weight} aria-label={`weight ${r.weight.toFixed(2)}`} />
+            <span className="kind">{visible(r.kind)}</span> {visible(r.text)}
+          </li>
+        ))}
+      </ul>
+
+      <h3>Typical journey for this identity</h3>
+      {alert.typicalJourney === null || alert.typicalJourney.length === 0 ? (
+        <p className="quiet">No typical journey learned yet for this identity.</p>
+      ) : (
+        <ol className="typical">
+          {alert.typicalJourney.map((t, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a journey may repeat a token; position is its identity
+            <li key={i}>
+              <code>{visible(t)}</code>
+            </li>
+          ))}
+        </ol>
+      )}
+
+      {alert.techniques.length > 0 && (
+        <>
+          <h3>MITRE ATT&amp;CK</h3>
+          <ul className="techniques">
+            {alert.techniques.map((t) => {
+              const url = techniqueUrl(t);
+              return (
+                <li key={t}>
+                  {url === null ? (
+                    visible(t)
+                  ) : (
+                    <a href={url} target="_blank" rel="noreferrer noopener">
+                      {t}
+                    </a>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+
+      <form className="feedback" onSubmit={(e) => e.preventDefault()}>
+        <h3>Verdict</h3>
+        <label htmlFor={noteId}>Note (optional)</label>
+        <textarea id={noteId} value={note} maxLength={2000} rows={2} onChange={(e) => setNote(e.target.value)} />
+        <div className="buttons">
+          {VERDICTS.map(([verdict, label]) => (
+            <button
+              key={verdict}
+              type="button"
+              className={`verdict verdict-${verdict}`}
+              disabled={busy}
+              aria-pressed={alert.status === verdict}
+              onClick={() => void send(verdict)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <p role="status" className="saved">
+          {saved}
+        </p>
+      </form>
+    </section>
+  );
+}
