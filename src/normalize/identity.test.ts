@@ -204,7 +204,7 @@ const CASES: ReadonlyArray<[label: string, record: Record<string, unknown>, expe
     {
       key: 'account:111111111111:AROAEXAMPLE',
       type: 'aws-account',
-      name: 'account 111111111111',
+      name: 'AROAEXAMPLE',
       accountId: '111111111111',
       person: null,
       crossAccount: true,
@@ -313,6 +313,14 @@ describe('actorOf', () => {
       key: 'arn:aws:iam::111122223333:role/Admin/bob@example.com',
     });
     expect(actorOf({ userIdentity: { arn: 'arn:aws:iam::111122223333:root' } }, null).key).toBe('root:111122223333');
+  });
+
+  it('names a cross-account caller by its account when it shows no principal id', () => {
+    expect(actorOf({ userIdentity: { type: 'AWSAccount', accountId: '444455556666' } }, '111122223333')).toMatchObject({
+      key: 'account:444455556666',
+      name: 'account 444455556666',
+      crossAccount: true,
+    });
   });
 
   it('parses userIdentity given as JSON text (Athena/Lake exports)', () => {

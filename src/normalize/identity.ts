@@ -316,7 +316,8 @@ export function actorOf(record: Obj, recipient: string | null, ui: Obj | null = 
       return actor(
         principal ? `${base}:${principal}` : base,
         'aws-account',
-        `account ${account ?? 'unknown'}`,
+        // The principal id names the caller; sentences add "(account N)" for cross-account actors.
+        principal || `account ${account ?? 'unknown'}`,
         account,
         null,
         null,
