@@ -155,6 +155,23 @@ const FORMATS: Array<[name: string, content: Buffer | string, expected: string[]
   ],
   ['a JSON scalar', '42', ['problem:not-cloudtrail@/']],
   [
+    "concatenated pretty-printed objects (jq '.Records[]')",
+    [rec('a'), rec('b'), rec('c')].map((r) => JSON.stringify(r, null, 2)).join('\n'),
+    ['record:a@1/', 'record:b@8/', 'record:c@15/'],
+  ],
+  [
+    'concatenated objects with a broken one and junk between',
+    `${JSON.stringify(rec('a'), null, 2)}\n{"eventID": tru}\noops\n${JSON.stringify(rec('b'))}{"eventID":"c","x":"}{"}\n{"eventID":"cut`,
+    [
+      'record:a@1/',
+      'problem:invalid-json@8/',
+      'problem:invalid-json@9/',
+      'record:b@10/',
+      'record:c@10/',
+      'problem:invalid-json@11/',
+    ],
+  ],
+  [
     '`aws cloudtrail lookup-events` output',
     JSON.stringify(lookupEvents(rec('a'), rec('b')), null, 4),
     ['record:a@/0', 'record:b@/1'],

@@ -183,6 +183,10 @@ export function* parseText(text: string, ctx: ParseContext, truncated: boolean):
     yield* itemsOfJsonLines(text, ctx, truncated);
     return;
   }
+  if (isConcatenated(text, start)) {
+    yield* itemsOfConcatenated(text, ctx, truncated);
+    return;
+  }
   if (truncated) return;
   const c = text.charCodeAt(start);
   const reason =
@@ -203,31 +207,32 @@ function firstNonSpace(text: string, from: number): number {
 
 /**
  * A text that is not one JSON value is JSON Lines if its first line is a JSON object, or if
- * several lines look like whole objects (a bad first line must not cost the good ones).
- * Pretty-printed JSON never has a line that starts with `{` and ends with `}`.
+ * most lines look like whole objects (a bad first line must not cost the good ones).
+ * Pretty-printed JSON rarely has a line that starts with `{` and ends with `}`.
+ * Looks at the first 1,000 non-empty lines at most.
  */
 function looksLikeJsonLines(text: string, start: number): boolean {
-  let seen = 0;
-  let first = true;
-  for (let pos = start; pos < text.length; ) {
+  let objects = 0;
+  let lines = 0;
+  for (let pos = start; pos < text.length && lines < 1000; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
     const line = text.slice(pos, end).trim();
     pos = end + 1;
     if (line.length === 0) continue;
+    lines++;
     if (line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d) {
-      if (first) {
+      if (lines === 1) {
         try {
           if (isObject(JSON.parse(line))) return true;
         } catch {
           // fall through to counting
         }
       }
-      if (++seen >= 2) return true;
+      objects++;
     }
-    first = false;
   }
-  return false;
+  return objects >= 2 && objects * 2 >= lines;
 }
 
 function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean): Generator<SourceItem> {
@@ -277,6 +282,118 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
     }
   }
   yield* gate.end(lineNo);
+}
+
+/**
+ * Concatenated JSON: several objects or arrays one after the other, each possibly spread over
+ * many lines, as `jq '.Records[]'` prints them. True when the text starts with one complete
+ * value that parses and something follows it.
+ */
+function isConcatenated(text: string, start: number): boolean {
+  const c = text.charCodeAt(start);
+  if (c !== 0x7b && c !== 0x5b) return false;
+  const end = valueEnd(text, start);
+  if (end === -1 || firstNonSpace(text, end) === text.length) return false;
+  try {
+    JSON.parse(text.slice(start, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** End (exclusive) of the object or array that starts at `start`, or -1 when the text ends first. */
+function valueEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const j = stringEnd(text, i);
+      if (j === -1) return -1;
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Index of the quote that closes the string opening at `open`, or -1. */
+function stringEnd(text: string, open: number): number {
+  let j = open;
+  for (;;) {
+    j = text.indexOf('"', j + 1);
+    if (j === -1) return -1;
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return j;
+  }
+}
+
+function* itemsOfConcatenated(text: string, ctx: ParseContext, truncated: boolean): Generator<SourceItem> {
+  const gate = new CloudTrailGate(ctx.file);
+  let line = 1;
+  let counted = 0;
+  const lineAt = (pos: number): number => {
+    for (let k = text.indexOf('\n', counted); k !== -1 && k < pos; k = text.indexOf('\n', counted)) {
+      line++;
+      counted = k + 1;
+    }
+    return line;
+  };
+  let values = 0;
+  for (let pos = firstNonSpace(text, 0); pos < text.length; values++) {
+    const at: Origin = { file: ctx.file, line: lineAt(pos) };
+    const c = text.charCodeAt(pos);
+    if (c !== 0x7b && c !== 0x5b) {
+      const brace = text.indexOf('{', pos);
+      const next = brace === -1 ? text.length : brace;
+      yield problem(
+        at,
+        'invalid-json',
+        'text between JSON values',
+        text.slice(pos, Math.min(next, pos + EXCERPT_CHARS)),
+      );
+      pos = firstNonSpace(text, next);
+      continue;
+    }
+    const end = valueEnd(text, pos);
+    if (end === -1) {
+      if (!truncated)
+        yield problem(at, 'invalid-json', 'the last JSON value is cut', text.slice(pos, pos + EXCERPT_CHARS));
+      break;
+    }
+    if (end - pos > ctx.limits.maxRecordBytes) {
+      yield problem(
+        at,
+        'record-too-large',
+        `value is ${end - pos} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      );
+    } else {
+      const slice = text.slice(pos, end);
+      let value: unknown;
+      let ok = true;
+      try {
+        value = JSON.parse(slice);
+      } catch (error) {
+        ok = false;
+        yield problem(at, 'invalid-json', `invalid JSON: ${(error as Error).message}`, slice);
+      }
+      if (ok) {
+        for (const item of itemsOfValue(value, at, ctx, slice)) {
+          if (gate.admit(item)) {
+            yield* gate.released();
+            yield item;
+          }
+        }
+      }
+    }
+    pos = firstNonSpace(text, end);
+  }
+  yield* gate.end(values);
 }
 
 /** Items of a whole-file JSON value. */
