@@ -350,7 +350,7 @@ const ROWS: Row[] = [
   ['rds:CreateDBInstanceReadReplica rds:CreateDBInstance', ['data-exposure'], ['T1578.002'], 0.15],
   ['rds:DownloadDBLogFilePortion rds:DownloadCompleteDBLogFile', ['data-exposure'], ['T1005'], 0.1],
   ['dynamodb:ExportTableToPointInTime ebs:GetSnapshotBlock ebs:ListSnapshotBlocks', ['data-exposure'], ['T1530'], 0.3],
-  ['ec2:CreateVolume ec2:AttachVolume', ['data-exposure'], ['T1578.003'], 0.1],
+  ['ec2:CreateVolume ec2:AttachVolume', ['data-exposure'], ['T1578'], 0.1],
   ['athena:StartQueryExecution', ['data-exposure'], ['T1530'], 0.05],
   // ---- credential access ----
   ['ec2:GetPasswordData', ['credential-access'], ['T1552.005'], 0.6],
