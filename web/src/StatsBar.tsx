@@ -13,7 +13,7 @@ export function StatsBar({ stats }: { stats: Stats | null }) {
   if (s !== null)
     items.push(['events', s.events.toLocaleString('en')], ['identities', s.actors], ['accounts', s.accounts]);
   return (
-    <div className="stats" aria-label="Totals">
+    <section className="stats" aria-label="Totals">
       <dl>
         {items.map(([label, value]) => (
           <div key={label}>
@@ -27,6 +27,6 @@ export function StatsBar({ stats }: { stats: Stats | null }) {
           {when(s.from)} – {when(s.to)}
         </p>
       )}
-    </div>
+    </section>
   );
 }
