@@ -163,6 +163,7 @@ describe('clientOf', () => {
       'python',
     ],
     ['Boto3/1.17.80 Python/3.9.5 Darwin/20.3.0 Botocore/1.20.80 Pacu/1.5.1', 'offensive', 'Pacu', '1.5.1', 'python'],
+    ['Kalibrate/2.1 (Windows NT 10.0)', 'unknown', 'Kalibrate', '2.1', null],
     // auditors are not offensive (see client.ts)
     ['Boto3/1.26.0 Python/3.10.0 Linux/5.15 Botocore/1.29.0 Scout Suite/5.12.0', 'sdk', 'ScoutSuite', null, 'python'],
     ['Boto3/1.28.0 Python/3.11.0 Linux/6.1 Botocore/1.31.0 prowler/3.11.0', 'sdk', 'Prowler', null, 'python'],

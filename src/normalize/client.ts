@@ -15,7 +15,8 @@
  */
 import type { Client, ClientClass } from './event.ts';
 
-const OFFENSIVE = /\b(pacu|kali|parrot|pentoo|stratus-red-team|grimoire|trufflehog|cloudfox|weirdaal)/i;
+// A whole word (`Linux/6.1.0-kali7-amd64`, `trufflehog/3.63.0`), so `Kalibrate/1.0` or `parrotfish` are not hits.
+const OFFENSIVE = /\b(pacu|kali|parrot|pentoo|stratus-red-team|grimoire|trufflehog|cloudfox|weirdaal)(?![a-z])/i;
 const OFFENSIVE_NAMES: Record<string, string> = {
   pacu: 'Pacu',
   kali: 'Kali Linux',
