@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../cli/io.ts';
+import { main } from '../../cli/main.ts';
+import { alertFixtures, alertStub } from '../../server/fixtures.ts';
+import { openStore } from '../../store/index.ts';
+import { saveAlert } from '../repository.ts';
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (c: Buffer) => chunks.out.push(c));
+  err.on('data', (c: Buffer) => chunks.err.push(c));
+  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from(['']), env: {} };
+  const code = await main(['node', 'trailhound', ...args], io);
+  return { code, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') };
+}
+
+async function dbWithAlerts(): Promise<string> {
+  const db = join(mkdtempSync(join(tmpdir(), 'trailhound-notify-')), 'th.db');
+  const store = await openStore({ db });
+  for (const a of alertFixtures()) await saveAlert(store, { ...a, journeyIds: [], person: null, critical: false });
+  await store.close();
+  return db;
+}
+
+describe('trailhound notify', () => {
+  it('sends new alerts once, prints them terminal-safe, and says what it skipped', async () => {
+    const db = await dbWithAlerts();
+    const file = join(tmpdir(), `trailhound-notify-${process.pid}-${Date.now()}.jsonl`);
+
+    const dry = await run(['notify', '--db', db, '--jsonl', file, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`would send ${alertStub.adminCreated.id}`);
+    expect(dry.stdout).toContain('jsonl: would send 2 alert(s); 0 already sent before.');
+    expect(dry.stdout).not.toContain('\u001b');
+    expect(dry.stdout).not.toContain('\u202e');
+
+    const first = await run(['notify', '--db', db, '--jsonl', file]);
+    expect(first.stdout).toContain('jsonl: sent 2 alert(s); 0 already sent before.');
+    const second = await run(['notify', '--db', db, '--jsonl', file]);
+    expect(second.stdout).toBe('jsonl: sent 0 alert(s); 2 already sent before.\n');
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(2);
+  });
+
+  it('refuses zero or two outputs with a usage error', async () => {
+    const db = await dbWithAlerts();
+    const none = await run(['notify', '--db', db]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Give exactly one output');
+    const bad = await run(['notify', '--db', db, '--slack', 'not a url']);
+    expect(bad.code).toBe(2);
+  });
+});
