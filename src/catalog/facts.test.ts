@@ -381,3 +381,12 @@ describe('risk', () => {
     expect(sut.techniques).toEqual(['T1562.008']);
   });
 });
+
+describe('fact vocabulary', () => {
+  it('KNOWN_FACTS lists every fact an extractor can emit', async () => {
+    const { KNOWN_FACTS } = await import('./index.ts');
+    const source = (await import('node:fs')).readFileSync(new URL('./facts.ts', import.meta.url), 'utf8');
+    const emitted = new Set([...source.matchAll(/(?:add|TRUE)\('([a-zA-Z]+)'\)/g)].map((m) => m[1]));
+    for (const fact of emitted) expect(KNOWN_FACTS, fact).toContain(fact);
+  });
+});

@@ -15,6 +15,23 @@ import { TEMPLATES } from './templates.ts';
 import type { AccessLevel, EventDescription, Fact, RiskClass } from './types.ts';
 
 export { ATTRIBUTION, RISK_TABLE_VERSION } from './risk-table.ts';
+
+/** Every fact the catalog can emit, sorted: a stable feature vocabulary for the detector. */
+export const KNOWN_FACTS: readonly Fact[] = Object.keys(FACT_EFFECTS).sort();
+
+/** Every risk class, in the order of the `RiskClass` type. */
+export const RISK_CLASSES: readonly RiskClass[] = [
+  'identity-persistence',
+  'privilege-escalation',
+  'permission-change',
+  'defense-evasion',
+  'logging-tamper',
+  'network-exposure',
+  'data-exposure',
+  'credential-access',
+  'discovery',
+  'impact',
+];
 export { actorLabel } from './sentence.ts';
 export type { AccessLevel, EventDescription, Fact, RiskClass } from './types.ts';
 

@@ -317,6 +317,9 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'signin:PasswordRecoveryRequested': () => 'requested a root password recovery',
   'signin:RenewRole': () => 'renewed a console role session',
   'signin:UserAuthentication': () => 'authenticated at console sign-in',
+  'signin:CredentialChallenge': () => 'was asked for an additional sign-in credential (MFA)',
+  'signin:CredentialVerification': () => 'verified an additional sign-in credential (MFA)',
+  'signin:PasswordRecoveryCompleted': () => 'completed a root password recovery',
   // IAM Identity Center
   'sso:Federate': (c) => `federated into account ${v(str(c.p, 'accountId'))} through IAM Identity Center`,
   'sso:GetRoleCredentials': (c) =>
@@ -329,6 +332,19 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     `attached ${policyArnText(str(c.p, 'managedPolicyArn'))} to permission set ${v(str(c.p, 'permissionSetArn'))}`,
   'sso:PutInlinePolicyToPermissionSet': (c) =>
     `put an inline policy on permission set ${v(str(c.p, 'permissionSetArn'))}: ${docText(c.policy('inlinePolicy', c.p.inlinePolicy))}`,
+  'sso:ListAccounts': () => 'listed the accounts they can reach through IAM Identity Center',
+  'sso:ListAccountRoles': (c) =>
+    `listed the roles they can use in account ${v(str(c.p, 'accountId'))} through IAM Identity Center`,
+  'sso:Logout': () => 'signed out of the IAM Identity Center portal',
+  'sso:DeleteAccountAssignment': (c) =>
+    `removed permission set ${v(str(c.p, 'permissionSetArn'))} in account ${v(str(c.p, 'targetId'))} from ${v(str(c.p, 'principalType'), 'a principal')} ${v(str(c.p, 'principalId'))}`,
+  'sso:DeletePermissionSet': (c) => `deleted permission set ${v(str(c.p, 'permissionSetArn'))}`,
+  'sso:DetachManagedPolicyFromPermissionSet': (c) =>
+    `detached ${policyArnText(str(c.p, 'managedPolicyArn'))} from permission set ${v(str(c.p, 'permissionSetArn'))}`,
+  'identitystore:DeleteUser': (c) => `deleted Identity Center user ${v(str(c.p, 'userId'))}`,
+  'identitystore:UpdateUser': (c) => `updated Identity Center user ${v(str(c.p, 'userId'))}`,
+  'sso-directory:DeleteUser': (c) => `deleted Identity Center user ${v(str(c.p, 'userId'))}`,
+  'sso-directory:DisableUser': (c) => `disabled Identity Center user ${v(str(c.p, 'userId'))}`,
   'sso-oauth:CreateToken': () => 'obtained an IAM Identity Center OIDC token',
   'identitystore:CreateUser': (c) => `created Identity Center user ${v(str(c.p, 'userName'))}`,
   'identitystore:CreateGroupMembership': (c) =>
