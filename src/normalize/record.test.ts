@@ -266,6 +266,41 @@ describe('normalizeRecord: wrong types elsewhere are tolerated', () => {
   });
 });
 
+describe('normalizeRecord: hostile nested fields', () => {
+  /** Every (object, key) pair down to `depth` levels: userIdentity.sessionContext.sessionIssuer.arn and the like. */
+  function slots(o: Record<string, unknown>, depth: number, out: Array<[Record<string, unknown>, string]>): void {
+    for (const key of Object.keys(o)) {
+      out.push([o, key]);
+      const v = o[key];
+      if (depth > 1 && typeof v === 'object' && v !== null && !Array.isArray(v))
+        slots(v as Record<string, unknown>, depth - 1, out);
+    }
+  }
+
+  it('never throws when any field down to four levels deep takes any type', () => {
+    const values: unknown[] = [null, 7, true, '', 'arn:aws:sts::1:assumed-role/', ':', [], {}, '{"type":"Root"}'];
+    let calls = 0;
+    let malformed = 0;
+    for (const original of [...Object.values(real), ...Object.values(hand)]) {
+      const record = structuredClone(original);
+      const all: Array<[Record<string, unknown>, string]> = [];
+      slots(record, 4, all);
+      for (const [holder, key] of all) {
+        const saved = holder[key];
+        for (const value of values) {
+          holder[key] = value;
+          const result = sut(record);
+          if (typeof result.ok !== 'boolean' || (result.ok && typeof result.event.actor.key !== 'string')) malformed++;
+          calls++;
+        }
+        holder[key] = saved;
+      }
+    }
+    expect(malformed).toBe(0);
+    expect(calls).toBeGreaterThan(5000);
+  });
+});
+
 /** Every record of both datasets, as the repo ships them. */
 function datasetRecords(): Array<{ origin: string; record: Record<string, unknown> }> {
   const out: Array<{ origin: string; record: Record<string, unknown> }> = [];
