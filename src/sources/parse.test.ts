@@ -167,7 +167,7 @@ const FORMATS: Array<[name: string, content: Buffer | string, expected: string[]
       'problem:invalid-json@8/',
       'problem:invalid-json@9/',
       'record:b@10/',
-      'record:c@10/',
+      'record:c@10/1',
       'problem:invalid-json@11/',
     ],
   ],
@@ -203,6 +203,13 @@ const FORMATS: Array<[name: string, content: Buffer | string, expected: string[]
 describe('parseBuffer formats', () => {
   it.each(FORMATS)('reads %s', async (_name, content, expected) => {
     expect(picture(await items(content))).toEqual(expected);
+  });
+
+  it.each(FORMATS)('gives every item of %s a distinct origin', async (_name, content) => {
+    const origins = (await items(content))
+      .filter((i) => i.kind !== 'problem')
+      .map((i) => `${i.origin.line}:${i.origin.index}`);
+    expect(new Set(origins).size).toBe(origins.length);
   });
 
   it('gives every item the file as origin', async () => {

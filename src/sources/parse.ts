@@ -344,8 +344,16 @@ function* itemsOfConcatenated(text: string, ctx: ParseContext, truncated: boolea
     return line;
   };
   let values = 0;
+  let previousLine = 0;
+  let onLine = 0;
   for (let pos = firstNonSpace(text, 0); pos < text.length; values++) {
-    const at: Origin = { file: ctx.file, line: lineAt(pos) };
+    const valueLine = lineAt(pos);
+    onLine = valueLine === previousLine ? onLine + 1 : 0;
+    previousLine = valueLine;
+    // Origins must be unique in a file (the store finds a record again by them): a second value
+    // that starts on the same line gets its rank on the line as index.
+    const at: Origin =
+      onLine === 0 ? { file: ctx.file, line: valueLine } : { file: ctx.file, line: valueLine, index: onLine };
     const c = text.charCodeAt(pos);
     if (c !== 0x7b && c !== 0x5b) {
       const brace = text.indexOf('{', pos);
