@@ -38,7 +38,8 @@ const kebab = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').to
 /** CLI `command/` suffix: `ec2.describe-instances`. */
 function cliCommand(action: string): string {
   const [svc = '', name = ''] = action.split(':');
-  const cliSvc = svc === 'monitoring' ? 'cloudwatch' : svc === 'elasticloadbalancing' ? 'elbv2' : svc === 'lambda' ? 'lambda' : svc;
+  const cliSvc =
+    svc === 'monitoring' ? 'cloudwatch' : svc === 'elasticloadbalancing' ? 'elbv2' : svc === 'lambda' ? 'lambda' : svc;
   return `${cliSvc}.${kebab(name.replace(/\d{8}(v\d)?$/, ''))}`;
 }
 
@@ -65,8 +66,10 @@ export function userAgent(kind: ClientKind, profile: ClientProfile, action: stri
 
 /** Attacker tooling: what stolen keys are used with. */
 export const ATTACKER_AGENTS = [
-  (action: string) => `aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.8.11-amd64 md/distrib#kali.2024 md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off md/command#${cliCommand(action)}`,
-  () => 'Boto3/1.34.150 md/Botocore#1.34.150 ua/2.0 os/linux#6.8.11-amd64 md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.150 Pacu/1.6.0',
+  (action: string) =>
+    `aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.8.11-amd64 md/distrib#kali.2024 md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off md/command#${cliCommand(action)}`,
+  () =>
+    'Boto3/1.34.150 md/Botocore#1.34.150 ua/2.0 os/linux#6.8.11-amd64 md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.150 Pacu/1.6.0',
   () => 'Boto3/1.28.57 Python/3.10.12 Linux/5.15.0-1047-aws Botocore/1.31.57',
   () => 'python-requests/2.31.0',
 ] as const;

@@ -5,17 +5,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizeRecord } from '../normalize/index.ts';
 import { type AttackLabel, type PlannedAttack, planAttacks, playAttack } from './attacks/run.ts';
 import { clientProfile } from './clients.ts';
 import { BACKUP_USER, type CiOptions, machineDay } from './machines.ts';
-import { ORG_ID, account, buildOrg } from './org.ts';
-import { DAY, HOUR, type PersonContext, localWeekday, newDayState, personDay, runTask, ssoActorKey } from './people.ts';
+import { account, buildOrg, ORG_ID } from './org.ts';
+import { DAY, HOUR, localWeekday, newDayState, type PersonContext, personDay, runTask, ssoActorKey } from './people.ts';
 import { streamFor } from './prng.ts';
-import { resourcesOf } from './resources.ts';
 import { principalArn, renderRecord } from './record.ts';
-import { normalizeRecord } from '../normalize/index.ts';
+import { resourcesOf } from './resources.ts';
 import { makeCall } from './session.ts';
-import { TASKS, drBackupSteps } from './tasks.ts';
+import { drBackupSteps, TASKS } from './tasks.ts';
 import type { Call, Person, Step } from './types.ts';
 import { writeCalls } from './writer.ts';
 
@@ -98,7 +98,11 @@ export function simulate(options: SimulateOptions): SimulateResult {
 
   const org = buildOrg(rngFor('org'), scale, Math.min(learningDays, days));
   const profiles = org.people.map((_, i) => clientProfile(rngFor(`profile:${i}`)));
-  const ctxs: PersonContext[] = org.people.map((person, i) => ({ person, profile: profiles[i] ?? clientProfile(rngFor('p')), drAccountId: account('dr').id }));
+  const ctxs: PersonContext[] = org.people.map((person, i) => ({
+    person,
+    profile: profiles[i] ?? clientProfile(rngFor('p')),
+    drAccountId: account('dr').id,
+  }));
   const attacks = planAttacks(rngFor('attacks'), seed, attacksOpt, learningDays, days, org.people, dayStart0);
   const labels: AttackLabel[] = [];
   const benign: BenignLabel[] = [];
@@ -111,7 +115,10 @@ export function simulate(options: SimulateOptions): SimulateResult {
 
   // Benign surprises, in the learning period and again in the test period.
   const T = learningDays;
-  const rotationDays = new Map<number, string>([[Math.min(6, T - 1), 'svc-monitoring'], [T + 3, BACKUP_USER.name]]);
+  const rotationDays = new Map<number, string>([
+    [Math.min(6, T - 1), 'svc-monitoring'],
+    [T + 3, BACKUP_USER.name],
+  ]);
   const incidentDays = new Set([Math.min(9, T - 1), T + 6]);
   const migrationDay = T + 4;
   const newTypeDay = T + 8;
@@ -131,10 +138,18 @@ export function simulate(options: SimulateOptions): SimulateResult {
     const mark = (kind: string, description: string, from: number, actor: string) => {
       const calls = out.slice(from);
       if (calls.length === 0) return;
-      benign.push({ kind, description, actor, start: new Date(Math.min(...calls.map((c) => c.time))).toISOString(), end: new Date(Math.max(...calls.map((c) => c.time))).toISOString(), eventIds: calls.map((c) => c.eventId) });
+      benign.push({
+        kind,
+        description,
+        actor,
+        start: new Date(Math.min(...calls.map((c) => c.time))).toISOString(),
+        end: new Date(Math.max(...calls.map((c) => c.time))).toISOString(),
+        eventIds: calls.map((c) => c.eventId),
+      });
     };
 
-    for (let i = 0; i < org.people.length; i++) personDay(rngFor(`person:${i}:${day}`), ctxs[i] as PersonContext, dayStart, day, out);
+    for (let i = 0; i < org.people.length; i++)
+      personDay(rngFor(`person:${i}:${day}`), ctxs[i] as PersonContext, dayStart, day, out);
 
     // Onboarding: an IAM admin creates the hire in Identity Center the working day before they start.
     for (const hire of [org.people[org.earlyHire], org.people[org.newHire]]) {
@@ -144,14 +159,43 @@ export function simulate(options: SimulateOptions): SimulateResult {
       const from = out.length;
       const steps: Step[] = [
         { action: 'identitystore:ListUsers' },
-        { action: 'identitystore:CreateUser', params: { identityStoreId: 'd-9067a1b2c3', userName: hire.email, displayName: hire.handle } },
-        { action: 'identitystore:CreateGroupMembership', params: { identityStoreId: 'd-9067a1b2c3', groupId: 'developers' } },
-        ...hire.grants.map((g) => ({ action: 'sso:CreateAccountAssignment', params: { targetId: account(g.account).id, targetType: 'AWS_ACCOUNT', principalType: 'USER', permissionSetArn: `arn:aws:sso:::permissionSet/ssoins-7223a1b2c3d4e5f6/ps-${g.set}` } })),
+        {
+          action: 'identitystore:CreateUser',
+          params: { identityStoreId: 'd-9067a1b2c3', userName: hire.email, displayName: hire.handle },
+        },
+        {
+          action: 'identitystore:CreateGroupMembership',
+          params: { identityStoreId: 'd-9067a1b2c3', groupId: 'developers' },
+        },
+        ...hire.grants.map((g) => ({
+          action: 'sso:CreateAccountAssignment',
+          params: {
+            targetId: account(g.account).id,
+            targetType: 'AWS_ACCOUNT',
+            principalType: 'USER',
+            permissionSetArn: `arn:aws:sso:::permissionSet/ssoins-7223a1b2c3d4e5f6/ps-${g.set}`,
+          },
+        })),
         { action: 'sso:DescribeAccountAssignmentCreationStatus', repeat: 2, gap: 5 },
       ];
-      runTask(rng, ctxOf(admin), newDayState(admin.office), TASKS['review-sso'] as (typeof TASKS)[string], dayStart + (admin.startHour + 2 - admin.tz) * HOUR, day, out, { role: 'management', client: 'console', steps });
+      runTask(
+        rng,
+        ctxOf(admin),
+        newDayState(admin.office),
+        TASKS['review-sso'] as (typeof TASKS)[string],
+        dayStart + (admin.startHour + 2 - admin.tz) * HOUR,
+        day,
+        out,
+        { role: 'management', client: 'console', steps },
+      );
       mark('onboarding', `${admin.handle} onboards ${hire.email}`, from, ssoActorKey(admin, 'IAMAdmin', 'management'));
-      if (hire === org.people[org.newHire]) mark('new-hire', `${hire.email} starts work on day ${hire.joinDay} with no history`, out.length, ssoActorKey(hire, 'Developer', 'dev'));
+      if (hire === org.people[org.newHire])
+        mark(
+          'new-hire',
+          `${hire.email} starts work on day ${hire.joinDay} with no history`,
+          out.length,
+          ssoActorKey(hire, 'Developer', 'dev'),
+        );
     }
 
     // Key rotation of a service user's long-term key.
@@ -165,10 +209,32 @@ export function simulate(options: SimulateOptions): SimulateResult {
         { action: 'iam:GetAccessKeyLastUsed' },
         { action: 'iam:CreateAccessKey', params: { userName: rotated } },
         { action: 'secretsmanager:PutSecretValue', params: { secretId: `prod/${rotated}/access-key` }, gap: 60 },
-        { action: 'iam:UpdateAccessKey', params: { userName: rotated, accessKeyId: rotated === BACKUP_USER.name ? backupKey : 'AKIAXK4QMONITORKEY01', status: 'Inactive' }, gap: 600 },
+        {
+          action: 'iam:UpdateAccessKey',
+          params: {
+            userName: rotated,
+            accessKeyId: rotated === BACKUP_USER.name ? backupKey : 'AKIAXK4QMONITORKEY01',
+            status: 'Inactive',
+          },
+          gap: 600,
+        },
       ];
-      runTask(rng, ctxOf(admin), newDayState(admin.office), TASKS['review-iam'] as (typeof TASKS)[string], dayStart + (admin.startHour + 3 - admin.tz) * HOUR, day, out, { role: 'prod', client: 'cli', steps });
-      mark('key-rotation', `${admin.handle} rotates the access key of ${rotated}`, from, ssoActorKey(admin, 'IAMAdmin', 'prod'));
+      runTask(
+        rng,
+        ctxOf(admin),
+        newDayState(admin.office),
+        TASKS['review-iam'] as (typeof TASKS)[string],
+        dayStart + (admin.startHour + 3 - admin.tz) * HOUR,
+        day,
+        out,
+        { role: 'prod', client: 'cli', steps },
+      );
+      mark(
+        'key-rotation',
+        `${admin.handle} rotates the access key of ${rotated}`,
+        from,
+        ssoActorKey(admin, 'IAMAdmin', 'prod'),
+      );
       if (rotated === BACKUP_USER.name) backupKey = `AKIAXK4Q${rng.alnum(12)}`;
     }
 
@@ -177,21 +243,58 @@ export function simulate(options: SimulateOptions): SimulateResult {
       const rng = rngFor(`incident:${day}`);
       const from = out.length;
       const state = newDayState(onCall.home);
-      let t = dayStart + (2 - onCall.tz + 24) % 24 * HOUR + rng.int(0, 1800) * 1000;
-      for (const name of ['investigate-alarm', 'ec2-maintenance', 'scale-service', 'investigate-alarm']) t = runTask(rng, ctxOf(onCall), state, TASKS[name] as (typeof TASKS)[string], t + rng.int(60, 600) * 1000, day, out, { role: 'prod', client: 'console' });
-      mark('night-incident', `${onCall.handle} handles a production incident at night from home`, from, ssoActorKey(onCall, 'PlatformAdmin', 'prod'));
+      let t = dayStart + ((2 - onCall.tz + 24) % 24) * HOUR + rng.int(0, 1800) * 1000;
+      for (const name of ['investigate-alarm', 'ec2-maintenance', 'scale-service', 'investigate-alarm'])
+        t = runTask(
+          rng,
+          ctxOf(onCall),
+          state,
+          TASKS[name] as (typeof TASKS)[string],
+          t + rng.int(60, 600) * 1000,
+          day,
+          out,
+          { role: 'prod', client: 'console' },
+        );
+      mark(
+        'night-incident',
+        `${onCall.handle} handles a production incident at night from home`,
+        from,
+        ssoActorKey(onCall, 'PlatformAdmin', 'prod'),
+      );
     }
 
     // Fortnightly DR backup: snapshot, share with the DR account, copy there (cross-account).
     if (drOwner && localWeekday(dayStart, drOwner.tz) === 2 && Math.floor(day / 7) % 2 === 0) {
       const rng = rngFor(`dr:${day}`);
       const from = out.length;
-      runTask(rng, ctxOf(drOwner), newDayState(drOwner.office), TASKS['ebs-snapshot'] as (typeof TASKS)[string], dayStart + (drOwner.startHour + 1 - drOwner.tz) * HOUR, day, out, {
-        role: 'prod',
-        client: 'cli',
-        steps: drBackupSteps({ rng, res: resourcesOf('prod'), accountId: account('prod').id, region: 'us-east-1', drAccountId: account('dr').id, day, email: drOwner.email }),
-      });
-      mark('dr-backup', `${drOwner.handle} shares the database snapshot with the DR account`, from, ssoActorKey(drOwner, 'PlatformAdmin', 'prod'));
+      runTask(
+        rng,
+        ctxOf(drOwner),
+        newDayState(drOwner.office),
+        TASKS['ebs-snapshot'] as (typeof TASKS)[string],
+        dayStart + (drOwner.startHour + 1 - drOwner.tz) * HOUR,
+        day,
+        out,
+        {
+          role: 'prod',
+          client: 'cli',
+          steps: drBackupSteps({
+            rng,
+            res: resourcesOf('prod'),
+            accountId: account('prod').id,
+            region: 'us-east-1',
+            drAccountId: account('dr').id,
+            day,
+            email: drOwner.email,
+          }),
+        },
+      );
+      mark(
+        'dr-backup',
+        `${drOwner.handle} shares the database snapshot with the DR account`,
+        from,
+        ssoActorKey(drOwner, 'PlatformAdmin', 'prod'),
+      );
     }
 
     // The CTO signs in as root every two weeks for billing.
@@ -200,11 +303,37 @@ export function simulate(options: SimulateOptions): SimulateResult {
       const acct = account('management');
       const t = dayStart + 15 * HOUR + rng.int(0, 3600) * 1000;
       const p = { kind: 'root' as const, accountId: acct.id, console: true, sessionStart: t };
-      const ua = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15';
+      const ua =
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15';
       const from = out.length;
-      out.push(makeCall(rng, { time: t, principal: p, accountId: acct.id, region: 'us-east-1', action: 'signin:ConsoleLogin', params: null, ip: '64.124.19.21', agent: ua }));
+      out.push(
+        makeCall(rng, {
+          time: t,
+          principal: p,
+          accountId: acct.id,
+          region: 'us-east-1',
+          action: 'signin:ConsoleLogin',
+          params: null,
+          ip: '64.124.19.21',
+          agent: ua,
+        }),
+      );
       let tt = t;
-      for (const a of ['ce:GetCostAndUsage', 'ce:GetCostForecast', 'budgets:DescribeBudgets', 'ce:GetCostAndUsage']) out.push(makeCall(rng, { time: (tt += rng.int(20, 200) * 1000), principal: p, accountId: acct.id, region: 'us-east-1', action: a, params: null, ip: '64.124.19.21', agent: ua }));
+      for (const a of ['ce:GetCostAndUsage', 'ce:GetCostForecast', 'budgets:DescribeBudgets', 'ce:GetCostAndUsage']) {
+        tt += rng.int(20, 200) * 1000;
+        out.push(
+          makeCall(rng, {
+            time: tt,
+            principal: p,
+            accountId: acct.id,
+            region: 'us-east-1',
+            action: a,
+            params: null,
+            ip: '64.124.19.21',
+            agent: ua,
+          }),
+        );
+      }
       mark('root-billing', 'root signs in to review billing', from, `root:${acct.id}`);
     }
 
@@ -215,10 +344,37 @@ export function simulate(options: SimulateOptions): SimulateResult {
       extraRegions: role === 'staging' && day >= migrationDay ? ['eu-central-1'] : [],
     });
     const fromMachines = out.length;
-    machineDay((label) => rngFor(`${label}:${day}`), dayStart, scale, { ci: { dev: ciBase('dev'), staging: ciBase('staging'), prod: ciBase('prod') }, backupKey, scannerNewChecks: day >= scannerNewDay, stagingEuCentral: day >= migrationDay }, out);
+    machineDay(
+      (label) => rngFor(`${label}:${day}`),
+      dayStart,
+      scale,
+      {
+        ci: { dev: ciBase('dev'), staging: ciBase('staging'), prod: ciBase('prod') },
+        backupKey,
+        scannerNewChecks: day >= scannerNewDay,
+        stagingEuCentral: day >= migrationDay,
+      },
+      out,
+    );
     if (day === newTypeDay || day === newTypeDay + 1 || day === migrationDay) {
-      const ci = out.slice(fromMachines).filter((c) => c.principal.kind === 'role' && c.principal.roleName === 'github-actions-terraform' && (c.action.startsWith('sqs:') || c.region === 'eu-central-1'));
-      if (ci.length) benign.push({ kind: day === migrationDay ? 'region-migration' : 'ci-new-resource-type', description: day === migrationDay ? 'staging starts running in eu-central-1' : 'Terraform starts managing SQS queues', actor: 'github-actions-terraform', start: new Date(ci[0]?.time ?? dayStart).toISOString(), end: new Date(ci[ci.length - 1]?.time ?? dayStart).toISOString(), eventIds: ci.map((c) => c.eventId) });
+      const ci = out
+        .slice(fromMachines)
+        .filter(
+          (c) =>
+            c.principal.kind === 'role' &&
+            c.principal.roleName === 'github-actions-terraform' &&
+            (c.action.startsWith('sqs:') || c.region === 'eu-central-1'),
+        );
+      if (ci.length)
+        benign.push({
+          kind: day === migrationDay ? 'region-migration' : 'ci-new-resource-type',
+          description:
+            day === migrationDay ? 'staging starts running in eu-central-1' : 'Terraform starts managing SQS queues',
+          actor: 'github-actions-terraform',
+          start: new Date(ci[0]?.time ?? dayStart).toISOString(),
+          end: new Date(ci[ci.length - 1]?.time ?? dayStart).toISOString(),
+          eventIds: ci.map((c) => c.eventId),
+        });
     }
 
     // Attacks of the day.

@@ -27,7 +27,19 @@ export function account(role: AccountRole): Account {
 }
 
 /** Services whose calls CloudTrail records in us-east-1 whatever the caller's region. */
-export const GLOBAL_SERVICES = new Set(['iam', 'sts-global', 'signin', 'organizations', 'route53', 'cloudfront', 'sso', 'identitystore', 'sso-directory', 'support', 'health']);
+export const GLOBAL_SERVICES = new Set([
+  'iam',
+  'sts-global',
+  'signin',
+  'organizations',
+  'route53',
+  'cloudfront',
+  'sso',
+  'identitystore',
+  'sso-directory',
+  'support',
+  'health',
+]);
 
 /** Offices: egress NAT addresses (one /28 each) and the time zone of the staff there. */
 export const OFFICES = [
@@ -45,10 +57,80 @@ const HOME_PREFIXES: Record<string, string[]> = {
 };
 
 /** Addresses of cheap hosting and anonymizers (DigitalOcean, Vultr, OVH, Tor exits): where stolen keys get used. */
-export const ATTACKER_PREFIXES = ['167.99.', '45.77.', '139.59.', '51.89.', '185.220.101.', '193.142.146.', '104.248.'] as const;
+export const ATTACKER_PREFIXES = [
+  '167.99.',
+  '45.77.',
+  '139.59.',
+  '51.89.',
+  '185.220.101.',
+  '193.142.146.',
+  '104.248.',
+] as const;
 
-const FIRST = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'wendy', 'yusuf', 'zara', 'arjun', 'priya', 'lena', 'jonas', 'mei', 'kenji', 'fatima', 'diego', 'sofia', 'liam', 'noah', 'emma', 'ava', 'omar', 'leila', 'ravi', 'anika', 'tomas', 'ingrid'];
-const LAST = ['nguyen', 'schmidt', 'patel', 'garcia', 'kim', 'mueller', 'iyer', 'smith', 'johnson', 'rossi', 'tanaka', 'kowalski', 'silva', 'haddad', 'okafor', 'larsen', 'reddy', 'fischer', 'brown', 'lopez'];
+const FIRST = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'niaj',
+  'olivia',
+  'peggy',
+  'rupert',
+  'sybil',
+  'trent',
+  'victor',
+  'wendy',
+  'yusuf',
+  'zara',
+  'arjun',
+  'priya',
+  'lena',
+  'jonas',
+  'mei',
+  'kenji',
+  'fatima',
+  'diego',
+  'sofia',
+  'liam',
+  'noah',
+  'emma',
+  'ava',
+  'omar',
+  'leila',
+  'ravi',
+  'anika',
+  'tomas',
+  'ingrid',
+];
+const LAST = [
+  'nguyen',
+  'schmidt',
+  'patel',
+  'garcia',
+  'kim',
+  'mueller',
+  'iyer',
+  'smith',
+  'johnson',
+  'rossi',
+  'tanaka',
+  'kowalski',
+  'silva',
+  'haddad',
+  'okafor',
+  'larsen',
+  'reddy',
+  'fischer',
+  'brown',
+  'lopez',
+];
 
 export interface Org {
   accounts: readonly Account[];
@@ -115,7 +197,12 @@ export function buildOrg(rng: Rng, scale: number, learningDays: number): Org {
   // A few people still carry a legacy IAM user with a long-term access key.
   for (const p of people) {
     if ((p.persona === 'sre' || p.persona === 'data-engineer') && p.iamUser === null && rng.chance(0.35)) {
-      p.iamUser = { name: p.handle.replace('.', '-'), account: 'prod', accessKeyId: accessKeyId(rng, false), principalId: principalId(rng, 'AIDA') };
+      p.iamUser = {
+        name: p.handle.replace('.', '-'),
+        account: 'prod',
+        accessKeyId: accessKeyId(rng, false),
+        principalId: principalId(rng, 'AIDA'),
+      };
     }
   }
   const earlyHire = people.length;

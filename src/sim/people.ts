@@ -4,9 +4,9 @@
  * console task, then several task sessions spread over their local working hours.
  */
 import { type ClientProfile, userAgent } from './clients.ts';
-import { account, principalId } from './org.ts';
+import { account } from './org.ts';
 import { PERSONAS } from './personas.ts';
-import { type Rng, hashString } from './prng.ts';
+import { hashString, type Rng } from './prng.ts';
 import { resourcesOf } from './resources.ts';
 import { makeCall, playSession } from './session.ts';
 import { TASKS, type TaskContext, type TaskTemplate } from './tasks.ts';
@@ -18,8 +18,14 @@ export const DAY = 24 * HOUR;
 /** The SSO-provisioned role of a permission set in an account: `AWSReservedSSO_<Set>_<16 hex>`, stable. */
 export function ssoRole(set: string, role: AccountRole): { roleName: string; roleId: string; accountId: string } {
   const accountId = account(role).id;
-  const h = (hashString(`${set}:${accountId}`) >>> 0).toString(16).padStart(8, '0') + (hashString(`${accountId}:${set}`) >>> 0).toString(16).padStart(8, '0');
-  return { roleName: `AWSReservedSSO_${set}_${h}`, roleId: `AROA${h.toUpperCase().slice(0, 13)}${set.toUpperCase().slice(0, 4).padEnd(4, 'X')}`, accountId };
+  const h =
+    (hashString(`${set}:${accountId}`) >>> 0).toString(16).padStart(8, '0') +
+    (hashString(`${accountId}:${set}`) >>> 0).toString(16).padStart(8, '0');
+  return {
+    roleName: `AWSReservedSSO_${set}_${h}`,
+    roleId: `AROA${h.toUpperCase().slice(0, 13)}${set.toUpperCase().slice(0, 4).padEnd(4, 'X')}`,
+    accountId,
+  };
 }
 
 export const SSO_PATH = '/aws-reserved/sso.amazonaws.com/';
@@ -49,26 +55,57 @@ export function grantFor(person: Person, role: AccountRole): string | null {
 
 /** Where the person works from today. */
 export function dayLocation(rng: Rng, person: Person): string {
-  const w = rng.weighted([['office', 55], ['vpn', 25], ['home', 20]] as const);
+  const w = rng.weighted([
+    ['office', 55],
+    ['vpn', 25],
+    ['home', 20],
+  ] as const);
   return w === 'office' ? person.office : w === 'vpn' ? person.vpn : person.home;
 }
 
 /** The SSO session for an account today (created at first use: a new key each day). */
-export function ssoSession(state: PersonDayState, rng: Rng, person: Person, role: AccountRole, at: number, console: boolean): Extract<Principal, { kind: 'role' }> | null {
+export function ssoSession(
+  state: PersonDayState,
+  rng: Rng,
+  person: Person,
+  role: AccountRole,
+  at: number,
+  console: boolean,
+): Extract<Principal, { kind: 'role' }> | null {
   const set = grantFor(person, role);
   if (!set) return null;
   const k = `${role}:${console}`;
   let s = state.sessions.get(k);
   if (!s) {
     const r = ssoRole(set, role);
-    s = { kind: 'role', accountId: r.accountId, roleName: r.roleName, rolePath: SSO_PATH, roleId: r.roleId, sessionName: person.email, accessKeyId: `ASIA${rng.alnum(16)}`, sessionStart: at - rng.int(5, 120) * 1000, mfa: false, console };
+    s = {
+      kind: 'role',
+      accountId: r.accountId,
+      roleName: r.roleName,
+      rolePath: SSO_PATH,
+      roleId: r.roleId,
+      sessionName: person.email,
+      accessKeyId: `ASIA${rng.alnum(16)}`,
+      sessionStart: at - rng.int(5, 120) * 1000,
+      mfa: false,
+      console,
+    };
     state.sessions.set(k, s);
   }
   return s;
 }
 
 /** Runs one task for a person at `at`; returns the end time. */
-export function runTask(rng: Rng, ctx: PersonContext, state: PersonDayState, task: TaskTemplate, at: number, day: number, out: Call[], forced?: { role?: AccountRole; client?: ClientKind; steps?: Step[] }): number {
+export function runTask(
+  rng: Rng,
+  ctx: PersonContext,
+  state: PersonDayState,
+  task: TaskTemplate,
+  at: number,
+  day: number,
+  out: Call[],
+  forced?: { role?: AccountRole; client?: ClientKind; steps?: Step[] },
+): number {
   const { person, profile } = ctx;
   const held = task.accounts.filter(([r]) => grantFor(person, r) !== null);
   if (held.length === 0 && !forced?.role) return at;
@@ -81,16 +118,44 @@ export function runTask(rng: Rng, ctx: PersonContext, state: PersonDayState, tas
   // People with a legacy IAM user still use its key for some scripted work in prod.
   let principal: Principal | null = null;
   if (!console && person.iamUser && person.iamUser.account === role && rng.chance(0.3)) {
-    principal = { kind: 'iam-user', accountId: acct.id, userName: person.iamUser.name, principalId: person.iamUser.principalId, accessKeyId: person.iamUser.accessKeyId, console: false, mfa: false, sessionStart: at };
+    principal = {
+      kind: 'iam-user',
+      accountId: acct.id,
+      userName: person.iamUser.name,
+      principalId: person.iamUser.principalId,
+      accessKeyId: person.iamUser.accessKeyId,
+      console: false,
+      mfa: false,
+      sessionStart: at,
+    };
   }
   principal ??= ssoSession(state, rng, person, role, at, console);
   if (!principal) return at;
   const region = acct.regions[0] ?? 'us-east-1';
   if (console && !state.signedIn.has(role)) {
     state.signedIn.add(role);
-    out.push(makeCall(rng, { time: at - rng.int(10, 60) * 1000, principal, accountId: acct.id, region: 'us-east-1', action: 'signin:ConsoleLogin', params: null, ip: state.ip, agent: profile.browser }));
+    out.push(
+      makeCall(rng, {
+        time: at - rng.int(10, 60) * 1000,
+        principal,
+        accountId: acct.id,
+        region: 'us-east-1',
+        action: 'signin:ConsoleLogin',
+        params: null,
+        ip: state.ip,
+        agent: profile.browser,
+      }),
+    );
   }
-  const tctx: TaskContext = { rng, res: resourcesOf(role), accountId: acct.id, region, drAccountId: ctx.drAccountId, day, email: person.email };
+  const tctx: TaskContext = {
+    rng,
+    res: resourcesOf(role),
+    accountId: acct.id,
+    region,
+    drAccountId: ctx.drAccountId,
+    day,
+    email: person.email,
+  };
   const steps = forced?.steps ?? task.steps(tctx);
   return playSession(
     {
@@ -138,7 +203,9 @@ export function personDay(rng: Rng, ctx: PersonContext, dayStart: number, day: n
   // A new hire ramps up: fewer tasks the first week.
   const ramp = day - person.joinDay < 5 && person.joinDay > 0 ? 0.5 : 1;
   const n = Math.max(1, rng.poisson(def.tasksPerDay * ramp));
-  const starts = Array.from({ length: n }, () => startWork + rng.next() * (endWork - startWork - 0.5 * HOUR)).sort((a, b) => a - b);
+  const starts = Array.from({ length: n }, () => startWork + rng.next() * (endWork - startWork - 0.5 * HOUR)).sort(
+    (a, b) => a - b,
+  );
   let busyUntil = 0;
   for (const s of starts) {
     const at = Math.max(s, busyUntil + rng.int(60, 600) * 1000);

@@ -120,7 +120,8 @@ export function createRng(seed: number): Rng {
       for (let i = 0; i < n; i++) s += ALNUM[Math.floor(next() * ALNUM.length)];
       return s;
     },
-    uuid: () => `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${HEX[8 + Math.floor(next() * 4)]}${rng.hex(3)}-${rng.hex(12)}`,
+    uuid: () =>
+      `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${HEX[8 + Math.floor(next() * 4)]}${rng.hex(3)}-${rng.hex(12)}`,
     shuffle: (items) => {
       for (let i = items.length - 1; i > 0; i--) {
         const j = Math.floor(next() * (i + 1));

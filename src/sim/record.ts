@@ -21,9 +21,38 @@ export function splitAction(action: string): [string, string] {
   return [action.slice(0, i), action.slice(i + 1)];
 }
 
-const READ_PREFIXES = ['Describe', 'List', 'Get', 'Lookup', 'Head', 'BatchGet', 'Search', 'Query', 'Scan', 'Check', 'Validate', 'Generate', 'Decrypt', 'Filter', 'Test', 'Select', 'View', 'Preview', 'Simulate', 'Estimate', 'Verify', 'Assume'];
+const READ_PREFIXES = [
+  'Describe',
+  'List',
+  'Get',
+  'Lookup',
+  'Head',
+  'BatchGet',
+  'Search',
+  'Query',
+  'Scan',
+  'Check',
+  'Validate',
+  'Generate',
+  'Decrypt',
+  'Filter',
+  'Test',
+  'Select',
+  'View',
+  'Preview',
+  'Simulate',
+  'Estimate',
+  'Verify',
+  'Assume',
+];
 /** Actions whose name reads like a read but which CloudTrail marks as writes. */
-const WRITES = new Set(['ConsoleLogin', 'StartQuery', 'GenerateCredentialReport', 'GetFederationToken', 'GenerateServiceLastAccessedDetails']);
+const WRITES = new Set([
+  'ConsoleLogin',
+  'StartQuery',
+  'GenerateCredentialReport',
+  'GetFederationToken',
+  'GenerateServiceLastAccessedDetails',
+]);
 
 /** CloudTrail's readOnly flag as AWS sets it (by action name; close to AWS for the actions simulated). */
 export function isReadOnly(eventName: string): boolean {
@@ -61,7 +90,21 @@ export function errorMessageFor(code: string, principalArn: string, action: stri
 /** The AccessDenied code each service actually returns. */
 export function accessDeniedCode(service: string): string {
   if (service === 'ec2') return 'Client.UnauthorizedOperation';
-  if (['iam', 's3', 'sts', 'cloudtrail', 'rds', 'autoscaling', 'elasticloadbalancing', 'monitoring', 'sns', 'sqs'].includes(service)) return 'AccessDenied';
+  if (
+    [
+      'iam',
+      's3',
+      'sts',
+      'cloudtrail',
+      'rds',
+      'autoscaling',
+      'elasticloadbalancing',
+      'monitoring',
+      'sns',
+      'sqs',
+    ].includes(service)
+  )
+    return 'AccessDenied';
   return 'AccessDeniedException';
 }
 
@@ -93,28 +136,69 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
 function userIdentity(p: Principal): Record<string, unknown> {
   switch (p.kind) {
     case 'iam-user': {
-      const id: Record<string, unknown> = { type: 'IAMUser', principalId: p.principalId, arn: principalArn(p), accountId: p.accountId, accessKeyId: p.accessKeyId, userName: p.userName };
-      if (p.console) id.sessionContext = { sessionIssuer: {}, webIdFederationData: {}, attributes: { creationDate: iso(p.sessionStart), mfaAuthenticated: String(p.mfa) } };
+      const id: Record<string, unknown> = {
+        type: 'IAMUser',
+        principalId: p.principalId,
+        arn: principalArn(p),
+        accountId: p.accountId,
+        accessKeyId: p.accessKeyId,
+        userName: p.userName,
+      };
+      if (p.console)
+        id.sessionContext = {
+          sessionIssuer: {},
+          webIdFederationData: {},
+          attributes: { creationDate: iso(p.sessionStart), mfaAuthenticated: String(p.mfa) },
+        };
       return id;
     }
     case 'role': {
       const sessionContext: Record<string, unknown> = {
-        sessionIssuer: { type: 'Role', principalId: p.roleId, arn: roleArn(p), accountId: p.accountId, userName: p.roleName },
+        sessionIssuer: {
+          type: 'Role',
+          principalId: p.roleId,
+          arn: roleArn(p),
+          accountId: p.accountId,
+          userName: p.roleName,
+        },
         attributes: { creationDate: iso(p.sessionStart), mfaAuthenticated: String(p.mfa) },
       };
       if (p.webIdProvider) sessionContext.webIdFederationData = { federatedProvider: p.webIdProvider, attributes: {} };
       if (p.sourceIdentity) sessionContext.sourceIdentity = p.sourceIdentity;
-      const id: Record<string, unknown> = { type: 'AssumedRole', principalId: `${p.roleId}:${p.sessionName}`, arn: principalArn(p), accountId: p.accountId, accessKeyId: p.accessKeyId, sessionContext };
+      const id: Record<string, unknown> = {
+        type: 'AssumedRole',
+        principalId: `${p.roleId}:${p.sessionName}`,
+        arn: principalArn(p),
+        accountId: p.accountId,
+        accessKeyId: p.accessKeyId,
+        sessionContext,
+      };
       if (p.invokedBy) id.invokedBy = p.invokedBy;
       return id;
     }
     case 'web-identity':
-      return { type: 'WebIdentityUser', principalId: `${p.provider}:sts.amazonaws.com:${p.subject}`, userName: p.subject, identityProvider: p.provider };
+      return {
+        type: 'WebIdentityUser',
+        principalId: `${p.provider}:sts.amazonaws.com:${p.subject}`,
+        userName: p.subject,
+        identityProvider: p.provider,
+      };
     case 'service':
       return { type: 'AWSService', invokedBy: p.service };
     case 'root': {
-      const id: Record<string, unknown> = { type: 'Root', principalId: p.accountId, arn: principalArn(p), accountId: p.accountId, accessKeyId: p.console ? '' : undefined };
-      if (p.console) id.sessionContext = { sessionIssuer: {}, webIdFederationData: {}, attributes: { creationDate: iso(p.sessionStart), mfaAuthenticated: 'true' } };
+      const id: Record<string, unknown> = {
+        type: 'Root',
+        principalId: p.accountId,
+        arn: principalArn(p),
+        accountId: p.accountId,
+        accessKeyId: p.console ? '' : undefined,
+      };
+      if (p.console)
+        id.sessionContext = {
+          sessionIssuer: {},
+          webIdFederationData: {},
+          attributes: { creationDate: iso(p.sessionStart), mfaAuthenticated: 'true' },
+        };
       if (id.accessKeyId === undefined) delete id.accessKeyId;
       return id;
     }
@@ -133,7 +217,8 @@ function isConsole(p: Principal): boolean {
 export function renderRecord(call: Call, rng: Rng): Record<string, unknown> {
   const [service, eventName] = splitAction(call.action);
   const source = eventSourceOf(service);
-  const serviceCall = call.principal.kind === 'service' || (call.principal.kind === 'role' && call.principal.invokedBy !== undefined);
+  const serviceCall =
+    call.principal.kind === 'service' || (call.principal.kind === 'role' && call.principal.invokedBy !== undefined);
   const r: Record<string, unknown> = {
     eventVersion: service === 'signin' || service === 'sso' ? '1.08' : '1.09',
     userIdentity: userIdentity(call.principal),
@@ -150,7 +235,13 @@ export function renderRecord(call: Call, rng: Rng): Record<string, unknown> {
   }
   r.requestParameters = call.params;
   r.responseElements = call.errorCode ? null : call.response;
-  if (call.eventType === 'AwsConsoleSignIn') r.additionalEventData = { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: call.principal.kind === 'root' || (call.principal.kind === 'iam-user' && call.principal.mfa) ? 'Yes' : 'No' };
+  if (call.eventType === 'AwsConsoleSignIn')
+    r.additionalEventData = {
+      LoginTo: 'https://console.aws.amazon.com/console/home',
+      MobileVersion: 'No',
+      MFAUsed:
+        call.principal.kind === 'root' || (call.principal.kind === 'iam-user' && call.principal.mfa) ? 'Yes' : 'No',
+    };
   r.requestID = rng.uuid();
   r.eventID = call.eventId;
   r.readOnly = call.readOnly;
@@ -161,7 +252,10 @@ export function renderRecord(call: Call, rng: Rng): Record<string, unknown> {
   if (call.principal.kind === 'role' && call.principal.accountId !== call.accountId) r.sharedEventID = rng.uuid();
   r.eventCategory = 'Management';
   if (!serviceCall && call.eventType !== 'AwsConsoleSignIn') {
-    const host = service === 'iam' || service === 'sts-global' || service === 'organizations' ? `${source}` : `${source.replace('.amazonaws.com', '')}.${call.region}.amazonaws.com`;
+    const host =
+      service === 'iam' || service === 'sts-global' || service === 'organizations'
+        ? `${source}`
+        : `${source.replace('.amazonaws.com', '')}.${call.region}.amazonaws.com`;
     r.tlsDetails = { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: host };
   }
   if (isConsole(call.principal) && call.eventType === 'AwsApiCall') r.sessionCredentialFromConsole = 'true';

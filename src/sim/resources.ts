@@ -41,7 +41,14 @@ export interface AccountResources {
   tables: string[];
 }
 
-const ENV: Record<AccountRole, string> = { management: 'mgmt', prod: 'prod', staging: 'staging', dev: 'dev', security: 'sec', dr: 'dr' };
+const ENV: Record<AccountRole, string> = {
+  management: 'mgmt',
+  prod: 'prod',
+  staging: 'staging',
+  dev: 'dev',
+  security: 'sec',
+  dr: 'dr',
+};
 
 const cache = new Map<AccountRole, AccountResources>();
 
@@ -52,14 +59,36 @@ export function resourcesOf(role: AccountRole): AccountResources {
   const id = account(role).id;
   const r: AccountResources = {
     env,
-    buckets: [`acme-${env}-assets`, `acme-${env}-app-logs`, `acme-${env}-data-lake`, `acme-${env}-tf-state`, `acme-${env}-backups`],
-    functions: ['order-processor', 'image-resizer', 'report-generator', 'slack-notifier', 'invoice-mailer'].map((f) => `${env}-${f}`),
+    buckets: [
+      `acme-${env}-assets`,
+      `acme-${env}-app-logs`,
+      `acme-${env}-data-lake`,
+      `acme-${env}-tf-state`,
+      `acme-${env}-backups`,
+    ],
+    functions: ['order-processor', 'image-resizer', 'report-generator', 'slack-notifier', 'invoice-mailer'].map(
+      (f) => `${env}-${f}`,
+    ),
     cluster: `${env}-main`,
     services: ['api', 'worker', 'web'],
     instances: Array.from({ length: 8 }, (_, i) => rid('i-', `${id}:instance:${i}`)),
     databases: [`${env}-orders-db`, `${env}-analytics-db`],
-    secrets: ['orders-db/password', 'stripe/api-key', 'sendgrid/api-key', 'analytics-db/password', 'github/deploy-token', 'slack/webhook'].map((s) => `${env}/${s}`),
-    parameters: ['/app/api/db_host', '/app/api/feature_flags', '/app/worker/queue_url', '/app/web/sentry_dsn', '/app/api/jwt_secret', '/app/worker/smtp_password'],
+    secrets: [
+      'orders-db/password',
+      'stripe/api-key',
+      'sendgrid/api-key',
+      'analytics-db/password',
+      'github/deploy-token',
+      'slack/webhook',
+    ].map((s) => `${env}/${s}`),
+    parameters: [
+      '/app/api/db_host',
+      '/app/api/feature_flags',
+      '/app/worker/queue_url',
+      '/app/web/sentry_dsn',
+      '/app/api/jwt_secret',
+      '/app/worker/smtp_password',
+    ],
     securityGroups: Array.from({ length: 6 }, (_, i) => rid('sg-', `${id}:sg:${i}`)),
     vpc: rid('vpc-', `${id}:vpc`),
     subnets: Array.from({ length: 4 }, (_, i) => rid('subnet-', `${id}:subnet:${i}`)),
@@ -69,7 +98,14 @@ export function resourcesOf(role: AccountRole): AccountResources {
     }),
     trail: 'org-trail',
     detector: rid('', `${id}:guardduty`, 32),
-    roles: [`${env}-order-processor-role`, `${env}-api-task-role`, `${env}-worker-task-role`, `${env}-report-generator-role`, 'github-actions-terraform', 'DatadogIntegrationRole'],
+    roles: [
+      `${env}-order-processor-role`,
+      `${env}-api-task-role`,
+      `${env}-worker-task-role`,
+      `${env}-report-generator-role`,
+      'github-actions-terraform',
+      'DatadogIntegrationRole',
+    ],
     serviceUsers: ['svc-backup', 'svc-legacy-etl', 'svc-monitoring'],
     targetGroups: [`${env}-api-tg`, `${env}-web-tg`],
     loadBalancers: [`${env}-internal-alb`, `${env}-public-alb`],

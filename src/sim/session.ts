@@ -3,7 +3,7 @@
  * pauses or the step's own gap), signs it with the session's principal, adds the odd
  * AccessDenied, and fills in the responses AWS returns for the calls that matter.
  */
-import { GLOBAL_SERVICES, accessKeyId } from './org.ts';
+import { accessKeyId, GLOBAL_SERVICES } from './org.ts';
 import type { Rng } from './prng.ts';
 import { accessDeniedCode, errorMessageFor, isReadOnly, principalArn, splitAction } from './record.ts';
 import type { AccountRole, Call, Principal, Step } from './types.ts';
@@ -36,7 +36,11 @@ export function playSession(spec: SessionSpec, out: Call[]): number {
   for (const step of spec.steps) {
     const n = step.repeat ?? 1;
     for (let i = 0; i < n; i++) {
-      if (!first) t += step.gap !== undefined ? Math.max(1, step.gap * (0.6 + rng.next() * 0.8)) * 1000 : (2 + rng.exp(spec.pause ?? 20)) * 1000;
+      if (!first)
+        t +=
+          step.gap !== undefined
+            ? Math.max(1, step.gap * (0.6 + rng.next() * 0.8)) * 1000
+            : (2 + rng.exp(spec.pause ?? 20)) * 1000;
       first = false;
       let principal = spec.principal;
       let accountId = spec.accountId;
@@ -47,18 +51,24 @@ export function playSession(spec: SessionSpec, out: Call[]): number {
           accountId = other.accountId;
         }
       }
-      out.push(makeCall(rng, {
-        time: Math.round(t),
-        principal,
-        accountId,
-        region: step.region ?? spec.region,
-        action: step.action,
-        params: step.params ?? null,
-        response: step.response,
-        error: step.error ?? (spec.deniedRate > 0 && rng.chance(spec.deniedRate) ? accessDeniedCode(splitAction(step.action)[0]) : undefined),
-        ip: spec.ip,
-        agent: spec.agent(step.action),
-      }));
+      out.push(
+        makeCall(rng, {
+          time: Math.round(t),
+          principal,
+          accountId,
+          region: step.region ?? spec.region,
+          action: step.action,
+          params: step.params ?? null,
+          response: step.response,
+          error:
+            step.error ??
+            (spec.deniedRate > 0 && rng.chance(spec.deniedRate)
+              ? accessDeniedCode(splitAction(step.action)[0])
+              : undefined),
+          ip: spec.ip,
+          agent: spec.agent(step.action),
+        }),
+      );
     }
   }
   return t;
@@ -102,17 +112,46 @@ export function makeCall(rng: Rng, c: CallInput): Call {
 }
 
 const isoAt = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const awsDate = (ms: number): string => new Date(ms).toUTCString().replace('GMT', 'UTC').replace(/^\w+, /, '').replace(/(\d+) (\w+) (\d+)/, '$2 $1, $3');
+const awsDate = (ms: number): string =>
+  new Date(ms)
+    .toUTCString()
+    .replace('GMT', 'UTC')
+    .replace(/^\w+, /, '')
+    .replace(/(\d+) (\w+) (\d+)/, '$2 $1, $3');
 
 function defaultResponse(rng: Rng, c: CallInput): Record<string, unknown> | null {
   const p = c.params ?? {};
   switch (c.action) {
     case 'iam:CreateAccessKey':
-      return { accessKey: { userName: p.userName ?? 'unknown', accessKeyId: accessKeyId(rng, false), status: 'Active', createDate: awsDate(c.time) } };
+      return {
+        accessKey: {
+          userName: p.userName ?? 'unknown',
+          accessKeyId: accessKeyId(rng, false),
+          status: 'Active',
+          createDate: awsDate(c.time),
+        },
+      };
     case 'iam:CreateUser':
-      return { user: { path: '/', userName: p.userName, userId: `AIDA${rng.alnum(17)}`, arn: `arn:aws:iam::${c.accountId}:user/${String(p.userName)}`, createDate: awsDate(c.time) } };
+      return {
+        user: {
+          path: '/',
+          userName: p.userName,
+          userId: `AIDA${rng.alnum(17)}`,
+          arn: `arn:aws:iam::${c.accountId}:user/${String(p.userName)}`,
+          createDate: awsDate(c.time),
+        },
+      };
     case 'iam:CreateRole':
-      return { role: { path: '/', roleName: p.roleName, roleId: `AROA${rng.alnum(17)}`, arn: `arn:aws:iam::${c.accountId}:role/${String(p.roleName)}`, createDate: awsDate(c.time), assumeRolePolicyDocument: p.assumeRolePolicyDocument } };
+      return {
+        role: {
+          path: '/',
+          roleName: p.roleName,
+          roleId: `AROA${rng.alnum(17)}`,
+          arn: `arn:aws:iam::${c.accountId}:role/${String(p.roleName)}`,
+          createDate: awsDate(c.time),
+          assumeRolePolicyDocument: p.assumeRolePolicyDocument,
+        },
+      };
     case 'iam:CreateLoginProfile':
       return { loginProfile: { userName: p.userName, createDate: awsDate(c.time), passwordResetRequired: false } };
     case 'sts:AssumeRole':
@@ -122,7 +161,10 @@ function defaultResponse(rng: Rng, c: CallInput): Record<string, unknown> | null
       const roleName = roleArn.split('/').pop() ?? '';
       const out: Record<string, unknown> = {
         credentials: { accessKeyId: key, sessionToken: '<redacted>', expiration: awsDate(c.time + 3600_000) },
-        assumedRoleUser: { assumedRoleId: `AROA${rng.alnum(17)}:${String(p.roleSessionName ?? '')}`, arn: `arn:aws:sts::${roleArn.split(':')[4] ?? ''}:assumed-role/${roleName}/${String(p.roleSessionName ?? '')}` },
+        assumedRoleUser: {
+          assumedRoleId: `AROA${rng.alnum(17)}:${String(p.roleSessionName ?? '')}`,
+          arn: `arn:aws:sts::${roleArn.split(':')[4] ?? ''}:assumed-role/${roleName}/${String(p.roleSessionName ?? '')}`,
+        },
       };
       if (c.action === 'sts:AssumeRoleWithWebIdentity') {
         out.subjectFromWebIdentityToken = c.principal.kind === 'web-identity' ? c.principal.subject : '';
@@ -134,23 +176,43 @@ function defaultResponse(rng: Rng, c: CallInput): Record<string, unknown> | null
     case 'signin:ConsoleLogin':
       return { ConsoleLogin: 'Success' };
     case 'ec2:AllocateAddress':
-      return { publicIp: `54.${rng.int(80, 240)}.${rng.int(0, 255)}.${rng.int(1, 254)}`, allocationId: `eipalloc-${rng.hex(17)}`, domain: 'vpc', networkBorderGroup: c.region };
+      return {
+        publicIp: `54.${rng.int(80, 240)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
+        allocationId: `eipalloc-${rng.hex(17)}`,
+        domain: 'vpc',
+        networkBorderGroup: c.region,
+      };
     case 'ec2:CreateSnapshot':
       return { snapshotId: `snap-${rng.hex(17)}`, volumeId: p.volumeId, status: 'pending', startTime: c.time };
     case 'ssm:SendCommand':
-      return { command: { commandId: rng.uuid(), documentName: p.documentName, instanceIds: p.instanceIds, status: 'Pending' } };
+      return {
+        command: { commandId: rng.uuid(), documentName: p.documentName, instanceIds: p.instanceIds, status: 'Pending' },
+      };
     case 'athena:StartQueryExecution':
       return { queryExecutionId: rng.uuid() };
     case 'logs:StartQuery':
       return { queryId: rng.uuid() };
     case 'rds:CreateDBSnapshot':
-      return { dBSnapshotIdentifier: p.dBSnapshotIdentifier, dBInstanceIdentifier: p.dBInstanceIdentifier, status: 'creating', snapshotCreateTime: isoAt(c.time) };
+      return {
+        dBSnapshotIdentifier: p.dBSnapshotIdentifier,
+        dBInstanceIdentifier: p.dBInstanceIdentifier,
+        status: 'creating',
+        snapshotCreateTime: isoAt(c.time),
+      };
     case 'identitystore:CreateUser':
       return { userId: rng.uuid(), identityStoreId: 'd-9067a1b2c3' };
     case 'secretsmanager:PutSecretValue':
-      return { arn: `arn:aws:secretsmanager:${c.region}:${c.accountId}:secret:${String(p.secretId)}-${rng.alnum(6)}`, versionId: rng.uuid() };
+      return {
+        arn: `arn:aws:secretsmanager:${c.region}:${c.accountId}:secret:${String(p.secretId)}-${rng.alnum(6)}`,
+        versionId: rng.uuid(),
+      };
     case 'kms:ScheduleKeyDeletion':
-      return { keyId: `arn:aws:kms:${c.region}:${c.accountId}:key/${String(p.keyId)}`, deletionDate: awsDate(c.time + Number(p.pendingWindowInDays ?? 7) * 86400_000), keyState: 'PendingDeletion', pendingWindowInDays: p.pendingWindowInDays ?? 7 };
+      return {
+        keyId: `arn:aws:kms:${c.region}:${c.accountId}:key/${String(p.keyId)}`,
+        deletionDate: awsDate(c.time + Number(p.pendingWindowInDays ?? 7) * 86400_000),
+        keyState: 'PendingDeletion',
+        pendingWindowInDays: p.pendingWindowInDays ?? 7,
+      };
     default:
       return null;
   }
@@ -158,7 +220,15 @@ function defaultResponse(rng: Rng, c: CallInput): Record<string, unknown> | null
 
 function resourcesFor(c: CallInput): Call['resources'] {
   const p = c.params ?? {};
-  if (c.action === 'sts:AssumeRole' && typeof p.roleArn === 'string') return [{ ARN: p.roleArn, accountId: p.roleArn.split(':')[4] ?? c.accountId, type: 'AWS::IAM::Role' }];
-  if (c.action.startsWith('kms:') && typeof p.keyId === 'string') return [{ ARN: p.keyId.startsWith('arn:') ? p.keyId : `arn:aws:kms:${c.region}:${c.accountId}:key/${p.keyId}`, accountId: c.accountId, type: 'AWS::KMS::Key' }];
+  if (c.action === 'sts:AssumeRole' && typeof p.roleArn === 'string')
+    return [{ ARN: p.roleArn, accountId: p.roleArn.split(':')[4] ?? c.accountId, type: 'AWS::IAM::Role' }];
+  if (c.action.startsWith('kms:') && typeof p.keyId === 'string')
+    return [
+      {
+        ARN: p.keyId.startsWith('arn:') ? p.keyId : `arn:aws:kms:${c.region}:${c.accountId}:key/${p.keyId}`,
+        accountId: c.accountId,
+        type: 'AWS::KMS::Key',
+      },
+    ];
   return null;
 }

@@ -46,7 +46,16 @@ export interface Person {
 
 /** Who signs a call; rendered into `userIdentity`. */
 export type Principal =
-  | { kind: 'iam-user'; accountId: string; userName: string; principalId: string; accessKeyId: string; console: boolean; mfa: boolean; sessionStart: number }
+  | {
+      kind: 'iam-user';
+      accountId: string;
+      userName: string;
+      principalId: string;
+      accessKeyId: string;
+      console: boolean;
+      mfa: boolean;
+      sessionStart: number;
+    }
   | {
       kind: 'role';
       accountId: string;

@@ -26,7 +26,13 @@ export function fileStamp(ms: number): string {
 }
 
 /** Groups calls into delivery files and writes them; `rng` shuffles records and names files. */
-export function writeCalls(root: string, orgId: string, calls: readonly Call[], rng: Rng, windowMs = WINDOW_MS): WriteStats {
+export function writeCalls(
+  root: string,
+  orgId: string,
+  calls: readonly Call[],
+  rng: Rng,
+  windowMs = WINDOW_MS,
+): WriteStats {
   const groups = new Map<string, Call[]>();
   for (const c of calls) {
     const w = Math.floor(c.time / windowMs);
@@ -47,7 +53,17 @@ export function writeCalls(root: string, orgId: string, calls: readonly Call[], 
     const group = groups.get(k) ?? [];
     const start = Number(w) * windowMs;
     const d = new Date(start);
-    const dir = join(root, 'AWSLogs', orgId, acct, 'CloudTrail', region, String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()));
+    const dir = join(
+      root,
+      'AWSLogs',
+      orgId,
+      acct,
+      'CloudTrail',
+      region,
+      String(d.getUTCFullYear()),
+      pad(d.getUTCMonth() + 1),
+      pad(d.getUTCDate()),
+    );
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true });
       made.add(dir);

@@ -1,5 +1,65 @@
+/**
+ * `trailhound eval`: simulate (or take a labelled directory), ingest, detect, score; prints
+ * the comparison of Trailhound with the rules and rarity baselines. Thin shell over `evaluate()`.
+ */
 import type { Command } from 'commander';
-import type { CliIo } from '../io.ts';
+import { UsageError } from '../../errors.ts';
+import { type DetectorChoice, evaluate } from '../../eval/index.ts';
+import { renderEvalJson, renderEvalTable } from '../../eval/report.ts';
+import { type CliIo, println } from '../io.ts';
+import { parseFormat, parsePositiveNumber } from '../shared.ts';
 
-// Registers nothing until this command's work lands.
-export function register(_program: Command, _io: CliIo): void {}
+interface EvalFlags {
+  weeks?: string;
+  seeds?: string;
+  data?: string;
+  format?: string;
+  detector?: string;
+  scale?: string;
+  attacks?: string;
+  alertsPerWeek?: string;
+  keep?: boolean;
+}
+
+export function register(program: Command, io: CliIo): void {
+  program
+    .command('eval')
+    .description(
+      'Measure detection on simulated organizations: recall per attack scenario, false alerts per week, precision, against rules and rarity baselines',
+    )
+    .option('--weeks <n>', 'weeks per simulated organization (half learning, half test)', '6')
+    .option('--seeds <list>', 'seeds, comma-separated', '1,2,3')
+    .option('--data <dir>', 'evaluate a directory written by `trailhound simulate` instead')
+    .option('--format <fmt>', 'table or json', 'table')
+    .option('--detector <name>', 'trailhound, rules, rarity or all', 'all')
+    .option('--scale <k>', 'organization scale', '1')
+    .option('--attacks <which>', 'rate (about one a week), all, none, or scenario ids', 'rate')
+    .option('--alerts-per-week <n>', "Trailhound's weekly alert budget", '3')
+    .option('--keep', 'keep the simulated folders and stores (paths in --format json)')
+    .action(async (flags: EvalFlags) => {
+      const format = parseFormat(flags.format, ['table', 'json'] as const, 'table');
+      const detector = parseFormat(
+        flags.detector,
+        ['trailhound', 'rules', 'rarity', 'all'] as const,
+        'all',
+      ) as DetectorChoice;
+      const seeds = (flags.seeds ?? '1,2,3').split(',').map((s) => {
+        const n = Number(s.trim());
+        if (!Number.isInteger(n) || n < 0)
+          throw new UsageError(`--seeds ${flags.seeds}: each seed must be a non-negative integer.`);
+        return n;
+      });
+      const result = await evaluate({
+        weeks: parsePositiveNumber('weeks', flags.weeks) ?? 6,
+        seeds,
+        ...(flags.data ? { data: flags.data } : {}),
+        detector,
+        scale: parsePositiveNumber('scale', flags.scale) ?? 1,
+        attacks: flags.attacks ?? 'rate',
+        alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek) ?? 3,
+        keep: flags.keep === true,
+        onProgress: (line) => println(io.stderr, line),
+      });
+      println(io.stdout, format === 'json' ? renderEvalJson(result) : renderEvalTable(result));
+    });
+}

@@ -23,19 +23,29 @@ interface SimulateFlags {
 export function register(program: Command, io: CliIo): void {
   program
     .command('simulate')
-    .description('Write a realistic simulated AWS organization\'s CloudTrail (S3 layout) with labelled attacks, for evaluation and demos')
+    .description(
+      "Write a realistic simulated AWS organization's CloudTrail (S3 layout) with labelled attacks, for evaluation and demos",
+    )
     .option('--out <dir>', 'output folder (AWSLogs/..., labels.json, benign.json, meta.json)', 'sim-out')
     .option('--weeks <n>', 'weeks to simulate', '6')
     .option('--seed <n>', 'seed: same seed, byte-identical output', '1')
     .option('--scale <k>', 'multiplies the number of people and workload volume', '1')
-    .option('--attacks <which>', 'rate (about one a week after learning), all, none, or scenario ids separated by commas', 'rate')
+    .option(
+      '--attacks <which>',
+      'rate (about one a week after learning), all, none, or scenario ids separated by commas',
+      'rate',
+    )
     .option('--start <iso>', 'first day (UTC)', '2026-01-05')
     .option('--learning-weeks <n>', 'weeks before attacks may start (default: half)')
     .option('--file-minutes <n>', 'minutes per delivery file (AWS: 5)', '5')
     .option('--list-attacks', 'print the attack library and exit')
     .action((flags: SimulateFlags) => {
       if (flags.listAttacks) {
-        for (const s of SCENARIOS) println(io.stdout, `${s.id.padEnd(30)} ${s.category.padEnd(22)} ${s.techniques.join(',').padEnd(22)} ${s.title}`);
+        for (const s of SCENARIOS)
+          println(
+            io.stdout,
+            `${s.id.padEnd(30)} ${s.category.padEnd(22)} ${s.techniques.join(',').padEnd(22)} ${s.title}`,
+          );
         return;
       }
       const weeks = parsePositiveNumber('weeks', flags.weeks) ?? 6;
@@ -62,8 +72,18 @@ export function register(program: Command, io: CliIo): void {
         throw e;
       }
       const { meta, labels } = result;
-      println(io.stderr, `simulate: ${meta.counts.events} events in ${meta.counts.files} files, ${meta.counts.identities} identities (${meta.counts.people} people), ${meta.counts.days} days from ${meta.start.slice(0, 10)}; learning until ${meta.learningEnd.slice(0, 10)}; ${labels.length} attack(s); ${(result.elapsedMs / 1000).toFixed(1)} s`);
-      for (const l of labels) println(io.stdout, `${l.start}  ${l.attackId.padEnd(36)} ${l.category.padEnd(22)} ${l.mode.padEnd(8)} ${l.eventIds.length} events`);
-      println(io.stderr, `wrote ${flags.out}/AWSLogs, ${flags.out}/labels.json, ${flags.out}/meta.json; ingest with: trailhound ingest ${flags.out}/AWSLogs`);
+      println(
+        io.stderr,
+        `simulate: ${meta.counts.events} events in ${meta.counts.files} files, ${meta.counts.identities} identities (${meta.counts.people} people), ${meta.counts.days} days from ${meta.start.slice(0, 10)}; learning until ${meta.learningEnd.slice(0, 10)}; ${labels.length} attack(s); ${(result.elapsedMs / 1000).toFixed(1)} s`,
+      );
+      for (const l of labels)
+        println(
+          io.stdout,
+          `${l.start}  ${l.attackId.padEnd(36)} ${l.category.padEnd(22)} ${l.mode.padEnd(8)} ${l.eventIds.length} events`,
+        );
+      println(
+        io.stderr,
+        `wrote ${flags.out}/AWSLogs, ${flags.out}/labels.json, ${flags.out}/meta.json; ingest with: trailhound ingest ${flags.out}/AWSLogs`,
+      );
     });
 }

@@ -6,7 +6,7 @@
 import { ATTACKER_AGENTS, type ClientProfile, userAgent } from '../clients.ts';
 import { BACKUP_USER } from '../machines.ts';
 import { account, attackerIp } from '../org.ts';
-import { DAY, HOUR, SSO_PATH, grantFor, ssoRole } from '../people.ts';
+import { DAY, grantFor, HOUR, SSO_PATH, ssoRole } from '../people.ts';
 import type { Rng } from '../prng.ts';
 import { resourcesOf } from '../resources.ts';
 import { playSession } from '../session.ts';
@@ -58,7 +58,16 @@ function candidates(scenario: AttackScenario, people: readonly Person[], day: nu
  * `attacks`: 'none', 'all' (every scenario once, spread over the test period), a list of ids,
  * or 'rate' (default: Poisson ~`perWeek` a week, scenarios by seed rotation).
  */
-export function planAttacks(rng: Rng, seed: number, attacks: string, learningDays: number, days: number, people: readonly Person[], startMs: number, perWeek = 1.2): PlannedAttack[] {
+export function planAttacks(
+  rng: Rng,
+  seed: number,
+  attacks: string,
+  learningDays: number,
+  days: number,
+  people: readonly Person[],
+  startMs: number,
+  perWeek = 1.2,
+): PlannedAttack[] {
   const testDays = days - learningDays;
   if (attacks === 'none' || testDays <= 0) return [];
   let chosen: AttackScenario[];
@@ -92,16 +101,32 @@ export function planAttacks(rng: Rng, seed: number, attacks: string, learningDay
     const actorIndex = rng.pick(who);
     const person = actorIndex >= 0 ? people[actorIndex] : undefined;
     let offset: number;
-    if (mode === 'insider' && person) offset = (person.startHour + 1 + rng.next() * Math.max(1, person.endHour - person.startHour - 2) - person.tz) * HOUR;
+    if (mode === 'insider' && person)
+      offset =
+        (person.startHour + 1 + rng.next() * Math.max(1, person.endHour - person.startHour - 2) - person.tz) * HOUR;
     else offset = rng.next() * 22 * HOUR;
     offset = ((offset % DAY) + DAY) % DAY;
-    planned.push({ attackId: `A${String(i + 1).padStart(3, '0')}-${scenario.id}`, scenario, mode, day, actorIndex, offset });
+    planned.push({
+      attackId: `A${String(i + 1).padStart(3, '0')}-${scenario.id}`,
+      scenario,
+      mode,
+      day,
+      actorIndex,
+      offset,
+    });
   });
   return planned;
 }
 
 /** Plays one planned attack into `out`; returns its label. */
-export function playAttack(rng: Rng, plan: PlannedAttack, people: readonly Person[], profiles: readonly ClientProfile[], dayStart: number, out: Call[]): AttackLabel {
+export function playAttack(
+  rng: Rng,
+  plan: PlannedAttack,
+  people: readonly Person[],
+  profiles: readonly ClientProfile[],
+  dayStart: number,
+  out: Call[],
+): AttackLabel {
   const { scenario, mode } = plan;
   const acct = account(scenario.account);
   const region = acct.regions[0] ?? 'us-east-1';
@@ -115,7 +140,18 @@ export function playAttack(rng: Rng, plan: PlannedAttack, people: readonly Perso
   if (person) {
     const set = grantFor(person, scenario.account) ?? 'ReadOnly';
     const r = ssoRole(set, scenario.account);
-    principal = { kind: 'role', accountId: r.accountId, roleName: r.roleName, rolePath: SSO_PATH, roleId: r.roleId, sessionName: person.email, accessKeyId: `ASIA${rng.alnum(16)}`, sessionStart: start - rng.int(30, 600) * 1000, mfa: false, console: false };
+    principal = {
+      kind: 'role',
+      accountId: r.accountId,
+      roleName: r.roleName,
+      rolePath: SSO_PATH,
+      roleId: r.roleId,
+      sessionName: person.email,
+      accessKeyId: `ASIA${rng.alnum(16)}`,
+      sessionStart: start - rng.int(30, 600) * 1000,
+      mfa: false,
+      console: false,
+    };
     actor = `arn:aws:iam::${r.accountId}:role${SSO_PATH}${r.roleName}/${person.email}`;
     sessionName = person.email;
     const profile = profiles[plan.actorIndex] as ClientProfile;
@@ -128,7 +164,16 @@ export function playAttack(rng: Rng, plan: PlannedAttack, people: readonly Perso
       agent = (a) => userAgent('cli', profile, a);
     }
   } else {
-    principal = { kind: 'iam-user', accountId: acct.id, userName: BACKUP_USER.name, principalId: BACKUP_USER.principalId, accessKeyId: BACKUP_USER.accessKeyId, console: false, mfa: false, sessionStart: start };
+    principal = {
+      kind: 'iam-user',
+      accountId: acct.id,
+      userName: BACKUP_USER.name,
+      principalId: BACKUP_USER.principalId,
+      accessKeyId: BACKUP_USER.accessKeyId,
+      console: false,
+      mfa: false,
+      sessionStart: start,
+    };
     actor = `arn:aws:iam::${acct.id}:user/${BACKUP_USER.name}`;
     if (mode === 'stolen') {
       ip = attackerIp(rng);
@@ -140,14 +185,41 @@ export function playAttack(rng: Rng, plan: PlannedAttack, people: readonly Perso
     }
   }
   const res = resourcesOf(scenario.account);
-  const foreignAccount = String(rng.int(1000_0000_0000 / 10, 9999_9999_9999 / 10)).padStart(11, '0') + String(rng.int(0, 9));
-  let steps: Step[] = scenario.steps({ rng, res, accountId: acct.id, region, foreignAccount, self: sessionName ?? BACKUP_USER.name, drAccountId: account('dr').id });
+  const foreignAccount =
+    String(rng.int(1000_0000_0000 / 10, 9999_9999_9999 / 10)).padStart(11, '0') + String(rng.int(0, 9));
+  let steps: Step[] = scenario.steps({
+    rng,
+    res,
+    accountId: acct.id,
+    region,
+    foreignAccount,
+    self: sessionName ?? BACKUP_USER.name,
+    drAccountId: account('dr').id,
+  });
   // Stolen credentials: the attacker first checks whose keys they hold.
-  if (mode === 'stolen' && steps[0]?.action !== 'sts:GetCallerIdentity' && !scenario.stratus) steps = [{ action: 'sts:GetCallerIdentity' }, ...steps];
+  if (mode === 'stolen' && steps[0]?.action !== 'sts:GetCallerIdentity' && !scenario.stratus)
+    steps = [{ action: 'sts:GetCallerIdentity' }, ...steps];
   const from = out.length;
-  const end = playSession({ rng, principal, accountId: acct.id, region, ip, agent, start, steps, deniedRate: 0, pause: mode === 'stolen' ? 4 : 15 }, out);
+  const end = playSession(
+    {
+      rng,
+      principal,
+      accountId: acct.id,
+      region,
+      ip,
+      agent,
+      start,
+      steps,
+      deniedRate: 0,
+      pause: mode === 'stolen' ? 4 : 15,
+    },
+    out,
+  );
   const calls = out.slice(from);
-  const principalArn = principal.kind === 'role' ? `arn:aws:sts::${principal.accountId}:assumed-role/${principal.roleName}/${principal.sessionName}` : `arn:aws:iam::${acct.id}:user/${BACKUP_USER.name}`;
+  const principalArn =
+    principal.kind === 'role'
+      ? `arn:aws:sts::${principal.accountId}:assumed-role/${principal.roleName}/${principal.sessionName}`
+      : `arn:aws:iam::${acct.id}:user/${BACKUP_USER.name}`;
   return {
     attackId: plan.attackId,
     scenario: scenario.id,

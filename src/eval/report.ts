@@ -1,0 +1,122 @@
+/**
+ * Renders an evaluation as text tables (overall, per category, per scenario, false alerts
+ * by benign surprise) or as JSON with per-seed and aggregate figures.
+ */
+import { renderTable } from '../cli/shared.ts';
+import type { EvaluateResult } from './index.ts';
+import type { DetectorScore } from './score.ts';
+
+const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(x < 0.1 && x > 0 ? 1 : 0)}%`);
+
+function group(
+  scores: readonly DetectorScore[],
+  key: (a: DetectorScore['attacks'][number]) => string,
+): Array<[string, Map<string, { d: number; n: number }>]> {
+  const rows = new Map<string, Map<string, { d: number; n: number }>>();
+  for (const s of scores) {
+    for (const a of s.attacks) {
+      const k = key(a);
+      let row = rows.get(k);
+      if (!row) {
+        row = new Map();
+        rows.set(k, row);
+      }
+      const cell = row.get(s.detector) ?? { d: 0, n: 0 };
+      cell.n++;
+      if (a.detected) cell.d++;
+      row.set(s.detector, cell);
+    }
+  }
+  return [...rows.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+export function renderEvalTable(r: EvaluateResult): string {
+  const out: string[] = [];
+  const seeds = r.seeds.map((s) => (s === null ? 'data' : String(s))).join(',');
+  const first = r.perSeed[0];
+  const learningWeeks = first ? (first.meta.learningEnd - first.meta.start) / (7 * 86_400_000) : 0;
+  const testWeeks = first ? (first.meta.end - first.meta.learningEnd) / (7 * 86_400_000) : 0;
+  const events = r.perSeed.reduce((n, s) => n + s.events, 0);
+  const attacks = r.aggregate[0]?.total ?? 0;
+  out.push(
+    `Evaluation: seeds ${seeds}; ${learningWeeks} learning + ${testWeeks} test weeks each; ${events} events; ${attacks} attacks`,
+  );
+  out.push('');
+  const names = [...r.detectors, ...Object.keys(r.unavailable)];
+  out.push(
+    renderTable(
+      ['detector', 'attacks detected', 'recall', 'alerts (test)', 'false alerts/week', 'precision'],
+      names.map((n) => {
+        const s = r.aggregate.find((x) => x.detector === n);
+        if (!s) return [n, 'not available', '-', '-', '-', '-'];
+        return [
+          n,
+          `${s.detected}/${s.total}`,
+          pct(s.recall),
+          s.alerts,
+          s.falseAlertsPerWeek.toFixed(1),
+          pct(s.precision),
+        ];
+      }),
+    ),
+  );
+  for (const [n, why] of Object.entries(r.unavailable)) out.push(`${n}: not available (${why})`);
+  if (attacks > 0) {
+    out.push('', 'Per category (detected/attacks):');
+    out.push(
+      renderTable(
+        ['category', ...r.detectors],
+        group(r.aggregate, (a) => a.category).map(([k, row]) => [
+          k,
+          ...r.detectors.map((d) => `${row.get(d)?.d ?? 0}/${row.get(d)?.n ?? 0}`),
+        ]),
+      ),
+    );
+    out.push('', 'Per scenario (detected/attacks):');
+    out.push(
+      renderTable(
+        ['scenario', 'mode', ...r.detectors],
+        group(r.aggregate, (a) => `${a.scenario}\u0000${a.mode}${a.routine ? ' (routine calls)' : ''}`).map(
+          ([k, row]) => [
+            ...k.split('\u0000'),
+            ...r.detectors.map((d) => `${row.get(d)?.d ?? 0}/${row.get(d)?.n ?? 0}`),
+          ],
+        ),
+      ),
+    );
+  }
+  const kinds = [...new Set(r.aggregate.flatMap((s) => Object.keys(s.falseByBenign)))].sort();
+  if (kinds.length) {
+    out.push('', 'False alerts touching a benign surprise (test period, all seeds):');
+    out.push(
+      renderTable(
+        ['benign surprise', ...r.detectors],
+        kinds.map((k) => [
+          k,
+          ...r.detectors.map((d) => r.aggregate.find((s) => s.detector === d)?.falseByBenign[k] ?? 0),
+        ]),
+      ),
+    );
+  }
+  return out.join('\n');
+}
+
+export function renderEvalJson(r: EvaluateResult): string {
+  return JSON.stringify(
+    {
+      weeks: r.weeks,
+      seeds: r.seeds,
+      unavailable: r.unavailable,
+      aggregate: r.aggregate,
+      perSeed: r.perSeed.map((s) => ({
+        seed: s.seed,
+        events: s.events,
+        learningEnd: new Date(s.meta.learningEnd).toISOString(),
+        seconds: s.seconds,
+        scores: s.scores,
+      })),
+    },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * Scoring: matches a detector's alerts to the labelled attacks. An alert detects an attack
+ * when it holds at least one of the attack's eventIDs, or when it is about the same actor
+ * and overlaps the attack's time window. Only alerts ending after the learning period
+ * count; alerts matching no attack are false alerts (per test week), precision is the share
+ * of alerts that match an attack.
+ */
+import type { BenignForScore, DetectedAlert, EvalMeta, LabelForScore } from './types.ts';
+
+export interface AttackResult {
+  attackId: string;
+  scenario: string;
+  category: string;
+  mode: string;
+  routine: boolean;
+  detected: boolean;
+  /** Alerts that matched this attack. */
+  alerts: number;
+}
+
+export interface DetectorScore {
+  detector: string;
+  attacks: AttackResult[];
+  detected: number;
+  total: number;
+  recall: number | null;
+  /** Alerts ending in the test period. */
+  alerts: number;
+  matchedAlerts: number;
+  falseAlerts: number;
+  testWeeks: number;
+  falseAlertsPerWeek: number;
+  precision: number | null;
+  /** False alerts that contain events of a benign surprise, by kind. */
+  falseByBenign: Record<string, number>;
+}
+
+export function scoreDetector(
+  detector: string,
+  alerts: readonly DetectedAlert[],
+  labels: readonly LabelForScore[],
+  benign: readonly BenignForScore[],
+  meta: EvalMeta,
+  actorKeys: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): DetectorScore {
+  const eventToAttack = new Map<string, number>();
+  labels.forEach((l, i) => {
+    for (const id of l.eventIds) eventToAttack.set(id, i);
+  });
+  const eventToBenign = new Map<string, string>();
+  for (const b of benign) for (const id of b.eventIds) eventToBenign.set(id, b.kind);
+  const spans = labels.map((l) => ({
+    start: Date.parse(l.start),
+    end: Date.parse(l.end),
+    actors: new Set([l.actor, ...(actorKeys.get(l.attackId) ?? [])]),
+  }));
+  const hits = labels.map(() => 0);
+  let inTest = 0;
+  let matched = 0;
+  const falseByBenign: Record<string, number> = {};
+  for (const a of alerts) {
+    if (a.end < meta.learningEnd) continue;
+    inTest++;
+    const found = new Set<number>();
+    for (const id of a.eventIds) {
+      const i = eventToAttack.get(id);
+      if (i !== undefined) found.add(i);
+    }
+    spans.forEach((s, i) => {
+      if (s.actors.has(a.actor) && a.start <= s.end && a.end >= s.start) found.add(i);
+    });
+    if (found.size > 0) {
+      matched++;
+      for (const i of found) hits[i] = (hits[i] ?? 0) + 1;
+    } else {
+      const kinds = new Set<string>();
+      for (const id of a.eventIds) {
+        const k = eventToBenign.get(id);
+        if (k) kinds.add(k);
+      }
+      for (const k of kinds) falseByBenign[k] = (falseByBenign[k] ?? 0) + 1;
+    }
+  }
+  const attacks: AttackResult[] = labels.map((l, i) => ({
+    attackId: l.attackId,
+    scenario: l.scenario,
+    category: l.category,
+    mode: l.mode,
+    routine: l.routine,
+    detected: (hits[i] ?? 0) > 0,
+    alerts: hits[i] ?? 0,
+  }));
+  const detected = attacks.filter((x) => x.detected).length;
+  const testWeeks = Math.max(0, (meta.end - meta.learningEnd) / (7 * 86_400_000));
+  const falseAlerts = inTest - matched;
+  return {
+    detector,
+    attacks,
+    detected,
+    total: labels.length,
+    recall: labels.length ? detected / labels.length : null,
+    alerts: inTest,
+    matchedAlerts: matched,
+    falseAlerts,
+    testWeeks,
+    falseAlertsPerWeek: testWeeks > 0 ? falseAlerts / testWeeks : 0,
+    precision: inTest ? matched / inTest : null,
+    falseByBenign,
+  };
+}
+
+/** Sums scores of the same detector over seeds. */
+export function aggregateScores(scores: readonly DetectorScore[]): DetectorScore {
+  const first = scores[0];
+  if (!first) throw new Error('nothing to aggregate');
+  const attacks = scores.flatMap((s) => s.attacks);
+  const detected = attacks.filter((a) => a.detected).length;
+  const alerts = scores.reduce((n, s) => n + s.alerts, 0);
+  const matched = scores.reduce((n, s) => n + s.matchedAlerts, 0);
+  const testWeeks = scores.reduce((n, s) => n + s.testWeeks, 0);
+  const falseByBenign: Record<string, number> = {};
+  for (const s of scores)
+    for (const [k, v] of Object.entries(s.falseByBenign)) falseByBenign[k] = (falseByBenign[k] ?? 0) + v;
+  return {
+    detector: first.detector,
+    attacks,
+    detected,
+    total: attacks.length,
+    recall: attacks.length ? detected / attacks.length : null,
+    alerts,
+    matchedAlerts: matched,
+    falseAlerts: alerts - matched,
+    testWeeks,
+    falseAlertsPerWeek: testWeeks > 0 ? (alerts - matched) / testWeeks : 0,
+    precision: alerts ? matched / alerts : null,
+    falseByBenign,
+  };
+}

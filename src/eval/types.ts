@@ -1,0 +1,46 @@
+/**
+ * The evaluation contract: a detector runs over a store holding a simulated organization
+ * and returns alerts as (actor, time span, eventIDs); the scorer matches them to labels.
+ */
+import type { Store } from '../store/index.ts';
+
+export interface EvalMeta {
+  /** Epoch ms of the first simulated day. */
+  start: number;
+  /** Epoch ms where the learning period ends (attacks only after). */
+  learningEnd: number;
+  /** Epoch ms of the end of the data. */
+  end: number;
+  learningDays: number;
+}
+
+export interface DetectedAlert {
+  actor: string;
+  /** Epoch ms. */
+  start: number;
+  end: number;
+  eventIds: string[];
+}
+
+export interface Detector {
+  name: string;
+  run(store: Store, meta: EvalMeta): Promise<DetectedAlert[]>;
+}
+
+/** What the scorer needs of labels.json. */
+export interface LabelForScore {
+  attackId: string;
+  scenario: string;
+  category: string;
+  mode: string;
+  routine: boolean;
+  actor: string;
+  start: string;
+  end: string;
+  eventIds: string[];
+}
+
+export interface BenignForScore {
+  kind: string;
+  eventIds: string[];
+}
