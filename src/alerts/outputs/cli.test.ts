@@ -17,7 +17,11 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   err.on('data', (c: Buffer) => chunks.err.push(c));
   const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from(['']), env: {} };
   const code = await main(['node', 'trailhound', ...args], io);
-  return { code, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') };
+  return {
+    code,
+    stdout: Buffer.concat(chunks.out).toString('utf8'),
+    stderr: Buffer.concat(chunks.err).toString('utf8'),
+  };
 }
 
 async function dbWithAlerts(): Promise<string> {
