@@ -390,3 +390,19 @@ describe('fact vocabulary', () => {
     for (const fact of emitted) expect(KNOWN_FACTS, fact).toContain(fact);
   });
 });
+
+describe('per-event cache', () => {
+  it('sees an Event object reused with new content', () => {
+    const e = event({
+      source: 'iam',
+      name: 'AttachUserPolicy',
+      params: { userName: 'u', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+    });
+    expect(factsOf(e)).toEqual([]);
+    e.requestParameters = { userName: 'u', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' };
+    expect(factsOf(e)).toEqual(['adminPolicy']);
+    e.success = false;
+    e.errorCode = 'AccessDenied';
+    expect(factsOf(e)).toEqual(['accessDenied', 'adminPolicy']);
+  });
+});

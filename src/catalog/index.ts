@@ -52,17 +52,31 @@ const LEVEL_RISK: Record<AccessLevel, number> = {
 // attacker probing permissions is still worth a look. Facts of failed reads stay tiny.
 const FAILURE_FACTOR = 0.5;
 
-// The detector calls factsOf and riskOf on every event, often both on the same one:
-// remember the last event's result so the second call costs a pointer compare.
+// The ingest and the detector call factsOf and riskOf on every event, often both on the same
+// one: remember the last event's result so the second call costs a few compares. The fields
+// compared catch an object reused with new content (a simulator filling one template object).
 let lastEvent: Event | null = null;
 let lastCtx: Ctx | null = null;
 let lastFacts: Fact[] = [];
+// Field values (not the object, which may be mutated) seen when the cache was filled.
+let lastSeen: [string, string, unknown, boolean, unknown, unknown] | null = null;
+
+function seen(e: Event): [string, string, unknown, boolean, unknown, unknown] {
+  return [e.eventId, e.action, e.requestParameters, e.success, e.actor, e.errorCode];
+}
+
+function sameAsLast(event: Event): boolean {
+  if (event !== lastEvent || lastSeen === null) return false;
+  const now = seen(event);
+  return now.every((v, i) => v === lastSeen?.[i]);
+}
 
 function factsAndCtx(event: Event): { c: Ctx; facts: Fact[] } {
-  if (event === lastEvent && lastCtx !== null) return { c: lastCtx, facts: lastFacts };
+  if (lastCtx !== null && sameAsLast(event)) return { c: lastCtx, facts: lastFacts };
   const c = contextOf(event);
   const facts = extractFacts(c);
   lastEvent = event;
+  lastSeen = seen(event);
   lastCtx = c;
   lastFacts = facts;
   return { c, facts };
