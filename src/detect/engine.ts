@@ -115,9 +115,9 @@ export class DetectionEngine {
     return this.firstEvent === null ? null : this.firstEvent + this.learningDays * DAY;
   }
 
-  /** The current ordinary-alert threshold on excess surprise (recomputed at most hourly of data time). */
+  /** The current ordinary-alert threshold on excess surprise (recomputed every 6 hours of data time). */
   threshold(now: number): number {
-    if (this.#threshold !== null && now - this.#thresholdAt < 3_600_000) return this.#threshold;
+    if (this.#threshold !== null && now - this.#thresholdAt < 6 * 3_600_000) return this.#threshold;
     const since = now - 4 * WEEK;
     let i = 0;
     while (i < this.recent.length && (this.recent[i] as [number, number])[0] < since) i++;
@@ -192,6 +192,7 @@ export class DetectionEngine {
     record.decision = mergeable ? 'merged' : 'alert';
     if (!mergeable && !critical) this.weekly.set(week, (this.weekly.get(week) ?? 0) + 1);
     this.openAlerts.set(journey.actorKey, { id, end: Math.max(journey.end, open?.end ?? 0) });
+    model.learn(journey, score.raw, tokens, ctx, 1, 'shared');
     this.pending.push({ releaseAt: journey.end + WEEK, alertId: id, raw: score.raw, journey });
     return { record, alert: draft ?? this.#growDraft(id, journey, score, tau), merged: mergeable };
   }
@@ -238,7 +239,7 @@ export class DetectionEngine {
     const keep: Pending[] = [];
     for (const p of this.pending) {
       if (p.releaseAt > now) keep.push(p);
-      else if (this.statuses.get(p.alertId) !== 'malicious') this.model.learn(p.journey, p.raw);
+      else if (this.statuses.get(p.alertId) !== 'malicious') this.model.learn(p.journey, p.raw, undefined, undefined, 1, 'self');
     }
     this.pending = keep;
   }

@@ -35,6 +35,8 @@ export interface IdentityModel {
   lastSeen: number;
   /** Tokens an analyst marked benign for this identity (feedback). */
   benign: Set<number>;
+  /** Tokens of its alerted journeys not yet in its own baseline (peers see them as done). */
+  heldBack: Set<number>;
 }
 
 export interface PeerGroup {
@@ -97,6 +99,8 @@ export interface ModelOptions {
 }
 
 const log2 = Math.log2;
+const MAX_BITS = 12;
+const FAILED_FACTOR = 0.35;
 
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
@@ -149,7 +153,7 @@ export class BehaviourModel {
       m = {
         key: j.actorKey, name: j.actorName, type: j.actorType, roleArn: j.roleArn, ngram: new NGramCounts(), context: new ContextProfile(),
         medoids: new MedoidSet(), history: new ScoreHistory(256), distances: new ScoreHistory(128), group: this.#provisionalGroup(j.roleArn),
-        journeys: 0, firstSeen: j.start, lastSeen: j.start, benign: new Set(),
+        journeys: 0, firstSeen: j.start, lastSeen: j.start, benign: new Set(), heldBack: new Set(),
       };
       this.identities.set(j.actorKey, m);
     }
@@ -185,9 +189,14 @@ export class BehaviourModel {
       const row = journey.events[i] as EventRow;
       const selfBits = -log2(probs.self[i] as number);
       const peerBits = -log2(probs.peer[i] as number);
-      const joint = self.benign.has(w) ? 0 : Math.min(selfBits, peerBits);
-      // Risk weighs (x0.5 for a harmless read .. x1.5 for a critical change); it never scores alone.
-      const weight = joint * (0.5 + row.risk);
+      // Capped: past ~1/4096 "never seen" is all the evidence a token gives; what was done
+      // (risk) then ranks it, instead of how large the vocabulary happens to be.
+      const joint = self.benign.has(w) ? 0 : Math.min(MAX_BITS, selfBits, peerBits);
+      // Risk weighs (x0.5 for a harmless read .. x1.5 for a critical change); it never scores
+      // alone. A refused call changed nothing: people hit AccessDenied on new things all the
+      // time (12 of 12 false alerts on a simulated org before this factor), bursts of them are
+      // the error-burst context reason.
+      const weight = joint * (0.5 + row.risk) * (row.success ? 1 : FAILED_FACTOR);
       const prev = best.get(w);
       if (!prev || weight > prev.weight) {
         best.set(w, {
@@ -207,11 +216,14 @@ export class BehaviourModel {
     for (const [w, ev] of ranked.slice(0, 8)) {
       if (ev.weight < 2) break;
       ev.selfCount = self.ngram.count(w);
-      for (const k of peerMembers) if (this.identities.get(k)?.ngram.uni.has(w)) ev.peersDid++;
+      for (const k of peerMembers) {
+        const peer = this.identities.get(k);
+        if (peer && (peer.ngram.uni.has(w) || peer.heldBack.has(w))) ev.peersDid++;
+      }
       ev.orgDid = this.tokenIdentities.get(w) ?? 0;
       const newForSelf = ev.selfCount === 0;
       const rareForPeers = group ? ev.peersDid <= Math.floor(0.2 * ev.peers) : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
-      if (newForSelf && rareForPeers && !self.benign.has(w)) {
+      if (newForSelf && rareForPeers && !self.benign.has(w) && !ev.token.endsWith('!')) {
         novel++;
         if (ev.risk > anomalousRisk) anomalousRisk = ev.risk;
         if (ev.risk >= this.criticalRisk && ev.peerBits >= 6) critical = true;
@@ -270,7 +282,7 @@ export class BehaviourModel {
       const share = count / Math.max(1, c.events);
       if (share < 0.2) continue;
       const wide = [...c.wideNets].some((w) => p.wideNets.has(w) && net.startsWith(w.split('.0.0/')[0] ?? '\u0000'));
-      let s = maturity * (wide ? 1 : 2.5);
+      let s = maturity * surpriseOfNew(p.nets, p.journeys, 2.5) * (wide ? 0.5 : 1);
       let text = `new network ${net} for ${who}`;
       if (!org.nets.has(net)) {
         s += 2;
@@ -281,7 +293,7 @@ export class BehaviourModel {
     }
     for (const client of c.clients.keys()) {
       if (p.clients.has(client)) continue;
-      let s = maturity * 2;
+      let s = maturity * surpriseOfNew(p.clients, p.journeys, 2);
       let text = `client ${client} new for ${who}`;
       if (!org.clients.has(client)) {
         s += 3;
@@ -292,7 +304,7 @@ export class BehaviourModel {
     }
     for (const region of c.regions) {
       if (p.regions.has(region)) continue;
-      let s = maturity * 1;
+      let s = maturity * surpriseOfNew(p.regions, p.journeys, 1);
       let text = `region ${region} new for ${who}`;
       if (!org.regions.has(region)) {
         s += 1;
@@ -318,24 +330,43 @@ export class BehaviourModel {
     return { context: Math.min(score, 9), contextReasons: reasons };
   }
 
-  /** Learns a journey (after scoring it). `weight` > 1 for journeys an analyst marked benign. */
-  learn(journey: Journey, raw: number, tokens: Int32Array = this.tokenizer.tokens(journey.events), ctx: JourneyContext = journeyContext(journey.events), weight = 1): void {
+  /**
+   * Learns a journey (after scoring it). `weight` > 1 for journeys an analyst marked benign.
+   * `part`: `all`; or `shared` for a journey that alerted (peers and the organization learn it
+   * now, so five scanners starting the same new check are one surprise, not five; the
+   * identity's own baseline waits) and `self` when that held-back journey is released.
+   */
+  learn(
+    journey: Journey,
+    raw: number,
+    tokens: Int32Array = this.tokenizer.tokens(journey.events),
+    ctx: JourneyContext = journeyContext(journey.events),
+    weight = 1,
+    part: 'all' | 'shared' | 'self' = 'all',
+  ): void {
     const self = this.identity(journey);
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
-      if (!self.ngram.uni.has(w)) this.tokenIdentities.set(w, (this.tokenIdentities.get(w) ?? 0) + 1);
+      if (!self.ngram.uni.has(w) && !self.heldBack.has(w)) {
+        this.tokenIdentities.set(w, (this.tokenIdentities.get(w) ?? 0) + 1);
+        if (part === 'shared') self.heldBack.add(w);
+      }
     }
+    if (part !== 'self') {
+      this.org.add(tokens, this.pairs, weight);
+      const group = self.group ? this.groups.get(self.group) : undefined;
+      if (group) group.ngram.add(tokens, this.pairs, weight);
+      this.orgContext.learn(ctx);
+      this.orgHistory.add(raw);
+    }
+    if (part === 'shared') return;
+    for (let i = 0; i < tokens.length; i++) self.heldBack.delete(tokens[i] as number);
     self.ngram.add(tokens, this.pairs, weight);
-    this.org.add(tokens, this.pairs, weight);
-    const group = self.group ? this.groups.get(self.group) : undefined;
-    if (group) group.ngram.add(tokens, this.pairs, weight);
     self.context.learn(ctx);
-    this.orgContext.learn(ctx);
     const features = journeyFeatures(tokens);
     if (self.journeys > 0) self.distances.add(self.medoids.nearest(features).distance);
     self.medoids.add(features, tokens, journey.end, weight);
     self.history.add(raw);
-    this.orgHistory.add(raw);
     self.journeys++;
     self.lastSeen = Math.max(self.lastSeen, journey.end);
     if (journey.actorName) self.name = journey.actorName;
@@ -346,7 +377,7 @@ export class BehaviourModel {
     const self = this.identity(journey);
     const tokens = this.tokenizer.tokens(journey.events);
     for (const t of tokens) self.benign.add(t);
-    this.learn(journey, raw, tokens, journeyContext(journey.events), 3);
+    this.learn(journey, raw, tokens, journeyContext(journey.events), 3, 'self');
   }
 
   /**
@@ -385,7 +416,7 @@ export class BehaviourModel {
       lastRecluster: Number.isFinite(this.lastRecluster) ? this.lastRecluster : null,
       identities: [...this.identities.values()].map((m) => ({
         key: m.key, name: m.name, type: m.type, roleArn: m.roleArn, ngram: m.ngram.toJSON(), context: m.context.toJSON(), medoids: m.medoids.toJSON(),
-        history: m.history.toJSON(), distances: m.distances.toJSON(), group: m.group, journeys: m.journeys, firstSeen: m.firstSeen, lastSeen: m.lastSeen, benign: [...m.benign],
+        history: m.history.toJSON(), distances: m.distances.toJSON(), group: m.group, journeys: m.journeys, firstSeen: m.firstSeen, lastSeen: m.lastSeen, benign: [...m.benign], heldBack: [...m.heldBack],
       })),
       groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
     };
@@ -407,7 +438,7 @@ export class BehaviourModel {
       m.identities.set(x.key, {
         key: x.key, name: x.name, type: x.type, roleArn: x.roleArn, ngram: NGramCounts.fromJSON(x.ngram), context: ContextProfile.fromJSON(x.context),
         medoids: MedoidSet.fromJSON(x.medoids), history: ScoreHistory.fromJSON(x.history, 256), distances: ScoreHistory.fromJSON(x.distances, 128),
-        group: x.group, journeys: x.journeys, firstSeen: x.firstSeen, lastSeen: x.lastSeen, benign: new Set(x.benign),
+        group: x.group, journeys: x.journeys, firstSeen: x.firstSeen, lastSeen: x.lastSeen, benign: new Set(x.benign), heldBack: new Set(x.heldBack ?? []),
       });
     }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
@@ -420,6 +451,17 @@ export class BehaviourModel {
     }
     return m;
   }
+}
+
+/**
+ * Bits of surprise that a journey brings a value this identity never used, from how often it
+ * used new values before (Good-Turing: P(new) ~ values seen once / journeys). A CI runner with
+ * a fresh IP every run gets ~0; a person who always works from the office gets the cap.
+ */
+export function surpriseOfNew(seen: ReadonlyMap<string, number>, journeys: number, cap: number): number {
+  let once = 0;
+  for (const c of seen.values()) if (c === 1) once++;
+  return Math.min(cap, -Math.log2((once + 1) / (journeys + 2)));
 }
 
 function round(x: number): number {
