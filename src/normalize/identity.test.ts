@@ -305,6 +305,18 @@ describe('actorOf', () => {
     expect(sut(bare).key).toBe(sut(full).key);
   });
 
+  it('takes the Identity Center user of an identity-enhanced role session as the person', () => {
+    const record = pick(hand, 'role-botocore-session-1');
+    (record.userIdentity as Record<string, unknown>).onBehalfOf = {
+      userId: '544894e8-80c1-707f-60e3-3ba6510dfac1',
+      identityStoreArn: 'arn:aws:identitystore::111122223333:identitystore/d-9067642ac7',
+    };
+    expect(sut(record)).toMatchObject({
+      key: 'arn:aws:iam::111122223333:role/Deployer/544894e8-80c1-707f-60e3-3ba6510dfac1',
+      person: '544894e8-80c1-707f-60e3-3ba6510dfac1',
+    });
+  });
+
   it('infers the type from the ARN when userIdentity.type is missing', () => {
     expect(
       actorOf({ userIdentity: { arn: 'arn:aws:sts::111122223333:assumed-role/Admin/bob@example.com' } }, null),

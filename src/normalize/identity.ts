@@ -7,7 +7,8 @@
  *   are unique per account, and a path can be changed with UpdateUser);
  * - assumed role: the role as `arn:<partition>:iam::<account>:role/<name>`, plus `/<person>`
  *   when the session shows one: the SSO user for IAM Identity Center permission-set roles,
- *   else `sourceIdentity`, else a session name that is stable (an email, `alice`,
+ *   else `sourceIdentity`, else the Identity Center user of an identity-enhanced session
+ *   (`onBehalfOf.userId`), else a session name that is stable (an email, `alice`,
  *   `GitHubActions`) but not a generated one (`botocore-session-1700000000`, instance ids,
  *   UUIDs, long hex, `aws-go-sdk-<digits>`...), which would make a new "person" per session;
  * - `root:<account>`, `service:<principal>`, `account:<account>:<principal id>`,
@@ -132,6 +133,12 @@ function typeOf(ui: Obj, arn: string | null): string {
   return 'Unknown';
 }
 
+/** The IAM Identity Center user a session acts for (`onBehalfOf.userId`: trusted identity propagation). */
+function onBehalfOfUser(ui: Obj): string | null {
+  const onBehalfOf = obj(ui.onBehalfOf);
+  return onBehalfOf === null ? null : str(onBehalfOf.userId, 256);
+}
+
 function assumedRole(
   ui: Obj,
   arn: string | null,
@@ -179,7 +186,10 @@ function assumedRole(
   let person: string | null = null;
   if (sso && session !== null) person = session;
   else if (sourceIdentity !== null) person = sourceIdentity;
-  else if (session !== null && !isGeneratedSessionName(session)) person = session;
+  else {
+    person = onBehalfOfUser(ui);
+    if (person === null && session !== null && !isGeneratedSessionName(session)) person = session;
+  }
   const display = displayRole(roleName);
   return actor(
     person === null ? roleKey : `${roleKey}/${person}`,
