@@ -152,11 +152,56 @@ describe('corrupt inputs (generated)', () => {
     const text = JSON.stringify({ Records: Array.from({ length: 50 }, (_, i) => record(i)) });
     writeFileSync(join(dir, 'a.json'), text);
     writeFileSync(join(dir, 'b.json.gz'), zlib.gzipSync(text));
-    const all = await readAll(openSource(dir, { limits: { maxFileBytes: 1000 } }));
+    const all = await readAll(openSource(dir, { limits: { maxFileBytes: 1000, maxRecordBytes: 500 } }));
     expect(all.problems.map((p) => [p.origin.file.slice(dir.length + 1), p.code])).toEqual([
       ['a.json', 'file-too-large'],
       ['b.json.gz', 'file-too-large'],
     ]);
+  });
+
+  it('streams JSON Lines above the file limit line by line, plain or gzipped, with every problem in place', async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify(record(i)));
+    lines[10] = '{"eventID": "broken';
+    lines[20] = JSON.stringify(record(20, 600));
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(join(dir, 'big.jsonl'), text);
+    writeFileSync(join(dir, 'big.jsonl.gz'), zlib.gzipSync(text));
+    const small = { maxFileBytes: 1000, maxRecordBytes: 500 };
+    expect(text.length).toBeGreaterThan(small.maxFileBytes * 4);
+    for (const name of ['big.jsonl', 'big.jsonl.gz']) {
+      const all = await readAll(openSource(join(dir, name), { limits: small }));
+      expect(all.records.map((r) => r.origin.line)).toEqual(
+        Array.from({ length: 60 }, (_, i) => i + 1).filter((n) => n !== 11 && n !== 21),
+      );
+      expect(all.problems.map((p) => [p.code, p.origin.line])).toEqual([
+        ['invalid-json', 11],
+        ['record-too-large', 21],
+      ]);
+    }
+  });
+
+  it('streams a gzip in memory whose decompressed JSON Lines are above the file limit', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify(record(i)));
+    const gz = zlib.gzipSync(lines.join('\n'));
+    const limits = { maxFileBytes: gz.length + 10, maxRecordBytes: 1000 };
+    const { parseBuffer } = await import('./parse.ts');
+    const items = [];
+    for await (const item of parseBuffer(gz, { file: 'mem', limits, insightFile: false })) items.push(item);
+    expect(items.filter((i) => i.kind === 'record').map((i) => i.origin.line)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    expect(items.filter((i) => i.kind === 'problem')).toEqual([]);
+  });
+
+  it('keeps the lines before the cut of a truncated gzip too large to load', async () => {
+    const text = `${Array.from({ length: 300 }, (_, i) => JSON.stringify(record(i, 50))).join('\n')}\n`;
+    const gz = zlib.gzipSync(text);
+    writeFileSync(join(dir, 'cut.jsonl.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    const all = await readAll(openSource(join(dir, 'cut.jsonl.gz'), { limits: { maxFileBytes: 1000 } }));
+    const kept = all.records.map((r) => r.origin.line);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
+    expect(all.problems.map((p) => p.code)).toEqual(['gzip-truncated']);
   });
 
   it('reports a file removed between listing and reading', async () => {

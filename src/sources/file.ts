@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isInsightPath } from './layout.ts';
 import { type ParseLimits, parseBuffer, problem } from './parse.ts';
+import { streamLargeFile } from './stream.ts';
 import type { SourceFile, SourceItem } from './types.ts';
 
 /** A `SourceFile` for `path`, whose stat is already known. */
@@ -31,12 +32,7 @@ async function* readLocal(
   onContent?: (bytes: Buffer) => void,
 ): AsyncGenerator<SourceItem> {
   if (size > limits.maxFileBytes) {
-    yield problem(
-      { file: path },
-      'file-too-large',
-      `size ${size} is above the limit of ${limits.maxFileBytes} bytes; not loaded`,
-      null,
-    );
+    yield* streamLargeFile(path, size, { file: path, limits, insightFile: isInsightPath(path) });
     return;
   }
   let buf: Buffer;

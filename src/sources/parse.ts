@@ -54,7 +54,7 @@ export interface ParseContext {
   onContent?: ((bytes: Buffer) => void) | undefined;
 }
 
-const EXCERPT_CHARS = 200;
+export const EXCERPT_CHARS = 200;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const gunzipAsync = promisify(zlib.gunzip) as (buf: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
@@ -92,12 +92,9 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE') {
-        yield problem(
-          at,
-          'file-too-large',
-          `decompressed size is above the limit of ${ctx.limits.maxFileBytes} bytes; not loaded`,
-          null,
-        );
+        // Too large to hold decompressed: JSON Lines are streamed line by line, anything else is reported.
+        const { streamGzipBuffer } = await import('./stream.ts');
+        yield* streamGzipBuffer(buf, ctx);
         return;
       }
       if (code !== 'Z_BUF_ERROR') {
@@ -471,12 +468,17 @@ function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Gene
 }
 
 /** An object that holds several records rather than being one. */
-function isContainer(o: Record<string, unknown>): boolean {
+export function isContainer(o: Record<string, unknown>): boolean {
   return 'Records' in o || Array.isArray(o.Events) || (o.messageType === 'DATA_MESSAGE' && Array.isArray(o.logEvents));
 }
 
 /** Items of one JSON value found on its own (a whole file or one JSON Lines line). */
-function* itemsOfValue(value: unknown, at: Origin, ctx: ParseContext, text: string | null): Generator<SourceItem> {
+export function* itemsOfValue(
+  value: unknown,
+  at: Origin,
+  ctx: ParseContext,
+  text: string | null,
+): Generator<SourceItem> {
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       const element: unknown = value[index];
@@ -548,7 +550,7 @@ function* itemsOfValue(value: unknown, at: Origin, ctx: ParseContext, text: stri
 }
 
 /** A record, an insight, or `not-cloudtrail` for an object that is none of them. */
-function objectItem(o: Record<string, unknown>, at: Origin, ctx: ParseContext, text: string | null): SourceItem {
+export function objectItem(o: Record<string, unknown>, at: Origin, ctx: ParseContext, text: string | null): SourceItem {
   const inner = unwrapExport(o);
   if (inner !== null) {
     if ('invalid' in inner) return problem(at, 'invalid-json', inner.invalid, inner.excerpt);
@@ -588,7 +590,7 @@ function recordItem(record: Record<string, unknown>, origin: Origin, ctx: ParseC
  */
 const NONE: SourceItem[] = [];
 
-class CloudTrailGate {
+export class CloudTrailGate {
   readonly #file: string;
   #held: SourceItem[] = [];
   #open = false;

@@ -1,0 +1,186 @@
+/**
+ * JSON Lines too large to load whole (above `maxFileBytes`, e.g. a multi-GB CloudTrail Lake or
+ * Athena export): read as a stream of lines, one line in memory at a time. Only JSON Lines can
+ * be streamed; any other large file is reported as `file-too-large`.
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { isObject } from './exports.ts';
+import {
+  CloudTrailGate,
+  decode,
+  EXCERPT_CHARS,
+  isContainer,
+  itemsOfValue,
+  objectItem,
+  type ParseContext,
+  problem,
+} from './parse.ts';
+import type { Origin, SourceItem } from './types.ts';
+
+/** Items of a local file above the file limit: streamed when it is JSON Lines (plain or gzipped). */
+export async function* streamLargeFile(path: string, size: number, ctx: ParseContext): AsyncGenerator<SourceItem> {
+  let gzip = false;
+  try {
+    const handle = await open(path, 'r');
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    await handle.close();
+    gzip = head[0] === 0x1f && head[1] === 0x8b;
+  } catch (error) {
+    yield problem({ file: path }, 'read-error', `cannot read the file: ${(error as Error).message}`, null);
+    return;
+  }
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 1 << 20 })) : raw;
+  raw.on('error', (error) => stream.destroy(error));
+  yield* streamJsonLines(stream, ctx, `size ${size} is above the limit of ${ctx.limits.maxFileBytes} bytes`);
+}
+
+/** Items of gzipped bytes in memory whose decompressed size is above the file limit. */
+export function streamGzipBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerator<SourceItem> {
+  const stream = Readable.from([buf]).pipe(zlib.createGunzip({ chunkSize: 1 << 20 }));
+  return streamJsonLines(stream, ctx, `decompressed size is above the limit of ${ctx.limits.maxFileBytes} bytes`);
+}
+
+/**
+ * Items of a stream of JSON Lines. The first line decides: when it is not a JSON object the
+ * content is not JSON Lines and is reported `file-too-large` (with `tooLarge` as reason) unread.
+ */
+export async function* streamJsonLines(
+  stream: Readable,
+  ctx: ParseContext,
+  tooLarge: string,
+): AsyncGenerator<SourceItem> {
+  const limit = ctx.limits.maxRecordBytes;
+  const gate = new CloudTrailGate(ctx.file);
+  let carry: Buffer | null = null;
+  let lineNo = 0;
+  let skipping = false; // inside a line already reported too large
+  let checkedHead = false;
+  const at = (line: number): Origin => ({ file: ctx.file, line });
+
+  function* line(bytes: Buffer, n: number): Generator<SourceItem> {
+    const text = decode(bytes);
+    let start = 0;
+    while (start < text.length && text.charCodeAt(start) <= 0x20) start++;
+    if (start === text.length) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield problem(at(n), 'invalid-json', `invalid JSON: ${(error as Error).message}`, text);
+      return;
+    }
+    const items =
+      isObject(value) && !isContainer(value)
+        ? [objectItem(value, at(n), ctx, text)]
+        : itemsOfValue(value, at(n), ctx, text);
+    for (const item of items) {
+      if (gate.admit(item)) {
+        yield* gate.released();
+        yield item;
+      }
+    }
+  }
+
+  /** Whether the first line looks like JSON Lines (one JSON object). */
+  const headIsJsonLines = (bytes: Buffer): boolean => {
+    try {
+      return isObject(JSON.parse(decode(bytes)));
+    } catch {
+      return false;
+    }
+  };
+
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      carry = null;
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
+        lineNo++;
+        const bytes = buf.subarray(start, nl);
+        start = nl + 1;
+        if (!checkedHead) {
+          checkedHead = true;
+          if (!headIsJsonLines(bytes)) {
+            yield problem(
+              { file: ctx.file },
+              'file-too-large',
+              `${tooLarge} and it is not JSON Lines; not loaded`,
+              null,
+            );
+            stream.destroy();
+            return;
+          }
+        }
+        if (skipping) {
+          skipping = false;
+          continue;
+        }
+        if (bytes.length > limit) {
+          yield problem(
+            at(lineNo),
+            'record-too-large',
+            `line is ${bytes.length} bytes, above the limit of ${limit}`,
+            bytes.subarray(0, EXCERPT_CHARS).toString('latin1'),
+          );
+          continue;
+        }
+        yield* line(bytes, lineNo);
+      }
+      if (skipping) continue;
+      const rest = buf.subarray(start);
+      if (rest.length > limit) {
+        // Report now and drop the rest of the line as it arrives, so memory stays bounded.
+        if (!checkedHead) {
+          yield problem({ file: ctx.file }, 'file-too-large', `${tooLarge} and it is not JSON Lines; not loaded`, null);
+          stream.destroy();
+          return;
+        }
+        yield problem(
+          at(lineNo + 1),
+          'record-too-large',
+          `line is above the limit of ${limit} bytes`,
+          rest.subarray(0, EXCERPT_CHARS).toString('latin1'),
+        );
+        skipping = true;
+      } else if (rest.length > 0) carry = Buffer.from(rest);
+    }
+    if (carry && !skipping) {
+      lineNo++;
+      if (!checkedHead && !headIsJsonLines(carry)) {
+        yield problem({ file: ctx.file }, 'file-too-large', `${tooLarge} and it is not JSON Lines; not loaded`, null);
+        return;
+      }
+      yield* line(carry, lineNo);
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'Z_BUF_ERROR')
+      yield problem(
+        { file: ctx.file },
+        'gzip-truncated',
+        `gzip data ends early after line ${lineNo}; the lines before were kept`,
+        null,
+      );
+    else if (code?.startsWith('Z_'))
+      yield problem(
+        { file: ctx.file },
+        'gzip-invalid',
+        `gzip data is corrupt after line ${lineNo}: ${(error as Error).message}`,
+        null,
+      );
+    else
+      yield problem(
+        { file: ctx.file },
+        'read-error',
+        `reading stopped after line ${lineNo}: ${(error as Error).message}`,
+        null,
+      );
+  }
+  yield* gate.end(lineNo);
+}
