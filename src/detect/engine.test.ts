@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { type Journey, buildJourneys } from '../journeys/builder.ts';
+import { DAY, HOUR, T0, seq } from '../journeys/rows.fixture.ts';
+import type { EventRow } from '../store/events.ts';
+import { DetectionEngine } from './engine.ts';
+
+const work = ['sts:GetCallerIdentity', 'ec2:DescribeInstances', 'logs:FilterLogEvents'];
+const other = ['s3:ListBuckets', 's3:GetObject'];
+const escalate = ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateAccessKey'];
+
+/** Four developers, 28 days of routine; `extra` rows injected. */
+function org(extra: EventRow[] = []): Journey[] {
+  const rows: EventRow[] = [];
+  for (let d = 0; d < 28; d++) {
+    for (const name of ['dev1', 'dev2', 'dev3', 'dev4']) {
+      rows.push(...seq(work, T0 + d * DAY + 2 * HOUR, { actorName: name, actorKey: `user/${name}` }));
+      rows.push(...seq(d % 2 ? other : work, T0 + d * DAY + 6 * HOUR, { actorName: name, actorKey: `user/${name}` }));
+    }
+  }
+  rows.push(...extra);
+  rows.sort((a, b) => a.time - b.time || (a.eventId < b.eventId ? -1 : 1));
+  return buildJourneys(rows);
+}
+
+function run(journeys: Journey[], options = {}) {
+  const sut = new DetectionEngine({ learningDays: 14, ...options });
+  const alerts = [];
+  for (const j of journeys) {
+    const { alert, merged } = sut.process(j);
+    if (alert) alerts.push({ alert, merged });
+  }
+  return { sut, alerts };
+}
+
+describe('DetectionEngine', () => {
+  it('raises nothing on routine, and nothing at all during the learning period', () => {
+    const early = seq(escalate, T0 + 5 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9, facts: ['adminPolicy'] });
+    const { alerts } = run(org(early));
+    expect(alerts).toHaveLength(0);
+  });
+
+  it('always alerts a critical-risk anomaly after learning', () => {
+    const attack = seq(escalate, T0 + 20 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9, facts: ['adminPolicy'] });
+    const { alerts } = run(org(attack));
+    expect(alerts.map((a) => a.alert.actorName)).toEqual(['dev2']);
+    expect(alerts[0]?.alert.critical).toBe(true);
+    expect(alerts[0]?.alert.journeys[0]?.eventIds).toEqual(attack.map((r) => r.eventId));
+  });
+
+  it('merges an identity’s anomalous journeys within 24 hours into one alert', () => {
+    const first = seq(escalate, T0 + 20 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9, facts: ['adminPolicy'] });
+    const second = seq(['kms:ScheduleKeyDeletion', 'cloudtrail:StopLogging'], T0 + 20 * DAY + 15 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.95 });
+    const later = seq(['kms:ScheduleKeyDeletion', 'cloudtrail:DeleteTrail'], T0 + 23 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.95 });
+    const { alerts } = run(org([...first, ...second, ...later]));
+    expect(alerts.map((a) => a.merged)).toEqual([false, true, false]);
+    expect(alerts[1]?.alert.id).toBe(alerts[0]?.alert.id);
+    expect(alerts[2]?.alert.id).not.toBe(alerts[0]?.alert.id);
+  });
+
+  it('derives the ordinary threshold from the budget: a bigger budget never lowers it below the floor, a smaller one raises it', () => {
+    const journeys = org();
+    const strict = run(journeys, { alertsPerWeek: 0.5 }).sut;
+    const loose = run(journeys, { alertsPerWeek: 50 }).sut;
+    const end = (journeys[journeys.length - 1] as Journey).end;
+    expect(strict.threshold(end)).toBeGreaterThanOrEqual(loose.threshold(end));
+    expect(loose.threshold(end)).toBeGreaterThanOrEqual(6);
+  });
+
+  it('is deterministic', () => {
+    const attack = seq(escalate, T0 + 20 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9 });
+    const journeys = org(attack);
+    const a = run(journeys).sut.toJSON();
+    const b = run(journeys).sut.toJSON();
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { buildJourneys } from '../journeys/builder.ts';
+import { DAY, HOUR, T0, seq } from '../journeys/rows.fixture.ts';
+import { ScoreHistory, potThreshold } from './calibration.ts';
+import { MedoidSet, jaccardDistance, journeyFeatures } from './medoids.ts';
+import { BehaviourModel, surpriseOfNew } from './model.ts';
+import { NGramCounts, PairIndex, levelProbs } from './ngram.ts';
+import { clusterPeers } from './peers.ts';
+import { Tokenizer, Vocabulary, tokenText } from './tokens.ts';
+
+describe('tokens', () => {
+  it('adds catalog facts in brackets and ! for failures', () => {
+    const [r] = seq(['iam:AttachUserPolicy'], T0, { facts: ['adminPolicy'] });
+    expect(tokenText(r as never)).toBe('iam:AttachUserPolicy[adminPolicy]');
+    const [f] = seq(['ec2:AuthorizeSecurityGroupIngress'], T0, { facts: ['openToWorld'], success: false });
+    expect(tokenText(f as never)).toBe('ec2:AuthorizeSecurityGroupIngress[openToWorld]!');
+    const sut = new Tokenizer(new Vocabulary());
+    const ids = sut.tokens([...seq(['s3:GetObject', 's3:GetObject'], T0), r as never]);
+    expect(ids[0]).toBe(ids[1]);
+    expect(sut.vocab.name(ids[2] as number)).toBe('iam:AttachUserPolicy[adminPolicy]');
+  });
+});
+
+describe('n-gram back-off', () => {
+  const pairs = new PairIndex();
+  const [a, b, c, d] = [1, 2, 3, 4];
+  const self = new NGramCounts();
+  const peer = new NGramCounts();
+  const org = new NGramCounts();
+  for (let i = 0; i < 20; i++) self.add([a, b, c], pairs);
+  for (let i = 0; i < 20; i++) peer.add([a, b, d], pairs);
+  org.merge(self);
+  org.merge(peer);
+
+  it('makes the identity’s own habit likely and what nobody does unlikely', () => {
+    const sut = levelProbs([a, b, c, d], pairs, 10, self, peer, org);
+    expect(sut.self[2]).toBeGreaterThan(0.8);
+    // d after (a b) is the peers' habit, not the identity's: unlikely for self, likely for peers.
+    const other = levelProbs([a, b, d], pairs, 10, self, peer, org);
+    expect(other.self[2]).toBeLessThan(0.1);
+    expect(other.peer[2]).toBeGreaterThan(0.5);
+  });
+
+  it('backs off to the peer group when the identity has no history (a new hire)', () => {
+    const sut = levelProbs([a, b, d], pairs, 10, null, peer, org);
+    expect(sut.self[2]).toBe(sut.peer[2]);
+    expect(sut.self[2]).toBeGreaterThan(0.5);
+  });
+
+  it('interpolates: probabilities of a context sum to 1', () => {
+    let total = 0;
+    for (let w = 1; w <= 10; w++) total += levelProbs([a, b, w], pairs, 10, self, peer, org).self[2] as number;
+    expect(total).toBeCloseTo(1, 1);
+  });
+});
+
+describe('typical journeys (medoids)', () => {
+  it('groups similar journeys and keeps different habits apart', () => {
+    const sut = new MedoidSet(0.5, 3);
+    const deploy = journeyFeatures([1, 2, 3, 4]);
+    const debug = journeyFeatures([7, 8, 9]);
+    sut.add(deploy, [1, 2, 3, 4], 1);
+    sut.add(journeyFeatures([1, 2, 3, 4, 4]), [1, 2, 3, 4, 4], 2);
+    sut.add(debug, [7, 8, 9], 3);
+    expect(sut.medoids.map((m) => m.count)).toEqual([2, 1]);
+    expect(sut.nearest(journeyFeatures([7, 8, 9])).distance).toBe(0);
+    expect(sut.nearest(journeyFeatures([20, 21])).distance).toBe(1);
+  });
+
+  it('computes Jaccard distance on sorted features', () => {
+    expect(jaccardDistance([1, 2, 3], [2, 3, 4])).toBeCloseTo(0.5);
+    expect(jaccardDistance([], [])).toBe(0);
+  });
+
+  it('makes room for a new habit by evicting the least used medoid when full', () => {
+    const sut = new MedoidSet(0.2, 2);
+    sut.add([1], [1], 1);
+    sut.add([1], [1], 2);
+    sut.add([2], [2], 3);
+    sut.add([3], [3], 4);
+    expect(sut.medoids.map((m) => m.tokens)).toEqual([[1], [3]]);
+  });
+});
+
+describe('peer groups', () => {
+  const dev = (key: string, extra: number) => ({ key, counts: new Map([[1, 10], [2, 8], [3, 5], [extra, 1]]), previous: null });
+  const admin = (key: string) => ({ key, counts: new Map([[10, 9], [11, 7], [12, 4]]), previous: null });
+  const inputs = [dev('d1', 20), admin('a1'), dev('d2', 21), dev('d3', 22), admin('a2')];
+
+  it('clusters identities by behaviour, deterministically and independent of input order', () => {
+    const sut = clusterPeers(inputs);
+    expect(sut.get('d1')).toBe(sut.get('d2'));
+    expect(sut.get('d2')).toBe(sut.get('d3'));
+    expect(sut.get('a1')).toBe(sut.get('a2'));
+    expect(sut.get('a1')).not.toBe(sut.get('d1'));
+    expect([...clusterPeers([...inputs].reverse())].sort()).toEqual([...sut].sort());
+  });
+
+  it('keeps membership sticky while an identity still resembles its former peers', () => {
+    const first = clusterPeers(inputs);
+    const drifted = inputs.map((i) => (i.key === 'd1' ? { ...i, counts: new Map([[1, 10], [2, 8], [10, 6], [11, 6]]) } : i)).map((i) => ({ ...i, previous: first.get(i.key) ?? null }));
+    const sut = clusterPeers(drifted);
+    expect(sut.get('d1')).toBe(first.get('d2'));
+  });
+});
+
+describe('calibration', () => {
+  it('gives per-identity tail probabilities, never 0', () => {
+    const sut = new ScoreHistory(100);
+    for (let i = 1; i <= 10; i++) sut.add(i);
+    expect(sut.tail(11)).toBeCloseTo(1 / 12);
+    expect(sut.tail(1)).toBeCloseTo(11 / 12);
+    expect(sut.quantile(0.5)).toBeCloseTo(5.5);
+  });
+
+  it('sets the POT threshold so that about q of the values lie above it', () => {
+    let x = 12345;
+    const rand = () => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return x / 2147483648;
+    };
+    const values = Array.from({ length: 20000 }, () => -Math.log(1 - rand()) * 2);
+    const sut = potThreshold(values, 0.001);
+    // Exponential(mean 2): the true 0.999 quantile is 2 ln 1000 = 13.8.
+    expect(sut).toBeGreaterThan(11.5);
+    expect(sut).toBeLessThan(16.5);
+    const above = values.filter((v) => v > sut).length / values.length;
+    expect(above).toBeLessThan(0.003);
+  });
+
+  it('weighs a new value by how often this identity used new values before (Good-Turing)', () => {
+    const office = new Map([['198.51.100.0/24', 40]]);
+    const runners = new Map(Array.from({ length: 30 }, (_, i) => [`203.0.${i}.0/24`, 1] as [string, number]));
+    expect(surpriseOfNew(office, 40, 3)).toBe(3);
+    expect(surpriseOfNew(runners, 32, 3)).toBeLessThan(0.2);
+  });
+});
+
+describe('BehaviourModel', () => {
+  const work = ['sts:GetCallerIdentity', 'ec2:DescribeInstances', 'logs:FilterLogEvents'];
+  const admin = ['iam:ListUsers', 'iam:CreateUser', 'iam:CreateAccessKey'];
+  function trained(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows = [];
+    for (let d = 0; d < 15; d++) {
+      for (const name of ['dev1', 'dev2', 'dev3', 'dev4']) rows.push(...seq(work, T0 + d * DAY + 2 * HOUR, { actorName: name, actorKey: `user/${name}` }));
+      rows.push(...seq(admin, T0 + d * DAY + 4 * HOUR, { actorName: 'iam1', actorKey: 'user/iam1', risk: 0.5 }));
+      rows.push(...seq(admin, T0 + d * DAY + 5 * HOUR, { actorName: 'iam2', actorKey: 'user/iam2', risk: 0.5 }));
+    }
+    rows.sort((a, b) => a.time - b.time);
+    for (const j of buildJourneys(rows)) {
+      if (j.end - (sut.lastRecluster ?? 0) > 3 * DAY) sut.recluster(j.end);
+      sut.learn(j, sut.score(j).raw);
+    }
+    return sut;
+  }
+
+  it('does not flag an admin’s routine, though it is rare in the organization', () => {
+    const sut = trained();
+    const [routine] = buildJourneys(seq(admin, T0 + 20 * DAY, { actorName: 'iam1', actorKey: 'user/iam1', risk: 0.5 }));
+    const score = sut.score(routine as never);
+    expect(score.novelty).toBe(0);
+    expect(score.excess).toBeLessThan(2);
+  });
+
+  it('flags the same actions by a developer, with self and peer evidence', () => {
+    const sut = trained();
+    const [odd] = buildJourneys(seq(admin, T0 + 20 * DAY, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.5 }));
+    const score = sut.score(odd as never);
+    expect(score.novelty).toBeGreaterThan(0);
+    expect(score.excess).toBeGreaterThan(8);
+    expect(score.peerSize).toBe(3);
+    expect(score.reasons[0]?.text).toMatch(/first time dev2 did iam:\w+ in 15 journeys; 0 of dev2's 3 peers ever did/);
+    expect(score.typicalJourney).toEqual(work);
+  });
+
+  it('round-trips through JSON and scores identically', () => {
+    const sut = trained();
+    const [odd] = buildJourneys(seq(admin, T0 + 20 * DAY, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.5 }));
+    const copy = BehaviourModel.fromJSON(JSON.parse(JSON.stringify(sut.toJSON())));
+    expect(copy.score(odd as never).raw).toBe(sut.score(odd as never).raw);
+  });
+});
