@@ -76,6 +76,12 @@ export function ec2SharedWith(p: Params): string[] {
   return out;
 }
 
+/** Accounts removed from an EC2 snapshot/AMI permission. */
+export function ec2UnsharedFrom(p: Params): string[] {
+  const perm = obj(p, 'createVolumePermission', 'launchPermission') ?? {};
+  return items(perm.remove ?? perm.Remove).flatMap((i) => [...strings(i.userId), ...strings(i.group)]);
+}
+
 /** Accounts added to an RDS snapshot's `restore` attribute (`all` means public). */
 export function rdsSharedWith(p: Params): string[] {
   return strings(p.valuesToAdd);

@@ -243,3 +243,22 @@ describe('sentences', () => {
     );
   });
 });
+
+describe('sharing sentences', () => {
+  it('says whether a snapshot was shared or unshared', () => {
+    const perm = (add: unknown[], remove: unknown[]) => ({
+      source: 'ec2',
+      name: 'ModifySnapshotAttribute',
+      params: { snapshotId: 'snap-9', createVolumePermission: { add: { items: add }, remove: { items: remove } } },
+    });
+    expect(say(perm([], [{ userId: '999988887777' }]))).toContain(
+      'stopped sharing EBS snapshot snap-9 with account 999988887777',
+    );
+    expect(say(perm([{ group: 'all' }], [{ userId: '999988887777' }]))).toContain(
+      'shared EBS snapshot snap-9 with everyone (public) and stopped sharing it with account 999988887777',
+    );
+    expect(
+      say({ source: 'ec2', name: 'ModifyImageAttribute', params: { imageId: 'ami-1', attributeType: 'description' } }),
+    ).toContain('changed description of AMI ami-1');
+  });
+});

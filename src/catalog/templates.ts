@@ -8,6 +8,7 @@
 import type { Ctx } from './context.ts';
 import {
   ec2SharedWith,
+  ec2UnsharedFrom,
   isAdminPolicyArn,
   loadBalancerScheme,
   publicAccessRemoved,
@@ -603,14 +604,8 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'ec2:DescribeInstances': (c) =>
     instances(c.p).length > 0 ? `described ${instancesText(c.p)}` : 'listed the EC2 instances',
   // EC2 storage and images
-  'ec2:ModifySnapshotAttribute': (c) =>
-    `shared EBS snapshot ${v(str(c.p, 'snapshotId'))} with ${sharedText(ec2SharedWith(c.p), c.e.accountId)}`,
-  'ec2:ModifyImageAttribute': (c) => {
-    const shared = ec2SharedWith(c.p);
-    return shared.length > 0
-      ? `shared AMI ${v(str(c.p, 'imageId'))} with ${sharedText(shared, c.e.accountId)}`
-      : `changed ${v(str(c.p, 'attributeType', 'attribute'), 'an attribute')} of AMI ${v(str(c.p, 'imageId'))}`;
-  },
+  'ec2:ModifySnapshotAttribute': (c) => shareChange(c, `EBS snapshot ${v(str(c.p, 'snapshotId'))}`),
+  'ec2:ModifyImageAttribute': (c) => shareChange(c, `AMI ${v(str(c.p, 'imageId'))}`),
   'ec2:CreateSnapshot': (c) => `took a snapshot of volume ${v(str(c.p, 'volumeId'))}`,
   'ec2:CopySnapshot': (c) =>
     `copied snapshot ${v(str(c.p, 'sourceSnapshotId'))} from ${v(str(c.p, 'sourceRegion'), 'this region')}`,
@@ -832,6 +827,20 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'athena:StartQueryExecution': (c) =>
     `ran an Athena query on database ${v(str(obj(c.p, 'queryExecutionContext'), 'database'))}`,
 };
+
+/** `shared <what> with ...`, `stopped sharing <what> with ...`, or the attribute changed. */
+function shareChange(c: Ctx, what: string): string {
+  const added = ec2SharedWith(c.p);
+  const removed = ec2UnsharedFrom(c.p);
+  const parts: string[] = [];
+  if (added.length > 0) parts.push(`shared ${what} with ${sharedText(added, c.e.accountId)}`);
+  if (removed.length > 0)
+    parts.push(
+      `${added.length > 0 ? 'and stopped sharing it' : `stopped sharing ${what}`} with ${sharedText(removed, c.e.accountId)}`,
+    );
+  if (parts.length > 0) return parts.join(' ');
+  return `changed ${v(str(c.p, 'attributeType', 'attribute'), 'an attribute')} of ${what}`;
+}
 
 function rdsChanges(p: Params): string {
   const changes: string[] = [];
