@@ -6,6 +6,10 @@ import { useEffect, useId, useState } from 'react';
 import { type Alert, api, type Verdict } from './api.ts';
 import { techniqueUrl, visible, when } from './text.ts';
 
+// Journeys longer than this fold to their first steps plus the steps the reasons name.
+const FOLD_ABOVE = 40;
+const FOLD_HEAD = 20;
+
 const VERDICTS: Array<[Verdict, string]> = [
   ['benign', 'Benign'],
   ['malicious', 'Malicious'],
@@ -18,6 +22,7 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  const [showAll, setShowAll] = useState(false);
   const noteId = useId();
 
   useEffect(() => {
@@ -66,6 +71,13 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
   };
 
   const reasons = [...alert.reasons].sort((a, b) => b.weight - a.weight);
+  // Steps whose action a reason names ("first iam:CreateUser ...") are what the analyst needs
+  // to find in a long journey: they stay visible when the rest is folded.
+  const flagged = alert.events.map((e) => reasons.some((r) => r.text.includes(e.action)));
+  const flaggedCount = flagged.filter(Boolean).length;
+  const shown = alert.events
+    .map((_, i) => i)
+    .filter((i) => showAll || alert.events.length <= FOLD_ABOVE || i < FOLD_HEAD || flagged[i]);
   const maxWeight = Math.max(0.0001, ...reasons.map((r) => r.weight));
   return (
     <section className="detail" aria-labelledby="alert-title">
@@ -84,27 +96,6 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
       </p>
       <p className="summary">{visible(alert.summary)}</p>
 
-      <h3>Journey ({alert.events.length} steps, in order)</h3>
-      <ol className="journey">
-        {alert.events.map((e) => (
-          <li key={e.eventId} className={e.success ? 'step ok' : 'step failed'}>
-            <span
-              className="outcome"
-              role="img"
-              aria-label={e.success ? 'succeeded' : `failed${e.errorCode ? `: ${visible(e.errorCode)}` : ''}`}
-            >
-              {e.success ? '✓' : '✗'}
-            </span>
-            <time dateTime={e.time}>{when(e.time).slice(11)}</time>
-            <code className="action">{visible(e.action)}</code>
-            <span className="sentence">
-              {visible(e.sentence)}
-              {!e.success && e.errorCode && <span className="error-code"> ({visible(e.errorCode)})</span>}
-            </span>
-          </li>
-        ))}
-      </ol>
-
       <h3>Why this was raised</h3>
       <ul className="reasons">
         {reasons.map((r) => (
@@ -114,6 +105,44 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
           </li>
         ))}
       </ul>
+
+      <h3>
+        Journey ({alert.events.length} steps, in order
+        {flaggedCount > 0 ? `; ${flaggedCount} named in the reasons are marked` : ''})
+      </h3>
+      <ol className="journey">
+        {shown.map((i, n) => {
+          const e = alert.events[i];
+          if (e === undefined) return null;
+          const gap = n > 0 && i - (shown[n - 1] as number) > 1;
+          return (
+            <li
+              key={e.eventId}
+              className={`step ${e.success ? 'ok' : 'failed'}${flagged[i] ? ' flagged' : ''}${gap ? ' after-gap' : ''}`}
+              value={i + 1}
+            >
+              <span
+                className="outcome"
+                role="img"
+                aria-label={e.success ? 'succeeded' : `failed${e.errorCode ? `: ${visible(e.errorCode)}` : ''}`}
+              >
+                {e.success ? '✓' : '✗'}
+              </span>
+              <time dateTime={e.time}>{when(e.time).slice(11)}</time>
+              <code className="action">{visible(e.action)}</code>
+              <span className="sentence">
+                {visible(e.sentence)}
+                {!e.success && e.errorCode && <span className="error-code"> ({visible(e.errorCode)})</span>}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      {shown.length < alert.events.length && (
+        <button type="button" className="show-all" onClick={() => setShowAll(true)}>
+          Show all {alert.events.length} steps ({alert.events.length - shown.length} hidden)
+        </button>
+      )}
 
       <h3>Typical journey for this identity</h3>
       {alert.typicalJourney === null || alert.typicalJourney.length === 0 ? (
