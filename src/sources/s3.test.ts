@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no types
 import S3rver from 's3rver';
@@ -116,6 +117,25 @@ describe('s3 source', () => {
     const all = await readAll(sut);
     expect(all.records.map((r) => r.record.eventID)).toEqual([...keys].sort());
     expect(fake.listCalls).toBe(4);
+  });
+
+  it('streams an object above the file limit when it is JSON Lines', async () => {
+    const text = `${Array.from({ length: 40 }, (_, i) => JSON.stringify({ eventID: `big${i}`, eventName: 'GetUser' })).join('\n')}\n`;
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'big/export.jsonl.gz', Body: gzipSync(text) }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'big/records.json',
+        Body: JSON.stringify({ Records: [{ eventID: 'r' }] }).padEnd(2000),
+      }),
+    );
+    const all = await readAll(
+      openSource(`s3://${BUCKET}/big/`, { limits: { maxFileBytes: 200, maxRecordBytes: 500 } }),
+    );
+    expect(all.records.map((r) => r.record.eventID)).toEqual(Array.from({ length: 40 }, (_, i) => `big${i}`));
+    expect(all.problems.map((p) => [p.origin.file, p.code])).toEqual([
+      [`s3://${BUCKET}/big/records.json`, 'file-too-large'],
+    ]);
   });
 
   it('throws SourceNotFoundError for a bucket that does not exist', async () => {

@@ -12,6 +12,7 @@ import type { ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client } from 
 import { SourceNotFoundError, TrailhoundError } from '../errors.ts';
 import { isInsightPath, skipReason } from './layout.ts';
 import { type ParseLimits, parseBuffer, problem } from './parse.ts';
+import { streamLargeBytes } from './stream.ts';
 import type { Source, SourceFile, SourceItem } from './types.ts';
 
 export interface S3Location {
@@ -117,27 +118,25 @@ async function* readObject(
   limits: ParseLimits,
   onContent?: (bytes: Buffer) => void,
 ): AsyncGenerator<SourceItem> {
-  if (size > limits.maxFileBytes) {
-    yield problem(
-      { file: id },
-      'file-too-large',
-      `size ${size} is above the limit of ${limits.maxFileBytes} bytes; not loaded`,
-      null,
-    );
-    return;
-  }
+  const ctx = { file: id, limits, insightFile: isInsightPath(key), onContent };
   let buf: Buffer;
   try {
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!response.Body) throw new Error('empty response body');
+    if (size > limits.maxFileBytes) {
+      // Too large to hold: JSON Lines are streamed line by line, anything else is reported.
+      const tooLarge = `size ${size} is above the limit of ${limits.maxFileBytes} bytes`;
+      yield* streamLargeBytes(response.Body as AsyncIterable<Uint8Array>, ctx, tooLarge);
+      return;
+    }
     const bytes = await response.Body.transformToByteArray();
     buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
     yield problem({ file: id }, 'read-error', `cannot get the object: ${(error as Error).message}`, null);
     return;
   }
-  yield* parseBuffer(buf, { file: id, limits, insightFile: isInsightPath(key), onContent });
+  yield* parseBuffer(buf, ctx);
 }
 
 /** A client configured from the environment; the SDK is loaded only when S3 is used (~150 ms). */

@@ -4,7 +4,6 @@
  * be streamed; any other large file is reported as `file-too-large`.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { isObject } from './exports.ts';
@@ -21,22 +20,50 @@ import {
 import type { Origin, SourceItem } from './types.ts';
 
 /** Items of a local file above the file limit: streamed when it is JSON Lines (plain or gzipped). */
-export async function* streamLargeFile(path: string, size: number, ctx: ParseContext): AsyncGenerator<SourceItem> {
-  let gzip = false;
+export function streamLargeFile(path: string, size: number, ctx: ParseContext): AsyncGenerator<SourceItem> {
+  return streamLargeBytes(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    ctx,
+    `size ${size} is above the limit of ${ctx.limits.maxFileBytes} bytes`,
+  );
+}
+
+/** Items of a byte stream above the file limit (a file or an S3 object body), gunzipped when its first bytes say so. */
+export async function* streamLargeBytes(
+  bytes: AsyncIterable<Buffer | Uint8Array>,
+  ctx: ParseContext,
+  tooLarge: string,
+): AsyncGenerator<SourceItem> {
+  const chunks = bytes[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer | Uint8Array>;
   try {
-    const handle = await open(path, 'r');
-    const head = Buffer.alloc(2);
-    await handle.read(head, 0, 2, 0);
-    await handle.close();
-    gzip = head[0] === 0x1f && head[1] === 0x8b;
+    first = await chunks.next();
   } catch (error) {
-    yield problem({ file: path }, 'read-error', `cannot read the file: ${(error as Error).message}`, null);
+    yield problem({ file: ctx.file }, 'read-error', `cannot read: ${(error as Error).message}`, null);
     return;
   }
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  const stream = gzip ? raw.pipe(zlib.createGunzip({ chunkSize: 1 << 20 })) : raw;
-  raw.on('error', (error) => stream.destroy(error));
-  yield* streamJsonLines(stream, ctx, `size ${size} is above the limit of ${ctx.limits.maxFileBytes} bytes`);
+  if (first.done) {
+    yield problem({ file: ctx.file }, 'empty-file', 'the file is empty', null);
+    return;
+  }
+  const head = first.value;
+  const all = Readable.from(
+    (async function* () {
+      try {
+        yield Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+          yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+        }
+      } finally {
+        // Stopped early (not JSON Lines): close the file or the HTTP response too.
+        await chunks.return?.();
+      }
+    })(),
+  );
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  const stream = gzip ? all.pipe(zlib.createGunzip({ chunkSize: 1 << 20 })) : all;
+  if (gzip) all.on('error', (error) => stream.destroy(error));
+  yield* streamJsonLines(stream, ctx, tooLarge);
 }
 
 /** Items of gzipped bytes in memory whose decompressed size is above the file limit. */
