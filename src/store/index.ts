@@ -62,6 +62,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       // in WAL mode (a power loss may lose the last commit, never corrupt the database).
       handle.pragma('journal_mode = WAL');
       handle.pragma('synchronous = NORMAL');
+      // Checkpoints (which fsync) every ~40 MB of WAL instead of 4 MB: commits during ingest
+      // took 117 ms each with the default, 75 ms with this (7,769 small files, loaded machine).
+      handle.pragma('wal_autocheckpoint = 10000');
       handle.pragma('busy_timeout = 10000');
       handle.pragma('cache_size = -65536');
     } catch (error) {
