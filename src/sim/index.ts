@@ -35,6 +35,8 @@ export interface SimulateOptions {
   start?: string;
   /** Learning weeks (default half of the weeks, rounded down, at least 1). */
   learningWeeks?: number;
+  /** Learning days (overrides `learningWeeks`; for short test runs). */
+  learningDays?: number;
   /**
    * Minutes of events per delivery file (AWS: about 5, the default). The evaluation harness
    * writes hour-long files: the same records and the same ingest code, ~10x fewer files to open.
@@ -93,7 +95,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
   if (!Number.isFinite(startMs)) throw new Error(`bad start date ${options.start}`);
   const dayStart0 = Math.floor(startMs / DAY) * DAY;
   const days = Math.round(weeks * 7);
-  const learningDays = Math.max(1, Math.floor(options.learningWeeks ?? weeks / 2)) * 7;
+  const learningDays = options.learningDays ?? Math.max(1, Math.floor(options.learningWeeks ?? weeks / 2)) * 7;
   const rngFor = (label: string) => streamFor(seed, label);
 
   const org = buildOrg(rngFor('org'), scale, Math.min(learningDays, days));

@@ -882,7 +882,14 @@ export const SCENARIOS: AttackScenario[] = [
     routine: false,
     modes: ['stolen'],
     steps: (ctx) => {
-      const steps: Step[] = [{ action: 'ec2:DescribeRegions' }];
+      const steps: Step[] = [
+        {
+          action: 'sts:AssumeRole',
+          params: { roleArn: `arn:aws:iam::${ctx.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'x' },
+        },
+        { action: 'ec2:DescribeRegions' },
+      ];
+      let first = true;
       for (const region of ['us-east-1', 'us-east-2', 'us-west-2', 'ap-southeast-1', 'eu-north-1']) {
         steps.push(
           { action: 'ec2:DescribeImages', region, gap: 1 },
@@ -894,9 +901,11 @@ export const SCENARIOS: AttackScenario[] = [
               instanceType: ctx.rng.pick(['p3.16xlarge', 'g5.12xlarge', 'p4d.24xlarge']),
               instancesSet: { items: [{ imageId: `ami-${ctx.rng.hex(17)}`, minCount: 4, maxCount: 4 }] },
             },
-            ...(ctx.rng.chance(0.5) ? { error: 'Client.VcpuLimitExceeded' } : {}),
+            // Attackers hit the account's vCPU quota first.
+            ...(first || ctx.rng.chance(0.5) ? { error: 'Client.VcpuLimitExceeded' } : {}),
           },
         );
+        first = false;
       }
       return steps;
     },

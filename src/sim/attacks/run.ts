@@ -47,7 +47,7 @@ export interface AttackLabel {
 function candidates(scenario: AttackScenario, people: readonly Person[], day: number): number[] {
   const out: number[] = [];
   people.forEach((p, i) => {
-    if (p.joinDay > day - 7) return;
+    if (p.joinDay > 0 && p.joinDay > day - 7) return;
     if (scenario.actors.includes(p.persona) && grantFor(p, scenario.account)) out.push(i);
   });
   if (scenario.actors.includes('svc-backup')) out.push(-1);
