@@ -3,7 +3,7 @@
  * app into a temp folder, serve it with in-memory fixture alerts, then triage one alert the
  * way an analyst would. The hostile userName must render as text: no <img>, no dialog.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
@@ -24,6 +24,7 @@ const dialogs: string[] = [];
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's browser with \`apt-get install -y chromium\` (never \`npx playwright install\`).`);
   outDir = mkdtempSync(join(tmpdir(), 'trailhound-web-'));
   await build({ configFile: 'web/vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   server = await startServer({ host: '127.0.0.1', port: 0, staticRoot: outDir, repositories: memoryRepositories(alertFixtures(), eventFixtures(), statsStub) });
