@@ -13,7 +13,7 @@ import type { EventRow } from '../store/events.ts';
 import { ScoreHistory } from './calibration.ts';
 import { ContextProfile, type JourneyContext, journeyContext } from './context.ts';
 import { MedoidSet, journeyFeatures } from './medoids.ts';
-import { NGramCounts, PairIndex, levelProbs } from './ngram.ts';
+import { NGramCounts, PairIndex, contextIds, levelProbs } from './ngram.ts';
 import { clusterPeers } from './peers.ts';
 import { Tokenizer, Vocabulary } from './tokens.ts';
 
@@ -182,30 +182,40 @@ export class BehaviourModel {
     const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
 
     // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
-    // min(self bits, peer bits), so an admin's routine rarity is not an anomaly.
-    const best = new Map<number, TokenEvidence>();
+    // min(self bits, peer bits), so an admin's routine rarity is not an anomaly. Only numbers
+    // in this loop (it runs for every event); evidence objects are built for the top few.
+    const bestWeight = new Map<number, number>();
+    const bestAt = new Map<number, number>();
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
       const row = journey.events[i] as EventRow;
-      const selfBits = -log2(probs.self[i] as number);
-      const peerBits = -log2(probs.peer[i] as number);
+      const ps = probs.self[i] as number;
+      const pp = probs.peer[i] as number;
       // Capped: past ~1/4096 "never seen" is all the evidence a token gives; what was done
       // (risk) then ranks it, instead of how large the vocabulary happens to be.
-      const joint = self.benign.has(w) ? 0 : Math.min(MAX_BITS, selfBits, peerBits);
+      const joint = self.benign.has(w) ? 0 : Math.min(MAX_BITS, -log2(ps > pp ? ps : pp));
       // Risk weighs (x0.5 for a harmless read .. x1.5 for a critical change); it never scores
       // alone. A refused call changed nothing: people hit AccessDenied on new things all the
       // time (12 of 12 false alerts on a simulated org before this factor), bursts of them are
       // the error-burst context reason.
       const weight = joint * (0.5 + row.risk) * (row.success ? 1 : FAILED_FACTOR);
-      const prev = best.get(w);
-      if (!prev || weight > prev.weight) {
-        best.set(w, {
-          token: this.vocab.name(w), index: prev ? prev.index : i, selfCount: 0, peersDid: 0, peers: peerMembers.length, orgDid: 0, orgIdentities,
-          selfBits, peerBits, risk: row.risk, weight,
-        });
+      const prev = bestWeight.get(w);
+      if (prev === undefined || weight > prev) {
+        bestWeight.set(w, weight);
+        bestAt.set(w, i);
       }
     }
-    const ranked = [...best.entries()].sort((a, b) => b[1].weight - a[1].weight || a[0] - b[0]);
+    const ranked: Array<[number, TokenEvidence]> = [...bestWeight.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, 8)
+      .map(([w, weight]) => {
+        const i = bestAt.get(w) as number;
+        const row = journey.events[i] as EventRow;
+        return [w, {
+          token: this.vocab.name(w), index: i, selfCount: 0, peersDid: 0, peers: peerMembers.length, orgDid: 0, orgIdentities,
+          selfBits: -log2(probs.self[i] as number), peerBits: -log2(probs.peer[i] as number), risk: row.risk, weight,
+        }];
+      });
     const sequence = (ranked[0]?.[1].weight ?? 0) + 0.5 * (ranked[1]?.[1].weight ?? 0) + 0.25 * (ranked[2]?.[1].weight ?? 0);
 
     // Evidence for the top tokens only: counting peers costs O(group size) per token.
@@ -213,7 +223,7 @@ export class BehaviourModel {
     let novel = 0;
     let anomalousRisk = 0;
     let critical = false;
-    for (const [w, ev] of ranked.slice(0, 8)) {
+    for (const [w, ev] of ranked) {
       if (ev.weight < 2) break;
       ev.selfCount = self.ngram.count(w);
       for (const k of peerMembers) {
@@ -352,16 +362,17 @@ export class BehaviourModel {
         if (part === 'shared') self.heldBack.add(w);
       }
     }
+    const contexts = contextIds(tokens, this.pairs);
     if (part !== 'self') {
-      this.org.add(tokens, this.pairs, weight);
+      this.org.add(tokens, this.pairs, weight, contexts);
       const group = self.group ? this.groups.get(self.group) : undefined;
-      if (group) group.ngram.add(tokens, this.pairs, weight);
+      if (group) group.ngram.add(tokens, this.pairs, weight, contexts);
       this.orgContext.learn(ctx);
       this.orgHistory.add(raw);
     }
     if (part === 'shared') return;
     for (let i = 0; i < tokens.length; i++) self.heldBack.delete(tokens[i] as number);
-    self.ngram.add(tokens, this.pairs, weight);
+    self.ngram.add(tokens, this.pairs, weight, contexts);
     self.context.learn(ctx);
     const features = journeyFeatures(tokens);
     if (self.journeys > 0) self.distances.add(self.medoids.nearest(features).distance);

@@ -39,6 +39,19 @@ function inc(m: Map<number, number>, k: number, by: number): number {
   return v;
 }
 
+/** The interned trigram context (previous two tokens) of each position: computed once per journey, shared by every level. */
+export function contextIds(tokens: ArrayLike<number>, pairs: PairIndex): Int32Array {
+  const out = new Int32Array(tokens.length);
+  let h2 = BOS;
+  let h1 = BOS;
+  for (let i = 0; i < tokens.length; i++) {
+    out[i] = pairs.id(h2, h1);
+    h2 = h1;
+    h1 = tokens[i] as number;
+  }
+  return out;
+}
+
 export class NGramCounts {
   readonly uni = new Map<number, number>();
   uniTotal = 0;
@@ -50,8 +63,7 @@ export class NGramCounts {
   readonly triT = new Map<number, number>();
 
   /** Counts one journey's token sequence (with a start symbol as the first context). */
-  add(tokens: ArrayLike<number>, pairs: PairIndex, weight = 1): void {
-    let h2 = BOS;
+  add(tokens: ArrayLike<number>, pairs: PairIndex, weight = 1, contexts: ArrayLike<number> = contextIds(tokens, pairs)): void {
     let h1 = BOS;
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
@@ -59,10 +71,9 @@ export class NGramCounts {
       this.uniTotal += weight;
       if (inc(this.bi, h1 * TOKEN_BITS + w, weight) === weight) inc(this.biT, h1, 1);
       inc(this.biN, h1, weight);
-      const ctx = pairs.id(h2, h1);
+      const ctx = contexts[i] as number;
       if (inc(this.tri, ctx * TOKEN_BITS + w, weight) === weight) inc(this.triT, ctx, 1);
       inc(this.triN, ctx, weight);
-      h2 = h1;
       h1 = w;
     }
   }
