@@ -84,7 +84,8 @@ export function contextOf(e: Event): Ctx {
   const rawAction = typeof e.actionKey === 'string' && e.actionKey !== '' ? e.actionKey : String(e.action ?? '');
   const action = stripVersion(rawAction);
   const prefix = effectivePrefix(prefixOf(typeof e.eventSource === 'string' ? e.eventSource : ''), action, isCurated);
-  const memo = new Map<string, PolicySummary | null>();
+  // Created on first use: most events carry no policy document.
+  let memo: Map<string, PolicySummary | null> | null = null;
   return {
     e,
     p: e.requestParameters && typeof e.requestParameters === 'object' ? e.requestParameters : EMPTY,
@@ -93,6 +94,7 @@ export function contextOf(e: Event): Ctx {
     action,
     key: `${prefix}:${action}`,
     policy(field, raw) {
+      memo ??= new Map();
       if (memo.has(field)) return memo.get(field) ?? null;
       const summary = raw === undefined || raw === null || raw === '' ? null : policyOf(raw, e.accountId);
       memo.set(field, summary);

@@ -101,3 +101,11 @@ describe('describeEvent across the mapping quirks', () => {
     expect(unknown.actionDescription).toBe('CreateFooBar (not in the catalog)');
   });
 });
+
+describe('hand-written sign-in catalog entries', () => {
+  it('describes ConsoleLogin and SwitchRole although iam-data does not list them', () => {
+    expect(actionInfo('signin', 'ConsoleLogin').description).toBe('sign in to the AWS Management Console');
+    expect(actionInfo('signin', 'SwitchRole').accessLevel).toBe('Unknown');
+    expect(actionInfo('signin', 'ConsoleLogin').serviceName).toBe('AWS Sign-In');
+  });
+});

@@ -210,6 +210,25 @@ export function guessAccessLevel(action: string): AccessLevel {
   return 'Write';
 }
 
+// Sign-in events are not IAM actions, so iam-data has no entry for them: hand-written.
+// They authenticate rather than read or write, hence access level `Unknown`.
+const HAND_WRITTEN: Record<string, string> = {
+  'signin:ConsoleLogin': 'sign in to the AWS Management Console',
+  'signin:SwitchRole': 'switch to a role in the AWS Management Console',
+  'signin:CheckMfa': 'check an MFA code during console sign-in',
+  'signin:ExternalIdPDirectoryLogin': 'sign in to the console through an external identity provider',
+  'signin:GetSigninToken': 'exchange federated credentials for a console sign-in token',
+  'signin:PasswordUpdated': 'update a console password at sign-in',
+  'signin:RenewRole': 'renew a console role session',
+  'signin:UserAuthentication': 'authenticate a user during console sign-in',
+  'signin:CredentialChallenge': 'ask for an additional sign-in credential',
+  'signin:CredentialVerification': 'verify an additional sign-in credential',
+  'signin:PasswordRecoveryRequested': 'request a root password recovery',
+  'signin:PasswordRecoveryCompleted': 'complete a root password recovery',
+  'sso:Federate': 'federate into an account from the IAM Identity Center portal',
+  'sso:Authenticate': 'authenticate to the IAM Identity Center portal',
+};
+
 const infoCache = new Map<string, ActionInfo>();
 
 /** Everything the catalog knows about `action` on `prefix`. Never throws. */
@@ -217,6 +236,18 @@ export function actionInfo(prefix: string, action: string): ActionInfo {
   const cacheKey = `${prefix}:${action}`;
   const cached = infoCache.get(cacheKey);
   if (cached !== undefined) return cached;
+  const written = HAND_WRITTEN[cacheKey];
+  if (written !== undefined) {
+    const info: ActionInfo = {
+      prefix,
+      serviceName: serviceNameOf(prefix),
+      iamAction: null,
+      description: written,
+      accessLevel: 'Unknown',
+    };
+    infoCache.set(cacheKey, info);
+    return info;
+  }
   const lower = action.toLowerCase();
   const table = actionsOf(prefix);
   const alias = ACTION_ALIASES[prefix]?.[lower];
