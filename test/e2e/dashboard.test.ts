@@ -75,6 +75,12 @@ describe('dashboard', () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script:not([src])').count()).toBe(0);
 
+    // Context: this identity's other events around the alert, journey steps marked.
+    await page.getByRole('button', { name: /activity one hour either side/ }).click();
+    await page.waitForSelector('ol.context li');
+    expect(await page.locator('ol.context li').count()).toBe(alertStub.adminCreated.events.length);
+    expect(await page.locator('ol.context li.flagged').count()).toBe(alertStub.adminCreated.events.length);
+
     await page.getByLabel('Note (optional)').fill('break-glass drill, ticket 4711');
     await page.getByRole('button', { name: 'Benign' }).click();
     await expect.poll(() => page.getByTestId('alert-status').textContent()).toBe('benign');

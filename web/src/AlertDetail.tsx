@@ -4,6 +4,7 @@
 // after `visible` makes control and bidi characters show as escapes.
 import { useEffect, useId, useState } from 'react';
 import { type Alert, api, type Verdict } from './api.ts';
+import { Context } from './Context.tsx';
 import { techniqueUrl, visible, when } from './text.ts';
 
 // Journeys longer than this fold to their first steps plus the steps the reasons name.
@@ -157,6 +158,8 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
           ))}
         </ol>
       )}
+
+      <Context alert={alert} />
 
       {alert.techniques.length > 0 && (
         <>

@@ -32,6 +32,18 @@ export interface Stats {
   alerts: { total: number; byStatus: Record<AlertStatus, number>; bySeverity: Record<Severity, number> };
 }
 
+export interface EventSummary {
+  eventId: string;
+  time: string;
+  actor: string;
+  actorName: string;
+  action: string;
+  success: boolean;
+  errorCode: string | null;
+  sourceIp: string | null;
+  sentence: string;
+}
+
 export class ApiFailure extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
@@ -56,6 +68,10 @@ export const api = {
     call<{ alerts: AlertListItem[] }>(`/api/alerts?status=${encodeURIComponent(status)}`).then((r) => r.alerts),
   alert: (id: string) => call<{ alert: Alert }>(`/api/alerts/${encodeURIComponent(id)}`).then((r) => r.alert),
   stats: () => call<Stats>('/api/stats'),
+  events: (q: { actor: string; since: string; until: string; limit: number }) =>
+    call<{ events: EventSummary[] }>(
+      `/api/events?${new URLSearchParams({ actor: q.actor, since: q.since, until: q.until, limit: String(q.limit) })}`,
+    ).then((r) => r.events),
   feedback: (id: string, verdict: Verdict, note: string) =>
     call<{ alert: Alert }>(`/api/alerts/${encodeURIComponent(id)}/feedback`, {
       method: 'POST',
