@@ -87,6 +87,26 @@ describe('trailhound describe', () => {
     expect(sut.stderr).toContain('2 described, 1 refused, 1 unreadable');
   });
 
+  it('reads a delivery file through the mapping quirks like an analyst would write it', async () => {
+    const sut = await run(['fixtures/catalog/quirks.json', '--format', 'jsonl']);
+    const rows = sut.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { sentence: string; facts: string[]; risk: number });
+    expect(rows).toHaveLength(12);
+    const sentences = rows.map((r) => r.sentence);
+    expect(sentences[0]).toContain('signed in to the AWS console without MFA');
+    expect(sentences[1]).toContain('switched role in the console');
+    expect(sentences[2]).toContain('obtained credentials for role AdministratorAccess');
+    expect(sentences[3]).toContain('deleted CloudWatch alarms root-login-alarm and cloudtrail-changes');
+    expect(sentences[6]).toContain('listed the objects in bucket payroll-exports');
+    expect(sentences[7]).toContain('invoked Lambda function rotate-keys');
+    expect(rows[8]?.facts).toEqual(['adminPolicy', 'wildcardPolicy']);
+    expect(sentences[9]).toContain('0.0.0.0/0 (the whole internet), ::/0 (the whole internet)');
+    expect(rows[9]?.risk).toBeGreaterThanOrEqual(0.9);
+    expect(sentences[11]).toContain('called CreateFooBar for x on service madeup');
+  });
+
   it('fails with a clear message for a path that does not exist', async () => {
     const sut = await run(['no/such/file.json']);
     expect(sut.code).toBe(1);
