@@ -1,7 +1,15 @@
 /** Format detection: every shape CloudTrail is delivered or exported in, found from content alone. */
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, decode, oversizedElements, type ParseContext, parseBuffer, shortJson } from './parse.ts';
+import {
+  DEFAULT_LIMITS,
+  decode,
+  oversizedElements,
+  type ParseContext,
+  parseBuffer,
+  recordOpeningsBoundSizes,
+  shortJson,
+} from './parse.ts';
 import type { SourceItem } from './types.ts';
 
 const FILE = '/logs/x';
@@ -304,6 +312,32 @@ describe(oversizedElements.name, () => {
     expect([...found.keys()]).toEqual([1]);
     const [start, end] = found.get(1) ?? [0, 0];
     expect(JSON.parse(text.slice(start, end))).toEqual({ b: 'y'.repeat(100) });
+  });
+});
+
+describe(recordOpeningsBoundSizes.name, () => {
+  const file = (sizes: number[]) =>
+    JSON.stringify({ Records: sizes.map((n) => ({ eventVersion: '1.09', pad: 'x'.repeat(n) })) });
+  it('vouches for AWS-written files whose records are all small', () => {
+    expect(recordOpeningsBoundSizes(file([10, 20, 30]), 3, 100)).toBe(true);
+  });
+  it('does not vouch when a record may be large, or when the openings do not match the records', () => {
+    expect(recordOpeningsBoundSizes(file([10, 200, 30]), 3, 100)).toBe(false);
+    expect(recordOpeningsBoundSizes(file([10, 20, 200]), 3, 100)).toBe(false);
+    expect(recordOpeningsBoundSizes(file([10, 20]), 3, 100)).toBe(false);
+    // A nested object that opens like a record makes the count differ: no vouching.
+    expect(
+      recordOpeningsBoundSizes(JSON.stringify({ Records: [{ eventVersion: '1', x: { eventVersion: 2 } }] }), 1, 100),
+    ).toBe(false);
+  });
+  it('leaves a large record in an AWS-written file to the exact scan', async () => {
+    const text = file([10, 5000, 10]);
+    const all = await items(text, { ...ctx, limits: { ...DEFAULT_LIMITS, maxRecordBytes: 1000 } });
+    expect(picture(all).map((p) => p.replace(/^record:undefined/, 'record'))).toEqual([
+      'record@/0',
+      'problem:record-too-large@/1',
+      'record@/2',
+    ]);
   });
 });
 
