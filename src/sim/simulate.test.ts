@@ -103,8 +103,9 @@ describe('simulate (four days, forced attacks)', () => {
       'WebIdentityUser',
     ]);
     const sso = all.find((r) => String((r.userIdentity as { arn?: string }).arn).includes('AWSReservedSSO_'));
+    expect(sso).toBeDefined();
     const ctx = (
-      sso?.userIdentity as {
+      (sso as Record<string, unknown>).userIdentity as {
         sessionContext: {
           sessionIssuer: { arn: string };
           attributes: { creationDate: string; mfaAuthenticated: string };

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateScores, scoreDetector } from './score.ts';
+import type { DetectedAlert, EvalMeta, LabelForScore } from './types.ts';
+
+const DAY = 86_400_000;
+const meta: EvalMeta = { start: 0, learningEnd: 21 * DAY, end: 42 * DAY, learningDays: 21 };
+const at = (d: number, h = 0) => d * DAY + h * 3_600_000;
+const label = (attackId: string, actor: string, day: number, eventIds: string[]): LabelForScore => ({
+  attackId,
+  scenario: attackId,
+  category: 'exfiltration',
+  mode: 'stolen',
+  routine: false,
+  actor,
+  start: new Date(at(day, 10)).toISOString(),
+  end: new Date(at(day, 11)).toISOString(),
+  eventIds,
+});
+const alert = (actor: string, start: number, end: number, eventIds: string[]): DetectedAlert => ({
+  actor,
+  start,
+  end,
+  eventIds,
+});
+
+describe('scoreDetector', () => {
+  const labels = [label('A1', 'alice', 25, ['e1', 'e2']), label('A2', 'bob', 30, ['e3'])];
+
+  it('counts an attack detected when an alert holds one of its eventIDs', () => {
+    const sut = scoreDetector('x', [alert('someone-else', at(25, 10), at(25, 10), ['e2'])], labels, [], meta);
+    expect(sut.attacks.map((a) => a.detected)).toEqual([true, false]);
+    expect(sut.recall).toBe(0.5);
+    expect(sut.precision).toBe(1);
+    expect(sut.falseAlerts).toBe(0);
+  });
+
+  it('counts an alert about the same actor overlapping the attack window, but not one outside it', () => {
+    const sut = scoreDetector(
+      'x',
+      [alert('bob', at(30, 10.5), at(30, 12), ['zz']), alert('bob', at(31, 10), at(31, 11), ['zz2'])],
+      labels,
+      [],
+      meta,
+    );
+    expect(sut.attacks.map((a) => a.detected)).toEqual([false, true]);
+    expect(sut.falseAlerts).toBe(1);
+  });
+
+  it('uses the actor keys the store resolved for the attack events', () => {
+    const sut = scoreDetector(
+      'x',
+      [alert('arn:role/alice', at(25, 10.2), at(25, 10.3), ['other'])],
+      labels,
+      [],
+      meta,
+      new Map([['A1', new Set(['arn:role/alice'])]]),
+    );
+    expect(sut.detected).toBe(1);
+  });
+
+  it('ignores alerts of the learning period and reports false alerts per test week and by benign surprise', () => {
+    const alerts = [
+      alert('carol', at(5), at(5), ['b0']),
+      alert('carol', at(22), at(22), ['b1']),
+      alert('dave', at(23), at(23), ['b2']),
+      alert('erin', at(24), at(24), ['n']),
+    ];
+    const sut = scoreDetector('x', alerts, labels, [{ kind: 'key-rotation', eventIds: ['b1', 'b2'] }], meta);
+    expect(sut.alerts).toBe(3);
+    expect(sut.falseAlerts).toBe(3);
+    expect(sut.falseAlertsPerWeek).toBe(1);
+    expect(sut.precision).toBe(0);
+    expect(sut.falseByBenign).toEqual({ 'key-rotation': 2 });
+  });
+
+  it('aggregates seeds by summing attacks, alerts and weeks', () => {
+    const a = scoreDetector('x', [alert('alice', at(25, 10.5), at(25, 10.5), ['e1'])], labels, [], meta);
+    const b = scoreDetector('x', [alert('z', at(26), at(26), ['q'])], labels, [], meta);
+    const sut = aggregateScores([a, b]);
+    expect(sut.total).toBe(4);
+    expect(sut.detected).toBe(1);
+    expect(sut.alerts).toBe(2);
+    expect(sut.testWeeks).toBe(6);
+    expect(sut.falseAlertsPerWeek).toBeCloseTo(1 / 6);
+    expect(sut.precision).toBe(0.5);
+  });
+});
