@@ -15,6 +15,8 @@ export interface StoredAlert extends Alert {
   /** The person behind a role session where CloudTrail shows it. */
   person: string | null;
   critical: boolean;
+  /** The identity whose AssumeRole call created this role session, when the trail shows it. */
+  assumedBy: { actor: string; name: string; eventId: string } | null;
 }
 
 export function severityOf(score: number, critical: boolean): Severity {
@@ -51,12 +53,12 @@ function mergeReasons(a: readonly AlertReason[], b: readonly AlertReason[]): Ale
 }
 
 /** Builds (or grows) an alert from a draft and the full events of its journeys. */
-export function buildAlert(draft: AlertDraft, events: readonly Event[], previous: StoredAlert | null): StoredAlert {
+export function buildAlert(draft: AlertDraft, events: readonly Event[], previous: StoredAlert | null, assumedBy: StoredAlert['assumedBy'] = null): StoredAlert {
   const seen = new Set<string>();
   const alertEvents: AlertEvent[] = [];
   const techniques = new Set<string>(previous?.techniques ?? []);
   const surprising = new Set(draft.evidence.filter((e) => e.weight >= 3).map((e) => e.token.replace(/\[.*$|!$/g, '')));
-  let person: string | null = previous?.person ?? null;
+  let person: string | null = previous?.person ?? assumedBy?.name ?? null;
   for (const e of previous?.events ?? []) {
     seen.add(e.eventId);
     alertEvents.push(e);
@@ -75,7 +77,8 @@ export function buildAlert(draft: AlertDraft, events: readonly Event[], previous
   const end = Math.max(draft.end, previous ? Date.parse(previous.end) : draft.end);
   const critical = draft.critical || (previous?.critical ?? false);
   const score = Math.max(draft.score, previous?.score ?? 0);
-  const reasons = mergeReasons(previous?.reasons ?? [], draft.reasons);
+  const chain: AlertReason[] = assumedBy ? [{ kind: 'assumed-by', text: `this role session was assumed by ${assumedBy.name} (AssumeRole ${assumedBy.eventId})`, weight: 0 }] : [];
+  const reasons = mergeReasons(previous?.reasons ?? [], [...draft.reasons, ...chain]);
   const journeyIds = [...new Set([...(previous?.journeyIds ?? []), ...draft.journeys.map((j) => j.id)])];
   const failures = alertEvents.filter((e) => !e.success).length;
   const top = draft.evidence.filter((e) => e.weight >= 3 && e.selfCount === 0).slice(0, 2).map((e) => tokenLabel(e.token));
@@ -120,5 +123,6 @@ export function buildAlert(draft: AlertDraft, events: readonly Event[], previous
     journeyIds,
     person,
     critical,
+    assumedBy,
   };
 }

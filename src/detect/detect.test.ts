@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { feedback } from '../alerts/feedback.ts';
 import { listAlerts } from '../alerts/repository.ts';
 import { type Store, openStore } from '../store/index.ts';
-import { detect } from './index.ts';
-import { ORG_START, attack, routine, storeRecords } from './org.fixture.ts';
+import { assumedBy, detect } from './index.ts';
+import { ADMINS, ORG_START, attack, record, routine, storeRecords } from './org.fixture.ts';
 
 const DAY = 86_400_000;
 let store: Store | null = null;
@@ -78,5 +78,20 @@ describe('detect end to end', () => {
     const controlAlerts = await listAlerts(control);
     await control.close();
     expect(controlAlerts).toHaveLength(2);
+  });
+
+  it('links a role session to the person whose AssumeRole call created it', async () => {
+    store = await openStore({ db: ':memory:' });
+    const at = ORG_START + 3 * DAY;
+    const hop = record(ADMINS[0] as never, ['sts', 'AssumeRole', { roleArn: 'arn:aws:iam::111122223333:role/BreakGlass', roleSessionName: 'bg' }], at, {
+      responseElements: { credentials: { accessKeyId: 'ASIABREAKGLASS01', expiration: 'Jan 8, 2026, 1:00:00 AM', sessionToken: 'x' }, assumedRoleUser: { arn: 'arn:aws:sts::111122223333:assumed-role/BreakGlass/bg' } },
+    });
+    const decoy = record(ADMINS[1] as never, ['sts', 'AssumeRole', { roleArn: 'arn:aws:iam::111122223333:role/Other' }], at + 1000, {
+      responseElements: { credentials: { accessKeyId: 'ASIAOTHER0000001' } },
+    });
+    await storeRecords(store, [hop, decoy]);
+    const sut = await assumedBy(store, 'ASIABREAKGLASS01', at + 60_000);
+    expect(sut).toEqual({ actor: 'arn:aws:iam::111122223333:user/admin1', name: 'admin1', eventId: hop.eventID });
+    expect(await assumedBy(store, 'ASIANOBODY000001', at + 60_000)).toBeNull();
   });
 });

@@ -38,6 +38,33 @@ export interface DetectSummary {
   elapsedMs: number;
 }
 
+const ASSUME_ACTIONS = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'];
+
+/**
+ * Links a role session to whoever assumed it: the AssumeRole call (up to 12 h before) whose
+ * response handed out this session's access key. Only run for alerts, so the raw-JSON read
+ * is cheap; CloudTrail shows the link only when the assuming call is in the same trail.
+ */
+export async function assumedBy(store: Store, session: string | null, before: number): Promise<{ actor: string; name: string; eventId: string } | null> {
+  if (!session?.startsWith('ASIA')) return null;
+  const rows = await store.db
+    .selectFrom('events')
+    .select(['raw', 'actor_key', 'actor_name', 'event_id'])
+    .where('action', 'in', ASSUME_ACTIONS)
+    .where('time', '>=', before - 12 * 3_600_000)
+    .where('time', '<=', before)
+    .where('success', '=', 1)
+    .orderBy('time', 'desc')
+    .limit(5000)
+    .execute();
+  for (const r of rows) {
+    if (!r.raw?.includes(session)) continue;
+    const record = JSON.parse(r.raw) as { responseElements?: { credentials?: { accessKeyId?: unknown } } };
+    if (record.responseElements?.credentials?.accessKeyId === session) return { actor: r.actor_key, name: r.actor_name, eventId: r.event_id };
+  }
+  return null;
+}
+
 export async function detect(store: Store, options: DetectOptions = {}): Promise<DetectSummary> {
   const started = performance.now();
   const engineOptions = { learningDays: options.learningDays ?? 14, alertsPerWeek: options.alertsPerWeek ?? 3 };
@@ -81,7 +108,8 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
   for (const draft of drafts) {
     const previous = built.get(draft.id) ?? (await getStoredAlert(store, draft.id));
     const events = await eventsById(store, draft.journeys.flatMap((j) => j.eventIds));
-    built.set(draft.id, buildAlert(draft, events, previous));
+    const via = previous?.assumedBy ?? (await assumedBy(store, draft.session, draft.start));
+    built.set(draft.id, buildAlert(draft, events, previous, via));
     if (previous) alertsUpdated++;
     else alertsRaised++;
   }
