@@ -3,6 +3,7 @@
  * controls in CloudTrail (userName, session name, bucket, user agent) carries a hostile
  * payload here: HTML/script, Slack mentions and links, ANSI escapes, a bidi override.
  */
+import type { StoredAlert } from '../alerts/build.ts';
 import type { Alert, AlertEvent } from '../alerts/types.ts';
 import type { StoreStats } from '../store/stats.ts';
 import type { EventSummary } from './types.ts';
@@ -202,4 +203,9 @@ export function eventFixtures(): EventSummary[] {
       sentence: e.sentence,
     })),
   );
+}
+
+/** A fixture as the detector stores it (the contract plus its additive fields), for store-backed tests. */
+export function asStored(alert: Alert): StoredAlert {
+  return { ...alert, journeyIds: [], person: null, critical: false, assumedBy: null };
 }

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredAlert } from '../alerts/build.ts';
 import { saveAlert } from '../alerts/repository.ts';
 import type { Alert } from '../alerts/types.ts';
 import { ingest } from '../ingest/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createApp } from './app.ts';
-import { alertFixtures, alertStub } from './fixtures.ts';
+import { alertFixtures, alertStub, asStored } from './fixtures.ts';
 import { storeRepositories } from './wire.ts';
 
 let store: Store | null = null;
@@ -16,8 +15,7 @@ afterEach(async () => {
 
 async function storeWithAlerts(): Promise<Store> {
   const s = await openStore({ db: ':memory:' });
-  for (const a of alertFixtures())
-    await saveAlert(s, { ...a, journeyIds: [], person: null, critical: false } satisfies StoredAlert);
+  for (const a of alertFixtures()) await saveAlert(s, asStored(a));
   return s;
 }
 

@@ -5,7 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/io.ts';
 import { main } from '../../cli/main.ts';
-import { alertFixtures, alertStub } from '../../server/fixtures.ts';
+import { alertFixtures, alertStub, asStored } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
 import { saveAlert } from '../repository.ts';
 
@@ -27,7 +27,7 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 async function dbWithAlerts(): Promise<string> {
   const db = join(mkdtempSync(join(tmpdir(), 'trailhound-notify-')), 'th.db');
   const store = await openStore({ db });
-  for (const a of alertFixtures()) await saveAlert(store, { ...a, journeyIds: [], person: null, critical: false });
+  for (const a of alertFixtures()) await saveAlert(store, asStored(a));
   await store.close();
   return db;
 }

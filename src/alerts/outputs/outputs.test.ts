@@ -9,7 +9,7 @@ import { alertFixtures, alertStub } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
 import type { Alert } from '../types.ts';
 import { createOutput, memorySentLog, notify, OutputError, storeSentLog } from './index.ts';
-import { slackOutput } from './slack.ts';
+import { slackMessage, slackOutput } from './slack.ts';
 import { parseSyslogTarget, syslogOutput } from './syslog.ts';
 import { signWebhook, webhookOutput } from './webhook.ts';
 
@@ -156,6 +156,13 @@ describe('slack output', () => {
     expect(message.blocks[0]?.text?.text.length).toBeLessThanOrEqual(150);
     for (const block of message.blocks) if (block.text?.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
     expect(message.blocks[2]?.text?.text).toMatch(/(&amp;)+…$/);
+  });
+
+  it('builds a message for an alert with no reasons, no steps and no peer group', () => {
+    const bare: Alert = { ...alertStub.loggingStopped, reasons: [], events: [], techniques: [], peerGroup: null };
+    const message = slackMessage(bare) as { blocks: SlackBlock[] };
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    expect(JSON.stringify(message)).toContain('*Peer group*\\nnone');
   });
 
   it('dry run lists what would go out and sends nothing', async () => {
