@@ -117,6 +117,8 @@ describe('hostile parameters', () => {
       sourceIp: null,
       accountId: 'unknown',
     } as Event;
-    expect(describeEvent(broken).sentence).toBe('alice created IAM user (unnamed) in us-east-1, succeeded');
+    expect(describeEvent(broken).sentence).toBe(
+      'alice created IAM user (name not in the record) in us-east-1, succeeded',
+    );
   });
 });

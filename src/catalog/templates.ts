@@ -41,16 +41,29 @@ export type Template = (c: Ctx) => string;
 // ---- helpers ----
 
 /** A parameter value, clipped, or a placeholder when absent. */
-function v(s: string | null, placeholder = '(unnamed)'): string {
+function v(s: string | null, placeholder = '(name not in the record)'): string {
   // 160 keeps whole ARNs (secrets, load balancers) readable while a hostile 1 MB value stays short.
   return s === null ? placeholder : clip(s, 160);
 }
 
+/**
+ * The name of the first resource of a CloudTrail type (`resources[]`), for records whose
+ * request parameters lack it (S3 and KMS data events, hand-trimmed records).
+ */
+function resourceName(c: Ctx, type: string): string | null {
+  for (const r of Array.isArray(c.e.resources) ? c.e.resources : []) {
+    if (r?.type !== type) continue;
+    if (r.name) return r.name;
+    if (r.arn) return arnName(r.arn);
+  }
+  return null;
+}
+
 function user(c: Ctx): string {
-  return `IAM user ${v(str(c.p, 'userName'))}`;
+  return `IAM user ${v(str(c.p, 'userName') ?? resourceName(c, 'AWS::IAM::User'))}`;
 }
 function role(c: Ctx): string {
-  return `IAM role ${v(str(c.p, 'roleName'))}`;
+  return `IAM role ${v(str(c.p, 'roleName') ?? resourceName(c, 'AWS::IAM::Role'))}`;
 }
 function group(c: Ctx): string {
   return `IAM group ${v(str(c.p, 'groupName'))}`;
@@ -107,7 +120,7 @@ function sharedText(accounts: string[], own: string): string {
 }
 
 function bucket(c: Ctx): string {
-  return `bucket ${v(str(c.p, 'bucketName') ?? hostBucket(c.p))}`;
+  return `bucket ${v(str(c.p, 'bucketName') ?? hostBucket(c.p) ?? resourceName(c, 'AWS::S3::Bucket'))}`;
 }
 
 function hostBucket(p: Params): string | null {
@@ -129,17 +142,20 @@ function instancesText(p: Params): string {
 }
 
 function trailName(c: Ctx): string {
-  const name = str(c.p, 'name', 'trailName', 'Name');
+  const name = str(c.p, 'name', 'trailName', 'Name') ?? resourceName(c, 'AWS::CloudTrail::Trail');
   return `trail ${v(name === null ? null : name.startsWith('arn:') ? arnName(name) : name)}`;
 }
 
 function key(c: Ctx): string {
-  const id = str(c.p, 'keyId');
+  const id = str(c.p, 'keyId') ?? resourceName(c, 'AWS::KMS::Key');
   return `KMS key ${v(id === null ? null : id.startsWith('arn:') ? arnName(id) : id)}`;
 }
 
 function fn(c: Ctx): string {
-  const name = str(c.p, 'functionName') ?? str(obj(obj(c.p, 'fullyQualifiedArn'), 'relativeId'), 'functionName');
+  const name =
+    str(c.p, 'functionName') ??
+    str(obj(obj(c.p, 'fullyQualifiedArn'), 'relativeId'), 'functionName') ??
+    resourceName(c, 'AWS::Lambda::Function');
   return `Lambda function ${v(name === null ? null : name.startsWith('arn:') ? arnName(name) : name)}`;
 }
 
@@ -275,7 +291,8 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     `created a ${v(str(c.p, 'serviceName'), 'service')} credential for ${userOrSelf(c)}`,
   'iam:UploadSigningCertificate': (c) => `uploaded a signing certificate for ${userOrSelf(c)}`,
   // MFA
-  'iam:CreateVirtualMFADevice': (c) => `created virtual MFA device ${v(str(c.p, 'virtualMFADeviceName'))}`,
+  'iam:CreateVirtualMFADevice': (c) =>
+    `created virtual MFA device ${v(str(c.p, 'virtualMFADeviceName') ?? str(obj(c.r, 'virtualMFADevice'), 'serialNumber'))}`,
   'iam:EnableMFADevice': (c) => `enabled MFA device ${v(str(c.p, 'serialNumber'))} for ${userOrSelf(c)}`,
   'iam:DeactivateMFADevice': (c) =>
     `deactivated MFA device ${v(str(c.p, 'serialNumber'))} of ${userOrSelf(c)}, removing its MFA`,
@@ -305,7 +322,7 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'sts:AssumeRoleWithWebIdentity': (c) =>
     `assumed role ${v(str(c.p, 'roleArn'))} with a web identity token as session ${v(str(c.p, 'roleSessionName'))}`,
   'sts:GetFederationToken': (c) =>
-    `created federated session ${v(str(c.p, 'name'))}${c.p.policy !== undefined || c.p.policyArns !== undefined ? ' with a session policy' : ''} ${str(c.p, 'durationSeconds') ? ` lasting ${clip(str(c.p, 'durationSeconds') ?? '')} seconds` : ''}`,
+    `created federated session ${v(str(c.p, 'name'))}${c.p.policy !== undefined || c.p.policyArns !== undefined ? ' with a session policy' : ''}${str(c.p, 'durationSeconds') ? ` lasting ${clip(str(c.p, 'durationSeconds') ?? '')} seconds` : ''}`,
   'sts:GetSessionToken': (c) =>
     `obtained a session token${str(c.p, 'serialNumber') ? ` with MFA ${clip(str(c.p, 'serialNumber') ?? '')}` : ''}`,
   'sts:GetCallerIdentity': () => 'asked who they are (GetCallerIdentity)',
@@ -402,7 +419,7 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
       ...strings(c.p.flowLogIds, 'item'),
       ...strings(obj(obj(c.p, 'DeleteFlowLogsRequest'), 'FlowLogId')?.content),
     ];
-    return `deleted VPC flow log${ids.length > 1 ? 's' : ''} ${list(ids) || '(unnamed)'}, which stopped network logging`;
+    return `deleted VPC flow log${ids.length > 1 ? 's' : ''} ${list(ids) || '(name not in the record)'}, which stopped network logging`;
   },
   'ec2:CreateFlowLogs': (c) => `created VPC flow logs for ${list(strings(c.p.resourceIds, 'item')) || 'resources'}`,
   'route53resolver:DeleteResolverQueryLogConfig': (c) =>
@@ -428,8 +445,9 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'guardduty:DisassociateFromAdministratorAccount': (c) =>
     `disconnected GuardDuty detector ${v(str(c.p, 'detectorId'))} from its administrator account, hiding its findings`,
   'guardduty:StopMonitoringMembers': (c) =>
-    `stopped GuardDuty monitoring of member accounts ${list(strings(c.p.accountIds)) || '(unnamed)'}`,
-  'guardduty:DeleteMembers': (c) => `removed GuardDuty member accounts ${list(strings(c.p.accountIds)) || '(unnamed)'}`,
+    `stopped GuardDuty monitoring of member accounts ${list(strings(c.p.accountIds)) || '(name not in the record)'}`,
+  'guardduty:DeleteMembers': (c) =>
+    `removed GuardDuty member accounts ${list(strings(c.p.accountIds)) || '(name not in the record)'}`,
   'guardduty:CreateIPSet': (c) =>
     `added trusted IP list ${v(str(c.p, 'name'))} to GuardDuty (${v(str(c.p, 'location'), 'no location')})`,
   'guardduty:CreateFilter': (c) =>
@@ -466,9 +484,10 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'bedrock:ListGuardrails': () => 'listed the Bedrock guardrails',
   'wafv2:DisassociateWebACL': (c) => `removed the WAF web ACL protecting ${v(str(c.p, 'resourceArn'))}`,
   'wafv2:DeleteWebACL': (c) => `deleted WAF web ACL ${v(str(c.p, 'name', 'id'))}`,
-  'cloudwatch:DeleteAlarms': (c) => `deleted CloudWatch alarms ${list(strings(c.p.alarmNames)) || '(unnamed)'}`,
+  'cloudwatch:DeleteAlarms': (c) =>
+    `deleted CloudWatch alarms ${list(strings(c.p.alarmNames)) || '(name not in the record)'}`,
   'cloudwatch:DisableAlarmActions': (c) =>
-    `disabled the actions of CloudWatch alarms ${list(strings(c.p.alarmNames)) || '(unnamed)'}`,
+    `disabled the actions of CloudWatch alarms ${list(strings(c.p.alarmNames)) || '(name not in the record)'}`,
   'events:DisableRule': (c) => `disabled EventBridge rule ${v(str(c.p, 'name'))}`,
   'events:DeleteRule': (c) => `deleted EventBridge rule ${v(str(c.p, 'name'))}`,
   // Organizations and account
@@ -649,7 +668,7 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   'rds:DeleteDBSnapshot': (c) => `deleted RDS snapshot ${v(str(c.p, 'dBSnapshotIdentifier'))}`,
   'rds:DeleteDBClusterSnapshot': (c) => `deleted RDS cluster snapshot ${v(str(c.p, 'dBClusterSnapshotIdentifier'))}`,
   'rds:RestoreDBInstanceFromDBSnapshot': (c) =>
-    `restored ${dbInstance(c)} from snapshot ${v(str(c.p, 'dBSnapshotIdentifier'), '(unnamed)')}${bool(c.p, 'publiclyAccessible') ? ', publicly accessible' : ''}`,
+    `restored ${dbInstance(c)} from snapshot ${v(str(c.p, 'dBSnapshotIdentifier'), '(name not in the record)')}${bool(c.p, 'publiclyAccessible') ? ', publicly accessible' : ''}`,
   'rds:CreateDBInstance': (c) =>
     `created ${v(str(c.p, 'engine'), '')}${str(c.p, 'engine') ? ' ' : ''}${dbInstance(c)} (${v(str(c.p, 'dBInstanceClass'), 'default class')})${bool(c.p, 'publiclyAccessible') ? ', publicly accessible' : ''}`,
   'rds:CreateDBInstanceReadReplica': (c) =>
