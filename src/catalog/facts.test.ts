@@ -124,8 +124,8 @@ describe('sharing facts', () => {
         createVolumePermission: { add: { items } },
       },
     });
-    expect(facts(snap([{ userId: '999988887777' }]))).toEqual(['externalAccount']);
-    expect(facts(snap([{ group: 'all' }]))).toEqual(['publicShare']);
+    expect(facts(snap([{ userId: '999988887777' }]))).toEqual(['dataSharedOut', 'externalAccount']);
+    expect(facts(snap([{ group: 'all' }]))).toEqual(['dataSharedOut', 'publicShare']);
     expect(facts(snap([{ userId: '111122223333' }]))).toEqual([]);
     expect(
       facts({
@@ -133,7 +133,7 @@ describe('sharing facts', () => {
         name: 'ModifyDBClusterSnapshotAttribute',
         params: { dBClusterSnapshotIdentifier: 's', attributeName: 'restore', valuesToAdd: ['all'] },
       }),
-    ).toEqual(['publicShare']);
+    ).toEqual(['dataSharedOut', 'publicShare']);
   });
 
   it('public bucket ACLs, public Lambda permissions and function URLs without auth', () => {
@@ -350,6 +350,16 @@ describe('risk', () => {
         source: 'ec2',
         name: 'ModifySnapshotAttribute',
         params: { snapshotId: 's', createVolumePermission: { add: { items: [{ group: 'all' }] } } },
+      },
+      {
+        source: 'ec2',
+        name: 'ModifyImageAttribute',
+        params: { imageId: 'ami-1', launchPermission: { add: { items: [{ userId: '999988887777' }] } } },
+      },
+      {
+        source: 'rds',
+        name: 'ModifyDBSnapshotAttribute',
+        params: { dBSnapshotIdentifier: 'db', attributeName: 'restore', valuesToAdd: ['999988887777'] },
       },
       {
         source: 'ec2',

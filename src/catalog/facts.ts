@@ -58,10 +58,11 @@ function forOtherUser(c: Ctx, out: Set<Fact>): void {
   if (self === null || self !== target) out.add('forOtherUser');
 }
 
+/** Snapshots and images handed to another account or to everyone: a copy of the data leaves. */
 function shareFacts(c: Ctx, accounts: string[], out: Set<Fact>): void {
   for (const a of accounts) {
-    if (a.toLowerCase() === 'all') out.add('publicShare');
-    else if (a !== c.e.accountId) out.add('externalAccount');
+    if (a.toLowerCase() === 'all') out.add('publicShare').add('dataSharedOut');
+    else if (a !== c.e.accountId) out.add('externalAccount').add('dataSharedOut');
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import type { Fact, RiskClass } from './types.ts';
 
-export const RISK_TABLE_VERSION = '2026.11.1';
+export const RISK_TABLE_VERSION = '2026.11.2';
 
 export const ATTRIBUTION = [
   'MITRE ATT&CK® technique ids © The MITRE Corporation, used under the ATT&CK Terms of Use.',
@@ -506,6 +506,8 @@ export const FACT_EFFECTS: Readonly<Record<Fact, FactEffect>> = {
   adminPolicy: { floor: 0.92, classes: ['privilege-escalation'], techniques: ['T1098.003'] },
   wildcardPolicy: { floor: 0.7, classes: ['privilege-escalation'] },
   externalAccount: { floor: 0.8, classes: ['data-exposure'], techniques: ['T1537'] },
+  // A snapshot, AMI or database snapshot now restorable by another account (or everyone).
+  dataSharedOut: { floor: 0.9, classes: ['data-exposure'], techniques: ['T1537'] },
   publicShare: { floor: 0.92, classes: ['data-exposure'], techniques: ['T1537'] },
   openToWorld: { floor: 0.6, classes: ['network-exposure'], techniques: ['T1190'] },
   openToWorldAdminPort: { floor: 0.9, classes: ['network-exposure'], techniques: ['T1190'] },

@@ -118,20 +118,20 @@ const EXPECT: Record<string, Expectation> = {
   'aws.exfiltration.ec2-share-ami': {
     event: 'ModifyImageAttribute',
     contains: (r) => [s(rp(r).imageId), '846424999548'],
-    facts: ['externalAccount'],
-    risk: 0.8,
+    facts: ['externalAccount', 'dataSharedOut'],
+    risk: 0.9,
   },
   'aws.exfiltration.ec2-share-ebs-snapshot': {
     event: 'ModifySnapshotAttribute',
     contains: (r) => [s(rp(r).snapshotId), '098797384747'],
-    facts: ['externalAccount'],
-    risk: 0.8,
+    facts: ['externalAccount', 'dataSharedOut'],
+    risk: 0.9,
   },
   'aws.exfiltration.rds-share-snapshot': {
     event: 'ModifyDBSnapshotAttribute',
     contains: (r) => [s(rp(r).dBSnapshotIdentifier), '503161813013'],
-    facts: ['externalAccount'],
-    risk: 0.8,
+    facts: ['externalAccount', 'dataSharedOut'],
+    risk: 0.9,
   },
   'aws.impact.bedrock-invoke-model': {
     event: 'InvokeModel',
