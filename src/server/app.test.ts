@@ -99,6 +99,17 @@ describe('POST /api/alerts/:id/feedback', () => {
     expect(queue.alerts.map((a) => a.id)).toEqual([alertStub.loggingStopped.id]);
   });
 
+  it('refuses writes from another origin (cross-site request forgery)', async () => {
+    const { sut, alerts } = makeSut();
+    const url = `http://127.0.0.1:8080/api/alerts/${alertStub.adminCreated.id}/feedback`;
+    const res = await sut.request(url, postJson({ verdict: 'benign' }, { origin: 'https://attacker.example' }));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'TH_FORBIDDEN_ORIGIN' } });
+    expect(alerts[0]?.status).toBe('new');
+    const same = await sut.request(url, postJson({ verdict: 'benign' }, { origin: 'http://127.0.0.1:8080' }));
+    expect(same.status).toBe(200);
+  });
+
   it('validates the body with stable codes', async () => {
     const { sut, alerts } = makeSut();
     const url = `/api/alerts/${alertStub.adminCreated.id}/feedback`;

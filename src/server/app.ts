@@ -57,6 +57,15 @@ export function createApp(deps: AppDeps): Hono {
       if (!allowed.includes(host))
         throw new ApiError(403, 'TH_FORBIDDEN_HOST', 'This server does not answer to that Host name.');
     }
+    // Writes only from this origin: a browser sends Origin on every cross-site POST.
+    const origin = c.req.header('origin');
+    if (
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      origin !== undefined &&
+      origin !== new URL(c.req.url).origin
+    )
+      throw new ApiError(403, 'TH_FORBIDDEN_ORIGIN', 'Writes are accepted only from the dashboard itself.');
     await next();
     setSecurityHeaders(c.res.headers, c.req.path);
   });
