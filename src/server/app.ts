@@ -57,13 +57,14 @@ export function createApp(deps: AppDeps): Hono {
       if (!allowed.includes(host))
         throw new ApiError(403, 'TH_FORBIDDEN_HOST', 'This server does not answer to that Host name.');
     }
-    // Writes only from this origin: a browser sends Origin on every cross-site POST.
+    // Writes only from this origin: a browser sends Origin on every cross-site POST. Hosts are
+    // compared, not schemes, so a TLS-terminating proxy that keeps the Host header still works.
     const origin = c.req.header('origin');
     if (
       c.req.method !== 'GET' &&
       c.req.method !== 'HEAD' &&
       origin !== undefined &&
-      origin !== new URL(c.req.url).origin
+      originHost(origin) !== new URL(c.req.url).host
     )
       throw new ApiError(403, 'TH_FORBIDDEN_ORIGIN', 'Writes are accepted only from the dashboard itself.');
     await next();
@@ -152,6 +153,14 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   return app;
+}
+
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 function setSecurityHeaders(h: Headers, path: string): void {
