@@ -165,7 +165,8 @@ export class DetectionEngine {
     const mergeable = open !== undefined && journey.start - open.end <= DAY;
     // Something new in what was done, for self and peers: context alone (travel, a new
     // laptop) never alerts.
-    const actionsAnomalous = score.novelty > 0 || score.sequence >= 8;
+    // Without a new action, an unusual order alone must beat everything this identity did before.
+    const actionsAnomalous = score.novelty > 0 || (score.sequence >= 8 && score.pSelf <= 1.5 / (score.history + 2));
     const ordinary = actionsAnomalous && score.excess >= tau;
     const critical = score.critical && score.excess > 0;
     const growsOpen = mergeable && actionsAnomalous && score.excess >= tau / 2;
