@@ -261,7 +261,7 @@ export class BehaviourModel {
     const excess = raw - baseline;
 
     const reasons: AlertReason[] = [];
-    const who = self.name;
+    const who = shortName(self.name);
     for (const ev of evidence) {
       if (ev.weight < 3) continue;
       const peerText = group ? `${ev.peersDid} of ${who}'s ${ev.peers} peers ever did` : `${ev.orgDid} of ${ev.orgIdentities} identities in this organization ever did`;
@@ -274,7 +274,9 @@ export class BehaviourModel {
     if (n >= 5) reasons.push({ kind: 'calibration', text: `scores higher than ${pct(1 - self.history.tail(raw) + 1 / (n + 2))} of ${who}'s ${n} recent journeys`, weight: 0 });
     reasons.sort((a, b) => b.weight - a.weight);
 
-    const typical = near.medoid ? near.medoid.tokens.map((t) => this.vocab.name(t)) : null;
+    // Nothing alike: contrast with the identity's most common habit instead.
+    const contrast = near.distance >= 0.99 ? [...self.medoids.medoids].sort((a, b) => b.count - a.count)[0] : near.medoid;
+    const typical = contrast ? contrast.tokens.map((t) => this.vocab.name(t)) : null;
     return {
       raw: round(raw), sequence: round(sequence), novelty: round(novelty), shape: round(shape), context: round(context), baseline: round(baseline), excess: round(excess),
       pSelf: self.history.tail(raw), anomalousRisk, critical, evidence, reasons, peerGroup: group?.id ?? null, peerGroupName: group?.name ?? null,
@@ -286,10 +288,10 @@ export class BehaviourModel {
     const reasons: AlertReason[] = [];
     const p = self.context;
     const org = this.orgContext;
+    const who = shortName(self.name);
     // Everything is new for a new identity: self-novelty counts in proportion to history.
     const maturity = Math.min(1, p.journeys / 10);
     let score = 0;
-    const who = self.name;
     for (const [net, count] of c.nets) {
       if (p.nets.has(net)) continue;
       const share = count / Math.max(1, c.events);
@@ -465,6 +467,13 @@ export class BehaviourModel {
     }
     return m;
   }
+}
+
+/** `Admin (alice@example.com)` -> `alice`: the person when a role session names one. */
+export function shortName(name: string): string {
+  const m = /\(([^()]+)\)$/.exec(name);
+  const inner = m ? (m[1] as string) : name;
+  return inner.includes('@') ? (inner.split('@')[0] as string) : inner;
 }
 
 /**
