@@ -110,6 +110,8 @@ export function renderEvalJson(r: EvaluateResult): string {
       aggregate: r.aggregate,
       perSeed: r.perSeed.map((s) => ({
         seed: s.seed,
+        // Deleted after the run unless --keep.
+        dir: s.dir,
         events: s.events,
         learningEnd: new Date(s.meta.learningEnd).toISOString(),
         seconds: s.seconds,

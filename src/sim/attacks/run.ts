@@ -44,6 +44,16 @@ export interface AttackLabel {
   eventIds: string[];
 }
 
+/** The library in round-robin order over categories (first scenario of each category, then the second, ...). */
+export const ROTATION: readonly AttackScenario[] = (() => {
+  const byCategory = new Map<string, AttackScenario[]>();
+  for (const sc of SCENARIOS) byCategory.set(sc.category, [...(byCategory.get(sc.category) ?? []), sc]);
+  const out: AttackScenario[] = [];
+  for (let i = 0; out.length < SCENARIOS.length; i++)
+    for (const list of byCategory.values()) if (list[i]) out.push(list[i] as AttackScenario);
+  return out;
+})();
+
 function candidates(scenario: AttackScenario, people: readonly Person[], day: number): number[] {
   const out: number[] = [];
   people.forEach((p, i) => {
@@ -74,9 +84,10 @@ export function planAttacks(
   if (attacks === 'all') chosen = [...SCENARIOS];
   else if (attacks === 'rate') {
     const n = Math.max(1, rng.poisson((perWeek * testDays) / 7));
-    // Rotation: seed s starts where seed s-1 stopped (with ~4 a seed, eight seeds cover the library).
-    const startAt = ((seed - 1) * 4) % SCENARIOS.length;
-    chosen = Array.from({ length: n }, (_, i) => SCENARIOS[(startAt + i) % SCENARIOS.length] as AttackScenario);
+    // Rotation over the library interleaved by category: seed s starts where seed s-1 stopped
+    // (about four a seed), so three seeds already touch every category and ~eight cover the library.
+    const startAt = ((seed - 1) * 4) % ROTATION.length;
+    chosen = Array.from({ length: n }, (_, i) => ROTATION[(startAt + i) % ROTATION.length] as AttackScenario);
   } else {
     chosen = attacks.split(',').map((id) => {
       const s = scenarioById(id.trim());
