@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../alerts/types.ts';
+import { ORG_START, attack, routine, storeRecords } from '../../detect/org.fixture.ts';
+import { openStore } from '../../store/index.ts';
+import type { CliIo } from '../io.ts';
+import { main } from '../main.ts';
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (c: Buffer) => chunks.out.push(c));
+  err.on('data', (c: Buffer) => chunks.err.push(c));
+  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from(['']), env: {} };
+  const code = await main(['node', 'trailhound', ...args], io);
+  return { code, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'th-cli-detect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const ESC = '\u001b';
+
+describe('trailhound detect / alerts / alert / feedback', () => {
+  it('detects, lists alerts as the JSON contract, shows one escaped, and takes feedback', async () => {
+    const db = join(dir, 'th.db');
+    const store = await openStore({ db });
+    const injected = attack(ORG_START + 17 * 86_400_000 + 13 * 3_600_000);
+    // The attacker names the new user with a terminal escape: it must never reach the terminal raw.
+    (injected[2]?.requestParameters as Record<string, unknown>).userName = `backup${ESC}[2Jadmin`;
+    await storeRecords(store, [...routine(21), ...injected]);
+    await store.close();
+
+    const detected = await run(['detect', '--db', db, '--learning-days', '10', '--flush']);
+    expect(detected.code).toBe(0);
+    expect(detected.stdout).toMatch(/journey\(s\) scored .* 1 new alert\(s\)/s);
+    const again = await run(['detect', '--db', db, '--learning-days', '10', '--flush']);
+    expect(again.stdout).toMatch(/^detect: 0 journey\(s\) scored/);
+
+    const listed = await run(['alerts', '--db', db, '--format', 'json']);
+    const alerts = JSON.parse(listed.stdout) as Alert[];
+    expect(alerts).toHaveLength(1);
+    const [sut] = alerts as [Alert];
+    for (const key of ['id', 'severity', 'score', 'title', 'summary', 'actor', 'start', 'end', 'reasons', 'techniques', 'events']) expect(sut).toHaveProperty(key);
+    expect(sut.events.map((e) => e.eventId)).toEqual(injected.map((r) => r.eventID));
+    expect(Object.keys(sut.events[0] as object)).toEqual(expect.arrayContaining(['eventId', 'time', 'action', 'sentence', 'success']));
+
+    const shown = await run(['alert', sut.id, '--db', db]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('✓');
+    expect(shown.stdout).toContain('\\x1b[2J');
+    expect(shown.stdout).not.toContain(ESC);
+
+    const table = await run(['alerts', '--db', db]);
+    expect(table.stdout).not.toContain(ESC);
+
+    const fb = await run(['feedback', sut.id, 'malicious', '--note', 'confirmed with dev3', '--db', db]);
+    expect(fb.code).toBe(0);
+    const after = JSON.parse((await run(['alerts', '--db', db, '--format', 'json'])).stdout) as Alert[];
+    expect(after[0]?.status).toBe('malicious');
+    expect(after[0]?.note).toBe('confirmed with dev3');
+
+    const bad = await run(['feedback', sut.id, 'maybe', '--db', db]);
+    expect(bad.code).toBe(2);
+  });
+});
