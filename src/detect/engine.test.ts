@@ -73,4 +73,13 @@ describe('DetectionEngine', () => {
     const b = run(journeys).sut.toJSON();
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
+
+  it('honours a scoped suppression until it expires', () => {
+    const attack = (day: number) => seq(escalate, T0 + day * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.6 });
+    const journeys = org([...attack(20), ...attack(26)]);
+    const sut = new DetectionEngine({ learningDays: 14 });
+    sut.suppressions = [{ id: 1, actorKey: 'user/dev2', tokens: escalate, owner: 'secops', expires: T0 + 22 * DAY }];
+    const decisions = journeys.map((j) => sut.process(j).record).filter((r) => r.actorKey === 'user/dev2' && r.start >= T0 + 20 * DAY + 9 * HOUR && r.eventIds.length === 3 && r.start % DAY === (T0 + 9 * HOUR) % DAY);
+    expect(decisions.map((r) => r.decision)).toEqual(['suppressed', 'alert']);
+  });
 });

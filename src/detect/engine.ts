@@ -176,9 +176,10 @@ export class DetectionEngine {
       return { record, alert: null, merged: false };
     }
     if (this.#suppressed(journey, score)) {
+      // Silenced, not taught: the identity's own baseline does not learn it, so the pattern
+      // alerts again once the suppression expires (benign feedback is what teaches).
       record.decision = 'suppressed';
-      this.recent.push([journey.end, score.excess]);
-      model.learn(journey, score.raw, tokens, ctx);
+      model.learn(journey, score.raw, tokens, ctx, 1, 'shared');
       return { record, alert: null, merged: false };
     }
     const week = Math.floor((journey.end - (this.firstEvent as number)) / WEEK);
