@@ -4,18 +4,7 @@ import { describeEvent, factsOf, riskOf } from './index.ts';
 import { RISK_TABLE } from './risk-table.ts';
 import { TEMPLATES } from './templates.ts';
 import { event } from './test-support.ts';
-
-// Seeded PRNG (mulberry32): the same hostile inputs on every run.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../util/prng.ts';
 
 const KEYS = [
   'userName',

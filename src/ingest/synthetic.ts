@@ -7,6 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { prng } from '../util/prng.ts';
+
+export { prng };
 
 const ACTIONS: ReadonlyArray<[string, string, boolean]> = [
   ['ec2.amazonaws.com', 'DescribeInstances', true], ['s3.amazonaws.com', 'ListBuckets', true], ['iam.amazonaws.com', 'GetUser', true],
@@ -15,18 +18,6 @@ const ACTIONS: ReadonlyArray<[string, string, boolean]> = [
   ['cloudtrail.amazonaws.com', 'LookupEvents', true], ['rds.amazonaws.com', 'DescribeDBInstances', true],
 ];
 const AGENTS = ['aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64.amzn.2 prompt/off command/ec2.describe-instances', 'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1 lang/python#3.12.2', 'aws-sdk-go-v2/1.25.3 os/linux lang/go#1.22.1 md/GOOS#linux api/ec2#1.150.0', 'console.amazonaws.com'];
-
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(rand: () => number, n: number): string {
   let s = '';
