@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingest } from '../ingest/index.ts';
 import { simulate } from '../sim/index.ts';
+import { scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { rarityDetector } from './baselines/rarity.ts';
 import { rulesDetector } from './baselines/rules.ts';
 import { loadTrailhoundDetector } from './detectors/trailhound.ts';
 import { aggregateScores, type DetectorScore, scoreDetector } from './score.ts';
-import type { BenignForScore, Detector, EvalMeta, LabelForScore } from './types.ts';
+import type { BenignForScore, DetectedAlert, Detector, EvalMeta, LabelForScore } from './types.ts';
 
 export { aggregateScores, type DetectorScore, scoreDetector } from './score.ts';
 export type { DetectedAlert, Detector, EvalMeta } from './types.ts';
@@ -131,10 +132,26 @@ async function evaluateDir(
     const actorKeys = await actorKeysOf(store, labels);
     const scores: DetectorScore[] = [];
     const detectorSeconds: Record<string, number> = {};
-    for (const d of detectors) {
+    const alertsOf = new Map<string, DetectedAlert[]>();
+    // Streaming detectors share one scan of the store (each full scan of a 6-week org took 30-50 s here).
+    const streaming = detectors.filter((d) => d.scanner !== undefined);
+    if (streaming.length > 0) {
       const t1 = performance.now();
-      const alerts = await d.run(store, meta);
-      detectorSeconds[d.name] = (performance.now() - t1) / 1000;
+      const scanners = streaming.map((d) => ({ d, s: (d.scanner as NonNullable<Detector['scanner']>)(meta) }));
+      for await (const row of scanEventRows(store)) for (const { s } of scanners) s.push(row);
+      const seconds = (performance.now() - t1) / 1000;
+      for (const { d, s } of scanners) {
+        alertsOf.set(d.name, s.finish());
+        detectorSeconds[d.name] = seconds / scanners.length;
+      }
+    }
+    for (const d of detectors) {
+      let alerts = alertsOf.get(d.name);
+      if (!alerts) {
+        const t1 = performance.now();
+        alerts = await d.run(store, meta);
+        detectorSeconds[d.name] = (performance.now() - t1) / 1000;
+      }
       const score = scoreDetector(d.name, alerts, labels, benign, meta, actorKeys);
       progress(
         `  ${d.name}: ${score.detected}/${score.total} attacks, ${score.alerts} alerts in the test period (${detectorSeconds[d.name]?.toFixed(0)} s)`,

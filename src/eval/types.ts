@@ -2,6 +2,7 @@
  * The evaluation contract: a detector runs over a store holding a simulated organization
  * and returns alerts as (actor, time span, eventIDs); the scorer matches them to labels.
  */
+import type { EventRow } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
 
 export interface EvalMeta {
@@ -25,6 +26,16 @@ export interface DetectedAlert {
 export interface Detector {
   name: string;
   run(store: Store, meta: EvalMeta): Promise<DetectedAlert[]>;
+  /**
+   * Single-pass detectors may also offer a streaming form: the harness then reads the store
+   * once and feeds every row to all of them (one scan instead of one per baseline).
+   */
+  scanner?(meta: EvalMeta): RowScanner;
+}
+
+export interface RowScanner {
+  push(row: EventRow): void;
+  finish(): DetectedAlert[];
 }
 
 /** What the scorer needs of labels.json. */

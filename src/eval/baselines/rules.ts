@@ -4,7 +4,7 @@
  * The list follows the public Sigma `cloudtrail` rules and Panther's AWS CloudTrail rules.
  */
 import { scanEventRows } from '../../store/events.ts';
-import type { DetectedAlert, Detector } from '../types.ts';
+import type { DetectedAlert, Detector, RowScanner } from '../types.ts';
 
 /** `service:ActionKey` (version suffixes stripped, as `Event.actionKey`). */
 export const SENSITIVE_ACTIONS: ReadonlySet<string> = new Set([
@@ -78,16 +78,23 @@ function fires(action: string, actorType: string): boolean {
 }
 
 export function rulesDetector(): Detector {
+  const scanner = (): RowScanner => {
+    const alerts: DetectedAlert[] = [];
+    return {
+      push(r) {
+        if (r.success && fires(`${r.service}:${r.actionKey}`, r.actorType))
+          alerts.push({ actor: r.actorKey, start: r.time, end: r.time, eventIds: [r.eventId] });
+      },
+      finish: () => alerts,
+    };
+  };
   return {
     name: 'rules',
+    scanner,
     async run(store) {
-      const alerts: DetectedAlert[] = [];
-      for await (const r of scanEventRows(store)) {
-        if (!r.success) continue;
-        if (fires(`${r.service}:${r.actionKey}`, r.actorType))
-          alerts.push({ actor: r.actorKey, start: r.time, end: r.time, eventIds: [r.eventId] });
-      }
-      return alerts;
+      const s = scanner();
+      for await (const r of scanEventRows(store)) s.push(r);
+      return s.finish();
     },
   };
 }
