@@ -209,7 +209,7 @@ describe('simulate (four days, forced attacks)', () => {
       expect(median(minutes)).toBeLessThanOrEqual(90);
     });
 
-    it('people see 0.3-5% errors and 60-97% reads; the whole trail 75-99% reads', () => {
+    it('people see 0.3-5% errors and 60-97% reads; the whole trail (machines read all day) 75-99.5% reads', () => {
       const all = events();
       const people = all.filter(human);
       const errorRate = people.filter((e) => !e.success).length / people.length;
@@ -219,7 +219,7 @@ describe('simulate (four days, forced attacks)', () => {
       expect(readShare(people)).toBeGreaterThanOrEqual(0.6);
       expect(readShare(people)).toBeLessThanOrEqual(0.97);
       expect(readShare(all)).toBeGreaterThanOrEqual(0.75);
-      expect(readShare(all)).toBeLessThanOrEqual(0.99);
+      expect(readShare(all)).toBeLessThanOrEqual(0.995);
     });
 
     it('machines call around the clock; CI deploys on weekdays; the scanner bursts hundreds of reads on Sunday', () => {
