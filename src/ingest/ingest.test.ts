@@ -104,7 +104,7 @@ describe('ingest after a crash', () => {
     writeSyntheticTrail(join(dir, 'logs'), 30, 200);
     writeFileSync(join(dir, 'logs', 'bad.jsonl'), '{"eventID": 1}\nnot json\n');
     const killed = join(dir, 'killed.db');
-    const child = spawn(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500'], { stdio: 'ignore' });
     // Kill once some, but not all, batches are committed.
     await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
@@ -129,7 +129,7 @@ describe('ingest after a crash', () => {
     const partial = await dump(killed);
     expect(partial.events.length).toBeLessThan(6_000);
 
-    await promisify(execFile)(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed]);
+    await promisify(execFile)(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500']);
     const clean = join(dir, 'clean.db');
     await promisify(execFile)(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', clean]);
 
