@@ -177,7 +177,8 @@ export class BehaviourModel {
   score(journey: Journey, tokens: Int32Array = this.tokenizer.tokens(journey.events), ctx: JourneyContext = journeyContext(journey.events)): JourneyScore {
     const self = this.identity(journey);
     const group = this.peerGroupOf(self);
-    const peerMembers = group ? group.members.filter((k) => k !== self.key) : [];
+    // Peers are counted only for the few evidence tokens (below): no per-journey member copy.
+    const peerCount = group ? group.members.length - (group.members.includes(self.key) ? 1 : 0) : 0;
     const probs = levelProbs(tokens, this.pairs, this.vocab.size, self.journeys > 0 ? self.ngram : null, group ? group.ngram : null, this.org);
     const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
 
@@ -212,7 +213,7 @@ export class BehaviourModel {
         const i = bestAt.get(w) as number;
         const row = journey.events[i] as EventRow;
         return [w, {
-          token: this.vocab.name(w), index: i, selfCount: 0, peersDid: 0, peers: peerMembers.length, orgDid: 0, orgIdentities,
+          token: this.vocab.name(w), index: i, selfCount: 0, peersDid: 0, peers: peerCount, orgDid: 0, orgIdentities,
           selfBits: -log2(probs.self[i] as number), peerBits: -log2(probs.peer[i] as number), risk: row.risk, weight,
         }];
       });
@@ -226,7 +227,8 @@ export class BehaviourModel {
     for (const [w, ev] of ranked) {
       if (ev.weight < 2) break;
       ev.selfCount = self.ngram.count(w);
-      for (const k of peerMembers) {
+      for (const k of group ? group.members : []) {
+        if (k === self.key) continue;
         const peer = this.identities.get(k);
         if (peer && (peer.ngram.uni.has(w) || peer.heldBack.has(w))) ev.peersDid++;
       }
@@ -280,7 +282,7 @@ export class BehaviourModel {
     return {
       raw: round(raw), sequence: round(sequence), novelty: round(novelty), shape: round(shape), context: round(context), baseline: round(baseline), excess: round(excess),
       pSelf: self.history.tail(raw), anomalousRisk, critical, evidence, reasons, peerGroup: group?.id ?? null, peerGroupName: group?.name ?? null,
-      peerSize: peerMembers.length, typicalJourney: typical, typicalDistance: near.distance, history: self.journeys,
+      peerSize: peerCount, typicalJourney: typical, typicalDistance: near.distance, history: self.journeys,
     };
   }
 
