@@ -29,9 +29,29 @@ const STORE_EVENTS = arg('store', 0);
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 5);
 
-const SERVICES = ['ec2', 's3', 'iam', 'sts', 'lambda', 'logs', 'kms', 'rds', 'ecs', 'dynamodb', 'sqs', 'sns', 'cloudwatch', 'ssm', 'secretsmanager'];
+const SERVICES = [
+  'ec2',
+  's3',
+  'iam',
+  'sts',
+  'lambda',
+  'logs',
+  'kms',
+  'rds',
+  'ecs',
+  'dynamodb',
+  'sqs',
+  'sns',
+  'cloudwatch',
+  'ssm',
+  'secretsmanager',
+];
 const VERBS = ['Describe', 'List', 'Get', 'Create', 'Update', 'Delete', 'Put', 'Start', 'Stop', 'Tag'];
-const ACTIONS = SERVICES.flatMap((s) => VERBS.flatMap((v) => ['Instances', 'Buckets', 'Users', 'Functions', 'Keys', 'Queues'].map((n) => [s, `${v}${n}`] as const)));
+const ACTIONS = SERVICES.flatMap((s) =>
+  VERBS.flatMap((v) =>
+    ['Instances', 'Buckets', 'Users', 'Functions', 'Keys', 'Queues'].map((n) => [s, `${v}${n}`] as const),
+  ),
+);
 
 interface Persona {
   key: string;
@@ -48,8 +68,17 @@ function* syntheticRows(total: number, identities: number, seed = 1): Generator<
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)] as T;
   const personas: Persona[] = Array.from({ length: identities }, (_, i) => {
     const machine = i % 4 === 0;
-    const habits = Array.from({ length: machine ? 4 + Math.floor(rand() * 4) : 6 + Math.floor(rand() * 12) }, () => pick(ACTIONS));
-    return { key: `arn:aws:iam::111122223333:${machine ? 'role' : 'user'}/id${i}`, name: `id${i}`, habits, ip: `10.${i % 200}.${Math.floor(i / 200)}.7`, machine, journeysPerDay: machine ? 6 : 2 };
+    const habits = Array.from({ length: machine ? 4 + Math.floor(rand() * 4) : 6 + Math.floor(rand() * 12) }, () =>
+      pick(ACTIONS),
+    );
+    return {
+      key: `arn:aws:iam::111122223333:${machine ? 'role' : 'user'}/id${i}`,
+      name: `id${i}`,
+      habits,
+      ip: `10.${i % 200}.${Math.floor(i / 200)}.7`,
+      machine,
+      journeysPerDay: machine ? 6 : 2,
+    };
   });
   let id = 0;
   for (let day = 0; id < total; day++) {
@@ -65,10 +94,31 @@ function* syntheticRows(total: number, identities: number, seed = 1): Generator<
           const [service, action] = p.habits[k] as readonly [string, string];
           const ok = rand() > 0.03;
           rows.push({
-            id: ++id, eventId: `b-${id}`, time: t, accountId: '111122223333', region: 'us-east-1', service, action, actionKey: action, eventType: 'AwsApiCall',
-            readOnly: /^(Describe|List|Get)/.test(action), success: ok, errorCode: ok ? null : 'AccessDenied', sourceIp: p.ip, clientClass: p.machine ? 'sdk' : 'aws-cli',
-            clientName: p.machine ? 'Boto3' : 'aws-cli', mfa: p.machine ? null : true, console: false, actorKey: p.key, actorType: p.machine ? 'assumed-role' : 'iam-user',
-            actorName: p.name, actorAccount: '111122223333', roleArn: null, session: p.machine ? `ASIA${day}${j}` : 'AKIA', facts: [], risk: action.startsWith('Delete') ? 0.4 : 0.05,
+            id: ++id,
+            eventId: `b-${id}`,
+            time: t,
+            accountId: '111122223333',
+            region: 'us-east-1',
+            service,
+            action,
+            actionKey: action,
+            eventType: 'AwsApiCall',
+            readOnly: /^(Describe|List|Get)/.test(action),
+            success: ok,
+            errorCode: ok ? null : 'AccessDenied',
+            sourceIp: p.ip,
+            clientClass: p.machine ? 'sdk' : 'aws-cli',
+            clientName: p.machine ? 'Boto3' : 'aws-cli',
+            mfa: p.machine ? null : true,
+            console: false,
+            actorKey: p.key,
+            actorType: p.machine ? 'assumed-role' : 'iam-user',
+            actorName: p.name,
+            actorAccount: '111122223333',
+            roleArn: null,
+            session: p.machine ? `ASIA${day}${j}` : 'AKIA',
+            facts: [],
+            risk: action.startsWith('Delete') ? 0.4 : 0.05,
           });
           t += 1000 + Math.floor(rand() * 20_000);
         }
@@ -128,8 +178,12 @@ async function benchCore(): Promise<void> {
   peak = Math.max(peak, process.memoryUsage().rss);
   const state = JSON.stringify(engine.toJSON()).length;
   console.log(`core (journeys + score + decide + learn, one core, generator included):`);
-  console.log(`  ${events} events, ${journeys} journeys, ${IDENTITIES} identities, ${alerts} alerts in ${seconds.toFixed(1)} s`);
-  console.log(`  CPU time without the generator ${cpuSeconds.toFixed(1)} s: ${Math.round(events / cpuSeconds)} events/s, ${Math.round(journeys / cpuSeconds)} journeys/s (wall clock: ${Math.round(events / seconds)} events/s)`);
+  console.log(
+    `  ${events} events, ${journeys} journeys, ${IDENTITIES} identities, ${alerts} alerts in ${seconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  CPU time without the generator ${cpuSeconds.toFixed(1)} s: ${Math.round(events / cpuSeconds)} events/s, ${Math.round(journeys / cpuSeconds)} journeys/s (wall clock: ${Math.round(events / seconds)} events/s)`,
+  );
   console.log(`  peak RSS ${mb(peak)}; RSS at each quarter: ${quarters.join(', ')}`);
   console.log(`  serialized state: ${mb(state)} (${Math.round(state / IDENTITIES / 1024)} KB per identity)`);
 }
@@ -141,13 +195,38 @@ async function benchStore(n: number): Promise<void> {
     const handle = store.sqlite;
     if (!handle) throw new Error('SQLite only');
     // Rows go straight into the events table (raw is a stub: detect never reads it for scoring).
-    const insert = handle.prepare(`INSERT INTO events (event_id, time, account_id, region, service, action, action_key, event_type, read_only, success, error_code, source_ip,
+    const insert =
+      handle.prepare(`INSERT INTO events (event_id, time, account_id, region, service, action, action_key, event_type, read_only, success, error_code, source_ip,
       client_class, client_name, mfa, console, actor_key, actor_type, actor_name, actor_account, role_arn, session, facts, risk, raw, file_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', NULL)`);
     const tx = handle.transaction((rows: EventRow[]) => {
       for (const r of rows)
-        insert.run(r.eventId, r.time, r.accountId, r.region, r.service, r.action, r.actionKey, r.eventType, r.readOnly ? 1 : 0, r.success ? 1 : 0, r.errorCode, r.sourceIp,
-          r.clientClass, r.clientName, r.mfa === null ? null : r.mfa ? 1 : 0, 0, r.actorKey, r.actorType, r.actorName, r.actorAccount, r.roleArn, r.session, '', r.risk);
+        insert.run(
+          r.eventId,
+          r.time,
+          r.accountId,
+          r.region,
+          r.service,
+          r.action,
+          r.actionKey,
+          r.eventType,
+          r.readOnly ? 1 : 0,
+          r.success ? 1 : 0,
+          r.errorCode,
+          r.sourceIp,
+          r.clientClass,
+          r.clientName,
+          r.mfa === null ? null : r.mfa ? 1 : 0,
+          0,
+          r.actorKey,
+          r.actorType,
+          r.actorName,
+          r.actorAccount,
+          r.roleArn,
+          r.session,
+          '',
+          r.risk,
+        );
     });
     let batch: EventRow[] = [];
     for (const r of syntheticRows(n, Math.min(IDENTITIES, Math.ceil(n / 500)))) {
@@ -162,7 +241,9 @@ async function benchStore(n: number): Promise<void> {
     const s = await detect(store, { learningDays: 7, flush: true });
     const seconds = (performance.now() - started) / 1000;
     console.log(`store (detect() over SQLite: scan + score + journeys table + state):`);
-    console.log(`  ${s.eventsScanned} events, ${s.journeysScored} journeys in ${seconds.toFixed(1)} s: ${Math.round(s.eventsScanned / seconds)} events/s`);
+    console.log(
+      `  ${s.eventsScanned} events, ${s.journeysScored} journeys in ${seconds.toFixed(1)} s: ${Math.round(s.eventsScanned / seconds)} events/s`,
+    );
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

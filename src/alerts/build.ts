@@ -53,7 +53,12 @@ function mergeReasons(a: readonly AlertReason[], b: readonly AlertReason[]): Ale
 }
 
 /** Builds (or grows) an alert from a draft and the full events of its journeys. */
-export function buildAlert(draft: AlertDraft, events: readonly Event[], previous: StoredAlert | null, assumedBy: StoredAlert['assumedBy'] = null): StoredAlert {
+export function buildAlert(
+  draft: AlertDraft,
+  events: readonly Event[],
+  previous: StoredAlert | null,
+  assumedBy: StoredAlert['assumedBy'] = null,
+): StoredAlert {
   const seen = new Set<string>();
   const alertEvents: AlertEvent[] = [];
   const techniques = new Set<string>(previous?.techniques ?? []);
@@ -67,7 +72,14 @@ export function buildAlert(draft: AlertDraft, events: readonly Event[], previous
     if (seen.has(e.eventId)) continue;
     seen.add(e.eventId);
     const d = describeEvent(e);
-    alertEvents.push({ eventId: e.eventId, time: e.eventTime, action: `${e.service}:${e.action}`, sentence: d.sentence, success: e.success, errorCode: e.errorCode });
+    alertEvents.push({
+      eventId: e.eventId,
+      time: e.eventTime,
+      action: `${e.service}:${e.action}`,
+      sentence: d.sentence,
+      success: e.success,
+      errorCode: e.errorCode,
+    });
     if (d.risk >= 0.3 || surprising.has(`${e.service}:${e.actionKey}`)) for (const t of d.techniques) techniques.add(t);
     if (!person && e.actor.person) person = e.actor.person;
   }
@@ -77,31 +89,60 @@ export function buildAlert(draft: AlertDraft, events: readonly Event[], previous
   const end = Math.max(draft.end, previous ? Date.parse(previous.end) : draft.end);
   const critical = draft.critical || (previous?.critical ?? false);
   const score = Math.max(draft.score, previous?.score ?? 0);
-  const chain: AlertReason[] = assumedBy ? [{ kind: 'assumed-by', text: `this role session was assumed by ${assumedBy.name} (AssumeRole ${assumedBy.eventId})`, weight: 0 }] : [];
+  const chain: AlertReason[] = assumedBy
+    ? [
+        {
+          kind: 'assumed-by',
+          text: `this role session was assumed by ${assumedBy.name} (AssumeRole ${assumedBy.eventId})`,
+          weight: 0,
+        },
+      ]
+    : [];
   const reasons = mergeReasons(previous?.reasons ?? [], [...draft.reasons, ...chain]);
   const journeyIds = [...new Set([...(previous?.journeyIds ?? []), ...draft.journeys.map((j) => j.id)])];
   const failures = alertEvents.filter((e) => !e.success).length;
-  const top = draft.evidence.filter((e) => e.weight >= 3 && e.selfCount === 0).slice(0, 2).map((e) => tokenLabel(e.token));
+  const top = draft.evidence
+    .filter((e) => e.weight >= 3 && e.selfCount === 0)
+    .slice(0, 2)
+    .map((e) => tokenLabel(e.token));
   const kinds = new Set(reasons.map((r) => r.kind));
   const who = person && !draft.actorName.includes(person) ? `${draft.actorName} (${person})` : draft.actorName;
-  const how = [kinds.has('new-network') ? 'from a new network' : '', kinds.has('new-client') ? 'with a new client' : ''].filter(Boolean).join(' ');
-  const title = previous?.title ?? (top.length > 0 ? `${who}: first ${top.join(' and ')}${how ? ` ${how}` : ''}` : `${who}: a journey unlike their usual${how ? ` ${how}` : ''}`);
+  const how = [kinds.has('new-network') ? 'from a new network' : '', kinds.has('new-client') ? 'with a new client' : '']
+    .filter(Boolean)
+    .join(' ');
+  const title =
+    previous?.title ??
+    (top.length > 0
+      ? `${who}: first ${top.join(' and ')}${how ? ` ${how}` : ''}`
+      : `${who}: a journey unlike their usual${how ? ` ${how}` : ''}`);
 
   const peers = draft.peerGroupName ? `peer group ${draft.peerGroupName}` : 'no peer group yet';
   const day = iso(start).slice(0, 10);
-  const span = iso(end).slice(0, 10) === day ? `on ${day} between ${clock(start)} and ${clock(end)} UTC` : `from ${iso(start).slice(0, 16).replace('T', ' ')} to ${iso(end).slice(0, 16).replace('T', ' ')} UTC`;
+  const span =
+    iso(end).slice(0, 10) === day
+      ? `on ${day} between ${clock(start)} and ${clock(end)} UTC`
+      : `from ${iso(start).slice(0, 16).replace('T', ' ')} to ${iso(end).slice(0, 16).replace('T', ' ')} UTC`;
   const where = [
     draft.stats.networks.length ? `from ${draft.stats.networks.join(', ')}` : '',
     draft.stats.clients.length ? `using ${draft.stats.clients.join(', ')}` : '',
     draft.stats.regions.length ? `in ${draft.stats.regions.join(', ')}` : '',
-  ].filter(Boolean).join(' ');
-  const firstReasons = reasons.filter((r) => r.weight > 0).slice(0, 3).map((r) => r.text);
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const firstReasons = reasons
+    .filter((r) => r.weight > 0)
+    .slice(0, 3)
+    .map((r) => r.text);
   const typical = draft.typicalJourney ?? previous?.typicalJourney ?? null;
   const summary = [
     `${who} (${peers}) made ${alertEvents.length} call${alertEvents.length === 1 ? '' : 's'}${failures ? ` (${failures} refused or failed)` : ''} ${span}${where ? ` ${where}` : ''}.`,
     firstReasons.length ? `Why it stands out: ${firstReasons.join('; ')}.` : '',
-    typical ? `${draft.actorName}'s nearest usual journey is ${typical.slice(0, 6).map(tokenLabel).join(' → ')}${typical.length > 6 ? ' → …' : ''}.` : `${draft.actorName} has no usual journeys yet (${draft.history} before this one).`,
-  ].filter(Boolean).join(' ');
+    typical
+      ? `${draft.actorName}'s nearest usual journey is ${typical.slice(0, 6).map(tokenLabel).join(' → ')}${typical.length > 6 ? ' → …' : ''}.`
+      : `${draft.actorName} has no usual journeys yet (${draft.history} before this one).`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return {
     id: draft.id,

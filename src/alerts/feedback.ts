@@ -5,8 +5,9 @@
  * these actions, an owner and an expiry) silences it outright until it expires. `malicious`
  * keeps the journeys out of the baseline for good.
  */
-import { addSuppression } from '../detect/suppressions.ts';
+
 import { loadState, saveState } from '../detect/state.ts';
+import { addSuppression } from '../detect/suppressions.ts';
 import { UsageError } from '../errors.ts';
 import { type Journey, journeyId } from '../journeys/builder.ts';
 import { tokenText } from '../model/tokens.ts';
@@ -36,19 +37,37 @@ export async function alertJourneys(store: Store, journeyIds: readonly string[])
     if (!j) continue;
     const ids = new Set(j.event_ids.split(' '));
     const rows: EventRow[] = [];
-    for await (const r of scanEventRows(store, { actor: j.actor_key, since: Number(j.start), until: Number(j.end) + 1 })) if (ids.has(r.eventId)) rows.push(r);
+    for await (const r of scanEventRows(store, {
+      actor: j.actor_key,
+      since: Number(j.start),
+      until: Number(j.end) + 1,
+    }))
+      if (ids.has(r.eventId)) rows.push(r);
     const first = rows[0];
     if (!first) continue;
     out.push({
-      id: journeyId(first.actorKey, first.eventId), actorKey: first.actorKey, actorName: first.actorName, actorType: first.actorType, roleArn: first.roleArn,
-      session: first.session, start: first.time, end: (rows[rows.length - 1] as EventRow).time, events: rows,
+      id: journeyId(first.actorKey, first.eventId),
+      actorKey: first.actorKey,
+      actorName: first.actorName,
+      actorType: first.actorType,
+      roleArn: first.roleArn,
+      session: first.session,
+      start: first.time,
+      end: (rows[rows.length - 1] as EventRow).time,
+      events: rows,
     });
   }
   return out;
 }
 
-export async function feedback(store: Store, id: string, verdict: 'benign' | 'malicious' | 'acknowledged', options: FeedbackOptions = {}): Promise<FeedbackResult> {
-  if (!['benign', 'malicious', 'acknowledged'].includes(verdict)) throw new UsageError(`verdict ${verdict} is not benign, malicious or acknowledged.`);
+export async function feedback(
+  store: Store,
+  id: string,
+  verdict: 'benign' | 'malicious' | 'acknowledged',
+  options: FeedbackOptions = {},
+): Promise<FeedbackResult> {
+  if (!['benign', 'malicious', 'acknowledged'].includes(verdict))
+    throw new UsageError(`verdict ${verdict} is not benign, malicious or acknowledged.`);
   if (options.suppress && verdict !== 'benign') throw new UsageError('--suppress only goes with benign.');
   const alert = await findAlert(store, id);
   const journeys = await alertJourneys(store, alert.journeyIds ?? []);
@@ -68,8 +87,19 @@ export async function feedback(store: Store, id: string, verdict: 'benign' | 'ma
     }
     if (options.suppress) {
       const tokens = [...new Set(journeys.flatMap((j) => j.events.map((e) => tokenText(e))))].sort();
-      await addSuppression(tx, { actorKey: alert.actor, tokens, owner: options.suppress.owner, expires: options.suppress.expires, alertId: alert.id, note: options.note ?? null });
-      suppression = { owner: options.suppress.owner, expires: new Date(options.suppress.expires).toISOString(), tokens };
+      await addSuppression(tx, {
+        actorKey: alert.actor,
+        tokens,
+        owner: options.suppress.owner,
+        expires: options.suppress.expires,
+        alertId: alert.id,
+        note: options.note ?? null,
+      });
+      suppression = {
+        owner: options.suppress.owner,
+        expires: new Date(options.suppress.expires).toISOString(),
+        tokens,
+      };
     }
   });
   return { id: alert.id, status: verdict, journeysLearned: learned, suppression };

@@ -9,7 +9,9 @@ import type { Alert } from './types.ts';
 
 export function renderAlert(alert: Alert | StoredAlert): string {
   const lines: string[] = [];
-  lines.push(`${esc(alert.id)}  ${alert.severity.toUpperCase()}  score ${alert.score}  status ${alert.status}${alert.note ? ` (${esc(alert.note)})` : ''}`);
+  lines.push(
+    `${esc(alert.id)}  ${alert.severity.toUpperCase()}  score ${alert.score}  status ${alert.status}${alert.note ? ` (${esc(alert.note)})` : ''}`,
+  );
   lines.push(esc(alert.title));
   lines.push('');
   lines.push(esc(alert.summary));
@@ -25,7 +27,9 @@ export function renderAlert(alert: Alert | StoredAlert): string {
   lines.push(`Journey (${alert.events.length} events, in order):`);
   for (const e of alert.events) {
     const mark = e.success ? '✓' : '✗';
-    lines.push(`  ${e.time.slice(0, 19).replace('T', ' ')}  ${mark} ${esc(e.sentence)}${e.success ? '' : ` (${esc(e.errorCode ?? 'failed')})`}  [${esc(e.eventId)}]`);
+    lines.push(
+      `  ${e.time.slice(0, 19).replace('T', ' ')}  ${mark} ${esc(e.sentence)}${e.success ? '' : ` (${esc(e.errorCode ?? 'failed')})`}  [${esc(e.eventId)}]`,
+    );
   }
   if (alert.typicalJourney) {
     lines.push('');

@@ -24,12 +24,25 @@ export async function saveAlert(store: Store, alert: StoredAlert, now = Date.now
   await store.db
     .insertInto('alerts')
     .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet({ end: row.end, start: row.start, score: row.score, severity: row.severity, body: row.body, updated_at: now }))
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        end: row.end,
+        start: row.start,
+        score: row.score,
+        severity: row.severity,
+        body: row.body,
+        updated_at: now,
+      }),
+    )
     .execute();
 }
 
 export async function getStoredAlert(store: Store, id: string): Promise<StoredAlert | null> {
-  const row = await store.db.selectFrom('alerts').select(['body', 'status', 'note']).where('id', '=', id).executeTakeFirst();
+  const row = await store.db
+    .selectFrom('alerts')
+    .select(['body', 'status', 'note'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return null;
   const alert = JSON.parse(row.body) as StoredAlert;
   alert.status = row.status as AlertStatus;
@@ -55,7 +68,12 @@ export async function findAlert(store: Store, id: string): Promise<StoredAlert> 
   const exact = await getStoredAlert(store, id);
   if (exact) return exact;
   if (id.length >= 4) {
-    const rows = await store.db.selectFrom('alerts').select('id').where('id', 'like', `${id.replace(/[%_\\]/g, '')}%`).limit(2).execute();
+    const rows = await store.db
+      .selectFrom('alerts')
+      .select('id')
+      .where('id', 'like', `${id.replace(/[%_\\]/g, '')}%`)
+      .limit(2)
+      .execute();
     if (rows.length === 1) {
       const found = await getStoredAlert(store, (rows[0] as { id: string }).id);
       if (found) return found;
@@ -64,6 +82,11 @@ export async function findAlert(store: Store, id: string): Promise<StoredAlert> 
   throw new NotFoundError('alert', id);
 }
 
-export async function setAlertStatus(store: Store, id: string, status: AlertStatus, note: string | null): Promise<void> {
+export async function setAlertStatus(
+  store: Store,
+  id: string,
+  status: AlertStatus,
+  note: string | null,
+): Promise<void> {
   await store.db.updateTable('alerts').set({ status, note, updated_at: Date.now() }).where('id', '=', id).execute();
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { feedback } from '../alerts/feedback.ts';
 import { listAlerts } from '../alerts/repository.ts';
-import { type Store, openStore } from '../store/index.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { assumedBy, detect } from './index.ts';
-import { ADMINS, ORG_START, attack, record, routine, storeRecords } from './org.fixture.ts';
+import { ADMINS, attack, ORG_START, record, routine, storeRecords } from './org.fixture.ts';
 
 const DAY = 86_400_000;
 let store: Store | null = null;
@@ -49,7 +49,10 @@ describe('detect end to end', () => {
     const whole = await detect(oneShot, { learningDays: 10, flush: true });
     await oneShot.close();
     expect(first.journeysScored + rest.journeysScored).toBe(whole.journeysScored);
-    const stored = await store.db.selectFrom('journeys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const stored = await store.db
+      .selectFrom('journeys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(whole.journeysScored);
   });
 
@@ -61,11 +64,16 @@ describe('detect end to end', () => {
     await detect(store, { learningDays: 10, flush: true });
     const [alert] = await listAlerts(store);
     expect(alert?.actorName).toBe('dev3');
-    const result = await feedback(store, alert?.id as string, 'benign', { note: 'dev3 now runs the break-glass drill' });
+    const result = await feedback(store, alert?.id as string, 'benign', {
+      note: 'dev3 now runs the break-glass drill',
+    });
     expect(result.journeysLearned).toBe(1);
 
     const later = attack(secondAt);
-    await storeRecords(store, [...routine(21).filter((r) => Date.parse(r.eventTime as string) >= ORG_START + 16 * DAY), ...later]);
+    await storeRecords(store, [
+      ...routine(21).filter((r) => Date.parse(r.eventTime as string) >= ORG_START + 16 * DAY),
+      ...later,
+    ]);
     await detect(store, { learningDays: 10, flush: true });
     const sut = await listAlerts(store);
     expect(sut.map((a) => a.status)).toEqual(['benign']);
@@ -83,12 +91,25 @@ describe('detect end to end', () => {
   it('links a role session to the person whose AssumeRole call created it', async () => {
     store = await openStore({ db: ':memory:' });
     const at = ORG_START + 3 * DAY;
-    const hop = record(ADMINS[0] as never, ['sts', 'AssumeRole', { roleArn: 'arn:aws:iam::111122223333:role/BreakGlass', roleSessionName: 'bg' }], at, {
-      responseElements: { credentials: { accessKeyId: 'ASIABREAKGLASS01', expiration: 'Jan 8, 2026, 1:00:00 AM', sessionToken: 'x' }, assumedRoleUser: { arn: 'arn:aws:sts::111122223333:assumed-role/BreakGlass/bg' } },
-    });
-    const decoy = record(ADMINS[1] as never, ['sts', 'AssumeRole', { roleArn: 'arn:aws:iam::111122223333:role/Other' }], at + 1000, {
-      responseElements: { credentials: { accessKeyId: 'ASIAOTHER0000001' } },
-    });
+    const hop = record(
+      ADMINS[0] as never,
+      ['sts', 'AssumeRole', { roleArn: 'arn:aws:iam::111122223333:role/BreakGlass', roleSessionName: 'bg' }],
+      at,
+      {
+        responseElements: {
+          credentials: { accessKeyId: 'ASIABREAKGLASS01', expiration: 'Jan 8, 2026, 1:00:00 AM', sessionToken: 'x' },
+          assumedRoleUser: { arn: 'arn:aws:sts::111122223333:assumed-role/BreakGlass/bg' },
+        },
+      },
+    );
+    const decoy = record(
+      ADMINS[1] as never,
+      ['sts', 'AssumeRole', { roleArn: 'arn:aws:iam::111122223333:role/Other' }],
+      at + 1000,
+      {
+        responseElements: { credentials: { accessKeyId: 'ASIAOTHER0000001' } },
+      },
+    );
     await storeRecords(store, [hop, decoy]);
     const sut = await assumedBy(store, 'ASIABREAKGLASS01', at + 60_000);
     expect(sut).toEqual({ actor: 'arn:aws:iam::111122223333:user/admin1', name: 'admin1', eventId: hop.eventID });

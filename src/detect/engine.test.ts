@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Journey, buildJourneys } from '../journeys/builder.ts';
-import { DAY, HOUR, T0, seq } from '../journeys/rows.fixture.ts';
+import { buildJourneys, type Journey } from '../journeys/builder.ts';
+import { DAY, HOUR, seq, T0 } from '../journeys/rows.fixture.ts';
 import type { EventRow } from '../store/events.ts';
 import { DetectionEngine } from './engine.ts';
 
@@ -34,13 +34,23 @@ function run(journeys: Journey[], options = {}) {
 
 describe('DetectionEngine', () => {
   it('raises nothing on routine, and nothing at all during the learning period', () => {
-    const early = seq(escalate, T0 + 5 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9, facts: ['adminPolicy'] });
+    const early = seq(escalate, T0 + 5 * DAY + 9 * HOUR, {
+      actorName: 'dev2',
+      actorKey: 'user/dev2',
+      risk: 0.9,
+      facts: ['adminPolicy'],
+    });
     const { alerts } = run(org(early));
     expect(alerts).toHaveLength(0);
   });
 
   it('always alerts a critical-risk anomaly after learning', () => {
-    const attack = seq(escalate, T0 + 20 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9, facts: ['adminPolicy'] });
+    const attack = seq(escalate, T0 + 20 * DAY + 9 * HOUR, {
+      actorName: 'dev2',
+      actorKey: 'user/dev2',
+      risk: 0.9,
+      facts: ['adminPolicy'],
+    });
     const { alerts } = run(org(attack));
     expect(alerts.map((a) => a.alert.actorName)).toEqual(['dev2']);
     expect(alerts[0]?.alert.critical).toBe(true);
@@ -48,9 +58,22 @@ describe('DetectionEngine', () => {
   });
 
   it('merges an identity’s anomalous journeys within 24 hours into one alert', () => {
-    const first = seq(escalate, T0 + 20 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9, facts: ['adminPolicy'] });
-    const second = seq(['kms:ScheduleKeyDeletion', 'cloudtrail:StopLogging'], T0 + 20 * DAY + 15 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.95 });
-    const later = seq(['kms:ScheduleKeyDeletion', 'cloudtrail:DeleteTrail'], T0 + 23 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.95 });
+    const first = seq(escalate, T0 + 20 * DAY + 9 * HOUR, {
+      actorName: 'dev2',
+      actorKey: 'user/dev2',
+      risk: 0.9,
+      facts: ['adminPolicy'],
+    });
+    const second = seq(['kms:ScheduleKeyDeletion', 'cloudtrail:StopLogging'], T0 + 20 * DAY + 15 * HOUR, {
+      actorName: 'dev2',
+      actorKey: 'user/dev2',
+      risk: 0.95,
+    });
+    const later = seq(['kms:ScheduleKeyDeletion', 'cloudtrail:DeleteTrail'], T0 + 23 * DAY + 9 * HOUR, {
+      actorName: 'dev2',
+      actorKey: 'user/dev2',
+      risk: 0.95,
+    });
     const { alerts } = run(org([...first, ...second, ...later]));
     expect(alerts.map((a) => a.merged)).toEqual([false, true, false]);
     expect(alerts[1]?.alert.id).toBe(alerts[0]?.alert.id);
@@ -75,11 +98,20 @@ describe('DetectionEngine', () => {
   });
 
   it('honours a scoped suppression until it expires', () => {
-    const attack = (day: number) => seq(escalate, T0 + day * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.6 });
+    const attack = (day: number) =>
+      seq(escalate, T0 + day * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.6 });
     const journeys = org([...attack(20), ...attack(26)]);
     const sut = new DetectionEngine({ learningDays: 14 });
     sut.suppressions = [{ id: 1, actorKey: 'user/dev2', tokens: escalate, owner: 'secops', expires: T0 + 22 * DAY }];
-    const decisions = journeys.map((j) => sut.process(j).record).filter((r) => r.actorKey === 'user/dev2' && r.start >= T0 + 20 * DAY + 9 * HOUR && r.eventIds.length === 3 && r.start % DAY === (T0 + 9 * HOUR) % DAY);
+    const decisions = journeys
+      .map((j) => sut.process(j).record)
+      .filter(
+        (r) =>
+          r.actorKey === 'user/dev2' &&
+          r.start >= T0 + 20 * DAY + 9 * HOUR &&
+          r.eventIds.length === 3 &&
+          r.start % DAY === (T0 + 9 * HOUR) % DAY,
+      );
     expect(decisions.map((r) => r.decision)).toEqual(['suppressed', 'alert']);
   });
 });

@@ -134,10 +134,20 @@ export class DetectionEngine {
 
   /** Processes one closed journey. Returns its record and the alert draft it created or grew. */
   process(journey: Journey): { record: JourneyRecord; alert: AlertDraft | null; merged: boolean } {
-    if (this.firstEvent === null || journey.start < this.firstEvent) this.firstEvent = Math.min(this.firstEvent ?? journey.start, journey.start);
+    if (this.firstEvent === null || journey.start < this.firstEvent)
+      this.firstEvent = Math.min(this.firstEvent ?? journey.start, journey.start);
     const record: JourneyRecord = {
-      id: journey.id, actorKey: journey.actorKey, actorName: journey.actorName, session: journey.session, start: journey.start, end: journey.end,
-      eventIds: journey.events.map((e) => e.eventId), raw: 0, excess: 0, alertId: null, decision: 'normal',
+      id: journey.id,
+      actorKey: journey.actorKey,
+      actorName: journey.actorName,
+      session: journey.session,
+      start: journey.start,
+      end: journey.end,
+      eventIds: journey.events.map((e) => e.eventId),
+      raw: 0,
+      excess: 0,
+      alertId: null,
+      decision: 'normal',
     };
     // AWS services act on the organization's behalf; their calls are not an identity's journey.
     if (journey.actorType === 'aws-service') {
@@ -209,15 +219,45 @@ export class DetectionEngine {
   #newDraft(journey: Journey, score: JourneyScore, tau: number): AlertDraft {
     const events = journey.events;
     const failures = events.reduce((n, e) => n + (e.success ? 0 : 1), 0);
-    const uniq = (f: (e: EventRow) => string | null) => [...new Set(events.map(f).filter((x): x is string => x !== null))].slice(0, 5);
+    const uniq = (f: (e: EventRow) => string | null) =>
+      [...new Set(events.map(f).filter((x): x is string => x !== null))].slice(0, 5);
     return {
       id: `a-${stableHash(`${journey.actorKey}\u0000${events[0]?.eventId ?? journey.id}`)}`,
-      actorKey: journey.actorKey, actorName: journey.actorName, actorType: journey.actorType, roleArn: journey.roleArn, session: journey.session,
-      peerGroup: score.peerGroup, peerGroupName: score.peerGroupName, peerSize: score.peerSize,
-      start: journey.start, end: journey.end, score: alertScore(score, tau), critical: score.critical, maxRisk: score.anomalousRisk, threshold: tau,
-      journeys: [{ id: journey.id, start: journey.start, end: journey.end, eventIds: events.map((e) => e.eventId), raw: score.raw, excess: score.excess }],
-      reasons: score.reasons, evidence: score.evidence, typicalJourney: score.typicalJourney, history: score.history,
-      stats: { events: events.length, failures, regions: uniq((e) => e.region), networks: uniq((e) => e.sourceIp), clients: uniq((e) => (e.clientName ? `${e.clientName}` : e.clientClass)) },
+      actorKey: journey.actorKey,
+      actorName: journey.actorName,
+      actorType: journey.actorType,
+      roleArn: journey.roleArn,
+      session: journey.session,
+      peerGroup: score.peerGroup,
+      peerGroupName: score.peerGroupName,
+      peerSize: score.peerSize,
+      start: journey.start,
+      end: journey.end,
+      score: alertScore(score, tau),
+      critical: score.critical,
+      maxRisk: score.anomalousRisk,
+      threshold: tau,
+      journeys: [
+        {
+          id: journey.id,
+          start: journey.start,
+          end: journey.end,
+          eventIds: events.map((e) => e.eventId),
+          raw: score.raw,
+          excess: score.excess,
+        },
+      ],
+      reasons: score.reasons,
+      evidence: score.evidence,
+      typicalJourney: score.typicalJourney,
+      history: score.history,
+      stats: {
+        events: events.length,
+        failures,
+        regions: uniq((e) => e.region),
+        networks: uniq((e) => e.sourceIp),
+        clients: uniq((e) => (e.clientName ? `${e.clientName}` : e.clientClass)),
+      },
     };
   }
 
@@ -241,7 +281,8 @@ export class DetectionEngine {
     const keep: Pending[] = [];
     for (const p of this.pending) {
       if (p.releaseAt > now) keep.push(p);
-      else if (this.statuses.get(p.alertId) !== 'malicious') this.model.learn(p.journey, p.raw, undefined, undefined, 1, 'self');
+      else if (this.statuses.get(p.alertId) !== 'malicious')
+        this.model.learn(p.journey, p.raw, undefined, undefined, 1, 'self');
     }
     this.pending = keep;
   }

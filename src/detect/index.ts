@@ -3,7 +3,7 @@
  * (a second run with no new events adds nothing) and incremental (a run resumes from the
  * saved state and rescans only the events a still-open journey may hold).
  */
-import { type StoredAlert, buildAlert } from '../alerts/build.ts';
+import { buildAlert, type StoredAlert } from '../alerts/build.ts';
 import { getStoredAlert, listAlerts, saveAlert } from '../alerts/repository.ts';
 import { DEFAULT_GAP_MS, type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { eventsById, scanEventRows } from '../store/events.ts';
@@ -45,7 +45,11 @@ const ASSUME_ACTIONS = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebId
  * response handed out this session's access key. Only run for alerts, so the raw-JSON read
  * is cheap; CloudTrail shows the link only when the assuming call is in the same trail.
  */
-export async function assumedBy(store: Store, session: string | null, before: number): Promise<{ actor: string; name: string; eventId: string } | null> {
+export async function assumedBy(
+  store: Store,
+  session: string | null,
+  before: number,
+): Promise<{ actor: string; name: string; eventId: string } | null> {
   if (!session?.startsWith('ASIA')) return null;
   const rows = await store.db
     .selectFrom('events')
@@ -60,7 +64,8 @@ export async function assumedBy(store: Store, session: string | null, before: nu
   for (const r of rows) {
     if (!r.raw?.includes(session)) continue;
     const record = JSON.parse(r.raw) as { responseElements?: { credentials?: { accessKeyId?: unknown } } };
-    if (record.responseElements?.credentials?.accessKeyId === session) return { actor: r.actor_key, name: r.actor_name, eventId: r.event_id };
+    if (record.responseElements?.credentials?.accessKeyId === session)
+      return { actor: r.actor_key, name: r.actor_name, eventId: r.event_id };
   }
   return null;
 }
@@ -92,7 +97,8 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     eventsScanned++;
     builder.push(row, closed);
     if (closed.length > 0) handle();
-    if (options.onProgress && eventsScanned % 50_000 === 0) options.onProgress({ events: eventsScanned, journeys: records.length });
+    if (options.onProgress && eventsScanned % 50_000 === 0)
+      options.onProgress({ events: eventsScanned, journeys: records.length });
   }
   builder.sweep(closed);
   if (options.flush) builder.flush(closed);
@@ -107,7 +113,10 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
   const built = new Map<string, StoredAlert>();
   for (const draft of drafts) {
     const previous = built.get(draft.id) ?? (await getStoredAlert(store, draft.id));
-    const events = await eventsById(store, draft.journeys.flatMap((j) => j.eventIds));
+    const events = await eventsById(
+      store,
+      draft.journeys.flatMap((j) => j.eventIds),
+    );
     const via = previous?.assumedBy ?? (await assumedBy(store, draft.session, draft.start));
     built.set(draft.id, buildAlert(draft, events, previous, via));
     if (previous) alertsUpdated++;
@@ -118,10 +127,24 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     const tx = { ...store, db: trx };
     for (let i = 0; i < records.length; i += 200) {
       const chunk = records.slice(i, i + 200).map((r) => ({
-        id: r.id, actor_key: r.actorKey, actor_name: r.actorName, session: r.session, start: r.start, end: r.end, event_count: r.eventIds.length,
-        event_ids: r.eventIds.join(' '), raw: r.raw, excess: r.excess, decision: r.decision, alert_id: r.alertId,
+        id: r.id,
+        actor_key: r.actorKey,
+        actor_name: r.actorName,
+        session: r.session,
+        start: r.start,
+        end: r.end,
+        event_count: r.eventIds.length,
+        event_ids: r.eventIds.join(' '),
+        raw: r.raw,
+        excess: r.excess,
+        decision: r.decision,
+        alert_id: r.alertId,
       }));
-      await trx.insertInto('journeys').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx
+        .insertInto('journeys')
+        .values(chunk)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
     }
     for (const alert of built.values()) await saveAlert(tx, alert);
     await saveState(tx, { engine, resumeFrom, closedUntil: builder.closedUntil, gapMs });

@@ -21,12 +21,27 @@ export interface SavedState {
 export async function loadState(store: Store, options: EngineOptions): Promise<SavedState> {
   const row = await store.db.selectFrom('detect_state').select('state').where('id', '=', 1).executeTakeFirst();
   if (!row) return { engine: new DetectionEngine(options), resumeFrom: null, closedUntil: new Map(), gapMs: null };
-  const o = JSON.parse(row.state) as { engine: unknown; resumeFrom: number | null; closedUntil: Array<[string, number]>; gapMs?: number };
-  return { engine: DetectionEngine.fromJSON(o.engine, options), resumeFrom: o.resumeFrom, closedUntil: new Map(o.closedUntil), gapMs: o.gapMs ?? null };
+  const o = JSON.parse(row.state) as {
+    engine: unknown;
+    resumeFrom: number | null;
+    closedUntil: Array<[string, number]>;
+    gapMs?: number;
+  };
+  return {
+    engine: DetectionEngine.fromJSON(o.engine, options),
+    resumeFrom: o.resumeFrom,
+    closedUntil: new Map(o.closedUntil),
+    gapMs: o.gapMs ?? null,
+  };
 }
 
 export function serializeState(s: SavedState): string {
-  return JSON.stringify({ engine: s.engine.toJSON(), resumeFrom: s.resumeFrom, closedUntil: [...s.closedUntil], gapMs: s.gapMs });
+  return JSON.stringify({
+    engine: s.engine.toJSON(),
+    resumeFrom: s.resumeFrom,
+    closedUntil: [...s.closedUntil],
+    gapMs: s.gapMs,
+  });
 }
 
 export async function saveState(store: Store, s: SavedState): Promise<void> {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type Journey, JourneyBuilder, buildJourneys } from './builder.ts';
-import { HOUR, MIN, T0, row, seq } from './rows.fixture.ts';
+import { buildJourneys, type Journey, JourneyBuilder } from './builder.ts';
+import { HOUR, MIN, row, seq, T0 } from './rows.fixture.ts';
 
 describe('JourneyBuilder', () => {
   it('splits one actor at 30 minutes of inactivity', () => {
     const rows = [...seq(['s3:ListBuckets', 's3:GetObject'], T0), ...seq(['ec2:DescribeInstances'], T0 + 40 * MIN)];
     const sut = buildJourneys(rows);
-    expect(sut.map((j) => j.events.map((e) => e.actionKey))).toEqual([['ListBuckets', 'GetObject'], ['DescribeInstances']]);
+    expect(sut.map((j) => j.events.map((e) => e.actionKey))).toEqual([
+      ['ListBuckets', 'GetObject'],
+      ['DescribeInstances'],
+    ]);
   });
 
   it('honours a configured gap', () => {
@@ -16,15 +19,26 @@ describe('JourneyBuilder', () => {
   });
 
   it('keeps concurrent credential sessions of one actor apart', () => {
-    const rows = [row('s3:ListBuckets', T0, { session: 'A' }), row('iam:ListUsers', T0 + MIN, { session: 'B' }), row('s3:GetObject', T0 + 2 * MIN, { session: 'A' })];
+    const rows = [
+      row('s3:ListBuckets', T0, { session: 'A' }),
+      row('iam:ListUsers', T0 + MIN, { session: 'B' }),
+      row('s3:GetObject', T0 + 2 * MIN, { session: 'A' }),
+    ];
     const sut = buildJourneys(rows);
-    expect(sut.map((j) => j.events.map((e) => e.actionKey)).sort()).toEqual([['ListBuckets', 'GetObject'], ['ListUsers']]);
+    expect(sut.map((j) => j.events.map((e) => e.actionKey)).sort()).toEqual([
+      ['ListBuckets', 'GetObject'],
+      ['ListUsers'],
+    ]);
   });
 
   it('caps machine journeys by count and by duration', () => {
-    const busy = Array.from({ length: 25 }, (_, i) => row('sqs:ReceiveMessage', T0 + i * 1000, { actorName: 'worker' }));
+    const busy = Array.from({ length: 25 }, (_, i) =>
+      row('sqs:ReceiveMessage', T0 + i * 1000, { actorName: 'worker' }),
+    );
     expect(buildJourneys(busy, { maxEvents: 10 }).map((j) => j.events.length)).toEqual([10, 10, 5]);
-    const steady = Array.from({ length: 30 }, (_, i) => row('sqs:ReceiveMessage', T0 + i * 20 * MIN, { actorName: 'worker' }));
+    const steady = Array.from({ length: 30 }, (_, i) =>
+      row('sqs:ReceiveMessage', T0 + i * 20 * MIN, { actorName: 'worker' }),
+    );
     const sut = buildJourneys(steady, { maxDurationMs: 2 * HOUR });
     expect(sut.every((j) => j.end - j.start <= 2 * HOUR)).toBe(true);
     expect(sut.reduce((n, j) => n + j.events.length, 0)).toBe(30);
@@ -64,7 +78,10 @@ describe('JourneyBuilder', () => {
     expect(from).toBe(T0 + 61 * MIN - 15 * MIN);
 
     // Next run: new data arrived (bob continues, then a lot later carol); rescan from `from`.
-    const more = [...seq(['ec2:StopInstances'], T0 + 70 * MIN, { actorName: 'bob' }), ...seq(['s3:ListBuckets'], T0 + 200 * MIN, { actorName: 'carol' })];
+    const more = [
+      ...seq(['ec2:StopInstances'], T0 + 70 * MIN, { actorName: 'bob' }),
+      ...seq(['s3:ListBuckets'], T0 + 200 * MIN, { actorName: 'carol' }),
+    ];
     const run2 = new JourneyBuilder({}, new Map(run1.closedUntil));
     const closed2: Journey[] = [];
     for (const r of [...first, ...bobs, ...more].filter((r) => r.time >= from)) run2.push(r, closed2);

@@ -101,7 +101,11 @@ export class JourneyBuilder {
     if (row.time > this.#newest) this.#newest = row.time;
     const open = this.#open.get(key);
     if (open) {
-      if (row.time - open.last > this.gapMs || row.time - open.start > this.maxDurationMs || open.events.length >= this.maxEvents) {
+      if (
+        row.time - open.last > this.gapMs ||
+        row.time - open.start > this.maxDurationMs ||
+        open.events.length >= this.maxEvents
+      ) {
         this.#open.delete(key);
         out.push(this.#close(open));
         this.#open.set(key, { key, events: [row], start: row.time, last: row.time });

@@ -68,7 +68,17 @@ function cachedClientKey(r: Pick<EventRow, 'clientClass' | 'clientName'>): strin
 }
 
 export function journeyContext(rows: readonly EventRow[]): JourneyContext {
-  const c: JourneyContext = { nets: new Map(), wideNets: new Set(), clients: new Map(), regions: new Set(), hour: 0, mfaKnown: 0, mfaYes: 0, errors: 0, events: rows.length };
+  const c: JourneyContext = {
+    nets: new Map(),
+    wideNets: new Set(),
+    clients: new Map(),
+    regions: new Set(),
+    hour: 0,
+    mfaKnown: 0,
+    mfaYes: 0,
+    errors: 0,
+    events: rows.length,
+  };
   for (const r of rows) {
     const nk = cachedNetworkKeys(r.sourceIp);
     if (nk) {
@@ -128,12 +138,32 @@ export class ContextProfile {
   }
 
   toJSON(): unknown {
-    return [[...this.nets], [...this.wideNets], [...this.clients], [...this.regions], this.hours, this.journeys, this.mfaJourneys, this.mfaKnownJourneys, this.errors, this.events];
+    return [
+      [...this.nets],
+      [...this.wideNets],
+      [...this.clients],
+      [...this.regions],
+      this.hours,
+      this.journeys,
+      this.mfaJourneys,
+      this.mfaKnownJourneys,
+      this.errors,
+      this.events,
+    ];
   }
 
   static fromJSON(j: unknown): ContextProfile {
     const [nets, wide, clients, regions, hours, journeys, mfa, mfaKnown, errors, events] = j as [
-      Array<[string, number]>, Array<[string, number]>, Array<[string, number]>, Array<[string, number]>, number[], number, number, number, number, number,
+      Array<[string, number]>,
+      Array<[string, number]>,
+      Array<[string, number]>,
+      Array<[string, number]>,
+      number[],
+      number,
+      number,
+      number,
+      number,
+      number,
     ];
     const p = new ContextProfile();
     for (const [k, v] of nets) p.nets.set(k, v);

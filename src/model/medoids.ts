@@ -115,7 +115,8 @@ export class MedoidSet {
 
   static fromJSON(j: unknown, radius?: number, max?: number): MedoidSet {
     const s = new MedoidSet(radius, max);
-    for (const [features, tokens, count, last] of j as Array<[number[], number[], number, number]>) s.medoids.push({ features, tokens, count, last });
+    for (const [features, tokens, count, last] of j as Array<[number[], number[], number, number]>)
+      s.medoids.push({ features, tokens, count, last });
     return s;
   }
 }

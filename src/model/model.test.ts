@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildJourneys } from '../journeys/builder.ts';
-import { DAY, HOUR, T0, seq } from '../journeys/rows.fixture.ts';
-import { ScoreHistory, potThreshold } from './calibration.ts';
-import { MedoidSet, jaccardDistance, journeyFeatures } from './medoids.ts';
+import { DAY, HOUR, seq, T0 } from '../journeys/rows.fixture.ts';
+import { potThreshold, ScoreHistory } from './calibration.ts';
+import { jaccardDistance, journeyFeatures, MedoidSet } from './medoids.ts';
 import { BehaviourModel, surpriseOfNew } from './model.ts';
-import { NGramCounts, PairIndex, levelProbs } from './ngram.ts';
+import { levelProbs, NGramCounts, PairIndex } from './ngram.ts';
 import { clusterPeers } from './peers.ts';
-import { Tokenizer, Vocabulary, tokenText } from './tokens.ts';
+import { Tokenizer, tokenText, Vocabulary } from './tokens.ts';
 
 describe('tokens', () => {
   it('adds catalog facts in brackets and ! for failures', () => {
@@ -83,8 +83,25 @@ describe('typical journeys (medoids)', () => {
 });
 
 describe('peer groups', () => {
-  const dev = (key: string, extra: number) => ({ key, counts: new Map([[1, 10], [2, 8], [3, 5], [extra, 1]]), previous: null });
-  const admin = (key: string) => ({ key, counts: new Map([[10, 9], [11, 7], [12, 4]]), previous: null });
+  const dev = (key: string, extra: number) => ({
+    key,
+    counts: new Map([
+      [1, 10],
+      [2, 8],
+      [3, 5],
+      [extra, 1],
+    ]),
+    previous: null,
+  });
+  const admin = (key: string) => ({
+    key,
+    counts: new Map([
+      [10, 9],
+      [11, 7],
+      [12, 4],
+    ]),
+    previous: null,
+  });
   const inputs = [dev('d1', 20), admin('a1'), dev('d2', 21), dev('d3', 22), admin('a2')];
 
   it('clusters identities by behaviour, deterministically and independent of input order', () => {
@@ -98,7 +115,21 @@ describe('peer groups', () => {
 
   it('keeps membership sticky while an identity still resembles its former peers', () => {
     const first = clusterPeers(inputs);
-    const drifted = inputs.map((i) => (i.key === 'd1' ? { ...i, counts: new Map([[1, 10], [2, 8], [10, 6], [11, 6]]) } : i)).map((i) => ({ ...i, previous: first.get(i.key) ?? null }));
+    const drifted = inputs
+      .map((i) =>
+        i.key === 'd1'
+          ? {
+              ...i,
+              counts: new Map([
+                [1, 10],
+                [2, 8],
+                [10, 6],
+                [11, 6],
+              ]),
+            }
+          : i,
+      )
+      .map((i) => ({ ...i, previous: first.get(i.key) ?? null }));
     const sut = clusterPeers(drifted);
     expect(sut.get('d1')).toBe(first.get('d2'));
   });
@@ -143,7 +174,8 @@ describe('BehaviourModel', () => {
     const sut = new BehaviourModel();
     const rows = [];
     for (let d = 0; d < 15; d++) {
-      for (const name of ['dev1', 'dev2', 'dev3', 'dev4']) rows.push(...seq(work, T0 + d * DAY + 2 * HOUR, { actorName: name, actorKey: `user/${name}` }));
+      for (const name of ['dev1', 'dev2', 'dev3', 'dev4'])
+        rows.push(...seq(work, T0 + d * DAY + 2 * HOUR, { actorName: name, actorKey: `user/${name}` }));
       rows.push(...seq(admin, T0 + d * DAY + 4 * HOUR, { actorName: 'iam1', actorKey: 'user/iam1', risk: 0.5 }));
       rows.push(...seq(admin, T0 + d * DAY + 5 * HOUR, { actorName: 'iam2', actorKey: 'user/iam2', risk: 0.5 }));
     }

@@ -12,8 +12,8 @@ import type { Journey } from '../journeys/builder.ts';
 import type { EventRow } from '../store/events.ts';
 import { ScoreHistory } from './calibration.ts';
 import { ContextProfile, type JourneyContext, journeyContext } from './context.ts';
-import { MedoidSet, journeyFeatures } from './medoids.ts';
-import { NGramCounts, PairIndex, contextIds, levelProbs } from './ngram.ts';
+import { journeyFeatures, MedoidSet } from './medoids.ts';
+import { contextIds, levelProbs, NGramCounts, PairIndex } from './ngram.ts';
 import { clusterPeers } from './peers.ts';
 import { Tokenizer, Vocabulary } from './tokens.ts';
 
@@ -110,7 +110,11 @@ function pct(x: number): string {
 export function groupLabel(members: readonly IdentityModel[]): string {
   const names = new Map<string, number>();
   for (const m of members) {
-    const role = m.roleArn?.split('/').pop()?.replace(/^AWSReservedSSO_/, '').replace(/_[0-9a-f]{8,}$/, '');
+    const role = m.roleArn
+      ?.split('/')
+      .pop()
+      ?.replace(/^AWSReservedSSO_/, '')
+      .replace(/_[0-9a-f]{8,}$/, '');
     const label = role ?? m.type;
     names.set(label, (names.get(label) ?? 0) + 1);
   }
@@ -151,9 +155,21 @@ export class BehaviourModel {
     let m = this.identities.get(j.actorKey);
     if (!m) {
       m = {
-        key: j.actorKey, name: j.actorName, type: j.actorType, roleArn: j.roleArn, ngram: new NGramCounts(), context: new ContextProfile(),
-        medoids: new MedoidSet(), history: new ScoreHistory(256), distances: new ScoreHistory(128), group: this.#provisionalGroup(j.roleArn),
-        journeys: 0, firstSeen: j.start, lastSeen: j.start, benign: new Set(), heldBack: new Set(),
+        key: j.actorKey,
+        name: j.actorName,
+        type: j.actorType,
+        roleArn: j.roleArn,
+        ngram: new NGramCounts(),
+        context: new ContextProfile(),
+        medoids: new MedoidSet(),
+        history: new ScoreHistory(256),
+        distances: new ScoreHistory(128),
+        group: this.#provisionalGroup(j.roleArn),
+        journeys: 0,
+        firstSeen: j.start,
+        lastSeen: j.start,
+        benign: new Set(),
+        heldBack: new Set(),
       };
       this.identities.set(j.actorKey, m);
     }
@@ -174,12 +190,23 @@ export class BehaviourModel {
   }
 
   /** Scores a journey against what is known now. Does not learn. */
-  score(journey: Journey, tokens: Int32Array = this.tokenizer.tokens(journey.events), ctx: JourneyContext = journeyContext(journey.events)): JourneyScore {
+  score(
+    journey: Journey,
+    tokens: Int32Array = this.tokenizer.tokens(journey.events),
+    ctx: JourneyContext = journeyContext(journey.events),
+  ): JourneyScore {
     const self = this.identity(journey);
     const group = this.peerGroupOf(self);
     // Peers are counted only for the few evidence tokens (below): no per-journey member copy.
     const peerCount = group ? group.members.length - (group.members.includes(self.key) ? 1 : 0) : 0;
-    const probs = levelProbs(tokens, this.pairs, this.vocab.size, self.journeys > 0 ? self.ngram : null, group ? group.ngram : null, this.org);
+    const probs = levelProbs(
+      tokens,
+      this.pairs,
+      this.vocab.size,
+      self.journeys > 0 ? self.ngram : null,
+      group ? group.ngram : null,
+      this.org,
+    );
     const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
 
     // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
@@ -194,7 +221,7 @@ export class BehaviourModel {
       const pp = probs.peer[i] as number;
       // Capped: past ~1/4096 "never seen" is all the evidence a token gives; what was done
       // (risk) then ranks it, instead of how large the vocabulary happens to be.
-      const joint = self.benign.has(w) ? 0 : Math.min(MAX_BITS, -log2(ps > pp ? ps : pp));
+      const joint = self.benign.has(w) ? 0 : Math.min(MAX_BITS, -log2(Math.max(ps, pp)));
       // Risk weighs (x0.5 for a harmless read .. x1.5 for a critical change); it never scores
       // alone. A refused call changed nothing: people hit AccessDenied on new things all the
       // time (12 of 12 false alerts on a simulated org before this factor), bursts of them are
@@ -212,12 +239,25 @@ export class BehaviourModel {
       .map(([w, weight]) => {
         const i = bestAt.get(w) as number;
         const row = journey.events[i] as EventRow;
-        return [w, {
-          token: this.vocab.name(w), index: i, selfCount: 0, peersDid: 0, peers: peerCount, orgDid: 0, orgIdentities,
-          selfBits: -log2(probs.self[i] as number), peerBits: -log2(probs.peer[i] as number), risk: row.risk, weight,
-        }];
+        return [
+          w,
+          {
+            token: this.vocab.name(w),
+            index: i,
+            selfCount: 0,
+            peersDid: 0,
+            peers: peerCount,
+            orgDid: 0,
+            orgIdentities,
+            selfBits: -log2(probs.self[i] as number),
+            peerBits: -log2(probs.peer[i] as number),
+            risk: row.risk,
+            weight,
+          },
+        ];
       });
-    const sequence = (ranked[0]?.[1].weight ?? 0) + 0.5 * (ranked[1]?.[1].weight ?? 0) + 0.25 * (ranked[2]?.[1].weight ?? 0);
+    const sequence =
+      (ranked[0]?.[1].weight ?? 0) + 0.5 * (ranked[1]?.[1].weight ?? 0) + 0.25 * (ranked[2]?.[1].weight ?? 0);
 
     // Evidence for the top tokens only: counting peers costs O(group size) per token.
     const evidence: TokenEvidence[] = [];
@@ -234,7 +274,9 @@ export class BehaviourModel {
       }
       ev.orgDid = this.tokenIdentities.get(w) ?? 0;
       const newForSelf = ev.selfCount === 0;
-      const rareForPeers = group ? ev.peersDid <= Math.floor(0.2 * ev.peers) : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
+      const rareForPeers = group
+        ? ev.peersDid <= Math.floor(0.2 * ev.peers)
+        : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
       if (newForSelf && rareForPeers && !self.benign.has(w) && !ev.token.endsWith('!')) {
         novel++;
         if (ev.risk > anomalousRisk) anomalousRisk = ev.risk;
@@ -266,23 +308,60 @@ export class BehaviourModel {
     const who = shortName(self.name);
     for (const ev of evidence) {
       if (ev.weight < 3) continue;
-      const peerText = group ? `${ev.peersDid} of ${who}'s ${ev.peers} peers ever did` : `${ev.orgDid} of ${ev.orgIdentities} identities in this organization ever did`;
-      const first = ev.selfCount === 0 ? (self.journeys === 0 ? `${who} (no history yet) did ${ev.token}` : `first time ${who} did ${ev.token} in ${self.journeys} journeys`) : `${who} rarely does ${ev.token} here (${ev.selfCount} times before, seldom in this order)`;
+      const peerText = group
+        ? `${ev.peersDid} of ${who}'s ${ev.peers} peers ever did`
+        : `${ev.orgDid} of ${ev.orgIdentities} identities in this organization ever did`;
+      const first =
+        ev.selfCount === 0
+          ? self.journeys === 0
+            ? `${who} (no history yet) did ${ev.token}`
+            : `first time ${who} did ${ev.token} in ${self.journeys} journeys`
+          : `${who} rarely does ${ev.token} here (${ev.selfCount} times before, seldom in this order)`;
       const kind = ev.selfCount === 0 ? 'new-action-for-identity' : 'sequence';
-      reasons.push({ kind, text: `${first}; ${peerText}${ev.risk >= 0.5 ? `; catalog risk ${ev.risk.toFixed(2)}` : ''}`, weight: round(ev.weight) });
+      reasons.push({
+        kind,
+        text: `${first}; ${peerText}${ev.risk >= 0.5 ? `; catalog risk ${ev.risk.toFixed(2)}` : ''}`,
+        weight: round(ev.weight),
+      });
     }
-    if (shape >= 0.5 && near.medoid) reasons.push({ kind: 'unlike-typical-journeys', text: `unlike any of ${who}'s ${self.medoids.medoids.length} typical journeys (distance ${near.distance.toFixed(2)} to the nearest; usually ${self.distances.quantile(0.5, 0).toFixed(2)})`, weight: round(shape) });
+    if (shape >= 0.5 && near.medoid)
+      reasons.push({
+        kind: 'unlike-typical-journeys',
+        text: `unlike any of ${who}'s ${self.medoids.medoids.length} typical journeys (distance ${near.distance.toFixed(2)} to the nearest; usually ${self.distances.quantile(0.5, 0).toFixed(2)})`,
+        weight: round(shape),
+      });
     reasons.push(...contextReasons);
-    if (n >= 5) reasons.push({ kind: 'calibration', text: `scores higher than ${pct(1 - self.history.tail(raw) + 1 / (n + 2))} of ${who}'s ${n} recent journeys`, weight: 0 });
+    if (n >= 5)
+      reasons.push({
+        kind: 'calibration',
+        text: `scores higher than ${pct(1 - self.history.tail(raw) + 1 / (n + 2))} of ${who}'s ${n} recent journeys`,
+        weight: 0,
+      });
     reasons.sort((a, b) => b.weight - a.weight);
 
     // Nothing alike: contrast with the identity's most common habit instead.
-    const contrast = near.distance >= 0.99 ? [...self.medoids.medoids].sort((a, b) => b.count - a.count)[0] : near.medoid;
+    const contrast =
+      near.distance >= 0.99 ? [...self.medoids.medoids].sort((a, b) => b.count - a.count)[0] : near.medoid;
     const typical = contrast ? contrast.tokens.map((t) => this.vocab.name(t)) : null;
     return {
-      raw: round(raw), sequence: round(sequence), novelty: round(novelty), shape: round(shape), context: round(context), baseline: round(baseline), excess: round(excess),
-      pSelf: self.history.tail(raw), anomalousRisk, critical, evidence, reasons, peerGroup: group?.id ?? null, peerGroupName: group?.name ?? null,
-      peerSize: peerCount, typicalJourney: typical, typicalDistance: near.distance, history: self.journeys,
+      raw: round(raw),
+      sequence: round(sequence),
+      novelty: round(novelty),
+      shape: round(shape),
+      context: round(context),
+      baseline: round(baseline),
+      excess: round(excess),
+      pSelf: self.history.tail(raw),
+      anomalousRisk,
+      critical,
+      evidence,
+      reasons,
+      peerGroup: group?.id ?? null,
+      peerGroupName: group?.name ?? null,
+      peerSize: peerCount,
+      typicalJourney: typical,
+      typicalDistance: near.distance,
+      history: self.journeys,
     };
   }
 
@@ -332,17 +411,34 @@ export class BehaviourModel {
     }
     if (p.journeys >= 20 && p.hourShare(c.hour) < 0.03) {
       score += 1;
-      reasons.push({ kind: 'unusual-hour', text: `started at ${String(c.hour).padStart(2, '0')}:00 UTC, when ${who} is rarely active`, weight: 1 });
+      reasons.push({
+        kind: 'unusual-hour',
+        text: `started at ${String(c.hour).padStart(2, '0')}:00 UTC, when ${who} is rarely active`,
+        weight: 1,
+      });
     }
-    if (p.mfaKnownJourneys >= 10 && p.mfaJourneys / p.mfaKnownJourneys >= 0.9 && c.mfaKnown > 0 && c.mfaYes < c.mfaKnown) {
+    if (
+      p.mfaKnownJourneys >= 10 &&
+      p.mfaJourneys / p.mfaKnownJourneys >= 0.9 &&
+      c.mfaKnown > 0 &&
+      c.mfaYes < c.mfaKnown
+    ) {
       score += 2;
-      reasons.push({ kind: 'no-mfa', text: `without MFA, though ${who} used MFA in ${pct(p.mfaJourneys / p.mfaKnownJourneys)} of journeys`, weight: 2 });
+      reasons.push({
+        kind: 'no-mfa',
+        text: `without MFA, though ${who} used MFA in ${pct(p.mfaJourneys / p.mfaKnownJourneys)} of journeys`,
+        weight: 2,
+      });
     }
     const usualErrorRate = p.events > 0 ? p.errors / p.events : 0.05;
     if (c.errors >= 5 && c.errors / c.events > Math.max(0.3, 3 * usualErrorRate)) {
       const s = Math.min(3, log2(c.errors) - 1);
       score += s;
-      reasons.push({ kind: 'error-burst', text: `${c.errors} of ${c.events} calls failed (usually ${pct(usualErrorRate)})`, weight: round(s) });
+      reasons.push({
+        kind: 'error-burst',
+        text: `${c.errors} of ${c.events} calls failed (usually ${pct(usualErrorRate)})`,
+        weight: round(s),
+      });
     }
     return { context: Math.min(score, 9), contextReasons: reasons };
   }
@@ -404,7 +500,9 @@ export class BehaviourModel {
    */
   recluster(now: number, minJourneys = 3): void {
     this.lastRecluster = now;
-    const eligible = [...this.identities.values()].filter((m) => m.journeys >= minJourneys).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const eligible = [...this.identities.values()]
+      .filter((m) => m.journeys >= minJourneys)
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
     const assignment = clusterPeers(eligible.map((m) => ({ key: m.key, counts: m.ngram.uni, previous: m.group })));
     this.groups.clear();
     const members = new Map<string, IdentityModel[]>();
@@ -433,8 +531,21 @@ export class BehaviourModel {
       tokenIdentities: [...this.tokenIdentities],
       lastRecluster: Number.isFinite(this.lastRecluster) ? this.lastRecluster : null,
       identities: [...this.identities.values()].map((m) => ({
-        key: m.key, name: m.name, type: m.type, roleArn: m.roleArn, ngram: m.ngram.toJSON(), context: m.context.toJSON(), medoids: m.medoids.toJSON(),
-        history: m.history.toJSON(), distances: m.distances.toJSON(), group: m.group, journeys: m.journeys, firstSeen: m.firstSeen, lastSeen: m.lastSeen, benign: [...m.benign], heldBack: [...m.heldBack],
+        key: m.key,
+        name: m.name,
+        type: m.type,
+        roleArn: m.roleArn,
+        ngram: m.ngram.toJSON(),
+        context: m.context.toJSON(),
+        medoids: m.medoids.toJSON(),
+        history: m.history.toJSON(),
+        distances: m.distances.toJSON(),
+        group: m.group,
+        journeys: m.journeys,
+        firstSeen: m.firstSeen,
+        lastSeen: m.lastSeen,
+        benign: [...m.benign],
+        heldBack: [...m.heldBack],
       })),
       groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
     };
@@ -454,9 +565,21 @@ export class BehaviourModel {
     m.lastRecluster = o.lastRecluster ?? Number.NEGATIVE_INFINITY;
     for (const x of o.identities as Array<Record<string, any>>) {
       m.identities.set(x.key, {
-        key: x.key, name: x.name, type: x.type, roleArn: x.roleArn, ngram: NGramCounts.fromJSON(x.ngram), context: ContextProfile.fromJSON(x.context),
-        medoids: MedoidSet.fromJSON(x.medoids), history: ScoreHistory.fromJSON(x.history, 256), distances: ScoreHistory.fromJSON(x.distances, 128),
-        group: x.group, journeys: x.journeys, firstSeen: x.firstSeen, lastSeen: x.lastSeen, benign: new Set(x.benign), heldBack: new Set(x.heldBack ?? []),
+        key: x.key,
+        name: x.name,
+        type: x.type,
+        roleArn: x.roleArn,
+        ngram: NGramCounts.fromJSON(x.ngram),
+        context: ContextProfile.fromJSON(x.context),
+        medoids: MedoidSet.fromJSON(x.medoids),
+        history: ScoreHistory.fromJSON(x.history, 256),
+        distances: ScoreHistory.fromJSON(x.distances, 128),
+        group: x.group,
+        journeys: x.journeys,
+        firstSeen: x.firstSeen,
+        lastSeen: x.lastSeen,
+        benign: new Set(x.benign),
+        heldBack: new Set(x.heldBack ?? []),
       });
     }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {

@@ -63,7 +63,12 @@ export class NGramCounts {
   readonly triT = new Map<number, number>();
 
   /** Counts one journey's token sequence (with a start symbol as the first context). */
-  add(tokens: ArrayLike<number>, pairs: PairIndex, weight = 1, contexts: ArrayLike<number> = contextIds(tokens, pairs)): void {
+  add(
+    tokens: ArrayLike<number>,
+    pairs: PairIndex,
+    weight = 1,
+    contexts: ArrayLike<number> = contextIds(tokens, pairs),
+  ): void {
     let h1 = BOS;
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
@@ -118,7 +123,16 @@ export class NGramCounts {
   }
 
   toJSON(): unknown {
-    return { u: [...this.uni], ut: this.uniTotal, b: [...this.bi], bn: [...this.biN], bt: [...this.biT], t: [...this.tri], tn: [...this.triN], tt: [...this.triT] };
+    return {
+      u: [...this.uni],
+      ut: this.uniTotal,
+      b: [...this.bi],
+      bn: [...this.biN],
+      bt: [...this.biT],
+      t: [...this.tri],
+      tn: [...this.triN],
+      tt: [...this.triT],
+    };
   }
 
   static fromJSON(j: unknown): NGramCounts {

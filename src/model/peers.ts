@@ -83,7 +83,8 @@ export function clusterPeers(inputs: readonly PeerInput[], options: PeerOptions 
   const clusters = new Map<string, Cluster>();
   // Seed the previous groups with the members that still resemble them.
   const prevMembers = new Map<string, number[]>();
-  for (const { input, index } of order) if (input.previous) prevMembers.set(input.previous, [...(prevMembers.get(input.previous) ?? []), index]);
+  for (const { input, index } of order)
+    if (input.previous) prevMembers.set(input.previous, [...(prevMembers.get(input.previous) ?? []), index]);
   const result = new Map<string, string>();
   for (const [id, members] of [...prevMembers].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     // A group of one is no peer group: let its member find real peers.

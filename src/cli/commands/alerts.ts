@@ -21,16 +21,40 @@ export function register(program: Command, io: CliIo): void {
     const alerts = await withStore(opts.db, (store) => listAlerts(store, { since }));
     if (format === 'json') println(io.stdout, JSON.stringify(alerts, null, 2));
     else if (format === 'jsonl') for (const a of alerts) println(io.stdout, JSON.stringify(a));
-    else if (alerts.length === 0) println(io.stdout, 'No alerts. (Run `trailhound detect` after ingesting; nothing alerts during the learning period.)');
-    else println(io.stdout, renderTable(['id', 'severity', 'score', 'start', 'actor', 'events', 'status', 'title'], alerts.map((a) => [a.id, a.severity, a.score, a.start.slice(0, 16), a.actorName, a.events.length, a.status, a.title]), 90));
+    else if (alerts.length === 0)
+      println(
+        io.stdout,
+        'No alerts. (Run `trailhound detect` after ingesting; nothing alerts during the learning period.)',
+      );
+    else
+      println(
+        io.stdout,
+        renderTable(
+          ['id', 'severity', 'score', 'start', 'actor', 'events', 'status', 'title'],
+          alerts.map((a) => [
+            a.id,
+            a.severity,
+            a.score,
+            a.start.slice(0, 16),
+            a.actorName,
+            a.events.length,
+            a.status,
+            a.title,
+          ]),
+          90,
+        ),
+      );
   });
 
-  addDbOption(program.command('alert').description('Show one alert as an analyst reads it').argument('<id>', 'alert id (or a unique prefix)')).action(
-    async (id: string, opts: { db?: string }) => {
-      const alert = await withStore(opts.db, (store) => findAlert(store, id));
-      println(io.stdout, renderAlert(alert));
-    },
-  );
+  addDbOption(
+    program
+      .command('alert')
+      .description('Show one alert as an analyst reads it')
+      .argument('<id>', 'alert id (or a unique prefix)'),
+  ).action(async (id: string, opts: { db?: string }) => {
+    const alert = await withStore(opts.db, (store) => findAlert(store, id));
+    println(io.stdout, renderAlert(alert));
+  });
 
   addDbOption(
     program
@@ -42,15 +66,31 @@ export function register(program: Command, io: CliIo): void {
       .option('--suppress', 'with benign: also suppress this pattern for this actor until --expires')
       .option('--owner <name>', 'who owns the suppression')
       .option('--expires <iso>', 'when the suppression ends'),
-  ).action(async (id: string, verdict: string, opts: { db?: string; note?: string; suppress?: boolean; owner?: string; expires?: string }) => {
-    if (verdict !== 'benign' && verdict !== 'malicious' && verdict !== 'acknowledged') throw new UsageError(`verdict ${verdict} is not benign, malicious or acknowledged.`);
-    let suppress: { owner: string; expires: number } | undefined;
-    if (opts.suppress) {
-      if (!opts.owner || !opts.expires) throw new UsageError('--suppress needs --owner NAME and --expires ISO-DATE.');
-      suppress = { owner: opts.owner, expires: parseTimeOption('expires', opts.expires) as number };
-    }
-    const result = await withStore(opts.db, (store) => feedback(store, id, verdict, { note: opts.note ?? null, suppress }));
-    println(io.stdout, `alert ${escapeForTerminal(result.id)} marked ${result.status}${result.journeysLearned ? `; ${result.journeysLearned} journey(s) joined the baseline` : ''}`);
-    if (result.suppression) println(io.stdout, `suppressed ${result.suppression.tokens.length} action(s) for this actor until ${result.suppression.expires} (owner ${escapeForTerminal(result.suppression.owner)})`);
-  });
+  ).action(
+    async (
+      id: string,
+      verdict: string,
+      opts: { db?: string; note?: string; suppress?: boolean; owner?: string; expires?: string },
+    ) => {
+      if (verdict !== 'benign' && verdict !== 'malicious' && verdict !== 'acknowledged')
+        throw new UsageError(`verdict ${verdict} is not benign, malicious or acknowledged.`);
+      let suppress: { owner: string; expires: number } | undefined;
+      if (opts.suppress) {
+        if (!opts.owner || !opts.expires) throw new UsageError('--suppress needs --owner NAME and --expires ISO-DATE.');
+        suppress = { owner: opts.owner, expires: parseTimeOption('expires', opts.expires) as number };
+      }
+      const result = await withStore(opts.db, (store) =>
+        feedback(store, id, verdict, { note: opts.note ?? null, suppress }),
+      );
+      println(
+        io.stdout,
+        `alert ${escapeForTerminal(result.id)} marked ${result.status}${result.journeysLearned ? `; ${result.journeysLearned} journey(s) joined the baseline` : ''}`,
+      );
+      if (result.suppression)
+        println(
+          io.stdout,
+          `suppressed ${result.suppression.tokens.length} action(s) for this actor until ${result.suppression.expires} (owner ${escapeForTerminal(result.suppression.owner)})`,
+        );
+    },
+  );
 }

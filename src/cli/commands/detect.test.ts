@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../alerts/types.ts';
-import { ORG_START, attack, routine, storeRecords } from '../../detect/org.fixture.ts';
+import { attack, ORG_START, routine, storeRecords } from '../../detect/org.fixture.ts';
 import { openStore } from '../../store/index.ts';
 import type { CliIo } from '../io.ts';
 import { main } from '../main.ts';
@@ -17,7 +17,11 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   err.on('data', (c: Buffer) => chunks.err.push(c));
   const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from(['']), env: {} };
   const code = await main(['node', 'trailhound', ...args], io);
-  return { code, stdout: Buffer.concat(chunks.out).toString('utf8'), stderr: Buffer.concat(chunks.err).toString('utf8') };
+  return {
+    code,
+    stdout: Buffer.concat(chunks.out).toString('utf8'),
+    stderr: Buffer.concat(chunks.err).toString('utf8'),
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'th-cli-detect-'));
@@ -44,9 +48,24 @@ describe('trailhound detect / alerts / alert / feedback', () => {
     const alerts = JSON.parse(listed.stdout) as Alert[];
     expect(alerts).toHaveLength(1);
     const [sut] = alerts as [Alert];
-    for (const key of ['id', 'severity', 'score', 'title', 'summary', 'actor', 'start', 'end', 'reasons', 'techniques', 'events']) expect(sut).toHaveProperty(key);
+    for (const key of [
+      'id',
+      'severity',
+      'score',
+      'title',
+      'summary',
+      'actor',
+      'start',
+      'end',
+      'reasons',
+      'techniques',
+      'events',
+    ])
+      expect(sut).toHaveProperty(key);
     expect(sut.events.map((e) => e.eventId)).toEqual(injected.map((r) => r.eventID));
-    expect(Object.keys(sut.events[0] as object)).toEqual(expect.arrayContaining(['eventId', 'time', 'action', 'sentence', 'success']));
+    expect(Object.keys(sut.events[0] as object)).toEqual(
+      expect.arrayContaining(['eventId', 'time', 'action', 'sentence', 'success']),
+    );
 
     const shown = await run(['alert', sut.id, '--db', db]);
     expect(shown.code).toBe(0);

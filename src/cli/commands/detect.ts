@@ -39,14 +39,19 @@ export function formatDetectSummary(s: DetectSummary): string {
 }
 
 export function register(program: Command, io: CliIo): void {
-  addDetectOptions(program.command('detect').description('Score every journey not yet scored, in time order, and raise alerts (idempotent)')).action(
-    async (flags: DetectFlags) => {
-      const summary = await withStore(flags.db, (store) => detect(store, detectOptions(flags)));
-      println(io.stdout, formatDetectSummary(summary));
-    },
-  );
   addDetectOptions(
-    program.command('run').description('Ingest CloudTrail from PATHs, then detect').argument('<paths...>', 'files, folders, - or s3:// URLs'),
+    program
+      .command('detect')
+      .description('Score every journey not yet scored, in time order, and raise alerts (idempotent)'),
+  ).action(async (flags: DetectFlags) => {
+    const summary = await withStore(flags.db, (store) => detect(store, detectOptions(flags)));
+    println(io.stdout, formatDetectSummary(summary));
+  });
+  addDetectOptions(
+    program
+      .command('run')
+      .description('Ingest CloudTrail from PATHs, then detect')
+      .argument('<paths...>', 'files, folders, - or s3:// URLs'),
   ).action(async (paths: string[], flags: DetectFlags) => {
     await withStore(flags.db, async (store) => {
       const ingested = await runIngest(store, paths, io);
