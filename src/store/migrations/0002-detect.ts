@@ -46,7 +46,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('alerts_start').on('alerts').column('start').execute();
 
-  const id = pg ? db.schema.createTable('suppressions').addColumn('id', 'bigserial', (c: any) => c.primaryKey()) : db.schema.createTable('suppressions').addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement());
+  const id = pg
+    ? db.schema.createTable('suppressions').addColumn('id', 'bigserial', (c: any) => c.primaryKey())
+    : db.schema.createTable('suppressions').addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement());
   await id
     .addColumn('actor_key', 'text', (c: any) => c.notNull())
     .addColumn('tokens', 'text', (c: any) => c.notNull())
