@@ -80,6 +80,8 @@ export interface JourneyScore {
   pSelf: number;
   /** Highest catalog risk among the actions that were new for both the identity and its peers. */
   anomalousRisk: number;
+  /** Highest catalog risk of any successful event in the journey. */
+  maxRisk: number;
   /** High risk and new for self and peers: always alerts (after learning). */
   critical: boolean;
   evidence: TokenEvidence[];
@@ -233,6 +235,8 @@ export class BehaviourModel {
         bestAt.set(w, i);
       }
     }
+    let maxRisk = 0;
+    for (const e of journey.events) if (e.success && e.risk > maxRisk) maxRisk = e.risk;
     const ranked: Array<[number, TokenEvidence]> = [...bestWeight.entries()]
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, 8)
@@ -353,6 +357,7 @@ export class BehaviourModel {
       excess: round(excess),
       pSelf: self.history.tail(raw),
       anomalousRisk,
+      maxRisk,
       critical,
       evidence,
       reasons,
