@@ -31,6 +31,16 @@ describe('JourneyBuilder', () => {
     ]);
   });
 
+  it('keeps one session used from another network apart (stolen session credentials)', () => {
+    const rows = [
+      row('s3:ListBuckets', T0, { session: 'ASIA1', sourceIp: '198.51.100.7' }),
+      row('iam:CreateUser', T0 + MIN, { session: 'ASIA1', sourceIp: '203.0.113.66' }),
+      row('s3:GetObject', T0 + 2 * MIN, { session: 'ASIA1', sourceIp: '198.51.100.9' }),
+    ];
+    const sut = buildJourneys(rows);
+    expect(sut.map((j) => j.events.map((e) => e.actionKey)).sort()).toEqual([['CreateUser'], ['ListBuckets', 'GetObject']]);
+  });
+
   it('caps machine journeys by count and by duration', () => {
     const busy = Array.from({ length: 25 }, (_, i) =>
       row('sqs:ReceiveMessage', T0 + i * 1000, { actorName: 'worker' }),

@@ -94,7 +94,7 @@ export class JourneyBuilder {
 
   /** Adds one event; returns the journeys this closes (possibly none). */
   push(row: EventRow, out: Journey[] = []): Journey[] {
-    const key = row.session === null ? row.actorKey : `${row.actorKey}\u0000${row.session}`;
+    const key = journeyKey(row);
     // An event of a journey already scored in an earlier run: it was counted then.
     const done = this.closedUntil.get(key);
     if (done !== undefined && row.time <= done) return out;
@@ -189,6 +189,19 @@ export class JourneyBuilder {
       events,
     };
   }
+}
+
+/**
+ * One journey per actor, credential session and coarse network (IPv4 /16, else the address's
+ * first half): stolen session credentials used from elsewhere while their owner works form
+ * their own journey instead of hiding among the owner's calls (on a simulated org, 2 of 7
+ * missed attacks were 3 attacker calls inside a 35-call legitimate journey).
+ */
+export function journeyKey(row: Pick<EventRow, 'actorKey' | 'session' | 'sourceIp'>): string {
+  const ip = row.sourceIp ?? '';
+  const dot = ip.indexOf('.');
+  const net = dot > 0 ? ip.slice(0, ip.indexOf('.', dot + 1)) : ip.slice(0, Math.max(0, ip.length >> 1));
+  return `${row.actorKey}\u0000${row.session ?? ''}\u0000${net}`;
 }
 
 function sortJourneys(js: Journey[]): void {

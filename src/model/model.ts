@@ -475,9 +475,11 @@ export class BehaviourModel {
       this.org.add(tokens, this.pairs, weight, contexts);
       const group = self.group ? this.groups.get(self.group) : undefined;
       if (group) group.ngram.add(tokens, this.pairs, weight, contexts);
-      this.orgContext.learn(ctx);
       this.orgHistory.add(raw);
     }
+    // Where and with what an alerted journey ran waits with it: an attack tool or network must
+    // not become "seen in this organization" because it alerted once.
+    if (part !== 'shared') this.orgContext.learn(ctx);
     if (part === 'shared') return;
     for (let i = 0; i < tokens.length; i++) self.heldBack.delete(tokens[i] as number);
     self.ngram.add(tokens, this.pairs, weight, contexts);
