@@ -179,7 +179,9 @@ export class DetectionEngine {
     // Or: routine actions, but risky ones, from where and with what nobody here works (stolen
     // credentials doing what their owner does: a network and a client new to the organization).
     const actionsAnomalous =
-      score.novelty > 0 || (score.sequence >= 8 && score.pSelf <= 1.5 / (score.history + 2)) || (score.context >= 6 && score.maxRisk >= 0.5);
+      score.novelty > 0 ||
+      (score.sequence >= 8 && score.pSelf <= 1.5 / (score.history + 2)) ||
+      (score.context >= 6 && score.maxRisk >= 0.5);
     const ordinary = actionsAnomalous && score.excess >= tau;
     const critical = score.critical && score.excess > 0;
     const growsOpen = mergeable && actionsAnomalous && score.excess >= tau / 2;

@@ -38,7 +38,10 @@ describe('JourneyBuilder', () => {
       row('s3:GetObject', T0 + 2 * MIN, { session: 'ASIA1', sourceIp: '198.51.100.9' }),
     ];
     const sut = buildJourneys(rows);
-    expect(sut.map((j) => j.events.map((e) => e.actionKey)).sort()).toEqual([['CreateUser'], ['ListBuckets', 'GetObject']]);
+    expect(sut.map((j) => j.events.map((e) => e.actionKey)).sort()).toEqual([
+      ['CreateUser'],
+      ['ListBuckets', 'GetObject'],
+    ]);
   });
 
   it('caps machine journeys by count and by duration', () => {
