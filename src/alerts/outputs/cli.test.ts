@@ -1,28 +1,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../cli/io.ts';
-import { main } from '../../cli/main.ts';
+import { runCli } from '../../cli/testing.ts';
 import { alertFixtures, alertStub, asStored } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
 import { saveAlert } from '../repository.ts';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  out.on('data', (c: Buffer) => chunks.out.push(c));
-  err.on('data', (c: Buffer) => chunks.err.push(c));
-  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from(['']), env: {} };
-  const code = await main(['node', 'trailhound', ...args], io);
-  return {
-    code,
-    stdout: Buffer.concat(chunks.out).toString('utf8'),
-    stderr: Buffer.concat(chunks.err).toString('utf8'),
-  };
-}
+const run = (args: string[]) => runCli(args);
 
 async function dbWithAlerts(): Promise<string> {
   const db = join(mkdtempSync(join(tmpdir(), 'trailhound-notify-')), 'th.db');

@@ -1,29 +1,8 @@
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { record } from '../../catalog/test-support.ts';
-import type { CliIo } from '../io.ts';
-import { main } from '../main.ts';
+import { runCli } from '../testing.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(args: string[], stdin = ''): Promise<Run> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  out.on('data', (c: Buffer) => chunks.out.push(c));
-  err.on('data', (c: Buffer) => chunks.err.push(c));
-  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from([stdin]), env: {} };
-  const code = await main(['node', 'trailhound', 'describe', ...args], io);
-  return {
-    code,
-    stdout: Buffer.concat(chunks.out).toString('utf8'),
-    stderr: Buffer.concat(chunks.err).toString('utf8'),
-  };
-}
+const run = (args: string[], stdin = '') => runCli(['describe', ...args], stdin);
 
 const ESC = '\u001b';
 

@@ -1,28 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../alerts/types.ts';
 import { attack, ORG_START, routine, storeRecords } from '../../detect/org.fixture.ts';
 import { openStore } from '../../store/index.ts';
-import type { CliIo } from '../io.ts';
-import { main } from '../main.ts';
+import { runCli } from '../testing.ts';
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  out.on('data', (c: Buffer) => chunks.out.push(c));
-  err.on('data', (c: Buffer) => chunks.err.push(c));
-  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from(['']), env: {} };
-  const code = await main(['node', 'trailhound', ...args], io);
-  return {
-    code,
-    stdout: Buffer.concat(chunks.out).toString('utf8'),
-    stderr: Buffer.concat(chunks.err).toString('utf8'),
-  };
-}
+const run = (args: string[]) => runCli(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'th-cli-detect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,25 @@
+/** Runs the CLI in-process for tests and returns its exit status and what it printed. */
+import { PassThrough, Readable } from 'node:stream';
+import type { CliIo } from './io.ts';
+import { main } from './main.ts';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], stdin: string | Buffer = ''): Promise<CliRun> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (c: Buffer) => chunks.out.push(c));
+  err.on('data', (c: Buffer) => chunks.err.push(c));
+  const io: CliIo = { stdout: out, stderr: err, stdin: Readable.from([stdin]), env: {} };
+  const code = await main(['node', 'trailhound', ...args], io);
+  return {
+    code,
+    stdout: Buffer.concat(chunks.out).toString('utf8'),
+    stderr: Buffer.concat(chunks.err).toString('utf8'),
+  };
+}
