@@ -2,47 +2,11 @@
 import type { Alert, AlertStatus, Severity } from '../../src/alerts/types.ts';
 
 export type { Alert, AlertStatus, Severity };
-export type Verdict = 'benign' | 'malicious' | 'acknowledged';
+// The server's own response types (type-only imports: nothing of the server is bundled).
+import type { AlertListItem, TriageStats as Stats } from '../../src/server/service.ts';
+import type { EventSummary, Verdict } from '../../src/server/types.ts';
 
-export interface AlertListItem {
-  id: string;
-  severity: Severity;
-  score: number;
-  title: string;
-  actor: string;
-  actorName: string;
-  peerGroup: string | null;
-  start: string;
-  end: string;
-  status: AlertStatus;
-  techniques: string[];
-  eventCount: number;
-}
-
-export interface Stats {
-  store: {
-    events: number;
-    actors: number;
-    accounts: number;
-    regions: number;
-    from: string | null;
-    to: string | null;
-    quarantined: number;
-  } | null;
-  alerts: { total: number; byStatus: Record<AlertStatus, number>; bySeverity: Record<Severity, number> };
-}
-
-export interface EventSummary {
-  eventId: string;
-  time: string;
-  actor: string;
-  actorName: string;
-  action: string;
-  success: boolean;
-  errorCode: string | null;
-  sourceIp: string | null;
-  sentence: string;
-}
+export type { AlertListItem, EventSummary, Stats, Verdict };
 
 export class ApiFailure extends Error {
   readonly code: string;
