@@ -11,7 +11,7 @@
  */
 import type { Fact, RiskClass } from './types.ts';
 
-export const RISK_TABLE_VERSION = '2026.11.2';
+export const RISK_TABLE_VERSION = '2026.11.3';
 
 export const ATTRIBUTION = [
   'MITRE ATT&CK® technique ids © The MITRE Corporation, used under the ATT&CK Terms of Use.',
@@ -362,7 +362,10 @@ const ROWS: Row[] = [
   ['sso-oauth:CreateToken sso:GetRoleCredentials', ['credential-access'], ['T1528'], 0.05],
   ['lambda:GetFunction', ['credential-access'], ['T1552'], 0.03],
   // ---- execution on instances ----
-  ['ssm:SendCommand', ['identity-persistence'], ['T1651'], 0.45],
+  // A command on a fleet of instances is code execution inside the estate: as risky as reading
+  // their Windows passwords (0.6), above the 0.5 where routine-but-risky calls from a network and
+  // client new to the organization become alert-eligible (stolen credentials).
+  ['ssm:SendCommand', ['identity-persistence'], ['T1651'], 0.6],
   ['ssm:StartSession ssm:ResumeSession', ['identity-persistence'], ['T1651', 'T1021.007'], 0.35],
   ['ssm:CreateDocument ssm:UpdateDocument ssm:CreateAssociation', ['identity-persistence'], ['T1651'], 0.3],
   ['ec2:RunInstances', ['impact'], ['T1578.002', 'T1496'], 0.15],
