@@ -21,6 +21,16 @@ const trustForeign = (ctx: AttackContext) =>
       { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ctx.foreignAccount}:root` }, Action: 'sts:AssumeRole' },
     ],
   });
+/** What the Stratus detonations open with: two denied role hops, then two that work. */
+const roleHopAttempts = (ctx: AttackContext): Step[] => [
+  rep('sts:AssumeRole', 2, {
+    params: { roleArn: `arn:aws:iam::${ctx.accountId}:role/ops-admin`, roleSessionName: 'x' },
+    error: 'AccessDenied',
+  }),
+  rep('sts:AssumeRole', 2, {
+    params: { roleArn: `arn:aws:iam::${ctx.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'x' },
+  }),
+];
 const STAR = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
 
 export const SCENARIOS: AttackScenario[] = [
@@ -676,13 +686,7 @@ export const SCENARIOS: AttackScenario[] = [
     routine: false,
     modes: ['stolen'],
     steps: (ctx) => [
-      rep('sts:AssumeRole', 2, {
-        params: { roleArn: `arn:aws:iam::${ctx.accountId}:role/ops-admin`, roleSessionName: 'x' },
-        error: 'AccessDenied',
-      }),
-      rep('sts:AssumeRole', 2, {
-        params: { roleArn: `arn:aws:iam::${ctx.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'x' },
-      }),
+      ...roleHopAttempts(ctx),
       ...Array.from({ length: 30 }, (_, i) => ({
         action: 'ec2:GetPasswordData',
         params: { instanceId: ctx.res.instances[i % 8] },
@@ -764,13 +768,7 @@ export const SCENARIOS: AttackScenario[] = [
     routine: false,
     modes: ['stolen'],
     steps: (ctx) => [
-      rep('sts:AssumeRole', 2, {
-        params: { roleArn: `arn:aws:iam::${ctx.accountId}:role/ops-admin`, roleSessionName: 'x' },
-        error: 'AccessDenied',
-      }),
-      rep('sts:AssumeRole', 2, {
-        params: { roleArn: `arn:aws:iam::${ctx.accountId}:role/OrganizationAccountAccessRole`, roleSessionName: 'x' },
-      }),
+      ...roleHopAttempts(ctx),
       ...Array.from({ length: 15 }, (_, i) => ({
         action: 'ec2:DescribeInstanceAttribute',
         params: { instanceId: ctx.res.instances[i % 8], attribute: 'userData' },
