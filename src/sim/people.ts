@@ -77,22 +77,38 @@ export function ssoSession(
   const k = `${role}:${console}`;
   let s = state.sessions.get(k);
   if (!s) {
-    const r = ssoRole(set, role);
-    s = {
-      kind: 'role',
-      accountId: r.accountId,
-      roleName: r.roleName,
-      rolePath: SSO_PATH,
-      roleId: r.roleId,
-      sessionName: person.email,
-      accessKeyId: `ASIA${rng.alnum(16)}`,
-      sessionStart: at - rng.int(5, 120) * 1000,
-      mfa: false,
-      console,
-    };
+    s = newSsoSession(rng, person, set, role, at, [5, 120], console);
     state.sessions.set(k, s);
   }
   return s;
+}
+
+/** A fresh session of `person` in permission set `set`, created `ageSeconds` (a range) before `at`. */
+export function newSsoSession(
+  rng: Rng,
+  person: Person,
+  set: string,
+  role: AccountRole,
+  at: number,
+  ageSeconds: readonly [number, number],
+  console: boolean,
+): Extract<Principal, { kind: 'role' }> {
+  const r = ssoRole(set, role);
+  // Draw order (key, then age) is part of the seeded output: keep it.
+  const accessKeyId = `ASIA${rng.alnum(16)}`;
+  const sessionStart = at - rng.int(ageSeconds[0], ageSeconds[1]) * 1000;
+  return {
+    kind: 'role',
+    accountId: r.accountId,
+    roleName: r.roleName,
+    rolePath: SSO_PATH,
+    roleId: r.roleId,
+    sessionName: person.email,
+    accessKeyId,
+    sessionStart,
+    mfa: false,
+    console,
+  };
 }
 
 /** Runs one task for a person at `at`; returns the end time. */

@@ -6,7 +6,7 @@
 import { ATTACKER_AGENTS, type ClientProfile, userAgent } from '../clients.ts';
 import { BACKUP_USER } from '../machines.ts';
 import { account, attackerIp } from '../org.ts';
-import { DAY, grantFor, HOUR, SSO_PATH, ssoRole } from '../people.ts';
+import { DAY, grantFor, HOUR, newSsoSession, SSO_PATH } from '../people.ts';
 import type { Rng } from '../prng.ts';
 import { resourcesOf } from '../resources.ts';
 import { playSession } from '../session.ts';
@@ -150,20 +150,9 @@ export function playAttack(
   let sessionName: string | null = null;
   if (person) {
     const set = grantFor(person, scenario.account) ?? 'ReadOnly';
-    const r = ssoRole(set, scenario.account);
-    principal = {
-      kind: 'role',
-      accountId: r.accountId,
-      roleName: r.roleName,
-      rolePath: SSO_PATH,
-      roleId: r.roleId,
-      sessionName: person.email,
-      accessKeyId: `ASIA${rng.alnum(16)}`,
-      sessionStart: start - rng.int(30, 600) * 1000,
-      mfa: false,
-      console: false,
-    };
-    actor = `arn:aws:iam::${r.accountId}:role${SSO_PATH}${r.roleName}/${person.email}`;
+    const session = newSsoSession(rng, person, set, scenario.account, start, [30, 600], false);
+    principal = session;
+    actor = `arn:aws:iam::${session.accountId}:role${SSO_PATH}${session.roleName}/${person.email}`;
     sessionName = person.email;
     const profile = profiles[plan.actorIndex] as ClientProfile;
     if (mode === 'stolen') {
