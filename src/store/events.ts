@@ -235,12 +235,6 @@ export async function eventsById(store: Store, eventIds: readonly string[]): Pro
   return out.sort((a, b) => a.time - b.time || (a.eventId < b.eventId ? -1 : 1));
 }
 
-/** The original record of one stored event, as received. */
-export async function rawRecord(store: Store, eventId: string): Promise<Record<string, unknown> | null> {
-  const ref = await store.db.selectFrom('events').select(RAW_COLUMNS).where('event_id', '=', eventId).executeTakeFirst();
-  return ref ? new RawRecordReader(store, 1).read(ref) : null;
-}
-
 const RAW_COLUMNS = ['raw', 'blob_id', 'raw_line', 'raw_index'] as const;
 
 async function normalizeRef(reader: RawRecordReader, ref: RawRef): Promise<Event | null> {

@@ -48,8 +48,3 @@ export async function storeStats(store: Store): Promise<StoreStats> {
     quarantineByCode,
   };
 }
-
-/** The quarantined items, newest file first, for `trailhound stats --quarantine`. */
-export async function listQuarantine(store: Store, limit = 100) {
-  return store.db.selectFrom('quarantine').select(['file', 'line', 'idx', 'code', 'reason', 'excerpt']).orderBy('file').orderBy('line').orderBy('idx').limit(limit).execute();
-}
