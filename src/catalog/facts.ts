@@ -314,6 +314,7 @@ const EXTRACTORS: Record<string, Extractor> = {
   'ec2:GetPasswordData': (c, out) => c.e.success && out.add('passwordDataRetrieved'),
   'secretsmanager:GetSecretValue': (c, out) => c.e.success && out.add('decryptedSecret'),
   'secretsmanager:BatchGetSecretValue': (c, out) => c.e.success && out.add('decryptedSecret'),
+  'ssm:SendCommand': (c, out) => isFleetCommand(c.p) && out.add('fleetCommand'),
   'ssm:GetParameter': ssmDecrypt,
   'ssm:GetParameters': ssmDecrypt,
   'ssm:GetParametersByPath': ssmDecrypt,
@@ -324,6 +325,22 @@ const EXTRACTORS: Record<string, Extractor> = {
     if (runCount(c.p) >= 10) out.add('manyInstances');
   },
 };
+
+/**
+ * An SSM command aimed at a fleet rather than at a machine: five or more instance ids, every
+ * instance (`*`), or a tag or resource-group selector. Operators fix one box at a time; the
+ * Stratus `ssm-send-command` detonation and ransomware playbooks address them all.
+ */
+export function isFleetCommand(p: Params): boolean {
+  if (strings(p.instanceIds).length >= 5) return true;
+  for (const t of items(p.targets)) {
+    const key = str(t, 'key', 'Key') ?? '';
+    const values = strings(t.values ?? t.Values);
+    if (key.startsWith('tag:') || key === 'tag-key' || key === 'resource-groups:Name') return true;
+    if (values.includes('*') || values.length >= 5) return true;
+  }
+  return false;
+}
 
 function ssmDecrypt(c: Ctx, out: Set<Fact>): void {
   if (c.e.success && bool(c.p, 'withDecryption') === true) out.add('decryptedSecret');

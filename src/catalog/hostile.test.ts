@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../normalize/event.ts';
+import { prng } from '../util/prng.ts';
 import { describeEvent, factsOf, riskOf } from './index.ts';
 import { RISK_TABLE } from './risk-table.ts';
 import { TEMPLATES } from './templates.ts';
 import { event } from './test-support.ts';
-import { prng } from '../util/prng.ts';
 
 const KEYS = [
   'userName',

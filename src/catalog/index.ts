@@ -11,6 +11,7 @@ import { extractFacts } from './facts.ts';
 import { actionInfo } from './iam-data.ts';
 import { FACT_EFFECTS, RISK_TABLE, type RiskEntry } from './risk-table.ts';
 import { phraseOf, sentenceOf } from './sentence.ts';
+import { extractTargets } from './targets.ts';
 import { TEMPLATES } from './templates.ts';
 import type { AccessLevel, EventDescription, Fact, RiskClass } from './types.ts';
 
@@ -33,6 +34,7 @@ export const RISK_CLASSES: readonly RiskClass[] = [
   'impact',
 ];
 export { actorLabel } from './sentence.ts';
+export { splitTarget } from './targets.ts';
 export type { AccessLevel, EventDescription, Fact, RiskClass } from './types.ts';
 
 registerCuratedKeys([...Object.keys(TEMPLATES), ...RISK_TABLE.keys()]);
@@ -87,6 +89,14 @@ export function factsOf(event: Event): Fact[] {
   return [...factsAndCtx(event).facts];
 }
 
+/**
+ * What the call was aimed at that a profile should remember (`account:111122223333`,
+ * `document:AWS-RunShellScript`), sorted; [] for most events. See targets.ts.
+ */
+export function targetsOf(event: Event): string[] {
+  return extractTargets(factsAndCtx(event).c);
+}
+
 interface Scored {
   risk: number;
   classes: RiskClass[];
@@ -134,6 +144,7 @@ export function describeEvent(event: Event): EventDescription {
     riskClasses: scored.classes,
     techniques: scored.techniques,
     facts: [...facts],
+    targets: extractTargets(c),
     risk: scored.risk,
     templated: phrase.templated,
   };

@@ -95,6 +95,13 @@ export function arnName(arn: string): string {
 }
 
 /** The account id inside an ARN or a bare 12-digit id, else null. */
+/** Instance ids a call names, from `instancesSet` (EC2) or `instanceIds`/`instanceId` (SSM and others). */
+export function instanceIdsOf(p: Params): string[] {
+  const ids = items(p.instancesSet).flatMap((i) => strings(i.instanceId));
+  if (ids.length > 0) return ids;
+  return [...strings(p.instanceIds), ...strings(p.instanceId)];
+}
+
 export function accountOf(principal: string): string | null {
   if (/^\d{12}$/.test(principal)) return principal;
   const m = /^arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):/.exec(principal);

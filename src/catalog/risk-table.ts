@@ -537,6 +537,7 @@ export const FACT_EFFECTS: Readonly<Record<Fact, FactEffect>> = {
   consoleLoginWithoutMfa: { floor: 0.2 },
   rootActivity: { floor: 0.3 },
   gpuInstances: { floor: 0.5, classes: ['impact'], techniques: ['T1496'] },
+  fleetCommand: { floor: 0.75, techniques: ['T1651'] },
   manyInstances: { floor: 0.4, classes: ['impact'], techniques: ['T1496'] },
   crossAccountRole: { floor: 0.15 },
   accessDenied: { floor: 0 },

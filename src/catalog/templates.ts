@@ -24,6 +24,7 @@ import {
   bool,
   cidrText,
   clip,
+  instanceIdsOf,
   ipRules,
   items,
   list,
@@ -129,14 +130,8 @@ function hostBucket(p: Params): string | null {
   return m?.[1] ?? null;
 }
 
-function instances(p: Params): string[] {
-  const ids = items(p.instancesSet).flatMap((i) => strings(i.instanceId));
-  if (ids.length > 0) return ids;
-  return [...strings(p.instanceIds), ...strings(p.instanceId)];
-}
-
 function instancesText(p: Params): string {
-  const ids = instances(p);
+  const ids = instanceIdsOf(p);
   if (ids.length === 0) return 'an instance';
   return `${ids.length === 1 ? 'instance' : 'instances'} ${list(ids)}`;
 }
@@ -621,7 +616,7 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     `swapped the instance profile of association ${v(str(c.p, 'associationId'))} for ${v(str(obj(c.p, 'iamInstanceProfile'), 'name', 'arn'))}`,
   'ec2:EnableSerialConsoleAccess': () => 'enabled EC2 serial console access for the account',
   'ec2:DescribeInstances': (c) =>
-    instances(c.p).length > 0 ? `described ${instancesText(c.p)}` : 'listed the EC2 instances',
+    instanceIdsOf(c.p).length > 0 ? `described ${instancesText(c.p)}` : 'listed the EC2 instances',
   // EC2 storage and images
   'ec2:ModifySnapshotAttribute': (c) => shareChange(c, `EBS snapshot ${v(str(c.p, 'snapshotId'))}`),
   'ec2:ModifyImageAttribute': (c) => shareChange(c, `AMI ${v(str(c.p, 'imageId'))}`),

@@ -33,6 +33,8 @@ export interface EventDescription {
   /** ATT&CK technique ids, e.g. `T1098.001`. */
   techniques: string[];
   facts: Fact[];
+  /** What the call was aimed at that a profile remembers (`account:111122223333`), see targets.ts. */
+  targets: string[];
   /** 0 (harmless read) .. 1 (critical: admin granted, logging stopped, snapshot shared out). */
   risk: number;
   /** A hand-written template produced the sentence (not the generic fallback). */
