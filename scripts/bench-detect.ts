@@ -119,6 +119,7 @@ function* syntheticRows(total: number, identities: number, seed = 1): Generator<
             session: p.machine ? `ASIA${day}${j}` : 'AKIA',
             facts: [],
             risk: action.startsWith('Delete') ? 0.4 : 0.05,
+            targets: [],
           });
           t += 1000 + Math.floor(rand() * 20_000);
         }

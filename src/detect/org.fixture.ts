@@ -3,7 +3,7 @@
  * (normalized and stored exactly as ingest stores them) for six developers, two IAM admins
  * and a CI role over three weeks of working days, with an optional injected attack.
  */
-import { factsOf, riskOf } from '../catalog/index.ts';
+import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
 import { prng } from '../ingest/synthetic.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { type EventToStore, insertEvents } from '../store/events.ts';
@@ -186,6 +186,7 @@ export async function storeRecords(store: Store, records: ReadonlyArray<Record<s
       event: n.event,
       facts: factsOf(n.event),
       risk: riskOf(n.event),
+      targets: targetsOf(n.event),
       raw: JSON.stringify(r),
       fileId: null,
     });

@@ -9,7 +9,7 @@
  * so the database ends as an uninterrupted run leaves it.
  */
 import { gzipSync } from 'node:zlib';
-import { factsOf, riskOf } from '../catalog/index.ts';
+import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
 import { NothingIngestedError } from '../errors.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { openSource } from '../sources/index.ts';
@@ -143,7 +143,7 @@ export async function ingest(store: Store, paths: readonly string[], options: In
         }
         const { event } = result;
         writer.events.push({
-          event, facts: factsOf(event), risk: riskOf(event), fileId: null, blobId: null,
+          event, facts: factsOf(event), risk: riskOf(event), targets: targetsOf(event), fileId: null, blobId: null,
           raw: pending.blob ? null : JSON.stringify(item.record), line: item.origin.line ?? null, index: item.origin.index ?? null,
         });
         writer.eventFiles.push(pending);

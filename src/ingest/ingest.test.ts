@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NothingIngestedError } from '../errors.ts';
+import { scanEventRows } from '../store/events.ts';
 import { type Store, openStore } from '../store/index.ts';
 import { RawRecordReader } from '../store/raw.ts';
 import { storeStats } from '../store/stats.ts';
@@ -78,6 +79,17 @@ describe(ingest.name, () => {
     const stats = await storeStats(store);
     expect(stats.events).toBe(summary.inserted);
     expect(stats.from).toBe('2024-07-30T21:31:10.000Z');
+  });
+
+  it("keeps each event's catalog targets, so detection sees which account a snapshot went to", async () => {
+    await ingest(store, [join(import.meta.dirname, '../../fixtures/stratus-red-team')]);
+    const aimed: Record<string, string[]> = {};
+    for await (const row of scanEventRows(store)) if (row.targets.length > 0) aimed[row.action] = row.targets;
+    expect(aimed).toMatchObject({
+      ModifyDBSnapshotAttribute: ['account:503161813013'],
+      ModifySnapshotAttribute: ['account:098797384747'],
+      SendCommand: ['document:AWS-RunShellScript'],
+    });
   });
 });
 

@@ -39,6 +39,7 @@ export function row(action: string, time: number, over: Partial<EventRow> = {}):
     session: 'AKIAEXAMPLE',
     facts: [],
     risk: 0.05,
+    targets: [],
     ...over,
   };
 }

@@ -38,6 +38,8 @@ export interface EventRow {
   session: string | null;
   facts: string[];
   risk: number;
+  /** Catalog targets (`account:111122223333`, `document:AWS-RunShellScript`), usually []. */
+  targets: string[];
 }
 
 /**
@@ -48,6 +50,8 @@ export interface EventToStore {
   event: Event;
   facts: readonly string[];
   risk: number;
+  /** Catalog targets; none when absent. */
+  targets?: readonly string[];
   raw: string | null;
   blobId?: number | null;
   line?: number | null;
@@ -93,6 +97,7 @@ function toColumns(e: EventToStore) {
     session: event.session,
     facts: e.facts.join(' '),
     risk: e.risk,
+    targets: e.targets !== undefined && e.targets.length > 0 ? JSON.stringify(e.targets) : null,
     raw: e.raw,
     blob_id: e.blobId ?? null,
     raw_line: e.line ?? null,
@@ -165,13 +170,14 @@ function toRow(r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' |
     session: r.session,
     facts: r.facts === '' ? [] : r.facts.split(' '),
     risk: r.risk,
+    targets: r.targets === null ? [] : (JSON.parse(r.targets) as string[]),
   };
 }
 
 const ROW_COLUMNS = [
   'id', 'event_id', 'time', 'account_id', 'region', 'service', 'action', 'action_key', 'event_type', 'read_only',
   'success', 'error_code', 'source_ip', 'client_class', 'client_name', 'mfa', 'console', 'actor_key', 'actor_type',
-  'actor_name', 'actor_account', 'role_arn', 'session', 'facts', 'risk',
+  'actor_name', 'actor_account', 'role_arn', 'session', 'facts', 'risk', 'targets',
 ] as const;
 
 /**

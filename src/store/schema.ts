@@ -36,6 +36,8 @@ export interface EventsTable {
   facts: string;
   /** Catalog risk 0..1. */
   risk: number;
+  /** Catalog targets as a JSON array (`["account:111122223333"]`), null when none. */
+  targets: string | null;
   /**
    * The record as JSON, only when its file's bytes are not kept in `raw_blobs` (files above
    * the blob limit). Otherwise the record is re-read from the blob at `raw_line`/`raw_index`.

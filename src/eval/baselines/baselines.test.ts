@@ -36,6 +36,7 @@ function row(actorKey: string, action: string, day: number, extra: Partial<Event
     session: null,
     facts: [],
     risk: 0,
+    targets: [],
     ...extra,
   };
 }
