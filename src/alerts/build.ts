@@ -101,10 +101,14 @@ export function buildAlert(
   const reasons = mergeReasons(previous?.reasons ?? [], [...draft.reasons, ...chain]);
   const journeyIds = [...new Set([...(previous?.journeyIds ?? []), ...draft.journeys.map((j) => j.id)])];
   const failures = alertEvents.filter((e) => !e.success).length;
+  // One phrase per action: a new target of a new action names the target, not the action twice.
   const top = draft.evidence
-    .filter((e) => e.weight >= 3 && e.selfCount === 0)
+    .filter((e) => e.weight >= 3 && (e.selfCount === 0 || e.target !== undefined))
+    .filter((e, i, all) => all.findIndex((o) => o.token === e.token) === i)
     .slice(0, 2)
-    .map((e) => tokenLabel(e.token));
+    .map((e) =>
+      e.target === undefined ? tokenLabel(e.token) : `${tokenLabel(e.token)} to ${e.target.replace(':', ' ')}`,
+    );
   const kinds = new Set(reasons.map((r) => r.kind));
   const who = person && !draft.actorName.includes(person) ? `${draft.actorName} (${person})` : draft.actorName;
   const how = [kinds.has('new-network') ? 'from a new network' : '', kinds.has('new-client') ? 'with a new client' : '']

@@ -206,6 +206,76 @@ describe('BehaviourModel', () => {
     expect(score.typicalJourney).toEqual(work);
   });
 
+  const DR = '222233334444';
+  const share = (name: string, day: number, account: string) =>
+    buildJourneys(
+      seq(
+        ['rds:CreateDBSnapshot', 'rds:DescribeDBSnapshots', 'rds:ModifyDBSnapshotAttribute'],
+        T0 + day * DAY + 3 * HOUR,
+        {
+          actorName: name,
+          actorKey: `user/${name}`,
+        },
+      ).map((r) =>
+        r.action === 'ModifyDBSnapshotAttribute'
+          ? { ...r, facts: ['dataSharedOut', 'externalAccount'], risk: 0.9, targets: [`account:${account}`] }
+          : r,
+      ),
+    );
+  /** Two SREs who share a snapshot with the DR account every other day, and see its events in the trail. */
+  function withDrRoutine(): BehaviourModel {
+    const sut = trained();
+    const [seen] = buildJourneys(
+      seq(['rds:CopyDBSnapshot'], T0 + 15 * DAY, { actorName: 'dr', actorKey: 'user/dr', accountId: DR }),
+    );
+    sut.learn(seen as never, 0);
+    for (let d = 15; d < 30; d += 2)
+      for (const name of ['sre1', 'sre2']) for (const j of share(name, d, DR)) sut.learn(j, sut.score(j).raw);
+    sut.recluster(T0 + 30 * DAY);
+    return sut;
+  }
+
+  it('scores nothing for the routine share with the usual account', () => {
+    const sut = withDrRoutine();
+    const [routine] = share('sre1', 31, DR);
+    const score = sut.score(routine as never);
+    expect(score.targets).toBe(0);
+    expect(score.critical).toBe(false);
+    expect(score.reasons.filter((r) => r.kind === 'new-target')).toEqual([]);
+  });
+
+  it('makes the same share with an account nobody here ever used critical, with the usual account as evidence', () => {
+    const sut = withDrRoutine();
+    const [odd] = share('sre1', 31, '999988887777');
+    const score = sut.score(odd as never);
+    expect(score.critical).toBe(true);
+    expect(score.novelty).toBeGreaterThan(0);
+    expect(score.evidence[0]?.target).toBe('account:999988887777');
+    expect(score.reasons.find((r) => r.kind === 'new-target')?.text).toBe(
+      `rds:ModifyDBSnapshotAttribute aimed at account 999988887777, never seen in this organization; sre1's earlier ones went to ${DR} (8x); 0 of sre1's 1 peers ever did`,
+    );
+  });
+
+  it("does not make a share with another of the organization's own accounts critical", () => {
+    const sut = withDrRoutine();
+    const [sibling] = buildJourneys(
+      seq(['rds:CopyDBSnapshot'], T0 + 31 * DAY, { actorName: 'dr', actorKey: 'user/dr', accountId: '555566667777' }),
+    );
+    sut.learn(sibling as never, 0);
+    const [odd] = share('sre1', 32, '555566667777');
+    const score = sut.score(odd as never);
+    expect(score.critical).toBe(false);
+    expect(score.targets).toBeGreaterThan(0);
+  });
+
+  it('does not let an alerted share make the account known: it waits with the journey', () => {
+    const sut = withDrRoutine();
+    const [odd] = share('sre1', 31, '999988887777');
+    sut.learn(odd as never, sut.score(odd as never).raw, undefined, undefined, 1, 'shared');
+    const [again] = share('sre2', 31.5, '999988887777');
+    expect(sut.score(again as never).critical).toBe(true);
+  });
+
   it('round-trips through JSON and scores identically', () => {
     const sut = trained();
     const [odd] = buildJourneys(seq(admin, T0 + 20 * DAY, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.5 }));

@@ -8,6 +8,7 @@
  * persists it after each run and resumes from it (see src/detect/index.ts for why).
  */
 import type { AlertReason } from '../alerts/types.ts';
+import { splitTarget } from '../catalog/index.ts';
 import type { Journey } from '../journeys/builder.ts';
 import type { EventRow } from '../store/events.ts';
 import { ScoreHistory } from './calibration.ts';
@@ -15,7 +16,8 @@ import { ContextProfile, type JourneyContext, journeyContext } from './context.t
 import { journeyFeatures, MedoidSet } from './medoids.ts';
 import { contextIds, levelProbs, NGramCounts, PairIndex } from './ngram.ts';
 import { clusterPeers } from './peers.ts';
-import { Tokenizer, Vocabulary } from './tokens.ts';
+import { TargetProfile } from './targets.ts';
+import { Tokenizer, tokenAction, Vocabulary } from './tokens.ts';
 
 export interface IdentityModel {
   key: string;
@@ -37,6 +39,8 @@ export interface IdentityModel {
   benign: Set<number>;
   /** Tokens of its alerted journeys not yet in its own baseline (peers see them as done). */
   heldBack: Set<number>;
+  /** Accounts and SSM documents its calls were aimed at. */
+  targets: TargetProfile;
 }
 
 export interface PeerGroup {
@@ -63,12 +67,16 @@ export interface TokenEvidence {
   risk: number;
   /** Weighted contribution to the score. */
   weight: number;
+  /** Set when the evidence is a new target of a known action (`account:999988887777`), not a new action. */
+  target?: string;
 }
 
 export interface JourneyScore {
-  /** Surprise in bits: sequence + novelty + shape + context. */
+  /** Surprise in bits: sequence + targets + novelty + shape + context. */
   raw: number;
   sequence: number;
+  /** Calls aimed at an account or SSM document new for this identity (and its peers, the organization). */
+  targets: number;
   novelty: number;
   shape: number;
   context: number;
@@ -136,6 +144,10 @@ export class BehaviourModel {
   readonly tokenIdentities: Map<number, number>;
   readonly identities: Map<string, IdentityModel>;
   readonly groups: Map<string, PeerGroup>;
+  /** Targets used anywhere in the organization (learned like its context: alerted journeys wait). */
+  readonly orgTargets: TargetProfile;
+  /** The organization's own accounts: every recipient account its trail has shown. */
+  readonly orgAccounts: Set<string>;
   readonly criticalRisk: number;
   lastRecluster: number;
 
@@ -149,6 +161,8 @@ export class BehaviourModel {
     this.tokenIdentities = new Map();
     this.identities = new Map();
     this.groups = new Map();
+    this.orgTargets = new TargetProfile(10_000);
+    this.orgAccounts = new Set();
     this.criticalRisk = options.criticalRisk ?? 0.8;
     this.lastRecluster = Number.NEGATIVE_INFINITY;
   }
@@ -172,6 +186,7 @@ export class BehaviourModel {
         lastSeen: j.start,
         benign: new Set(),
         heldBack: new Set(),
+        targets: new TargetProfile(),
       };
       this.identities.set(j.actorKey, m);
     }
@@ -288,6 +303,16 @@ export class BehaviourModel {
       }
       evidence.push(ev);
     }
+    const aimed = this.#targetEvidence(self, group, journey, tokens, peerCount);
+    for (const t of aimed.evidence) {
+      if (t.novel) {
+        novel++;
+        if (t.ev.risk > anomalousRisk) anomalousRisk = t.ev.risk;
+      }
+      if (t.orgNew && t.ev.risk >= this.criticalRisk) critical = true;
+      evidence.push(t.ev);
+    }
+    evidence.sort((a, b) => b.weight - a.weight);
     const novelty = novel > 0 ? 2 * log2(1 + novel) : 0;
 
     // Shape: how far from every typical journey of this identity, beyond its usual distance.
@@ -297,7 +322,7 @@ export class BehaviourModel {
     if (self.journeys >= 5 && near.medoid) shape = 3 * Math.max(0, near.distance - self.distances.quantile(0.75, 1));
 
     const { context, contextReasons } = this.#contextScore(self, ctx);
-    const raw = sequence + novelty + shape + context;
+    const raw = sequence + aimed.score + novelty + shape + context;
     const n = self.history.size;
     // The identity's usual level: its 90th percentile, rising to its 99th as history grows
     // (a CI role with 400 journeys has rare-but-routine spikes above its 90th: 7 of 8 false
@@ -311,7 +336,7 @@ export class BehaviourModel {
     const reasons: AlertReason[] = [];
     const who = shortName(self.name);
     for (const ev of evidence) {
-      if (ev.weight < 3) continue;
+      if (ev.weight < 3 || ev.target !== undefined) continue;
       const peerText = group
         ? `${ev.peersDid} of ${who}'s ${ev.peers} peers ever did`
         : `${ev.orgDid} of ${ev.orgIdentities} identities in this organization ever did`;
@@ -328,6 +353,7 @@ export class BehaviourModel {
         weight: round(ev.weight),
       });
     }
+    for (const t of aimed.evidence) reasons.push(t.reason);
     if (shape >= 0.5 && near.medoid)
       reasons.push({
         kind: 'unlike-typical-journeys',
@@ -350,6 +376,7 @@ export class BehaviourModel {
     return {
       raw: round(raw),
       sequence: round(sequence),
+      targets: round(aimed.score),
       novelty: round(novelty),
       shape: round(shape),
       context: round(context),
@@ -368,6 +395,78 @@ export class BehaviourModel {
       typicalDistance: near.distance,
       history: self.journeys,
     };
+  }
+
+  /**
+   * Calls aimed at an account or SSM document this identity never used: bits from how seldom it
+   * meets new ones (its own Good-Turing rate), +4 when nobody in the organization used it (and,
+   * for an account, when the trail never showed it as one of ours), +1 when none of its peers
+   * did; weighed by risk like actions. Only successful calls of risk >= 0.3: a refused share
+   * moved nothing, and a read aimed anywhere is no exposure.
+   */
+  #targetEvidence(
+    self: IdentityModel,
+    group: PeerGroup | null,
+    journey: Journey,
+    tokens: Int32Array,
+    peers: number,
+  ): { score: number; evidence: Array<{ ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }> } {
+    const best = new Map<string, { ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }>();
+    const who = shortName(self.name);
+    for (let i = 0; i < journey.events.length; i++) {
+      const row = journey.events[i] as EventRow;
+      if (row.targets.length === 0 || !row.success || row.risk < 0.3) continue;
+      const w = tokens[i] as number;
+      if (self.benign.has(w)) continue;
+      for (const target of row.targets) {
+        if (self.targets.has(target)) continue;
+        const [kind, value] = splitTarget(target);
+        const selfBits = Math.min(4, self.targets.surpriseOfNew(kind));
+        const orgNew = !this.orgTargets.has(target) && !(kind === 'account' && this.orgAccounts.has(value));
+        let peersDid = 0;
+        for (const k of group ? group.members : []) {
+          if (k !== self.key && this.identities.get(k)?.targets.has(target)) peersDid++;
+        }
+        const peerNew = group !== null && peersDid === 0;
+        const bits = selfBits + (orgNew ? 4 : 0) + (peerNew ? 1 : 0);
+        const weight = bits * (0.5 + row.risk);
+        if (bits < 1 || (best.get(target)?.ev.weight ?? -1) >= weight) continue;
+        const token = this.vocab.name(w);
+        const usual = self.targets.top(kind, 2);
+        const parts = [
+          `${tokenAction(token)} aimed at ${kind} ${value}${orgNew ? ', never seen in this organization' : ''}`,
+          usual.length > 0
+            ? `${who}'s earlier ones went to ${usual.map(([v, c]) => `${v} (${c}x)`).join(', ')}`
+            : `${who} never aimed a call at ${kind === 'account' ? 'another account' : `an SSM ${kind}`} before`,
+          group ? `${peersDid} of ${who}'s ${peers} peers ever did` : '',
+        ].filter(Boolean);
+        const ev: TokenEvidence = {
+          token,
+          index: i,
+          selfCount: self.ngram.count(w),
+          peersDid,
+          peers,
+          orgDid: orgNew ? 0 : 1,
+          orgIdentities: this.identities.size,
+          selfBits,
+          peerBits: peerNew ? MAX_BITS : 0,
+          risk: row.risk,
+          weight: round(weight),
+          target,
+        };
+        best.set(target, {
+          ev,
+          reason: { kind: 'new-target', text: parts.join('; '), weight: round(weight) },
+          novel: orgNew || (peerNew && selfBits >= 1) || (group === null && selfBits >= 2),
+          orgNew,
+        });
+      }
+    }
+    const evidence = [...best.values()].sort(
+      (a, b) => b.ev.weight - a.ev.weight || ((a.ev.target as string) < (b.ev.target as string) ? -1 : 1),
+    );
+    const score = (evidence[0]?.ev.weight ?? 0) + 0.5 * (evidence[1]?.ev.weight ?? 0);
+    return { score, evidence: evidence.slice(0, 4) };
   }
 
   #contextScore(self: IdentityModel, c: JourneyContext): { context: number; contextReasons: AlertReason[] } {
@@ -463,6 +562,20 @@ export class BehaviourModel {
     part: 'all' | 'shared' | 'self' = 'all',
   ): void {
     const self = this.identity(journey);
+    let lastAccount = '';
+    for (const row of journey.events) {
+      if (row.accountId !== lastAccount) {
+        lastAccount = row.accountId;
+        if (this.orgAccounts.size < 100_000) this.orgAccounts.add(row.accountId);
+      }
+      // Targets wait with the context: an attacker's account must not become "seen in this
+      // organization" because its share alerted once.
+      if (part === 'shared' || row.targets.length === 0 || !row.success) continue;
+      for (const t of row.targets) {
+        this.orgTargets.add(t, weight);
+        self.targets.add(t, weight);
+      }
+    }
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
       if (!self.ngram.uni.has(w) && !self.heldBack.has(w)) {
@@ -536,6 +649,8 @@ export class BehaviourModel {
       orgContext: this.orgContext.toJSON(),
       orgHistory: this.orgHistory.toJSON(),
       tokenIdentities: [...this.tokenIdentities],
+      orgTargets: this.orgTargets.toJSON(),
+      orgAccounts: [...this.orgAccounts],
       lastRecluster: Number.isFinite(this.lastRecluster) ? this.lastRecluster : null,
       identities: [...this.identities.values()].map((m) => ({
         key: m.key,
@@ -553,6 +668,7 @@ export class BehaviourModel {
         lastSeen: m.lastSeen,
         benign: [...m.benign],
         heldBack: [...m.heldBack],
+        targets: m.targets.toJSON(),
       })),
       groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
     };
@@ -569,6 +685,8 @@ export class BehaviourModel {
     (m as { orgContext: ContextProfile }).orgContext = ContextProfile.fromJSON(o.orgContext);
     (m as { orgHistory: ScoreHistory }).orgHistory = ScoreHistory.fromJSON(o.orgHistory, 4096);
     for (const [k, v] of o.tokenIdentities as Array<[number, number]>) m.tokenIdentities.set(k, v);
+    for (const [t, c] of (o.orgTargets ?? []) as Array<[string, number]>) m.orgTargets.counts.set(t, c);
+    for (const a of (o.orgAccounts ?? []) as string[]) m.orgAccounts.add(a);
     m.lastRecluster = o.lastRecluster ?? Number.NEGATIVE_INFINITY;
     for (const x of o.identities as Array<Record<string, any>>) {
       m.identities.set(x.key, {
@@ -587,6 +705,7 @@ export class BehaviourModel {
         lastSeen: x.lastSeen,
         benign: new Set(x.benign),
         heldBack: new Set(x.heldBack ?? []),
+        targets: TargetProfile.fromJSON(x.targets),
       });
     }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
