@@ -9,8 +9,10 @@
  *   npm run bench:detect [-- --events 1000000 --identities 2000 --store 200000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DetectionEngine } from '../src/detect/engine.ts';
 import { detect } from '../src/detect/index.ts';
 import { prng } from '../src/ingest/synthetic.ts';
@@ -81,7 +83,8 @@ function* syntheticRows(total: number, identities: number, seed = 1): Generator<
     };
   });
   let id = 0;
-  for (let day = 0; id < total; day++) {
+  let emitted = 0;
+  for (let day = 0; emitted < total; day++) {
     const rows: EventRow[] = [];
     for (const p of personas) {
       for (let j = 0; j < p.journeysPerDay; j++) {
@@ -126,8 +129,9 @@ function* syntheticRows(total: number, identities: number, seed = 1): Generator<
       }
     }
     rows.sort((a, b) => a.time - b.time || a.id - b.id);
+    // Exactly `total` events: the data simply ends part-way through the last day.
     for (const r of rows) {
-      if (r.id > total) return;
+      if (emitted++ >= total) return;
       yield r;
     }
   }
@@ -137,6 +141,30 @@ function mb(bytes: number): string {
   return `${Math.round(bytes / 1048576)} MB`;
 }
 
+/** A full collection, when the runtime lets us ask for one (heap used after it is live data, not GC lag). */
+const gc: (() => void) | null = (() => {
+  if (typeof globalThis.gc === 'function') return globalThis.gc as () => void;
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return null;
+  }
+})();
+
+interface Census {
+  events: number;
+  journeys: number;
+  rss: number;
+  heapAfterGc: number | null;
+  identities: number;
+  openJourneys: number;
+  closedMarks: number;
+  recent: number;
+  vocab: number;
+  pairs: number;
+}
+
 async function benchCore(): Promise<void> {
   const engine = new DetectionEngine({ learningDays: 7, alertsPerWeek: 3 });
   const builder = new JourneyBuilder();
@@ -144,13 +172,34 @@ async function benchCore(): Promise<void> {
   let events = 0;
   let journeys = 0;
   let alerts = 0;
-  let peak = 0;
-  const quarters: string[] = [];
+  const quarters: Census[] = [];
+  let gcMicros = 0;
+  const census = (): Census => {
+    const c0 = process.cpuUsage();
+    gc?.();
+    const spent = process.cpuUsage(c0);
+    gcMicros += spent.user + spent.system;
+    return {
+      events,
+      journeys,
+      rss: process.memoryUsage().rss,
+      heapAfterGc: gc ? process.memoryUsage().heapUsed : null,
+      identities: engine.model.identities.size,
+      openJourneys: builder.openCount,
+      closedMarks: builder.closedUntil.size,
+      recent: engine.recent.length,
+      vocab: engine.model.vocab.size,
+      pairs: engine.model.pairs.size,
+    };
+  };
   // The generator's own CPU time, measured alone, is subtracted from the run's.
   const g0 = process.cpuUsage();
   for (const _ of syntheticRows(EVENTS, IDENTITIES)) void _;
   const gen = process.cpuUsage(g0);
   const genMicros = gen.user + gen.system;
+  gc?.();
+  const baseHeap = process.memoryUsage().heapUsed;
+  const quarter = Math.ceil(EVENTS / 4);
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   for (const row of syntheticRows(EVENTS, IDENTITIES)) {
@@ -163,8 +212,7 @@ async function benchCore(): Promise<void> {
       }
       closed.length = 0;
     }
-    if ((events & 8191) === 0) peak = Math.max(peak, process.memoryUsage().rss);
-    if (events % Math.floor(EVENTS / 4) === 0) quarters.push(mb(process.memoryUsage().rss));
+    if (events % quarter === 0 && events < EVENTS) quarters.push(census());
   }
   builder.flush(closed);
   for (const j of closed) {
@@ -173,19 +221,27 @@ async function benchCore(): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  // The machine is shared (load ~14 on 2 cores while measured): CPU time of this process
-  // is the fair measure; the generator's share is subtracted (it is not detection work).
-  const cpuSeconds = (cpu.user + cpu.system - genMicros) / 1e6;
-  peak = Math.max(peak, process.memoryUsage().rss);
+  quarters.push(census());
+  // The machine is shared: CPU time of this process is the fair measure; the generator's
+  // share and the census's forced collections are subtracted (they are not detection work).
+  const cpuSeconds = (cpu.user + cpu.system - genMicros - gcMicros) / 1e6;
   const state = JSON.stringify(engine.toJSON()).length;
-  console.log(`core (journeys + score + decide + learn, one core, generator included):`);
+  const [load1] = loadavg();
   console.log(
-    `  ${events} events, ${journeys} journeys, ${IDENTITIES} identities, ${alerts} alerts in ${seconds.toFixed(1)} s`,
+    `core (journeys + score + decide + learn, one core; load average ${(load1 as number).toFixed(1)} on ${availableParallelism()} cores):`,
+  );
+  console.log(
+    `  ${events} events, ${journeys} journeys, ${IDENTITIES} identities, ${alerts} alerts in ${seconds.toFixed(1)} s wall`,
   );
   console.log(
     `  CPU time without the generator ${cpuSeconds.toFixed(1)} s: ${Math.round(events / cpuSeconds)} events/s, ${Math.round(journeys / cpuSeconds)} journeys/s (wall clock: ${Math.round(events / seconds)} events/s)`,
   );
-  console.log(`  peak RSS ${mb(peak)}; RSS at each quarter: ${quarters.join(', ')}`);
+  console.log(`  peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}; heap before the run ${mb(baseHeap)}`);
+  console.log('  events     journeys  RSS      heap after GC  identities  open  closed marks  recent  vocab  pairs');
+  for (const q of quarters)
+    console.log(
+      `  ${String(q.events).padStart(9)}  ${String(q.journeys).padStart(8)}  ${mb(q.rss).padStart(7)}  ${(q.heapAfterGc === null ? 'n/a' : mb(q.heapAfterGc)).padStart(13)}  ${String(q.identities).padStart(10)}  ${String(q.openJourneys).padStart(4)}  ${String(q.closedMarks).padStart(12)}  ${String(q.recent).padStart(6)}  ${String(q.vocab).padStart(5)}  ${String(q.pairs).padStart(5)}`,
+    );
   console.log(`  serialized state: ${mb(state)} (${Math.round(state / IDENTITIES / 1024)} KB per identity)`);
 }
 

@@ -23,6 +23,10 @@ export class PairIndex {
   peek(a: number, b: number): number | undefined {
     return this.#ids.get(a * TOKEN_BITS + b);
   }
+  /** Distinct contexts interned. */
+  get size(): number {
+    return this.#ids.size;
+  }
   toJSON(): number[] {
     return [...this.#ids.keys()];
   }
