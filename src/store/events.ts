@@ -215,7 +215,94 @@ async function* pages<C extends keyof EventsTable & string>(
 
 /** Every event in (time, eventID) order as compact rows (no JSON parsing). */
 export async function* scanEventRows(store: Store, q: EventQuery & { batch?: number } = {}): AsyncGenerator<EventRow> {
+  if (store.sqlite) {
+    yield* sqliteScanRows(store.sqlite, q, q.batch ?? 5000);
+    return;
+  }
   for await (const r of pages(store, q, ROW_COLUMNS, q.batch ?? 5000)) yield toRow(r);
+}
+
+/**
+ * `scanEventRows` as a synchronous iterator where the store allows it (SQLite), else null.
+ * For hot loops: awaiting one promise per row cost ~25% of a detect scan.
+ */
+export function scanEventRowsSync(store: Store, q: EventQuery & { batch?: number } = {}): Generator<EventRow> | null {
+  return store.sqlite ? sqliteScanRows(store.sqlite, q, q.batch ?? 5000) : null;
+}
+
+/**
+ * SQLite fast path of `scanEventRows`: the same keyset pages as `pages`, through prepared
+ * statements in raw (array) mode. Building each page through kysely and then one object per
+ * row cost ~3x the rows/s (measured in scripts/bench-detect.ts --store). Pages, not one long
+ * `iterate()`: the connection stays free between pages (no read transaction held open for the
+ * whole scan, so the caller may write and WAL checkpoints are not blocked).
+ */
+function* sqliteScanRows(db: NonNullable<Store['sqlite']>, q: EventQuery, batch: number): Generator<EventRow> {
+  const where: string[] = [];
+  const params: Array<string | number> = [];
+  if (q.actor !== undefined) {
+    where.push('actor_key = ?');
+    params.push(q.actor);
+  }
+  if (q.since !== undefined) {
+    where.push('time >= ?');
+    params.push(q.since);
+  }
+  if (q.until !== undefined) {
+    where.push('time < ?');
+    params.push(q.until);
+  }
+  const sql = (after: boolean) =>
+    `SELECT ${ROW_COLUMNS.join(', ')} FROM events WHERE ${[...where, ...(after ? ['(time, event_id) > (?, ?)'] : []), '1'].join(' AND ')} ORDER BY time, event_id LIMIT ?`;
+  const first = db.prepare(sql(false)).raw(true);
+  const next = db.prepare(sql(true)).raw(true);
+  let emitted = 0;
+  let rows = first.all(...params, batch) as unknown[][];
+  for (;;) {
+    for (const r of rows) {
+      yield rawToRow(r);
+      if (q.limit !== undefined && ++emitted >= q.limit) return;
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < batch) return;
+    rows = next.all(...params, last[2] as number, last[1] as string, batch) as unknown[][];
+  }
+}
+
+/** One `ROW_COLUMNS` array (raw mode) as an `EventRow`; same conversions as `toRow`. */
+function rawToRow(r: unknown[]): EventRow {
+  const readOnly = r[9] as number | null;
+  const mfa = r[15] as number | null;
+  const facts = r[23] as string;
+  const targets = r[25] as string | null;
+  return {
+    id: Number(r[0]),
+    eventId: r[1] as string,
+    time: Number(r[2]),
+    accountId: r[3] as string,
+    region: r[4] as string,
+    service: r[5] as string,
+    action: r[6] as string,
+    actionKey: r[7] as string,
+    eventType: r[8] as string,
+    readOnly: readOnly === null ? null : readOnly === 1,
+    success: r[10] === 1,
+    errorCode: r[11] as string | null,
+    sourceIp: r[12] as string | null,
+    clientClass: r[13] as string,
+    clientName: r[14] as string | null,
+    mfa: mfa === null ? null : mfa === 1,
+    console: r[16] === 1,
+    actorKey: r[17] as string,
+    actorType: r[18] as string,
+    actorName: r[19] as string,
+    actorAccount: r[20] as string | null,
+    roleArn: r[21] as string | null,
+    session: r[22] as string | null,
+    facts: facts === '' ? [] : facts.split(' '),
+    risk: r[24] as number,
+    targets: targets === null ? [] : (JSON.parse(targets) as string[]),
+  };
 }
 
 /** Full events in time order (for display and export), re-normalized from the original records. */
