@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildJourneys, type Journey, JourneyBuilder } from './builder.ts';
-import { HOUR, MIN, row, seq, T0 } from './rows.fixture.ts';
+import { DAY, HOUR, MIN, row, seq, T0 } from './rows.fixture.ts';
 
 describe('JourneyBuilder', () => {
   it('splits one actor at 30 minutes of inactivity', () => {
@@ -99,5 +99,39 @@ describe('JourneyBuilder', () => {
     const closed2: Journey[] = [];
     for (const r of [...first, ...bobs, ...more].filter((r) => r.time >= from)) run2.push(r, closed2);
     expect(closed2.map((j) => [j.actorName, j.events.length])).toEqual([['bob', 3]]);
+  });
+
+  it('forgets closed-journey marks no rescan can reach: a new role session a day does not grow it', () => {
+    const sut = new JourneyBuilder();
+    const out: Journey[] = [];
+    const sessions = 60;
+    for (let d = 0; d < sessions; d++)
+      for (const r of seq(['s3:GetObject', 's3:PutObject'], T0 + d * DAY, { actorName: 'ci', session: `ASIA${d}` }))
+        sut.push(r, out);
+    sut.flush(out);
+    expect(out).toHaveLength(sessions);
+    // Marks older than lateness + gap + the longest journey + 1 h are gone; the rest remain.
+    expect(sut.closedUntil.size).toBeLessThanOrEqual(2);
+    const from = sut.resumeFrom() as number;
+    for (const [, t] of sut.closedUntil) expect(t).toBeGreaterThanOrEqual(from - DAY);
+  });
+
+  it('still skips every closed journey on a rescan after pruning during a long run', () => {
+    const days = 5;
+    const rows = Array.from({ length: days * 24 }, (_, h) =>
+      seq(['sqs:ReceiveMessage', 'sqs:DeleteMessage'], T0 + h * HOUR, { actorName: 'worker', session: `ASIA${h}` }),
+    ).flat();
+    const run1 = new JourneyBuilder();
+    const closed1: Journey[] = [];
+    for (const r of rows) run1.push(r, closed1);
+    const from = run1.resumeFrom() as number;
+    run1.pruneClosed(from - 1);
+    const run2 = new JourneyBuilder({}, new Map(run1.closedUntil));
+    const closed2: Journey[] = [];
+    for (const r of rows.filter((r) => r.time >= from)) run2.push(r, closed2);
+    run2.flush(closed2);
+    const ids = [...closed1, ...closed2].map((j) => j.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(days * 24);
   });
 });

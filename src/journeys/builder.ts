@@ -79,6 +79,7 @@ export class JourneyBuilder {
   readonly closedUntil: Map<string, number>;
   #newest = Number.NEGATIVE_INFINITY;
   #lastSweep = Number.NEGATIVE_INFINITY;
+  #lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(options: JourneyOptions = {}, closedUntil: Map<string, number> = new Map()) {
     this.gapMs = options.gapMs ?? DEFAULT_GAP_MS;
@@ -125,6 +126,15 @@ export class JourneyBuilder {
   /** Closes every open journey that no late event can still extend. */
   sweep(out: Journey[] = []): Journey[] {
     this.#lastSweep = this.#newest;
+    // One mark per credential session ever closed grew with the events (a role session is
+    // new for every AssumeRole): drop, once an hour of data, the marks no scan can reach any
+    // more. Events arrive in time order, and the next run rescans from `resumeFrom()`, never
+    // earlier than the oldest open journey's start (at most `maxDurationMs` before its last
+    // event, itself within lateness + gap of the newest) nor than newest - lateness.
+    if (this.#newest - this.#lastPrune >= 3_600_000) {
+      this.#lastPrune = this.#newest;
+      this.pruneClosed(this.#newest - this.latenessMs - this.gapMs - this.maxDurationMs - 3_600_000);
+    }
     const horizon = this.#newest - this.latenessMs - this.gapMs;
     const start = out.length;
     for (const [key, open] of this.#open) {
