@@ -187,7 +187,7 @@ async function benchCore(): Promise<void> {
       identities: engine.model.identities.size,
       openJourneys: builder.openCount,
       closedMarks: builder.closedUntil.size,
-      recent: engine.recent.length,
+      recent: engine.recent.size,
       vocab: engine.model.vocab.size,
       pairs: engine.model.pairs.size,
     };

@@ -9,7 +9,7 @@
 import type { AlertReason } from '../alerts/types.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { stableHash } from '../journeys/builder.ts';
-import { potThreshold } from '../model/calibration.ts';
+import { potThreshold, TimedScores } from '../model/calibration.ts';
 import { journeyContext } from '../model/context.ts';
 import { BehaviourModel, type JourneyScore, type TokenEvidence } from '../model/model.ts';
 import { tokenText } from '../model/tokens.ts';
@@ -86,12 +86,18 @@ interface Pending {
 const WEEKLY_CAP_FACTOR = 2;
 /** The threshold never drops below this many bits of excess surprise, so a quiet week raises nothing. */
 const MIN_EXCESS = 6;
+/**
+ * Most recent journeys the threshold is fitted on (4 weeks of them, or fewer): a bound that
+ * does not grow with events. The simulated org of `eval --seeds 1` has ~25k journeys in 4 weeks;
+ * 65,536 keeps ~3,000 points above the 95th percentile for the tail fit.
+ */
+const RECENT_CAPACITY = 65_536;
 
 export class DetectionEngine {
   model: BehaviourModel;
   firstEvent: number | null = null;
   /** Recent (time, excess) of journeys that did not alert: the tail the threshold is fitted on. */
-  recent: Array<[number, number]> = [];
+  recent = new TimedScores(RECENT_CAPACITY);
   pending: Pending[] = [];
   /** Per actor: the alert that journeys within 24 h merge into. */
   openAlerts = new Map<string, { id: string; end: number }>();
@@ -118,16 +124,12 @@ export class DetectionEngine {
   /** The current ordinary-alert threshold on excess surprise (recomputed every 6 hours of data time). */
   threshold(now: number): number {
     if (this.#threshold !== null && now - this.#thresholdAt < 6 * 3_600_000) return this.#threshold;
-    const since = now - 4 * WEEK;
-    let i = 0;
-    while (i < this.recent.length && (this.recent[i] as [number, number])[0] < since) i++;
-    if (i > 0) this.recent.splice(0, i);
-    const span = Math.max(DAY, Math.min(4 * WEEK, now - (this.recent[0]?.[0] ?? now)));
-    const perWeek = (this.recent.length * WEEK) / span;
+    this.recent.dropBefore(now - 4 * WEEK);
+    const span = Math.max(DAY, Math.min(4 * WEEK, now - (this.recent.oldestTime() ?? now)));
+    const perWeek = (this.recent.size * WEEK) / span;
     // q: the share of journeys that may alert so that the expected count per week meets the budget.
     const q = Math.min(0.5, this.alertsPerWeek / Math.max(1, perWeek));
-    const values = this.recent.map((r) => r[1]);
-    this.#threshold = Math.max(MIN_EXCESS, potThreshold(values, q));
+    this.#threshold = Math.max(MIN_EXCESS, potThreshold(this.recent.scores(), q));
     this.#thresholdAt = now;
     return this.#threshold;
   }
@@ -166,7 +168,7 @@ export class DetectionEngine {
     const learning = journey.end < (this.learningUntil as number);
     if (learning) {
       record.decision = 'learning';
-      this.recent.push([journey.end, score.excess]);
+      this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
     }
@@ -186,7 +188,7 @@ export class DetectionEngine {
     const critical = score.critical && score.excess > 0;
     const growsOpen = mergeable && actionsAnomalous && score.excess >= tau / 2;
     if (!(ordinary || critical || growsOpen)) {
-      this.recent.push([journey.end, score.excess]);
+      this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
     }
@@ -199,7 +201,7 @@ export class DetectionEngine {
     }
     const week = Math.floor((journey.end - (this.firstEvent as number)) / WEEK);
     if (!mergeable && !critical && (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek) {
-      this.recent.push([journey.end, score.excess]);
+      this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
     }
@@ -311,7 +313,7 @@ export class DetectionEngine {
       v: 1,
       model: this.model.toJSON(),
       firstEvent: this.firstEvent,
-      recent: this.recent,
+      recent: this.recent.toJSON(),
       pending: this.pending,
       openAlerts: [...this.openAlerts],
       weekly: [...this.weekly],
@@ -323,7 +325,7 @@ export class DetectionEngine {
     const o = j as Record<string, any>;
     const e = new DetectionEngine(options, BehaviourModel.fromJSON(o.model));
     e.firstEvent = o.firstEvent;
-    e.recent = o.recent;
+    e.recent = TimedScores.fromJSON(o.recent, RECENT_CAPACITY);
     e.pending = o.pending;
     e.openAlerts = new Map(o.openAlerts);
     e.weekly = new Map(o.weekly);

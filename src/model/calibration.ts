@@ -10,7 +10,7 @@ export class ScoreHistory {
   readonly values: number[] = [];
   readonly capacity: number;
   #next = 0;
-  #sorted: number[] | null = null;
+  #sorted: Float64Array | null = null;
   /** Values added since the last sort: quantiles of a large history may lag by up to 5% of it. */
   #stale = 0;
 
@@ -33,9 +33,10 @@ export class ScoreHistory {
     if (++this.#stale > this.values.length / 20) this.#sorted = null;
   }
 
-  #sortedValues(): number[] {
+  #sortedValues(): Float64Array {
     if (!this.#sorted) {
-      this.#sorted = [...this.values].sort((a, b) => a - b);
+      // A typed array sorts numerically without a comparator call per comparison (~5x faster).
+      this.#sorted = Float64Array.from(this.values).sort();
       this.#stale = 0;
     }
     return this.#sorted;
@@ -82,17 +83,18 @@ export class ScoreHistory {
  * moments) to the excesses over the `level` quantile. Falls back to the empirical quantile
  * when the tail has too few points or the fit is degenerate.
  */
-export function potThreshold(values: readonly number[], q: number, level = 0.95): number {
-  const s = [...values].sort((a, b) => a - b);
+export function potThreshold(values: ArrayLike<number>, q: number, level = 0.95): number {
+  const s = Float64Array.from(values).sort();
   const n = s.length;
   if (n === 0) return Number.POSITIVE_INFINITY;
   const empirical = s[Math.min(n - 1, Math.max(0, Math.ceil((1 - q) * n) - 1))] as number;
   const uIndex = Math.floor(level * (n - 1));
   const u = s[uIndex] as number;
-  const excess = s
-    .slice(uIndex + 1)
-    .map((x) => x - u)
-    .filter((y) => y > 0);
+  const excess: number[] = [];
+  for (let i = uIndex + 1; i < n; i++) {
+    const y = (s[i] as number) - u;
+    if (y > 0) excess.push(y);
+  }
   if (excess.length < 20 || q >= 1 - level) return empirical;
   const m = excess.reduce((a, b) => a + b, 0) / excess.length;
   const v = excess.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, excess.length - 1);
@@ -104,4 +106,92 @@ export function potThreshold(values: readonly number[], q: number, level = 0.95)
   // A heavy-tailed fit can extrapolate far past anything seen; never above 1.5x the maximum.
   const max = s[n - 1] as number;
   return Number.isFinite(z) ? Math.min(z, max + 0.5 * Math.abs(max - u)) : empirical;
+}
+
+/**
+ * (time, score) pairs in arrival order, oldest first, in two typed-array rings: the recent
+ * journeys the alert threshold is fitted on. Past `capacity` the oldest pair gives way, so
+ * the window is "the last 4 weeks, or the last `capacity` journeys if fewer": the rate per
+ * week is still right (measured over the span held), and the tail fit has thousands of
+ * points to spare. 16 bytes a pair instead of ~70 for an array of [time, score] arrays.
+ */
+export class TimedScores {
+  readonly capacity: number;
+  #times: Float64Array;
+  #scores: Float64Array;
+  #head = 0;
+  #size = 0;
+
+  constructor(capacity = 65_536) {
+    this.capacity = capacity;
+    this.#times = new Float64Array(Math.min(capacity, 1024));
+    this.#scores = new Float64Array(this.#times.length);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(time: number, score: number): void {
+    if (this.#size === this.#times.length && this.#size < this.capacity) this.#grow();
+    if (this.#size === this.capacity) {
+      // Full: overwrite the oldest.
+      this.#times[this.#head] = time;
+      this.#scores[this.#head] = score;
+      this.#head = (this.#head + 1) % this.capacity;
+      return;
+    }
+    const at = (this.#head + this.#size) % this.#times.length;
+    this.#times[at] = time;
+    this.#scores[at] = score;
+    this.#size++;
+  }
+
+  /** Drops pairs from the oldest while their time is before `since`. */
+  dropBefore(since: number): void {
+    while (this.#size > 0 && (this.#times[this.#head] as number) < since) {
+      this.#head = (this.#head + 1) % this.#times.length;
+      this.#size--;
+    }
+  }
+
+  oldestTime(): number | undefined {
+    return this.#size > 0 ? this.#times[this.#head] : undefined;
+  }
+
+  /** The scores, oldest first (a copy). */
+  scores(): Float64Array {
+    const out = new Float64Array(this.#size);
+    for (let i = 0; i < this.#size; i++) out[i] = this.#scores[(this.#head + i) % this.#times.length] as number;
+    return out;
+  }
+
+  #grow(): void {
+    const length = Math.min(this.capacity, this.#times.length * 2);
+    const times = new Float64Array(length);
+    const scores = new Float64Array(length);
+    for (let i = 0; i < this.#size; i++) {
+      const from = (this.#head + i) % this.#times.length;
+      times[i] = this.#times[from] as number;
+      scores[i] = this.#scores[from] as number;
+    }
+    this.#times = times;
+    this.#scores = scores;
+    this.#head = 0;
+  }
+
+  toJSON(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < this.#size; i++) {
+      const at = (this.#head + i) % this.#times.length;
+      out.push([this.#times[at] as number, this.#scores[at] as number]);
+    }
+    return out;
+  }
+
+  static fromJSON(pairs: ReadonlyArray<readonly [number, number]>, capacity?: number): TimedScores {
+    const t = new TimedScores(capacity);
+    for (const [time, score] of pairs) t.push(time, score);
+    return t;
+  }
 }
