@@ -7,6 +7,7 @@
 import { describeEvent } from '../catalog/index.ts';
 import type { AlertDraft } from '../detect/engine.ts';
 import type { Event } from '../normalize/event.ts';
+import { sequenceText } from './sequence.ts';
 import type { Alert, AlertEvent, AlertReason, Severity } from './types.ts';
 
 /** What the detector keeps beside the `Alert` contract (additive fields, inside `body`). */
@@ -142,7 +143,7 @@ export function buildAlert(
     `${who} (${peers}) made ${alertEvents.length} call${alertEvents.length === 1 ? '' : 's'}${failures ? ` (${failures} refused or failed)` : ''} ${span}${where ? ` ${where}` : ''}.`,
     firstReasons.length ? `Why it stands out: ${firstReasons.join('; ')}.` : '',
     typical
-      ? `${draft.actorName}'s nearest usual journey is ${typical.slice(0, 6).map(tokenLabel).join(' → ')}${typical.length > 6 ? ' → …' : ''}.`
+      ? `${draft.actorName}'s nearest usual journey is ${sequenceText(typical, tokenLabel, 6)}.`
       : `${draft.actorName} has no usual journeys yet (${draft.history} before this one).`,
   ]
     .filter(Boolean)

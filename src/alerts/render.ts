@@ -5,6 +5,7 @@
 import { escapeForTerminal as esc } from '../util/terminal.ts';
 import type { StoredAlert } from './build.ts';
 import { tokenLabel } from './build.ts';
+import { sequenceText } from './sequence.ts';
 import type { Alert } from './types.ts';
 
 export function renderAlert(alert: Alert | StoredAlert): string {
@@ -33,7 +34,7 @@ export function renderAlert(alert: Alert | StoredAlert): string {
   }
   if (alert.typicalJourney) {
     lines.push('');
-    lines.push(`Usually (nearest typical journey): ${alert.typicalJourney.map((t) => esc(tokenLabel(t))).join(' → ')}`);
+    lines.push(`Usually (nearest typical journey): ${sequenceText(alert.typicalJourney, (t) => esc(tokenLabel(t)))}`);
   }
   return lines.join('\n');
 }

@@ -3,6 +3,8 @@
 // and the verdict buttons. Every CloudTrail string is rendered as text (React escaping)
 // after `visible` makes control and bidi characters show as escapes.
 import { useEffect, useId, useState } from 'react';
+// Pure and dependency-free: shared with the terminal rendering.
+import { foldRepeats } from '../../src/alerts/sequence.ts';
 import { type Alert, api, type Verdict } from './api.ts';
 import { Context } from './Context.tsx';
 import { techniqueUrl, visible, when } from './text.ts';
@@ -150,10 +152,14 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
         <p className="quiet">No typical journey learned yet for this identity.</p>
       ) : (
         <ol className="typical">
-          {alert.typicalJourney.map((t, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: a journey may repeat a token; position is its identity
-            <li key={i}>
-              <code>{visible(t)}</code>
+          {foldRepeats(alert.typicalJourney).map((part, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a journey may repeat a step; position is its identity
+            <li key={i} className={part.steps.length > 1 && part.times > 1 ? 'group' : undefined}>
+              {part.steps.map((t, k) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: as above
+                <code key={k}>{visible(t)}</code>
+              ))}
+              {part.times > 1 && <span className="times"> ×{part.times}</span>}
             </li>
           ))}
         </ol>
