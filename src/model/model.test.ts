@@ -268,6 +268,16 @@ describe('BehaviourModel', () => {
     expect(score.targets).toBeGreaterThan(0);
   });
 
+  it('learns the account of a share marked benign, and still scores a share with another one', () => {
+    const sut = withDrRoutine();
+    const [partner] = share('sre1', 31, '999988887777');
+    sut.learnBenign(partner as never, sut.score(partner as never).raw);
+    const [again] = share('sre1', 32, '999988887777');
+    expect(sut.score(again as never).targets).toBe(0);
+    const [other] = share('sre1', 33, '444455556666');
+    expect(sut.score(other as never).critical).toBe(true);
+  });
+
   it('does not let an alerted share make the account known: it waits with the journey', () => {
     const sut = withDrRoutine();
     const [odd] = share('sre1', 31, '999988887777');

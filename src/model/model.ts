@@ -417,7 +417,8 @@ export class BehaviourModel {
       const row = journey.events[i] as EventRow;
       if (row.targets.length === 0 || !row.success || row.risk < 0.3) continue;
       const w = tokens[i] as number;
-      if (self.benign.has(w)) continue;
+      // Not skipped for tokens marked benign: benign feedback teaches the target it saw, so
+      // sharing with the DR account stops alerting while sharing elsewhere still does.
       for (const target of row.targets) {
         if (self.targets.has(target)) continue;
         const [kind, value] = splitTarget(target);
