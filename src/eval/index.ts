@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UsageError } from '../errors.ts';
 import { ingest } from '../ingest/index.ts';
 import { simulate } from '../sim/index.ts';
 import { scanEventRows } from '../store/events.ts';
@@ -13,10 +14,14 @@ import { openStore, type Store } from '../store/index.ts';
 import { rarityDetector } from './baselines/rarity.ts';
 import { rulesDetector } from './baselines/rules.ts';
 import { loadTrailhoundDetector } from './detectors/trailhound.ts';
+import { type InjectModes, type InjectResult, injectInto } from './inject.ts';
 import { aggregateScores, type DetectorScore, scoreDetector } from './score.ts';
+import { type LoadSummary, loadSequences } from './sequences.ts';
 import type { BenignForScore, DetectedAlert, Detector, EvalMeta, LabelForScore } from './types.ts';
 
+export { type InjectModes, injectInto } from './inject.ts';
 export { aggregateScores, type DetectorScore, scoreDetector } from './score.ts';
+export { loadSequences } from './sequences.ts';
 export type { DetectedAlert, Detector, EvalMeta } from './types.ts';
 
 export type DetectorChoice = 'trailhound' | 'rules' | 'rarity' | 'all';
@@ -32,6 +37,15 @@ export interface EvaluateOptions {
   attacks?: string;
   /** Trailhound's weekly alert budget. */
   alertsPerWeek?: number;
+  /**
+   * Files or folders of real attack CloudTrail (Stratus Red Team detonations, Panther rule
+   * tests and scenarios) to inject into each simulated organization's test period (inject.ts).
+   */
+  inject?: string[];
+  /** Injections per test week and seed (default 2), or `all` of them into every seed. */
+  injectPerWeek?: number | 'all';
+  /** Attacker identity of the injected attacks: both (default), stolen or new-identity. */
+  injectModes?: InjectModes;
   /** Keep the simulated directories and stores (their paths are in the result). */
   keep?: boolean;
   onProgress?: (line: string) => void;
@@ -43,6 +57,8 @@ export interface SeedResult {
   events: number;
   meta: EvalMeta;
   scores: DetectorScore[];
+  /** What was injected into this seed's organization, when `inject` was given. */
+  injected?: Omit<InjectResult, 'labels'>;
   seconds: { simulate: number; ingest: number; detectors: Record<string, number> };
 }
 
@@ -53,6 +69,8 @@ export interface EvaluateResult {
   unavailable: Record<string, string>;
   perSeed: SeedResult[];
   aggregate: DetectorScore[];
+  /** The injected library as read, when `inject` was given. */
+  injection?: LoadSummary & { paths: string[]; perWeek: number | 'all'; modes: InjectModes };
 }
 
 interface MetaFile {
@@ -176,6 +194,30 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateR
   const weeks = options.weeks ?? 6;
   const { detectors, unavailable } = await detectorsFor(options.detector ?? 'all', options.alertsPerWeek ?? 3);
   const perSeed: SeedResult[] = [];
+  let injection: EvaluateResult['injection'];
+  let library: Awaited<ReturnType<typeof loadSequences>>['sequences'] = [];
+  if (options.inject?.length) {
+    if (options.data)
+      throw new UsageError('--inject puts attacks into simulated organizations; it cannot be combined with --data.');
+    const loaded = await loadSequences(options.inject);
+    if (loaded.sequences.length === 0)
+      throw new UsageError(`--inject ${options.inject.join(' ')}: no attack sequence could be read.`);
+    library = loaded.sequences;
+    injection = {
+      ...loaded.summary,
+      paths: [...options.inject],
+      perWeek: options.injectPerWeek ?? 2,
+      modes: options.injectModes ?? 'both',
+    };
+    const q = Object.values(loaded.summary.quarantined).reduce((n, x) => n + x, 0);
+    progress(
+      `inject: ${loaded.summary.sequences} attack sequences (${Object.entries(loaded.summary.bySource)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(
+          ', ',
+        )}) from ${loaded.summary.records} records; ${q} quarantined, ${loaded.summary.notAttacks} not attacks`,
+    );
+  }
   if (options.data) {
     progress(`evaluating ${options.data}`);
     perSeed.push(await evaluateDir(options.data, null, detectors, 0, progress));
@@ -193,11 +235,22 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateR
           attacks: options.attacks ?? 'rate',
           fileMinutes: 60,
         });
+        let injected: InjectResult | undefined;
+        if (injection) {
+          injected = injectInto(dir, { sequences: library, seed, perWeek: injection.perWeek, modes: injection.modes });
+        }
         const simSeconds = (performance.now() - t0) / 1000;
         progress(
-          `seed ${seed}: simulated ${sim.meta.counts.events} events, ${sim.labels.length} attack(s) in ${simSeconds.toFixed(0)} s`,
+          `seed ${seed}: simulated ${sim.meta.counts.events} events, ${sim.labels.length} attack(s)${
+            injected ? `; injected ${injected.labels.length} real attack(s), ${injected.records} records` : ''
+          } in ${simSeconds.toFixed(0)} s`,
         );
-        perSeed.push(await evaluateDir(dir, seed, detectors, simSeconds, progress));
+        const result = await evaluateDir(dir, seed, detectors, simSeconds, progress);
+        if (injected) {
+          const { labels: _, ...rest } = injected;
+          result.injected = rest;
+        }
+        perSeed.push(result);
       } finally {
         if (!options.keep) rmSync(dir, { recursive: true, force: true });
       }
@@ -217,5 +270,6 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateR
     unavailable,
     perSeed,
     aggregate,
+    ...(injection ? { injection } : {}),
   };
 }

@@ -38,9 +38,25 @@ export function renderEvalTable(r: EvaluateResult): string {
   const testWeeks = first ? (first.meta.end - first.meta.learningEnd) / (7 * 86_400_000) : 0;
   const events = r.perSeed.reduce((n, s) => n + s.events, 0);
   const attacks = r.aggregate[0]?.total ?? 0;
+  const injected = r.aggregate[0]?.attacks.filter((a) => a.source !== 'simulated').length ?? 0;
   out.push(
-    `Evaluation: seeds ${seeds}; ${learningWeeks} learning + ${testWeeks} test weeks each; ${events} events; ${attacks} attacks`,
+    `Evaluation: seeds ${seeds}; ${learningWeeks} learning + ${testWeeks} test weeks each; ${events} events; ${attacks} attacks${
+      injected ? ` (${attacks - injected} simulated, ${injected} injected)` : ''
+    }`,
   );
+  if (r.injection) {
+    const inj = r.injection;
+    const q = Object.entries(inj.quarantined)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
+    out.push(
+      `Injected from ${inj.paths.join(' ')}: ${inj.sequences} attack sequences (${Object.entries(inj.bySource)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}) of ${inj.records} records (quarantined: ${q || 'none'}; not attacks: ${inj.notAttacks}); ${
+        inj.perWeek === 'all' ? 'all of them' : `${inj.perWeek} per test week`
+      } per seed, modes: ${inj.modes}`,
+    );
+  }
   out.push('');
   const names = [...r.detectors, ...Object.keys(r.unavailable)];
   out.push(
@@ -61,6 +77,18 @@ export function renderEvalTable(r: EvaluateResult): string {
     ),
   );
   for (const [n, why] of Object.entries(r.unavailable)) out.push(`${n}: not available (${why})`);
+  if (injected > 0) {
+    out.push('', 'Per source and attacker identity (detected/attacks):');
+    out.push(
+      renderTable(
+        ['source', 'mode', ...r.detectors],
+        group(r.aggregate, (a) => `${a.source}\u0000${a.source === 'simulated' ? 'all' : a.mode}`).map(([k, row]) => [
+          ...k.split('\u0000'),
+          ...r.detectors.map((d) => `${row.get(d)?.d ?? 0}/${row.get(d)?.n ?? 0}`),
+        ]),
+      ),
+    );
+  }
   if (attacks > 0) {
     out.push('', 'Per category (detected/attacks):');
     out.push(
@@ -107,6 +135,7 @@ export function renderEvalJson(r: EvaluateResult): string {
       weeks: r.weeks,
       seeds: r.seeds,
       unavailable: r.unavailable,
+      ...(r.injection ? { injection: r.injection } : {}),
       aggregate: r.aggregate,
       perSeed: r.perSeed.map((s) => ({
         seed: s.seed,
@@ -115,6 +144,7 @@ export function renderEvalJson(r: EvaluateResult): string {
         events: s.events,
         learningEnd: new Date(s.meta.learningEnd).toISOString(),
         seconds: s.seconds,
+        ...(s.injected ? { injected: s.injected } : {}),
         scores: s.scores,
       })),
     },

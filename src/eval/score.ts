@@ -13,6 +13,8 @@ export interface AttackResult {
   category: string;
   mode: string;
   routine: boolean;
+  /** `simulated`, or where an injected attack came from (`stratus`, `panther`, `file`). */
+  source: string;
   detected: boolean;
   /** Alerts that matched this attack. */
   alerts: number;
@@ -87,6 +89,7 @@ export function scoreDetector(
     category: l.category,
     mode: l.mode,
     routine: l.routine,
+    source: l.source ?? 'simulated',
     detected: (hits[i] ?? 0) > 0,
     alerts: hits[i] ?? 0,
   }));

@@ -49,6 +49,8 @@ export interface LabelForScore {
   start: string;
   end: string;
   eventIds: string[];
+  /** Injected attacks only: where the records came from (`stratus`, `panther`, `file`). */
+  source?: string;
 }
 
 export interface BenignForScore {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { type DetectorChoice, evaluate } from '../../eval/index.ts';
+import { type DetectorChoice, evaluate, type InjectModes } from '../../eval/index.ts';
 import { renderEvalJson, renderEvalTable } from '../../eval/report.ts';
 import { type CliIo, println } from '../io.ts';
 import { parseFormat, parsePositiveNumber } from '../shared.ts';
@@ -18,6 +18,9 @@ interface EvalFlags {
   scale?: string;
   attacks?: string;
   alertsPerWeek?: string;
+  inject?: string[];
+  injectRate?: string;
+  injectMode?: string;
   keep?: boolean;
 }
 
@@ -35,6 +38,12 @@ export function register(program: Command, io: CliIo): void {
     .option('--scale <k>', 'organization scale', '1')
     .option('--attacks <which>', 'rate (about one a week), all, none, or scenario ids', 'rate')
     .option('--alerts-per-week <n>', "Trailhound's weekly alert budget", '3')
+    .option(
+      '--inject <paths...>',
+      'also inject real attacks (files or folders: Stratus Red Team detonation logs, Panther rule tests and scenarios) into each test period',
+    )
+    .option('--inject-rate <n>', 'injected attacks per test week and seed, or all', '2')
+    .option('--inject-mode <mode>', 'attacker identity: both, stolen (an existing identity) or new-identity', 'both')
     .option('--keep', 'keep the simulated folders and stores (paths in --format json)')
     .action(async (flags: EvalFlags) => {
       const format = parseFormat(flags.format, ['table', 'json'] as const, 'table');
@@ -49,6 +58,11 @@ export function register(program: Command, io: CliIo): void {
           throw new UsageError(`--seeds ${flags.seeds}: each seed must be a non-negative integer.`);
         return n;
       });
+      const injectModes = (flags.injectMode ?? 'both') as InjectModes;
+      if (!['both', 'stolen', 'new-identity'].includes(injectModes))
+        throw new UsageError(`--inject-mode ${flags.injectMode} is not one of both, stolen, new-identity.`);
+      const injectPerWeek =
+        flags.injectRate === 'all' ? 'all' : (parsePositiveNumber('inject-rate', flags.injectRate) ?? 2);
       const result = await evaluate({
         weeks: parsePositiveNumber('weeks', flags.weeks) ?? 6,
         seeds,
@@ -57,6 +71,7 @@ export function register(program: Command, io: CliIo): void {
         scale: parsePositiveNumber('scale', flags.scale) ?? 1,
         attacks: flags.attacks ?? 'rate',
         alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek) ?? 3,
+        ...(flags.inject?.length ? { inject: flags.inject, injectPerWeek, injectModes } : {}),
         keep: flags.keep === true,
         onProgress: (line) => println(io.stderr, line),
       });
