@@ -1,10 +1,13 @@
 /**
  * Detection benchmark: ~1M synthetic events (default) streamed through the journey builder
  * and the detection engine (score, decide, learn) on one core, as `detect` runs them after
- * the store scan. Reports events/s, journeys/s and peak RSS, and RSS at each quarter of the
- * run: it should level off as identities stop appearing (state grows with identities, not
- * events). `--store N` also times the full `detect()` over N events in a temporary SQLite
- * store (scan + journeys table writes included).
+ * the store scan. Reports events/s and journeys/s (CPU time, the generator's share taken
+ * out), peak RSS, and at each quarter of the run RSS, live memory after a full collection
+ * (JS heap + typed arrays) and a census of what could grow. Live memory should level off once
+ * every identity has appeared (state grows with identities, not events): a run with twice
+ * the events and the same identities should end about where this one ends. `--store N` also
+ * times the full `detect()` over N events in a temporary SQLite store (scan, journeys table
+ * writes, state).
  *
  *   npm run bench:detect [-- --events 1000000 --identities 2000 --store 200000]
  */
@@ -64,7 +67,11 @@ interface Persona {
   journeysPerDay: number;
 }
 
-/** Day-by-day synthetic rows in time order; never more than one day in memory. */
+/**
+ * Day-by-day synthetic rows in time order. A day is drawn as compact columns (typed arrays,
+ * ~20 bytes an event) and each row object is made only when yielded, so the generator's own
+ * memory stays small and the census measures the detector, not a day of buffered rows.
+ */
 function* syntheticRows(total: number, identities: number, seed = 1): Generator<EventRow> {
   const rand = prng(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)] as T;
@@ -84,55 +91,82 @@ function* syntheticRows(total: number, identities: number, seed = 1): Generator<
   });
   let id = 0;
   let emitted = 0;
+  let capacity = 1 << 16;
+  let times = new Float64Array(capacity);
+  let cols = new Int32Array(capacity * 4); // persona, journey of the day, habit, ok
   for (let day = 0; emitted < total; day++) {
-    const rows: EventRow[] = [];
-    for (const p of personas) {
+    const firstId = id + 1;
+    let n = 0;
+    for (let pi = 0; pi < personas.length; pi++) {
+      const p = personas[pi] as Persona;
       for (let j = 0; j < p.journeysPerDay; j++) {
         let t = T0 + day * DAY + Math.floor((p.machine ? j * 4 : 8 + j * 4) * 3_600_000 + rand() * 3_600_000);
-        const n = p.machine ? 20 + Math.floor(rand() * 20) : 3 + Math.floor(rand() * 15);
+        const count = p.machine ? 20 + Math.floor(rand() * 20) : 3 + Math.floor(rand() * 15);
         let k = Math.floor(rand() * p.habits.length);
-        for (let e = 0; e < n; e++) {
+        for (let e = 0; e < count; e++) {
           // Mostly the next habit in order, sometimes a jump: sequences with structure.
           k = rand() < 0.8 ? (k + 1) % p.habits.length : Math.floor(rand() * p.habits.length);
-          const [service, action] = p.habits[k] as readonly [string, string];
           const ok = rand() > 0.03;
-          rows.push({
-            id: ++id,
-            eventId: `b-${id}`,
-            time: t,
-            accountId: '111122223333',
-            region: 'us-east-1',
-            service,
-            action,
-            actionKey: action,
-            eventType: 'AwsApiCall',
-            readOnly: /^(Describe|List|Get)/.test(action),
-            success: ok,
-            errorCode: ok ? null : 'AccessDenied',
-            sourceIp: p.ip,
-            clientClass: p.machine ? 'sdk' : 'aws-cli',
-            clientName: p.machine ? 'Boto3' : 'aws-cli',
-            mfa: p.machine ? null : true,
-            console: false,
-            actorKey: p.key,
-            actorType: p.machine ? 'assumed-role' : 'iam-user',
-            actorName: p.name,
-            actorAccount: '111122223333',
-            roleArn: null,
-            session: p.machine ? `ASIA${day}${j}` : 'AKIA',
-            facts: [],
-            risk: action.startsWith('Delete') ? 0.4 : 0.05,
-            targets: [],
-          });
+          if (n === capacity) {
+            capacity *= 2;
+            const t2 = new Float64Array(capacity);
+            t2.set(times);
+            times = t2;
+            const c2 = new Int32Array(capacity * 4);
+            c2.set(cols);
+            cols = c2;
+          }
+          times[n] = t;
+          cols[n * 4] = pi;
+          cols[n * 4 + 1] = j;
+          cols[n * 4 + 2] = k;
+          cols[n * 4 + 3] = ok ? 1 : 0;
+          n++;
+          id++;
           t += 1000 + Math.floor(rand() * 20_000);
         }
       }
     }
-    rows.sort((a, b) => a.time - b.time || a.id - b.id);
+    // Time order, then generation order (the id), as the store scan returns them.
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => (times[a] as number) - (times[b] as number) || a - b);
     // Exactly `total` events: the data simply ends part-way through the last day.
-    for (const r of rows) {
+    for (const i of order) {
       if (emitted++ >= total) return;
-      yield r;
+      const p = personas[cols[i * 4] as number] as Persona;
+      const j = cols[i * 4 + 1] as number;
+      const [service, action] = p.habits[cols[i * 4 + 2] as number] as readonly [string, string];
+      const ok = cols[i * 4 + 3] === 1;
+      const rowId = firstId + i;
+      yield {
+        id: rowId,
+        eventId: `b-${rowId}`,
+        time: times[i] as number,
+        accountId: '111122223333',
+        region: 'us-east-1',
+        service,
+        action,
+        actionKey: action,
+        eventType: 'AwsApiCall',
+        readOnly: /^(Describe|List|Get)/.test(action),
+        success: ok,
+        errorCode: ok ? null : 'AccessDenied',
+        sourceIp: p.ip,
+        clientClass: p.machine ? 'sdk' : 'aws-cli',
+        clientName: p.machine ? 'Boto3' : 'aws-cli',
+        mfa: p.machine ? null : true,
+        console: false,
+        actorKey: p.key,
+        actorType: p.machine ? 'assumed-role' : 'iam-user',
+        actorName: p.name,
+        actorAccount: '111122223333',
+        roleArn: null,
+        session: p.machine ? `ASIA${day}${j}` : 'AKIA',
+        facts: [],
+        risk: action.startsWith('Delete') ? 0.4 : 0.05,
+        targets: [],
+      };
     }
   }
 }
@@ -152,11 +186,17 @@ const gc: (() => void) | null = (() => {
   }
 })();
 
+/** JS heap in use plus typed-array backing stores (the n-gram tables live there, outside the heap). */
+function liveBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 interface Census {
   events: number;
   journeys: number;
   rss: number;
-  heapAfterGc: number | null;
+  liveAfterGc: number | null;
   identities: number;
   openJourneys: number;
   closedMarks: number;
@@ -183,7 +223,7 @@ async function benchCore(): Promise<void> {
       events,
       journeys,
       rss: process.memoryUsage().rss,
-      heapAfterGc: gc ? process.memoryUsage().heapUsed : null,
+      liveAfterGc: gc ? liveBytes() : null,
       identities: engine.model.identities.size,
       openJourneys: builder.openCount,
       closedMarks: builder.closedUntil.size,
@@ -198,7 +238,7 @@ async function benchCore(): Promise<void> {
   const gen = process.cpuUsage(g0);
   const genMicros = gen.user + gen.system;
   gc?.();
-  const baseHeap = process.memoryUsage().heapUsed;
+  const baseHeap = liveBytes();
   const quarter = Math.ceil(EVENTS / 4);
   const started = performance.now();
   const cpu0 = process.cpuUsage();
@@ -236,11 +276,11 @@ async function benchCore(): Promise<void> {
   console.log(
     `  CPU time without the generator ${cpuSeconds.toFixed(1)} s: ${Math.round(events / cpuSeconds)} events/s, ${Math.round(journeys / cpuSeconds)} journeys/s (wall clock: ${Math.round(events / seconds)} events/s)`,
   );
-  console.log(`  peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}; heap before the run ${mb(baseHeap)}`);
-  console.log('  events     journeys  RSS      heap after GC  identities  open  closed marks  recent  vocab  pairs');
+  console.log(`  peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}; live memory before the run ${mb(baseHeap)}`);
+  console.log('  events     journeys  RSS      live after GC  identities  open  closed marks  recent  vocab  pairs');
   for (const q of quarters)
     console.log(
-      `  ${String(q.events).padStart(9)}  ${String(q.journeys).padStart(8)}  ${mb(q.rss).padStart(7)}  ${(q.heapAfterGc === null ? 'n/a' : mb(q.heapAfterGc)).padStart(13)}  ${String(q.identities).padStart(10)}  ${String(q.openJourneys).padStart(4)}  ${String(q.closedMarks).padStart(12)}  ${String(q.recent).padStart(6)}  ${String(q.vocab).padStart(5)}  ${String(q.pairs).padStart(5)}`,
+      `  ${String(q.events).padStart(9)}  ${String(q.journeys).padStart(8)}  ${mb(q.rss).padStart(7)}  ${(q.liveAfterGc === null ? 'n/a' : mb(q.liveAfterGc)).padStart(13)}  ${String(q.identities).padStart(10)}  ${String(q.openJourneys).padStart(4)}  ${String(q.closedMarks).padStart(12)}  ${String(q.recent).padStart(6)}  ${String(q.vocab).padStart(5)}  ${String(q.pairs).padStart(5)}`,
     );
   console.log(`  serialized state: ${mb(state)} (${Math.round(state / IDENTITIES / 1024)} KB per identity)`);
 }
