@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asnLabel, parseIPv4, parseIPv6, asnOf as sut } from './asn.ts';
+import { asnLabel, asnTableSize, loadAsnTable, lookupAsn, parseIPv4, parseIPv6, asnOf as sut } from './asn.ts';
 
 // Expected values are rows of the pinned @ip-location-db/asn version (package.json).
 describe('asnOf', () => {
@@ -78,18 +79,59 @@ describe('asnOf', () => {
     expect(sut(ip)).toBeNull();
   });
 
-  // The loader parses the numeric IPv4 file and the IPv6 text file with its own byte parsers;
-  // this reads the IPv4 text file independently and checks both ends of every 97th range.
-  it('agrees with the data at both ends of sampled ranges', () => {
+  // The loader parses the numeric IPv4 file and the IPv6 text file with its own byte parsers, in
+  // 1 MB chunks; this reads the IPv4 text file independently, checks that every line became a
+  // range, and checks both ends of every 97th range.
+  it('agrees with the data: every range loaded, both ends of sampled ranges', () => {
     const dir = dirname(createRequire(import.meta.url).resolve('@ip-location-db/asn/package.json'));
+    const counts: number[] = [];
     for (const file of ['asn-ipv4.csv', 'asn-ipv6.csv']) {
       const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean);
-      expect(lines.length).toBeGreaterThan(100_000);
+      counts.push(lines.length);
       for (let i = 0; i < lines.length; i += 97) {
         const [start, end, asn] = (lines[i] as string).split(',');
         expect(sut(start as string)?.asn, `${file} line ${i + 1} start`).toBe(Number(asn));
         expect(sut(end as string)?.asn, `${file} line ${i + 1} end`).toBe(Number(asn));
       }
+    }
+    expect(asnTableSize()).toEqual({ v4: counts[0], v6: counts[1], systems: expect.any(Number) });
+    expect(counts[0]).toBeGreaterThan(400_000);
+    expect(counts[1]).toBeGreaterThan(100_000);
+  });
+});
+
+describe('loadAsnTable', () => {
+  it('reads quoted names, CRLF and a last line without a line end, and skips malformed lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-asn-'));
+    try {
+      writeFileSync(
+        join(dir, 'asn-ipv4-num.csv'),
+        [
+          '16777216,16777471,13335,"Cloudflare, Inc."',
+          'garbage',
+          '16777472,,7,Empty end',
+          '16777472,16777473,x,Bad AS',
+          '16778240,16779263,38803,Gtelecom Pty Ltd\r',
+          '16779264,16779264,201907,"LLC ""SPUTNIK"""',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(dir, 'asn-ipv6.csv'),
+        ['2001::,2001::ffff:ffff:ffff:ffff:ffff:ffff,6939,Hurricane Electric LLC', '2001:zz::,2001::1,1,Bad', ''].join(
+          '\n',
+        ),
+      );
+      const table = loadAsnTable(dir);
+      expect(table.v4Asn.length).toBe(3);
+      expect(table.v6Asn.length).toBe(1);
+      expect(lookupAsn(table, '1.0.0.255')).toEqual({ asn: 13335, org: 'Cloudflare, Inc.' });
+      expect(lookupAsn(table, '1.0.1.0')).toBeNull();
+      expect(lookupAsn(table, '1.0.7.255')).toEqual({ asn: 38803, org: 'Gtelecom Pty Ltd' });
+      expect(lookupAsn(table, '1.0.8.0')).toEqual({ asn: 201907, org: 'LLC "SPUTNIK"' });
+      expect(lookupAsn(table, '2001::1')).toEqual({ asn: 6939, org: 'Hurricane Electric LLC' });
+      expect(lookupAsn(table, '2001:1::')).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
