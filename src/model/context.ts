@@ -2,8 +2,10 @@
  * Context profiles: where, with what and when an identity works, and the organization-wide
  * view of the same. A journey's context is compared with its identity's profile (new network,
  * new client, new region, unusual hour, no MFA when it always has MFA, error storm) and with
- * the organization (a network or client no identity here ever used).
+ * the organization (a network or client no identity here ever used). Networks are IP prefixes
+ * and the autonomous systems (AS) they belong to (bundled offline data, src/normalize/asn.ts).
  */
+import { type AsnInfo, asnOf } from '../normalize/asn.ts';
 import type { EventRow } from '../store/events.ts';
 
 /** IPv4 /24 and /16, IPv6 /48 and /32; AWS service hostnames stay as they are. */
@@ -26,6 +28,8 @@ export function clientKey(row: Pick<EventRow, 'clientClass' | 'clientName'>): st
 /** What one journey's context is, collected once. */
 export interface JourneyContext {
   nets: Map<string, number>;
+  /** The autonomous system of each of `nets` that has one (from the first address seen in it). */
+  netAsns: Map<string, AsnInfo>;
   wideNets: Set<string>;
   clients: Map<string, number>;
   regions: Set<string>;
@@ -37,16 +41,18 @@ export interface JourneyContext {
 }
 
 // Per-event regex and string building was 10% of detect time; a few thousand distinct
-// addresses and clients cover an organization, so remember them (cleared when large).
-const netCache = new Map<string, [string, string] | null>();
+// addresses and clients cover an organization, so remember them (cleared when large). The AS
+// lookup rides on the same per-address entry: it costs nothing per event.
+const netCache = new Map<string, [string, string, AsnInfo | null] | null>();
 const clientCache = new Map<string, Map<string | null, string>>();
 
-function cachedNetworkKeys(ip: string | null): [string, string] | null {
+function cachedNetworkKeys(ip: string | null): [string, string, AsnInfo | null] | null {
   if (ip === null) return null;
   let k = netCache.get(ip);
   if (k === undefined) {
     if (netCache.size > 100_000) netCache.clear();
-    k = networkKeys(ip);
+    const keys = networkKeys(ip);
+    k = keys ? [keys[0], keys[1], asnOf(ip)] : null;
     netCache.set(ip, k);
   }
   return k;
@@ -70,6 +76,7 @@ function cachedClientKey(r: Pick<EventRow, 'clientClass' | 'clientName'>): strin
 export function journeyContext(rows: readonly EventRow[]): JourneyContext {
   const c: JourneyContext = {
     nets: new Map(),
+    netAsns: new Map(),
     wideNets: new Set(),
     clients: new Map(),
     regions: new Set(),
@@ -82,7 +89,9 @@ export function journeyContext(rows: readonly EventRow[]): JourneyContext {
   for (const r of rows) {
     const nk = cachedNetworkKeys(r.sourceIp);
     if (nk) {
-      c.nets.set(nk[0], (c.nets.get(nk[0]) ?? 0) + 1);
+      const seen = c.nets.get(nk[0]);
+      c.nets.set(nk[0], (seen ?? 0) + 1);
+      if (seen === undefined && nk[2] !== null) c.netAsns.set(nk[0], nk[2]);
       c.wideNets.add(nk[1]);
     }
     const ck = cachedClientKey(r);
@@ -107,6 +116,8 @@ function inc(m: Map<string, number>, k: string): void {
 export class ContextProfile {
   readonly nets = new Map<string, number>();
   readonly wideNets = new Map<string, number>();
+  /** AS number -> journeys that used it. */
+  readonly asns = new Map<number, number>();
   readonly clients = new Map<string, number>();
   readonly regions = new Map<string, number>();
   readonly hours = new Array<number>(24).fill(0);
@@ -120,6 +131,9 @@ export class ContextProfile {
     this.journeys++;
     for (const k of c.nets.keys()) inc(this.nets, k);
     for (const k of c.wideNets) inc(this.wideNets, k);
+    const asns = new Set<number>();
+    for (const a of c.netAsns.values()) asns.add(a.asn);
+    for (const a of asns) this.asns.set(a, (this.asns.get(a) ?? 0) + 1);
     for (const k of c.clients.keys()) inc(this.clients, k);
     for (const k of c.regions) inc(this.regions, k);
     this.hours[c.hour] = (this.hours[c.hour] ?? 0) + 1;
@@ -149,11 +163,12 @@ export class ContextProfile {
       this.mfaKnownJourneys,
       this.errors,
       this.events,
+      [...this.asns],
     ];
   }
 
   static fromJSON(j: unknown): ContextProfile {
-    const [nets, wide, clients, regions, hours, journeys, mfa, mfaKnown, errors, events] = j as [
+    const [nets, wide, clients, regions, hours, journeys, mfa, mfaKnown, errors, events, asns] = j as [
       Array<[string, number]>,
       Array<[string, number]>,
       Array<[string, number]>,
@@ -164,6 +179,7 @@ export class ContextProfile {
       number,
       number,
       number,
+      Array<[number, number]> | undefined,
     ];
     const p = new ContextProfile();
     for (const [k, v] of nets) p.nets.set(k, v);
@@ -178,6 +194,21 @@ export class ContextProfile {
     p.mfaKnownJourneys = mfaKnown;
     p.errors = errors;
     p.events = events;
+    if (asns) for (const [k, v] of asns) p.asns.set(k, v);
+    else p.#asnsFromNets();
     return p;
+  }
+
+  /**
+   * A profile saved before ASNs were kept: rebuilt from its networks (the AS of each prefix's
+   * first address; a journey count is at least the largest of its prefixes' counts), so an
+   * upgrade does not make every network's AS look new to every identity and the organization.
+   */
+  #asnsFromNets(): void {
+    for (const [net, count] of this.nets) {
+      const slash = net.lastIndexOf('/');
+      const a = slash > 0 ? asnOf(net.slice(0, slash)) : null;
+      if (a !== null && count > (this.asns.get(a.asn) ?? 0)) this.asns.set(a.asn, count);
+    }
   }
 }

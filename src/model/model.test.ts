@@ -293,3 +293,60 @@ describe('BehaviourModel', () => {
     expect(copy.score(odd as never).raw).toBe(sut.score(odd as never).raw);
   });
 });
+
+// Real addresses, looked up in the bundled AS table: 73.45.x and 24.x are Comcast (AS7922),
+// 3.213.88.41 is Amazon (AS14618), 167.99.x is DigitalOcean (AS14061), 10.x has no AS.
+describe('BehaviourModel networks and autonomous systems', () => {
+  const work = ['sts:GetCallerIdentity', 'ec2:DescribeInstances', 'logs:FilterLogEvents'];
+  const homes: Record<string, string> = {
+    dev1: '3.213.88.41',
+    dev2: '24.91.5.10',
+    dev3: '73.45.3.7',
+    dev4: '73.45.4.7',
+  };
+  function trained(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows = [];
+    for (let d = 0; d < 15; d++)
+      for (const [name, ip] of Object.entries(homes))
+        rows.push(...seq(work, T0 + d * DAY + 2 * HOUR, { actorName: name, actorKey: `user/${name}`, sourceIp: ip }));
+    rows.sort((a, b) => a.time - b.time);
+    for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+    return sut;
+  }
+  const from = (sut: BehaviourModel, ip: string) => {
+    const [j] = buildJourneys(seq(work, T0 + 20 * DAY, { actorName: 'dev2', actorKey: 'user/dev2', sourceIp: ip }));
+    const score = sut.score(j as never);
+    return { context: score.context, reason: score.reasons.find((r) => r.kind === 'new-network')?.text };
+  };
+
+  it('names the AS of a new network and says when the organization never used that AS', () => {
+    const sut = from(trained(), '167.99.3.4');
+    expect(sut.reason).toBe(
+      'new network 167.99.3.0/24 (AS14061 DigitalOcean, LLC) for dev2; AS never seen in this organization',
+    );
+  });
+
+  it('scores a new AS higher than a new prefix of an AS the identity already uses', () => {
+    const sut = trained();
+    const sameAs = from(sut, '24.98.7.7');
+    const newAs = from(sut, '167.99.3.4');
+    expect(sameAs.reason).toBe(
+      'new network 24.98.7.0/24 (AS7922 Comcast Cable Communications, LLC) for dev2; never seen in this organization',
+    );
+    expect(newAs.context).toBeGreaterThan(sameAs.context + 2);
+  });
+
+  it('scores an AS the organization uses but this identity never did between the two', () => {
+    const sut = trained();
+    const orgAs = from(sut, '3.213.90.1');
+    expect(orgAs.reason).toMatch(/^new network 3\.213\.90\.0\/24 \(AS14618 Amazon\.com, Inc\.\) for dev2; never seen/);
+    expect(orgAs.context).toBeGreaterThan(from(sut, '24.98.7.7').context);
+    expect(orgAs.context).toBeLessThan(from(sut, '167.99.3.4').context);
+  });
+
+  it('keeps the prefix-only weight for addresses without an AS', () => {
+    const sut = from(trained(), '10.1.2.3');
+    expect(sut.reason).toBe('new network 10.1.2.0/24 for dev2; never seen in this organization');
+  });
+});

@@ -10,6 +10,7 @@
 import type { AlertReason } from '../alerts/types.ts';
 import { splitTarget } from '../catalog/index.ts';
 import type { Journey } from '../journeys/builder.ts';
+import { asnLabel } from '../normalize/asn.ts';
 import type { EventRow } from '../store/events.ts';
 import { ScoreHistory } from './calibration.ts';
 import { ContextProfile, type JourneyContext, journeyContext } from './context.ts';
@@ -478,15 +479,31 @@ export class BehaviourModel {
     // Everything is new for a new identity: self-novelty counts in proportion to history.
     const maturity = Math.min(1, p.journeys / 10);
     let score = 0;
+    // An AS counts as new to the organization once per journey, however many of its prefixes.
+    const newAsns = new Set<number>();
     for (const [net, count] of c.nets) {
       if (p.nets.has(net)) continue;
       const share = count / Math.max(1, c.events);
       if (share < 0.2) continue;
+      const as = c.netAsns.get(net) ?? null;
       const wide = [...c.wideNets].some((w) => p.wideNets.has(w) && net.startsWith(w.split('.0.0/')[0] ?? '\u0000'));
-      let s = maturity * surpriseOfNew(p.nets, p.journeys, 2.5) * (wide ? 0.5 : 1);
-      let text = `new network ${net} for ${who}`;
-      if (!org.nets.has(net)) {
-        s += 2;
+      const netBits = surpriseOfNew(p.nets, p.journeys, 2.5);
+      // A new prefix inside the identity's own /16 or AS (another address of its ISP, cloud or
+      // VPN) is half a surprise; a new AS is as surprising as this identity's new ASes have been
+      // (a CI role with a fresh address every run still never leaves its cloud).
+      let selfBits = netBits * (wide ? 0.5 : 1);
+      if (as !== null)
+        selfBits = p.asns.has(as.asn) ? netBits * 0.5 : Math.max(selfBits, surpriseOfNew(p.asns, p.journeys, 2.5));
+      let s = maturity * selfBits;
+      let text = `new network ${net}${as !== null ? ` (${asnLabel(as)})` : ''} for ${who}`;
+      if (as !== null && !org.asns.has(as.asn) && !newAsns.has(as.asn)) {
+        newAsns.add(as.asn);
+        s += 3;
+        text += '; AS never seen in this organization';
+      } else if (!org.nets.has(net)) {
+        // A prefix of an AS the organization already works from is a weaker sign than one
+        // nobody can place (no AS: private or unrouted addresses keep the old weight).
+        s += as !== null ? 1 : 2;
         text += '; never seen in this organization';
       }
       if (s > 0.2) reasons.push({ kind: 'new-network', text, weight: round(s) });
@@ -733,7 +750,7 @@ export function shortName(name: string): string {
  * used new values before (Good-Turing: P(new) ~ values seen once / journeys). A CI runner with
  * a fresh IP every run gets ~0; a person who always works from the office gets the cap.
  */
-export function surpriseOfNew(seen: ReadonlyMap<string, number>, journeys: number, cap: number): number {
+export function surpriseOfNew(seen: ReadonlyMap<unknown, number>, journeys: number, cap: number): number {
   let once = 0;
   for (const c of seen.values()) if (c === 1) once++;
   return Math.min(cap, -Math.log2((once + 1) / (journeys + 2)));
