@@ -6,6 +6,7 @@
  */
 import { describeEvent } from '../catalog/index.ts';
 import type { AlertDraft } from '../detect/engine.ts';
+import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
 import { sequenceText } from './sequence.ts';
 import type { Alert, AlertEvent, AlertReason, Severity } from './types.ts';
@@ -42,6 +43,12 @@ export function tokenLabel(token: string): string {
   const m = /^([^[]+)\[([^\]]+)\]$/.exec(t);
   const base = m ? `${m[1]} (${(m[2] ?? '').replace(/,/g, ', ')})` : t;
   return failed ? `${base}, refused` : base;
+}
+
+/** `167.99.3.4 (AS14061 DigitalOcean, LLC)`; an address without an AS (or a hostname) as it is. */
+function withAs(ip: string): string {
+  const as = asnOf(ip);
+  return as ? `${ip} (${asnLabel(as)})` : ip;
 }
 
 function mergeReasons(a: readonly AlertReason[], b: readonly AlertReason[]): AlertReason[] {
@@ -128,7 +135,7 @@ export function buildAlert(
       ? `on ${day} between ${clock(start)} and ${clock(end)} UTC`
       : `from ${iso(start).slice(0, 16).replace('T', ' ')} to ${iso(end).slice(0, 16).replace('T', ' ')} UTC`;
   const where = [
-    draft.stats.networks.length ? `from ${draft.stats.networks.join(', ')}` : '',
+    draft.stats.networks.length ? `from ${draft.stats.networks.map(withAs).join(', ')}` : '',
     draft.stats.clients.length ? `using ${draft.stats.clients.join(', ')}` : '',
     draft.stats.regions.length ? `in ${draft.stats.regions.join(', ')}` : '',
   ]

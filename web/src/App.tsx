@@ -76,6 +76,14 @@ export function App() {
           <AlertDetail key={selected} id={selected} onChanged={refresh} />
         )}
       </main>
+      {/* Alert texts name autonomous systems from CC BY 4.0 data; DB-IP's licence asks web pages that show it for this link. */}
+      <footer className="credits">
+        Network (AS) names: RouteViews, NRO and{' '}
+        <a href="https://db-ip.com" rel="noopener noreferrer">
+          IP Geolocation by DB-IP
+        </a>{' '}
+        (CC BY 4.0).
+      </footer>
     </div>
   );
 }
