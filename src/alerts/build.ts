@@ -51,6 +51,11 @@ function withAs(ip: string): string {
   return as ? `${ip} (${asnLabel(as)})` : ip;
 }
 
+/** Ends a sentence with a full stop, unless it already ends with an ellipsis. */
+function sentenceEnd(text: string): string {
+  return text.endsWith('…') ? text : `${text}.`;
+}
+
 function mergeReasons(a: readonly AlertReason[], b: readonly AlertReason[]): AlertReason[] {
   const byText = new Map<string, AlertReason>();
   for (const r of [...a, ...b]) {
@@ -150,7 +155,7 @@ export function buildAlert(
     `${who} (${peers}) made ${alertEvents.length} call${alertEvents.length === 1 ? '' : 's'}${failures ? ` (${failures} refused or failed)` : ''} ${span}${where ? ` ${where}` : ''}.`,
     firstReasons.length ? `Why it stands out: ${firstReasons.join('; ')}.` : '',
     typical
-      ? `${draft.actorName}'s nearest usual journey is ${sequenceText(typical, tokenLabel, 6)}.`
+      ? `${draft.actorName}'s nearest usual journey is ${sentenceEnd(sequenceText(typical, tokenLabel, 6))}`
       : `${draft.actorName} has no usual journeys yet (${draft.history} before this one).`,
   ]
     .filter(Boolean)
