@@ -72,4 +72,40 @@ describe('NGramCounts', () => {
     expect([again.peek(5, 9), again.peek(0, 5), again.peek(9, 9)]).toEqual([3, 2, undefined]);
     expect(again.size).toBe(3);
   });
+
+  it('stays within its cap, keeping the habitual sequences and consistent context counts', () => {
+    const pairs = new PairIndex();
+    const sut = new NGramCounts(64);
+    const habit = [1, 2, 3, 4, 5];
+    const rand = prng(9);
+    for (let j = 0; j < 400; j++) {
+      sut.add(habit, pairs);
+      // A scanner's walk: random tokens in random order, nearly every trigram new.
+      sut.add(
+        Array.from({ length: 6 }, () => 10 + Math.floor(rand() * 500)),
+        pairs,
+      );
+      expect(sut.tri.size).toBeLessThanOrEqual(64);
+      expect(sut.bi.size).toBeLessThanOrEqual(64);
+    }
+    // The habit's every trigram is still counted in full.
+    const ctx = contextIds(habit, pairs);
+    for (let i = 0; i < habit.length; i++)
+      expect(sut.tri.get((ctx[i] as number) * TOKEN_BITS + (habit[i] as number))).toBe(400);
+    // N and T of every context are the sum and the number of its kept trigrams.
+    for (const [grams, contexts] of [
+      [sut.tri, sut.triCtx],
+      [sut.bi, sut.biCtx],
+    ] as const) {
+      const n = new Map<number, number>();
+      const t = new Map<number, number>();
+      grams.forEach((k, v) => {
+        const c = Math.floor(k / TOKEN_BITS);
+        n.set(c, (n.get(c) ?? 0) + v);
+        t.set(c, (t.get(c) ?? 0) + 1);
+      });
+      expect(contexts.pairs(0)).toEqual([...n].sort((a, b) => a[0] - b[0]));
+      expect(contexts.pairs(1)).toEqual([...t].sort((a, b) => a[0] - b[0]));
+    }
+  });
 });
