@@ -108,12 +108,49 @@ export function journeyContext(rows: readonly EventRow[]): JourneyContext {
   return c;
 }
 
-function inc(m: Map<string, number>, k: string): void {
-  m.set(k, (m.get(k) ?? 0) + 1);
+/**
+ * Most distinct values one profile map keeps (networks, /16s, ASes, clients, regions), unless
+ * its owner asks for fewer. A CI runner on fresh cloud addresses adds a network most runs (the
+ * seed-1 simulated org: 257 for one identity, 1,029 for the organization in 6 weeks).
+ */
+export const MAX_CONTEXT_VALUES = 8192;
+
+function inc<K>(m: Map<K, number>, k: K, cap: number): void {
+  const v = m.get(k);
+  if (v !== undefined) {
+    m.set(k, v + 1);
+    return;
+  }
+  if (m.size >= cap) evictOne(m);
+  m.set(k, 1);
+}
+
+/**
+ * Makes room for a new value: the value seen once longest ago (a Map iterates in first-seen
+ * order). Trading one value seen once for another keeps the count of values seen once, which
+ * is what the surprise of a new value is estimated from (Good-Turing, `surpriseOfNew`). With
+ * none seen once, the least used, oldest first.
+ */
+function evictOne<K>(m: Map<K, number>): void {
+  let victim: K | undefined;
+  let least = Number.POSITIVE_INFINITY;
+  for (const [k, c] of m) {
+    if (c === 1) {
+      m.delete(k);
+      return;
+    }
+    if (c < least) {
+      least = c;
+      victim = k;
+    }
+  }
+  if (victim !== undefined) m.delete(victim);
 }
 
 /** Counts in journeys (not events), so a burst does not outweigh habit. */
 export class ContextProfile {
+  /** Most distinct values each map keeps. */
+  readonly maxValues: number;
   readonly nets = new Map<string, number>();
   readonly wideNets = new Map<string, number>();
   /** AS number -> journeys that used it. */
@@ -127,15 +164,20 @@ export class ContextProfile {
   errors = 0;
   events = 0;
 
+  constructor(maxValues = MAX_CONTEXT_VALUES) {
+    this.maxValues = maxValues;
+  }
+
   learn(c: JourneyContext): void {
+    const cap = this.maxValues;
     this.journeys++;
-    for (const k of c.nets.keys()) inc(this.nets, k);
-    for (const k of c.wideNets) inc(this.wideNets, k);
+    for (const k of c.nets.keys()) inc(this.nets, k, cap);
+    for (const k of c.wideNets) inc(this.wideNets, k, cap);
     const asns = new Set<number>();
     for (const a of c.netAsns.values()) asns.add(a.asn);
-    for (const a of asns) this.asns.set(a, (this.asns.get(a) ?? 0) + 1);
-    for (const k of c.clients.keys()) inc(this.clients, k);
-    for (const k of c.regions) inc(this.regions, k);
+    for (const a of asns) inc(this.asns, a, cap);
+    for (const k of c.clients.keys()) inc(this.clients, k, cap);
+    for (const k of c.regions) inc(this.regions, k, cap);
     this.hours[c.hour] = (this.hours[c.hour] ?? 0) + 1;
     if (c.mfaKnown > 0) {
       this.mfaKnownJourneys++;
@@ -167,7 +209,7 @@ export class ContextProfile {
     ];
   }
 
-  static fromJSON(j: unknown): ContextProfile {
+  static fromJSON(j: unknown, maxValues?: number): ContextProfile {
     const [nets, wide, clients, regions, hours, journeys, mfa, mfaKnown, errors, events, asns] = j as [
       Array<[string, number]>,
       Array<[string, number]>,
@@ -181,7 +223,7 @@ export class ContextProfile {
       number,
       Array<[number, number]> | undefined,
     ];
-    const p = new ContextProfile();
+    const p = new ContextProfile(maxValues);
     for (const [k, v] of nets) p.nets.set(k, v);
     for (const [k, v] of wide) p.wideNets.set(k, v);
     for (const [k, v] of clients) p.clients.set(k, v);
