@@ -3,8 +3,9 @@
  * histories, threshold tail, held-back journeys) is serialized as one JSON row, together with
  * the journey builder's resume point. Replaying every scored journey on each run would also
  * be deterministic, but costs O(all events) per run; the JSON row costs O(identities), so
- * `detect` stays incremental. It is written in the same transaction as the run's journeys
- * and alerts, so a crash leaves the previous consistent state and the rerun redoes the work.
+ * `detect` stays incremental. It is written in the same transaction as the run's alerts (and
+ * last journeys; earlier ones are written in batches during the scan), so a crash leaves the
+ * previous consistent state and the rerun redoes the work, rewriting the same journey rows.
  */
 import type { Store } from '../store/index.ts';
 import { DetectionEngine, type EngineOptions } from './engine.ts';
