@@ -605,7 +605,8 @@ export class BehaviourModel {
     if (part !== 'self') {
       this.org.add(tokens, this.pairs, weight, contexts);
       const group = self.group ? this.groups.get(self.group) : undefined;
-      if (group) group.ngram.add(tokens, this.pairs, weight, contexts);
+      // A group of one is never a peer group (peerGroupOf): its table would only copy its member's.
+      if (group && group.members.length > 1) group.ngram.add(tokens, this.pairs, weight, contexts);
       this.orgHistory.add(raw);
     }
     // Where and with what an alerted journey ran waits with it: an attack tool or network must
@@ -651,7 +652,7 @@ export class BehaviourModel {
     }
     for (const [id, ms] of members) {
       const ngram = new NGramCounts();
-      for (const m of ms) ngram.merge(m.ngram);
+      if (ms.length > 1) for (const m of ms) ngram.merge(m.ngram);
       this.groups.set(id, { id, name: groupLabel(ms), members: ms.map((m) => m.key), ngram });
     }
     // Identities too new to cluster keep a provisional group by role.
@@ -728,7 +729,7 @@ export class BehaviourModel {
     }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
       const ngram = new NGramCounts();
-      for (const k of g.members) {
+      for (const k of g.members.length > 1 ? g.members : []) {
         const member = m.identities.get(k);
         if (member) ngram.merge(member.ngram);
       }
