@@ -16,6 +16,17 @@ describe('journeyContext', () => {
     ]);
     expect([...sut.netAsns]).toEqual([['167.99.3.0/24', { asn: 14061, org: 'DigitalOcean, LLC' }]]);
   });
+
+  it('maps each network to its wider prefix, IPv4 /16 and IPv6 /32 alike', () => {
+    const sut = journeyContext([
+      ...seq(['s3:GetObject'], T0, { sourceIp: '198.51.100.7' }),
+      ...seq(['s3:GetObject'], T0, { sourceIp: '2001:db8:7:1::5' }),
+    ]);
+    expect([...sut.netWide]).toEqual([
+      ['198.51.100.0/24', '198.51.0.0/16'],
+      ['2001:db8:7::/48', '2001:db8::/32'],
+    ]);
+  });
 });
 
 describe('ContextProfile', () => {

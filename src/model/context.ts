@@ -31,6 +31,8 @@ export interface JourneyContext {
   /** The autonomous system of each of `nets` that has one (from the first address seen in it). */
   netAsns: Map<string, AsnInfo>;
   wideNets: Set<string>;
+  /** The wider prefix (/16, IPv6 /32) of each of `nets`. */
+  netWide: Map<string, string>;
   clients: Map<string, number>;
   regions: Set<string>;
   hour: number;
@@ -78,6 +80,7 @@ export function journeyContext(rows: readonly EventRow[]): JourneyContext {
     nets: new Map(),
     netAsns: new Map(),
     wideNets: new Set(),
+    netWide: new Map(),
     clients: new Map(),
     regions: new Set(),
     hour: 0,
@@ -91,7 +94,10 @@ export function journeyContext(rows: readonly EventRow[]): JourneyContext {
     if (nk) {
       const seen = c.nets.get(nk[0]);
       c.nets.set(nk[0], (seen ?? 0) + 1);
-      if (seen === undefined && nk[2] !== null) c.netAsns.set(nk[0], nk[2]);
+      if (seen === undefined) {
+        c.netWide.set(nk[0], nk[1]);
+        if (nk[2] !== null) c.netAsns.set(nk[0], nk[2]);
+      }
       c.wideNets.add(nk[1]);
     }
     const ck = cachedClientKey(r);

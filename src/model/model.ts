@@ -486,7 +486,8 @@ export class BehaviourModel {
       const share = count / Math.max(1, c.events);
       if (share < 0.2) continue;
       const as = c.netAsns.get(net) ?? null;
-      const wide = [...c.wideNets].some((w) => p.wideNets.has(w) && net.startsWith(w.split('.0.0/')[0] ?? '\u0000'));
+      const wideKey = c.netWide.get(net);
+      const wide = wideKey !== undefined && p.wideNets.has(wideKey);
       const netBits = surpriseOfNew(p.nets, p.journeys, 2.5);
       // A new prefix inside the identity's own /16 or AS (another address of its ISP, cloud or
       // VPN) is half a surprise; a new AS is as surprising as this identity's new ASes have been
