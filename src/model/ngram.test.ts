@@ -57,6 +57,18 @@ describe('NGramCounts', () => {
     expect(merged.toJSON()).toEqual(both.toJSON());
     const again = NGramCounts.fromJSON(JSON.parse(JSON.stringify(both.toJSON())));
     expect(again.toJSON()).toEqual(both.toJSON());
+    // States saved before the flat form: [key, value] pairs, N and T apart.
+    const earlier = {
+      u: [...both.uni],
+      ut: both.uniTotal,
+      b: both.bi.pairs(),
+      bn: both.biCtx.pairs(0),
+      bt: both.biCtx.pairs(1),
+      t: both.tri.pairs(),
+      tn: both.triCtx.pairs(0),
+      tt: both.triCtx.pairs(1),
+    };
+    expect(NGramCounts.fromJSON(JSON.parse(JSON.stringify(earlier))).toJSON()).toEqual(both.toJSON());
     const ctx = contextIds(b, pairs);
     for (let i = 0; i < b.length; i++)
       expect(again.prob(b[i] as number, i > 0 ? (b[i - 1] as number) : 0, ctx[i], 0.01)).toBe(

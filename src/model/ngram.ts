@@ -148,6 +148,37 @@ export class CountMap {
     });
     return out.sort((a, b) => a[0] - b[0]);
   }
+
+  /**
+   * Every entry as `key, column 0, column 1, ...` in one flat array, sorted by key: the JSON
+   * form (a canonical order whatever the history; no array per entry, which cost ~60 bytes
+   * each while a state of a million entries was serialized).
+   */
+  flat(): number[] {
+    const keys = new Float64Array(this.#size);
+    let i = 0;
+    this.forEach((k) => {
+      keys[i++] = k;
+    });
+    keys.sort();
+    const stride = this.width + 1;
+    const out = new Array<number>(this.#size * stride);
+    for (let e = 0; e < keys.length; e++) {
+      const k = keys[e] as number;
+      const at = this.#probe(k) * stride;
+      out[e * stride] = k;
+      for (let c = 1; c < stride; c++) out[e * stride + c] = this.#slots[at + c] as number;
+    }
+    return out;
+  }
+
+  /** Adds the entries of a `flat()` array. */
+  addFlat(flat: readonly number[]): void {
+    const stride = this.width + 1;
+    this.reserve(this.#size + flat.length / stride);
+    for (let at = 0; at < flat.length; at += stride)
+      for (let c = 1; c < stride; c++) this.add(flat[at] as number, flat[at + c] as number, c - 1);
+  }
 }
 
 export class PairIndex {
@@ -339,24 +370,39 @@ export class NGramCounts {
     return p;
   }
 
+  /**
+   * `{ f: 1, u, ut, b, bc, t, tc }`: flat arrays (`uni` in its insertion order, which peer
+   * clustering iterates; the others sorted by key, context columns as key, N, T). `fromJSON`
+   * also reads the earlier form of `[key, value]` pairs (`bn`/`bt`/`tn`/`tt`).
+   */
   toJSON(): unknown {
+    const u: number[] = [];
+    for (const [k, v] of this.uni) u.push(k, v);
     return {
-      u: [...this.uni],
+      f: 1,
+      u,
       ut: this.uniTotal,
-      b: this.bi.pairs(),
-      bn: this.biCtx.pairs(N),
-      bt: this.biCtx.pairs(T),
-      t: this.tri.pairs(),
-      tn: this.triCtx.pairs(N),
-      tt: this.triCtx.pairs(T),
+      b: this.bi.flat(),
+      bc: this.biCtx.flat(),
+      t: this.tri.flat(),
+      tc: this.triCtx.flat(),
     };
   }
 
   static fromJSON(j: unknown): NGramCounts {
-    const o = j as Record<string, Array<[number, number]> | number>;
+    const o = j as Record<string, unknown>;
     const n = new NGramCounts();
-    for (const [k, v] of o.u as Array<[number, number]>) n.uni.set(k, v);
     n.uniTotal = o.ut as number;
+    if (o.f === 1) {
+      const u = o.u as number[];
+      for (let i = 0; i < u.length; i += 2) n.uni.set(u[i] as number, u[i + 1] as number);
+      n.bi.addFlat(o.b as number[]);
+      n.biCtx.addFlat(o.bc as number[]);
+      n.tri.addFlat(o.t as number[]);
+      n.triCtx.addFlat(o.tc as number[]);
+      return n;
+    }
+    for (const [k, v] of o.u as Array<[number, number]>) n.uni.set(k, v);
     const fill = (m: CountMap, a: unknown, col: number) => {
       for (const [k, v] of a as Array<[number, number]>) m.add(k, v, col);
     };
