@@ -269,6 +269,21 @@ function* sqliteScanRows(db: NonNullable<Store['sqlite']>, q: EventQuery, batch:
   }
 }
 
+/**
+ * One copy of each recurring string (actors, services, actions, regions, networks): rows wait
+ * in open journeys long enough to reach the old generation, where a fresh copy of the same
+ * dozen strings per row was most of their weight. Cleared when large (then it starts again).
+ */
+const interned = new Map<string, string>();
+function intern<S extends string | null>(s: S): S {
+  if (s === null) return s;
+  const known = interned.get(s);
+  if (known !== undefined) return known as S;
+  if (interned.size >= 65_536) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
 /** One `ROW_COLUMNS` array (raw mode) as an `EventRow`; same conversions as `toRow`. */
 function rawToRow(r: unknown[]): EventRow {
   const readOnly = r[9] as number | null;
@@ -279,26 +294,26 @@ function rawToRow(r: unknown[]): EventRow {
     id: Number(r[0]),
     eventId: r[1] as string,
     time: Number(r[2]),
-    accountId: r[3] as string,
-    region: r[4] as string,
-    service: r[5] as string,
-    action: r[6] as string,
-    actionKey: r[7] as string,
-    eventType: r[8] as string,
+    accountId: intern(r[3] as string),
+    region: intern(r[4] as string),
+    service: intern(r[5] as string),
+    action: intern(r[6] as string),
+    actionKey: intern(r[7] as string),
+    eventType: intern(r[8] as string),
     readOnly: readOnly === null ? null : readOnly === 1,
     success: r[10] === 1,
-    errorCode: r[11] as string | null,
-    sourceIp: r[12] as string | null,
-    clientClass: r[13] as string,
-    clientName: r[14] as string | null,
+    errorCode: intern(r[11] as string | null),
+    sourceIp: intern(r[12] as string | null),
+    clientClass: intern(r[13] as string),
+    clientName: intern(r[14] as string | null),
     mfa: mfa === null ? null : mfa === 1,
     console: r[16] === 1,
-    actorKey: r[17] as string,
-    actorType: r[18] as string,
-    actorName: r[19] as string,
-    actorAccount: r[20] as string | null,
-    roleArn: r[21] as string | null,
-    session: r[22] as string | null,
+    actorKey: intern(r[17] as string),
+    actorType: intern(r[18] as string),
+    actorName: intern(r[19] as string),
+    actorAccount: intern(r[20] as string | null),
+    roleArn: intern(r[21] as string | null),
+    session: intern(r[22] as string | null),
     facts: facts === '' ? [] : facts.split(' '),
     risk: r[24] as number,
     targets: targets === null ? [] : (JSON.parse(targets) as string[]),
