@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { normalizeRecord } from '../normalize/index.ts';
 import { type Rng, streamFor } from '../sim/prng.ts';
-import { fileStamp } from '../sim/writer.ts';
+import { deliveryPath } from '../sim/writer.ts';
 import type { AttackSequence } from './sequences.ts';
 import { mainActorOf, recipientAccounts, type StolenIdentity, transplant } from './transplant.ts';
 
@@ -238,23 +238,9 @@ function writeRecords(dir: string, orgId: string, records: ReadonlyArray<Record<
   }
   for (const k of [...groups.keys()].sort()) {
     const [acct = '', region = '', w = '0'] = k.split('|');
-    const start = Number(w) * FILE_MS;
-    const d = new Date(start);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    const folder = join(
-      dir,
-      'AWSLogs',
-      orgId,
-      acct,
-      'CloudTrail',
-      region,
-      String(d.getUTCFullYear()),
-      pad(d.getUTCMonth() + 1),
-      pad(d.getUTCDate()),
-    );
+    const { dir: folder, file } = deliveryPath(dir, orgId, acct, region, Number(w) * FILE_MS, FILE_MS);
     mkdirSync(folder, { recursive: true });
-    const name = `${acct}_CloudTrail_${region}_${fileStamp(start + FILE_MS)}_${rng.alnum(16)}.json.gz`;
-    writeFileSync(join(folder, name), gzipSync(JSON.stringify({ Records: groups.get(k) }), { level: 4 }));
+    writeFileSync(join(folder, file(rng)), gzipSync(JSON.stringify({ Records: groups.get(k) }), { level: 4 }));
   }
   return groups.size;
 }

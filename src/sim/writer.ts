@@ -20,6 +20,36 @@ export interface WriteStats {
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
+/**
+ * Where CloudTrail delivers the file of one account, region and time window: the folder
+ * (`AWSLogs/o-.../ACCOUNT/CloudTrail/REGION/YYYY/MM/DD`) and the file name (its random suffix
+ * drawn from `rng` when asked, so the caller's draw order decides).
+ */
+export function deliveryPath(
+  root: string,
+  orgId: string,
+  acct: string,
+  region: string,
+  windowStart: number,
+  windowMs: number,
+): { dir: string; file: (rng: Rng) => string } {
+  const d = new Date(windowStart);
+  const dir = join(
+    root,
+    'AWSLogs',
+    orgId,
+    acct,
+    'CloudTrail',
+    region,
+    String(d.getUTCFullYear()),
+    pad(d.getUTCMonth() + 1),
+    pad(d.getUTCDate()),
+  );
+  const file = (rng: Rng) =>
+    `${acct}_CloudTrail_${region}_${fileStamp(windowStart + windowMs)}_${rng.alnum(16)}.json.gz`;
+  return { dir, file };
+}
+
 export function fileStamp(ms: number): string {
   const d = new Date(ms);
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}Z`;
@@ -51,26 +81,13 @@ export function writeCalls(
   for (const k of keys) {
     const [acct = '', region = '', w = '0'] = k.split('|');
     const group = groups.get(k) ?? [];
-    const start = Number(w) * windowMs;
-    const d = new Date(start);
-    const dir = join(
-      root,
-      'AWSLogs',
-      orgId,
-      acct,
-      'CloudTrail',
-      region,
-      String(d.getUTCFullYear()),
-      pad(d.getUTCMonth() + 1),
-      pad(d.getUTCDate()),
-    );
+    const { dir, file } = deliveryPath(root, orgId, acct, region, Number(w) * windowMs, windowMs);
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
     const records = rng.shuffle(group.map((c) => renderRecord(c, rng)));
-    const name = `${acct}_CloudTrail_${region}_${fileStamp(start + windowMs)}_${rng.alnum(16)}.json.gz`;
-    writeFileSync(join(dir, name), gzipSync(JSON.stringify({ Records: records }), { level: 4 }));
+    writeFileSync(join(dir, file(rng)), gzipSync(JSON.stringify({ Records: records }), { level: 4 }));
     events += group.length;
   }
   return { files: keys.length, events };
