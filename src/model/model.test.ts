@@ -286,6 +286,23 @@ describe('BehaviourModel', () => {
     expect(sut.score(again as never).critical).toBe(true);
   });
 
+  it('counts an attack toolkit the identity never used as a novel action, an ordinary new client not', () => {
+    const sut = trained();
+    const as = (clientClass: string, clientName: string) =>
+      sut.score(
+        buildJourneys(
+          seq(work, T0 + 20 * DAY, { actorName: 'dev2', actorKey: 'user/dev2', clientClass, clientName }),
+        )[0] as never,
+      );
+    const pacu = as('offensive', 'Pacu');
+    expect(pacu.novelty).toBeGreaterThan(0);
+    expect(pacu.critical).toBe(true);
+    expect(pacu.reasons.find((r) => r.kind === 'new-client')?.text).toBe(
+      'client offensive/Pacu never seen in this organization (an attack toolkit)',
+    );
+    expect(as('console', 'Chrome').novelty).toBe(0);
+  });
+
   it('round-trips through JSON and scores identically', () => {
     const sut = trained();
     const [odd] = buildJourneys(seq(admin, T0 + 20 * DAY, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.5 }));

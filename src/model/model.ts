@@ -314,6 +314,16 @@ export class BehaviourModel {
       evidence.push(t.ev);
     }
     evidence.sort((a, b) => b.weight - a.weight);
+    // An attack toolkit (Pacu, Kali, Stratus Red Team ...) this identity never used is what was
+    // done *with*, not where from: it counts as a novel action, so it can alert without a risky
+    // call (a console sign-in with a stolen password through an offensive toolkit); one nobody in
+    // the organization ever used is critical, as GuardDuty's PenTest findings are. A red team's
+    // toolkit marked benign is learned with its journey and stops counting.
+    for (const client of ctx.clients.keys()) {
+      if (!isOffensiveClient(client) || self.context.clients.has(client)) continue;
+      novel++;
+      if (!this.orgContext.clients.has(client)) critical = true;
+    }
     const novelty = novel > 0 ? 2 * log2(1 + novel) : 0;
 
     // Shape: how far from every typical journey of this identity, beyond its usual distance.
@@ -518,6 +528,7 @@ export class BehaviourModel {
         s += 3;
         text = `client ${client} never seen in this organization`;
       }
+      if (isOffensiveClient(client)) text += ' (an attack toolkit)';
       if (s > 0.2) reasons.push({ kind: 'new-client', text, weight: round(s) });
       score += s;
     }
@@ -756,6 +767,11 @@ export function surpriseOfNew(seen: ReadonlyMap<unknown, number>, journeys: numb
   let once = 0;
   for (const c of seen.values()) if (c === 1) once++;
   return Math.min(cap, -Math.log2((once + 1) / (journeys + 2)));
+}
+
+/** Client keys of the normalizer's `offensive` class (`offensive/Pacu`). */
+function isOffensiveClient(key: string): boolean {
+  return key === 'offensive' || key.startsWith('offensive/');
 }
 
 function round(x: number): number {
