@@ -6,9 +6,10 @@
  *   npm run bench:ingest                 # 100k and 1M events
  *   npm run bench:ingest -- --sizes 100000
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+
 import { isAscii } from 'node:buffer';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeSyntheticTrail } from '../src/ingest/synthetic.ts';
@@ -46,12 +47,22 @@ async function child(mode: string, dir: string): Promise<void> {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
   }
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ mode, events, seconds, eventsPerSecond: events / seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ mode, events, seconds, eventsPerSecond: events / seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+  );
 }
 
 function run(mode: string, dir: string) {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', mode, dir], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').at(-1) as string) as { events: number; seconds: number; eventsPerSecond: number; peakRssMiB: number };
+  const out = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', mode, dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as {
+    events: number;
+    seconds: number;
+    eventsPerSecond: number;
+    peakRssMiB: number;
+  };
 }
 
 async function main(): Promise<void> {
@@ -68,7 +79,9 @@ async function main(): Promise<void> {
     const floor = run('floor', dir);
     const ingest = run('ingest', dir);
     const k = (n: number) => `${Math.round(n / 1000)}k`;
-    console.log(`| ${size.toLocaleString('en')} | ${k(floor.eventsPerSecond)} | ${k(ingest.eventsPerSecond)} | ${(ingest.eventsPerSecond / floor.eventsPerSecond).toFixed(2)} | ${Math.round(floor.peakRssMiB)} MiB | ${Math.round(ingest.peakRssMiB)} MiB |`);
+    console.log(
+      `| ${size.toLocaleString('en')} | ${k(floor.eventsPerSecond)} | ${k(ingest.eventsPerSecond)} | ${(ingest.eventsPerSecond / floor.eventsPerSecond).toFixed(2)} | ${Math.round(floor.peakRssMiB)} MiB | ${Math.round(ingest.peakRssMiB)} MiB |`,
+    );
   }
 }
 

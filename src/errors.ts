@@ -15,7 +15,10 @@ export class TrailhoundError extends Error {
 /** A path given on the command line does not exist or cannot be read. */
 export class SourceNotFoundError extends TrailhoundError {
   constructor(path: string) {
-    super('TH_SOURCE_NOT_FOUND', `Cannot read ${path}: no such file or folder. Check the path, or pass - to read stdin.`);
+    super(
+      'TH_SOURCE_NOT_FOUND',
+      `Cannot read ${path}: no such file or folder. Check the path, or pass - to read stdin.`,
+    );
   }
 }
 
@@ -43,7 +46,10 @@ export class UsageError extends TrailhoundError {
 /** An alert, event or other object asked for by id does not exist. */
 export class NotFoundError extends TrailhoundError {
   constructor(what: string, id: string) {
-    super('TH_NOT_FOUND', `${what} ${id} not found. List them with \`trailhound ${what === 'alert' ? 'alerts' : 'events'}\`.`);
+    super(
+      'TH_NOT_FOUND',
+      `${what} ${id} not found. List them with \`trailhound ${what === 'alert' ? 'alerts' : 'events'}\`.`,
+    );
   }
 }
 

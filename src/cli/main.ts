@@ -3,7 +3,7 @@
  * in `commands/<name>.ts`, parses its options and calls one exported function.
  */
 import { Command, CommanderError } from 'commander';
-import { TrailhoundError, exitCodeFor } from '../errors.ts';
+import { exitCodeFor, TrailhoundError } from '../errors.ts';
 import { registerCommands } from './commands/index.ts';
 import { type CliIo, println, processIo } from './io.ts';
 
@@ -34,7 +34,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       println(io.stderr, `trailhound: ${error.message}`);
       return exitCodeFor(error);
     }
-    println(io.stderr, `trailhound: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    println(
+      io.stderr,
+      `trailhound: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 1;
   }
 }

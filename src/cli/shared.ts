@@ -4,11 +4,14 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { type Store, openStore } from '../store/index.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { escapeForTerminal } from '../util/terminal.ts';
 
 export function addDbOption(command: Command): Command {
-  return command.option('--db <file>', 'SQLite file or postgres:// URL (default: $TRAILHOUND_DB, else ./trailhound.db)');
+  return command.option(
+    '--db <file>',
+    'SQLite file or postgres:// URL (default: $TRAILHOUND_DB, else ./trailhound.db)',
+  );
 }
 
 /** Opens the store, runs `fn`, and always closes it. */
@@ -25,13 +28,15 @@ export async function withStore<T>(db: string | undefined, fn: (store: Store) =>
 export function parseTimeOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
-  if (!Number.isFinite(t)) throw new UsageError(`--${name} ${value} is not a date; use ISO-8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z.`);
+  if (!Number.isFinite(t))
+    throw new UsageError(`--${name} ${value} is not a date; use ISO-8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z.`);
   return t;
 }
 
 export function parseFormat<F extends string>(value: string | undefined, allowed: readonly F[], fallback: F): F {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--format ${value} is not one of ${allowed.join(', ')}.`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--format ${value} is not one of ${allowed.join(', ')}.`);
   return value as F;
 }
 
@@ -46,10 +51,18 @@ export function parsePositiveNumber(name: string, value: string | undefined): nu
  * Renders rows as an aligned text table. Every cell goes through `escapeForTerminal`:
  * CloudTrail strings are written by whoever called AWS and may carry escape sequences.
  */
-export function renderTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null>>, maxWidth = 60): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | null>>,
+  maxWidth = 60,
+): string {
   const cells = rows.map((r) => r.map((c) => truncate(escapeForTerminal(c === null ? '-' : String(c)), maxWidth)));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: readonly string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

@@ -73,7 +73,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       for (const h of hits) detected.add(h);
       if (hits.length === 0) otherAlerts.push(alert);
     }
-    return { db, dataDir, simulated, ingest: ingestSummary, detect: detectSummary, alerts, attacks, detected: [...detected].sort(), otherAlerts };
+    return {
+      db,
+      dataDir,
+      simulated,
+      ingest: ingestSummary,
+      detect: detectSummary,
+      alerts,
+      attacks,
+      detected: [...detected].sort(),
+      otherAlerts,
+    };
   } finally {
     await store.close();
   }

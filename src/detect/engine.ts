@@ -326,6 +326,7 @@ export class DetectionEngine {
   }
 
   static fromJSON(j: unknown, options: EngineOptions = {}): DetectionEngine {
+    // biome-ignore lint/suspicious/noExplicitAny: our own toJSON output, read back field by field
     const o = j as Record<string, any>;
     const e = new DetectionEngine(options, BehaviourModel.fromJSON(o.model));
     e.firstEvent = o.firstEvent;

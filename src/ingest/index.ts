@@ -93,15 +93,34 @@ interface PendingFile {
 const BLOB_LIMIT = 16 * (1 << 20);
 
 /** Reads every path (file, folder, `-`, `s3://...`) into the store. */
-export async function ingest(store: Store, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
+export async function ingest(
+  store: Store,
+  paths: readonly string[],
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 20_000;
   const summary: IngestSummary = {
-    filesRead: 0, filesUnchanged: 0, digestFiles: 0, otherFiles: 0, records: 0, inserted: 0, duplicates: 0, quarantined: 0, insights: 0, elapsedMs: 0,
+    filesRead: 0,
+    filesUnchanged: 0,
+    digestFiles: 0,
+    otherFiles: 0,
+    records: 0,
+    inserted: 0,
+    duplicates: 0,
+    quarantined: 0,
+    insights: 0,
+    elapsedMs: 0,
   };
   const writer = new BatchWriter(store);
   const progress = (currentFile: string | null) =>
-    options.onProgress?.({ filesDone: summary.filesRead + summary.filesUnchanged, events: summary.records, inserted: summary.inserted, elapsedMs: performance.now() - started, currentFile });
+    options.onProgress?.({
+      filesDone: summary.filesRead + summary.filesUnchanged,
+      events: summary.records,
+      inserted: summary.inserted,
+      elapsedMs: performance.now() - started,
+      currentFile,
+    });
 
   const quarantine = (p: IngestProblem, file: PendingFile | null) => {
     summary.quarantined++;
@@ -113,17 +132,41 @@ export async function ingest(store: Store, paths: readonly string[], options: In
   for (const spec of paths) {
     const source = openSource(spec, options.stdin ? { stdin: options.stdin } : {});
     for await (const file of unfinished(store, source.files(), options.force === true)) {
-      if (file.skip === 'digest') { summary.digestFiles++; continue; }
-      if (file.skip === 'not-json') { summary.otherFiles++; continue; }
-      if (file.skip === 'unchanged') { summary.filesUnchanged++; progress(file.id); continue; }
-      const pending: PendingFile = { id: null, name: file.id, fingerprint: file.fingerprint, records: 0, problems: 0, blob: null };
+      if (file.skip === 'digest') {
+        summary.digestFiles++;
+        continue;
+      }
+      if (file.skip === 'not-json') {
+        summary.otherFiles++;
+        continue;
+      }
+      if (file.skip === 'unchanged') {
+        summary.filesUnchanged++;
+        progress(file.id);
+        continue;
+      }
+      const pending: PendingFile = {
+        id: null,
+        name: file.id,
+        fingerprint: file.fingerprint,
+        records: 0,
+        problems: 0,
+        blob: null,
+      };
       writer.started.push(pending);
       const content: { bytes: Buffer | null } = { bytes: null };
-      for await (const item of file.read({ onContent: (bytes) => { content.bytes = bytes; } })) {
+      for await (const item of file.read({
+        onContent: (bytes) => {
+          content.bytes = bytes;
+        },
+      })) {
         if (content.bytes) {
           const bytes = content.bytes;
           content.bytes = null;
-          pending.blob = bytes.length <= BLOB_LIMIT ? { data: isGzip(bytes) ? bytes : gzipSync(bytes, { level: 1 }), id: null } : null;
+          pending.blob =
+            bytes.length <= BLOB_LIMIT
+              ? { data: isGzip(bytes) ? bytes : gzipSync(bytes, { level: 1 }), id: null }
+              : null;
         }
         if (item.kind === 'problem') {
           quarantine(problemAt(item.origin, item.code, item.reason, item.excerpt), pending);
@@ -138,13 +181,23 @@ export async function ingest(store: Store, paths: readonly string[], options: In
         }
         const result = normalizeRecord(item.record);
         if (!result.ok) {
-          quarantine(problemAt(item.origin, result.code, result.reason, JSON.stringify(item.record).slice(0, 200)), pending);
+          quarantine(
+            problemAt(item.origin, result.code, result.reason, JSON.stringify(item.record).slice(0, 200)),
+            pending,
+          );
           continue;
         }
         const { event } = result;
         writer.events.push({
-          event, facts: factsOf(event), risk: riskOf(event), targets: targetsOf(event), fileId: null, blobId: null,
-          raw: pending.blob ? null : JSON.stringify(item.record), line: item.origin.line ?? null, index: item.origin.index ?? null,
+          event,
+          facts: factsOf(event),
+          risk: riskOf(event),
+          targets: targetsOf(event),
+          fileId: null,
+          blobId: null,
+          raw: pending.blob ? null : JSON.stringify(item.record),
+          line: item.origin.line ?? null,
+          index: item.origin.index ?? null,
         });
         writer.eventFiles.push(pending);
         if (writer.events.length >= batchSize) {
@@ -189,7 +242,12 @@ async function* unfinished(store: Store, files: AsyncIterable<SourceFile>, force
     const names = ahead.filter((f) => !f.skip).map((f) => f.id);
     const done = new Map<string, string>();
     if (!force && names.length > 0) {
-      const rows = await store.db.selectFrom('files').select(['name', 'fingerprint']).where('status', '=', 'done').where('name', 'in', names).execute();
+      const rows = await store.db
+        .selectFrom('files')
+        .select(['name', 'fingerprint'])
+        .where('status', '=', 'done')
+        .where('name', 'in', names)
+        .execute();
       for (const r of rows) done.set(r.name, r.fingerprint);
     }
     const batch = ahead;
@@ -219,7 +277,8 @@ class BatchWriter {
   }
 
   async flush(summary: IngestSummary): Promise<void> {
-    if (this.events.length + this.problems.length + this.insights.length + this.done.length + this.started.length === 0) return;
+    if (this.events.length + this.problems.length + this.insights.length + this.done.length + this.started.length === 0)
+      return;
     const { events, eventFiles, problems, insights, done, started } = this;
     this.started = [];
     this.events = [];
@@ -233,11 +292,29 @@ class BatchWriter {
       // a trail of five-minute files has ~10 records a file, so per-file statements dominated.
       for (let i = 0; i < started.length; i += 500) {
         const chunk = started.slice(i, i + 500);
-        await trx.deleteFrom('quarantine').where('file', 'in', chunk.map((f) => f.name)).execute();
+        await trx
+          .deleteFrom('quarantine')
+          .where(
+            'file',
+            'in',
+            chunk.map((f) => f.name),
+          )
+          .execute();
         const rows = await trx
           .insertInto('files')
-          .values(chunk.map((f) => ({ name: f.name, fingerprint: f.fingerprint, status: 'reading', records: 0, problems: 0, finished_at: null })))
-          .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), status: 'reading' })))
+          .values(
+            chunk.map((f) => ({
+              name: f.name,
+              fingerprint: f.fingerprint,
+              status: 'reading',
+              records: 0,
+              problems: 0,
+              finished_at: null,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('name').doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), status: 'reading' })),
+          )
           .returning(['id', 'name'])
           .execute();
         const ids = new Map(rows.map((r) => [r.name, Number(r.id)]));
@@ -246,7 +323,11 @@ class BatchWriter {
       const withBlob = [...new Set(eventFiles)].filter((f) => f.blob && f.blob.id === null);
       for (let i = 0; i < withBlob.length; i += 200) {
         const chunk = withBlob.slice(i, i + 200);
-        const rows = await trx.insertInto('raw_blobs').values(chunk.map((f) => ({ file_id: f.id, data: (f.blob as { data: Buffer }).data }))).returning(['id', 'file_id']).execute();
+        const rows = await trx
+          .insertInto('raw_blobs')
+          .values(chunk.map((f) => ({ file_id: f.id, data: (f.blob as { data: Buffer }).data })))
+          .returning(['id', 'file_id'])
+          .execute();
         const ids = new Map(rows.map((r) => [Number(r.file_id), Number(r.id)]));
         for (const f of chunk) (f.blob as { id: number | null }).id = ids.get(f.id as number) ?? null;
       }
@@ -261,24 +342,52 @@ class BatchWriter {
       summary.duplicates += events.length - inserted;
       const now = Date.now();
       for (let i = 0; i < problems.length; i += 500) {
-        await trx.insertInto('quarantine').values(problems.slice(i, i + 500).map((p) => ({
-          file: p.file, line: p.line, idx: p.index, code: p.code, reason: p.reason, excerpt: p.excerpt, created_at: now,
-        }))).execute();
+        await trx
+          .insertInto('quarantine')
+          .values(
+            problems.slice(i, i + 500).map((p) => ({
+              file: p.file,
+              line: p.line,
+              idx: p.index,
+              code: p.code,
+              reason: p.reason,
+              excerpt: p.excerpt,
+              created_at: now,
+            })),
+          )
+          .execute();
       }
       for (const { record, raw } of insights) {
         const eventId = typeof record.eventID === 'string' ? record.eventID : `insight:${raw.length}:${hash(raw)}`;
         const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
-        await trx.insertInto('insights').values({ event_id: eventId, time: Number.isFinite(time) ? time : null, raw })
-          .onConflict((oc) => oc.column('event_id').doNothing()).execute();
+        await trx
+          .insertInto('insights')
+          .values({ event_id: eventId, time: Number.isFinite(time) ? time : null, raw })
+          .onConflict((oc) => oc.column('event_id').doNothing())
+          .execute();
       }
       for (let i = 0; i < done.length; i += 500) {
         const chunk = done.slice(i, i + 500);
         await trx
           .insertInto('files')
-          .values(chunk.map((f) => ({ name: f.name, fingerprint: f.fingerprint, status: 'done', records: f.records, problems: f.problems, finished_at: now })))
-          .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({
-            status: 'done', records: eb.ref('excluded.records'), problems: eb.ref('excluded.problems'), finished_at: eb.ref('excluded.finished_at'),
-          })))
+          .values(
+            chunk.map((f) => ({
+              name: f.name,
+              fingerprint: f.fingerprint,
+              status: 'done',
+              records: f.records,
+              problems: f.problems,
+              finished_at: now,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.column('name').doUpdateSet((eb) => ({
+              status: 'done',
+              records: eb.ref('excluded.records'),
+              problems: eb.ref('excluded.problems'),
+              finished_at: eb.ref('excluded.finished_at'),
+            })),
+          )
           .execute();
         for (const f of chunk) f.blob = null;
       }
@@ -299,14 +408,35 @@ async function dropOrphanBlobs(store: Store): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     const mark = await trx.selectFrom('kv').select('value').where('key', '=', 'ingest.watermark').executeTakeFirst();
     const since = mark ? (JSON.parse(mark.value) as { blob: number; event: number }) : { blob: 0, event: 0 };
-    await trx.deleteFrom('raw_blobs')
+    await trx
+      .deleteFrom('raw_blobs')
       .where('id', '>', since.blob)
-      .where('id', 'not in', (eb) => eb.selectFrom('events').select('blob_id').where('id', '>', since.event).where('blob_id', 'is not', null).distinct() as never)
+      .where(
+        'id',
+        'not in',
+        (eb) =>
+          eb
+            .selectFrom('events')
+            .select('blob_id')
+            .where('id', '>', since.event)
+            .where('blob_id', 'is not', null)
+            .distinct() as never,
+      )
       .execute();
-    const blob = await trx.selectFrom('raw_blobs').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
-    const event = await trx.selectFrom('events').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+    const blob = await trx
+      .selectFrom('raw_blobs')
+      .select((eb) => eb.fn.max('id').as('m'))
+      .executeTakeFirst();
+    const event = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('m'))
+      .executeTakeFirst();
     const value = JSON.stringify({ blob: Number(blob?.m ?? 0), event: Number(event?.m ?? 0) });
-    await trx.insertInto('kv').values({ key: 'ingest.watermark', value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await trx
+      .insertInto('kv')
+      .values({ key: 'ingest.watermark', value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
   });
 }
 

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NothingIngestedError } from '../errors.ts';
 import { scanEventRows } from '../store/events.ts';
-import { type Store, openStore } from '../store/index.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { RawRecordReader } from '../store/raw.ts';
 import { storeStats } from '../store/stats.ts';
 import { ingest } from './index.ts';
@@ -49,13 +49,17 @@ describe(ingest.name, () => {
   it('quarantines bad parts with file and line, keeps every good record around them', async () => {
     const rand = prng(7);
     const good = (i: number) => syntheticRecord(rand, i, Date.UTC(2026, 0, 5));
-    const lines = [good(1), good(2), 'this is {not json', good(3), { ...good(4), eventID: undefined }, good(5)].map((r) => (typeof r === 'string' ? r : JSON.stringify(r)));
+    const lines = [good(1), good(2), 'this is {not json', good(3), { ...good(4), eventID: undefined }, good(5)].map(
+      (r) => (typeof r === 'string' ? r : JSON.stringify(r)),
+    );
     writeFileSync(join(dir, 'export.jsonl'), `${lines.join('\n')}\n`);
     const whole = gzipSync(JSON.stringify({ Records: [good(10), good(11), good(12)] }));
     writeFileSync(join(dir, 'truncated.json.gz'), whole.subarray(0, Math.floor(whole.length / 2)));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'not-cloudtrail', version: '1.0.0' }));
     const problems: string[] = [];
-    const summary = await ingest(store, [dir], { onProblem: (p) => problems.push(`${p.file.split('/').pop()}:${p.line ?? p.index ?? ''}:${p.code}`) });
+    const summary = await ingest(store, [dir], {
+      onProblem: (p) => problems.push(`${p.file.split('/').pop()}:${p.line ?? p.index ?? ''}:${p.code}`),
+    });
 
     expect(summary.inserted).toBe(4);
     expect(problems).toEqual(expect.arrayContaining(['export.jsonl:3:invalid-json', 'export.jsonl:5:missing-field']));
@@ -68,7 +72,9 @@ describe(ingest.name, () => {
 
   it('refuses with NothingIngestedError when nothing at all could be read', async () => {
     writeFileSync(join(dir, 'broken.json'), '{"Records": [');
-    await expect(ingest(store, [join(dir, 'broken.json')], { requireRecords: true })).rejects.toBeInstanceOf(NothingIngestedError);
+    await expect(ingest(store, [join(dir, 'broken.json')], { requireRecords: true })).rejects.toBeInstanceOf(
+      NothingIngestedError,
+    );
   });
 
   it('reads the real Stratus Red Team detonations (312 records)', async () => {
@@ -101,12 +107,28 @@ describe('ingest after a crash', () => {
   const dump = async (file: string) => {
     const store = await openStore({ db: file });
     const reader = new RawRecordReader(store);
-    const rows = await store.db.selectFrom('events').select(['event_id', 'time', 'actor_key', 'action', 'facts', 'risk', 'raw', 'blob_id', 'raw_line', 'raw_index']).orderBy('blob_id').orderBy('raw_index').execute();
+    const rows = await store.db
+      .selectFrom('events')
+      .select(['event_id', 'time', 'actor_key', 'action', 'facts', 'risk', 'raw', 'blob_id', 'raw_line', 'raw_index'])
+      .orderBy('blob_id')
+      .orderBy('raw_index')
+      .execute();
     const events = [];
-    for (const { raw, blob_id, raw_line, raw_index, ...columns } of rows) events.push({ ...columns, record: await reader.read({ raw, blob_id, raw_line, raw_index }) });
+    for (const { raw, blob_id, raw_line, raw_index, ...columns } of rows)
+      events.push({ ...columns, record: await reader.read({ raw, blob_id, raw_line, raw_index }) });
     events.sort((a, b) => (a.event_id < b.event_id ? -1 : 1));
-    const files = await store.db.selectFrom('files').select(['name', 'fingerprint', 'status', 'records', 'problems']).orderBy('name').execute();
-    const quarantine = await store.db.selectFrom('quarantine').select(['file', 'line', 'idx', 'code', 'reason']).orderBy('file').orderBy('line').orderBy('idx').execute();
+    const files = await store.db
+      .selectFrom('files')
+      .select(['name', 'fingerprint', 'status', 'records', 'problems'])
+      .orderBy('name')
+      .execute();
+    const quarantine = await store.db
+      .selectFrom('quarantine')
+      .select(['file', 'line', 'idx', 'code', 'reason'])
+      .orderBy('file')
+      .orderBy('line')
+      .orderBy('idx')
+      .execute();
     await store.close();
     return { events, files, quarantine };
   };
@@ -116,7 +138,9 @@ describe('ingest after a crash', () => {
     writeSyntheticTrail(join(dir, 'logs'), 30, 200);
     writeFileSync(join(dir, 'logs', 'bad.jsonl'), '{"eventID": 1}\nnot json\n');
     const killed = join(dir, 'killed.db');
-    const child = spawn(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500'], {
+      stdio: 'ignore',
+    });
     // Kill once some, but not all, batches are committed.
     await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
@@ -141,7 +165,15 @@ describe('ingest after a crash', () => {
     const partial = await dump(killed);
     expect(partial.events.length).toBeLessThan(6_000);
 
-    await promisify(execFile)(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500']);
+    await promisify(execFile)(process.execPath, [
+      BIN,
+      'ingest',
+      join(dir, 'logs'),
+      '--db',
+      killed,
+      '--batch-size',
+      '500',
+    ]);
     const clean = join(dir, 'clean.db');
     await promisify(execFile)(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', clean]);
 
@@ -162,14 +194,23 @@ describe('original records', () => {
       await ingest(store, [fixtures]);
       const { readFileSync, readdirSync } = await import('node:fs');
       const expected = new Map<string, unknown>();
-      for (const name of readdirSync(fixtures).filter((n) => n.endsWith(".json")).sort()) {
+      for (const name of readdirSync(fixtures)
+        .filter((n) => n.endsWith('.json'))
+        .sort()) {
         const content = JSON.parse(readFileSync(join(fixtures, name), 'utf8')) as unknown;
-        for (const r of Array.isArray(content) ? content : [content]) if (!expected.has((r as { eventID: string }).eventID)) expected.set((r as { eventID: string }).eventID, r);
+        for (const r of Array.isArray(content) ? content : [content])
+          if (!expected.has((r as { eventID: string }).eventID)) expected.set((r as { eventID: string }).eventID, r);
       }
-      const blobs = await store.db.selectFrom('raw_blobs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const blobs = await store.db
+        .selectFrom('raw_blobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(blobs.n)).toBeGreaterThan(30);
       const reader = new RawRecordReader(store);
-      const refs = await store.db.selectFrom('events').select(['event_id', 'raw', 'blob_id', 'raw_line', 'raw_index']).execute();
+      const refs = await store.db
+        .selectFrom('events')
+        .select(['event_id', 'raw', 'blob_id', 'raw_line', 'raw_index'])
+        .execute();
       expect(refs.length).toBe(expected.size);
       for (const { event_id, ...ref } of refs) expect(await reader.read(ref)).toEqual(expected.get(event_id));
     } finally {

@@ -12,12 +12,23 @@ import { prng } from '../util/prng.ts';
 export { prng };
 
 const ACTIONS: ReadonlyArray<[string, string, boolean]> = [
-  ['ec2.amazonaws.com', 'DescribeInstances', true], ['s3.amazonaws.com', 'ListBuckets', true], ['iam.amazonaws.com', 'GetUser', true],
-  ['sts.amazonaws.com', 'GetCallerIdentity', true], ['lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', false],
-  ['ec2.amazonaws.com', 'RunInstances', false], ['iam.amazonaws.com', 'CreateAccessKey', false], ['kms.amazonaws.com', 'Decrypt', true],
-  ['cloudtrail.amazonaws.com', 'LookupEvents', true], ['rds.amazonaws.com', 'DescribeDBInstances', true],
+  ['ec2.amazonaws.com', 'DescribeInstances', true],
+  ['s3.amazonaws.com', 'ListBuckets', true],
+  ['iam.amazonaws.com', 'GetUser', true],
+  ['sts.amazonaws.com', 'GetCallerIdentity', true],
+  ['lambda.amazonaws.com', 'UpdateFunctionCode20150331v2', false],
+  ['ec2.amazonaws.com', 'RunInstances', false],
+  ['iam.amazonaws.com', 'CreateAccessKey', false],
+  ['kms.amazonaws.com', 'Decrypt', true],
+  ['cloudtrail.amazonaws.com', 'LookupEvents', true],
+  ['rds.amazonaws.com', 'DescribeDBInstances', true],
 ];
-const AGENTS = ['aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64.amzn.2 prompt/off command/ec2.describe-instances', 'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1 lang/python#3.12.2', 'aws-sdk-go-v2/1.25.3 os/linux lang/go#1.22.1 md/GOOS#linux api/ec2#1.150.0', 'console.amazonaws.com'];
+const AGENTS = [
+  'aws-cli/2.15.30 Python/3.11.8 Linux/6.1 exe/x86_64.amzn.2 prompt/off command/ec2.describe-instances',
+  'Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1 lang/python#3.12.2',
+  'aws-sdk-go-v2/1.25.3 os/linux lang/go#1.22.1 md/GOOS#linux api/ec2#1.150.0',
+  'console.amazonaws.com',
+];
 
 function hex(rand: () => number, n: number): string {
   let s = '';
@@ -35,21 +46,69 @@ export function syntheticRecord(rand: () => number, i: number, baseTime: number)
   const time = new Date(baseTime + i * 1000 + Math.floor(rand() * 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const identity = assumed
     ? {
-        type: 'AssumedRole', principalId: `AROA${hex(rand, 16).toUpperCase()}:${user}@example.com`, arn: `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_Dev_${hex(rand, 8)}/${user}@example.com`,
-        accountId: account, accessKeyId: `ASIA${hex(rand, 16).toUpperCase()}`,
-        sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLE', arn: `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123456789abcdef`, accountId: account, userName: 'AWSReservedSSO_Dev_0123456789abcdef' }, webIdFederationData: {}, attributes: { creationDate: time, mfaAuthenticated: 'false' } },
+        type: 'AssumedRole',
+        principalId: `AROA${hex(rand, 16).toUpperCase()}:${user}@example.com`,
+        arn: `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_Dev_${hex(rand, 8)}/${user}@example.com`,
+        accountId: account,
+        accessKeyId: `ASIA${hex(rand, 16).toUpperCase()}`,
+        sessionContext: {
+          sessionIssuer: {
+            type: 'Role',
+            principalId: 'AROAEXAMPLE',
+            arn: `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123456789abcdef`,
+            accountId: account,
+            userName: 'AWSReservedSSO_Dev_0123456789abcdef',
+          },
+          webIdFederationData: {},
+          attributes: { creationDate: time, mfaAuthenticated: 'false' },
+        },
       }
-    : { type: 'IAMUser', principalId: `AIDA${hex(rand, 16).toUpperCase()}`, arn: `arn:aws:iam::${account}:user/${user}`, accountId: account, accessKeyId: `AKIA${hex(rand, 16).toUpperCase()}`, userName: user };
+    : {
+        type: 'IAMUser',
+        principalId: `AIDA${hex(rand, 16).toUpperCase()}`,
+        arn: `arn:aws:iam::${account}:user/${user}`,
+        accountId: account,
+        accessKeyId: `AKIA${hex(rand, 16).toUpperCase()}`,
+        userName: user,
+      };
   return {
-    eventVersion: '1.09', userIdentity: identity, eventTime: time, eventSource: source, eventName: name, awsRegion: region,
-    sourceIPAddress: `198.51.100.${Math.floor(rand() * 255)}`, userAgent: AGENTS[Math.floor(rand() * AGENTS.length)],
-    ...(error ? { errorCode: 'AccessDenied', errorMessage: `User: ${identity.arn} is not authorized to perform: ${source.split('.')[0]}:${name}` } : {}),
-    requestParameters: { instancesSet: { items: [{ instanceId: `i-${hex(rand, 17)}` }] }, filterSet: {}, maxResults: 1000 },
-    responseElements: error ? null : { requestId: `${hex(rand, 8)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 12)}`, credentials: { accessKeyId: `ASIA${hex(rand, 16).toUpperCase()}`, expiration: time } },
+    eventVersion: '1.09',
+    userIdentity: identity,
+    eventTime: time,
+    eventSource: source,
+    eventName: name,
+    awsRegion: region,
+    sourceIPAddress: `198.51.100.${Math.floor(rand() * 255)}`,
+    userAgent: AGENTS[Math.floor(rand() * AGENTS.length)],
+    ...(error
+      ? {
+          errorCode: 'AccessDenied',
+          errorMessage: `User: ${identity.arn} is not authorized to perform: ${source.split('.')[0]}:${name}`,
+        }
+      : {}),
+    requestParameters: {
+      instancesSet: { items: [{ instanceId: `i-${hex(rand, 17)}` }] },
+      filterSet: {},
+      maxResults: 1000,
+    },
+    responseElements: error
+      ? null
+      : {
+          requestId: `${hex(rand, 8)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 12)}`,
+          credentials: { accessKeyId: `ASIA${hex(rand, 16).toUpperCase()}`, expiration: time },
+        },
     requestID: `${hex(rand, 8)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 4)}-${hex(rand, 12)}`,
     eventID: `${hex(rand, 8)}-${hex(rand, 4)}-4${hex(rand, 3)}-a${hex(rand, 3)}-${hex(rand, 12)}-${i}`,
-    readOnly, eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: account, eventCategory: 'Management',
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${source.split('.')[0]}.${region}.amazonaws.com` },
+    readOnly,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: account,
+    eventCategory: 'Management',
+    tlsDetails: {
+      tlsVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      clientProvidedHostHeader: `${source.split('.')[0]}.${region}.amazonaws.com`,
+    },
     sessionCredentialFromConsole: assumed && rand() < 0.3 ? 'true' : undefined,
   };
 }
@@ -65,7 +124,16 @@ export function writeSyntheticTrail(dir: string, files: number, perFile: number,
   for (let f = 0; f < files; f++) {
     const records = Array.from({ length: perFile }, (_, j) => syntheticRecord(rand, f * perFile + j, base));
     const day = new Date(base + f * perFile * 1000);
-    const folder = join(dir, 'AWSLogs', '111122223300', 'CloudTrail', 'us-east-1', String(day.getUTCFullYear()), String(day.getUTCMonth() + 1).padStart(2, '0'), String(day.getUTCDate()).padStart(2, '0'));
+    const folder = join(
+      dir,
+      'AWSLogs',
+      '111122223300',
+      'CloudTrail',
+      'us-east-1',
+      String(day.getUTCFullYear()),
+      String(day.getUTCMonth() + 1).padStart(2, '0'),
+      String(day.getUTCDate()).padStart(2, '0'),
+    );
     mkdirSync(folder, { recursive: true });
     const path = join(folder, `111122223300_CloudTrail_us-east-1_${String(f).padStart(6, '0')}.json.gz`);
     writeFileSync(path, gzipSync(JSON.stringify({ Records: records })));

@@ -706,6 +706,7 @@ export class BehaviourModel {
   }
 
   static fromJSON(j: unknown, options: ModelOptions = {}): BehaviourModel {
+    // biome-ignore lint/suspicious/noExplicitAny: our own toJSON output, read back field by field
     const o = j as Record<string, any>;
     const m = new BehaviourModel(options);
     const vocab = Vocabulary.fromJSON(o.vocab);
@@ -719,6 +720,7 @@ export class BehaviourModel {
     for (const [t, c] of (o.orgTargets ?? []) as Array<[string, number]>) m.orgTargets.counts.set(t, c);
     for (const a of (o.orgAccounts ?? []) as string[]) m.orgAccounts.add(a);
     m.lastRecluster = o.lastRecluster ?? Number.NEGATIVE_INFINITY;
+    // biome-ignore lint/suspicious/noExplicitAny: our own toJSON output, read back field by field
     for (const x of o.identities as Array<Record<string, any>>) {
       m.identities.set(x.key, {
         key: x.key,

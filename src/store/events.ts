@@ -4,10 +4,10 @@
  * re-normalized from the stored raw JSON, so there is one source of truth per record.
  */
 import type { Selectable } from 'kysely';
-import { normalizeRecord } from '../normalize/index.ts';
 import type { Event } from '../normalize/event.ts';
+import { normalizeRecord } from '../normalize/index.ts';
 import type { Store } from './index.ts';
-import { type RawRef, RawRecordReader } from './raw.ts';
+import { RawRecordReader, type RawRef } from './raw.ts';
 import type { EventsTable } from './schema.ts';
 
 /** What detection needs of an event, without parsing its JSON. */
@@ -106,7 +106,18 @@ function toColumns(e: EventToStore) {
   };
 }
 
-const COLUMNS = Object.keys(toColumns({ event: { actor: {}, client: {} } as unknown as Event, facts: [], risk: 0, raw: null, blobId: null, line: null, index: null, fileId: null }));
+const COLUMNS = Object.keys(
+  toColumns({
+    event: { actor: {}, client: {} } as unknown as Event,
+    facts: [],
+    risk: 0,
+    raw: null,
+    blobId: null,
+    line: null,
+    index: null,
+    fileId: null,
+  }),
+);
 
 /**
  * Inserts events, ignoring eventIDs already stored. Returns how many were new.
@@ -126,7 +137,11 @@ export async function insertEvents(store: Store, events: readonly EventToStore[]
   // PostgreSQL: multi-row INSERT ... ON CONFLICT DO NOTHING, in chunks under the 65535-parameter limit.
   for (let i = 0; i < events.length; i += 1000) {
     const chunk = events.slice(i, i + 1000).map(toColumns);
-    const result = await store.db.insertInto('events').values(chunk).onConflict((oc) => oc.column('event_id').doNothing()).executeTakeFirst();
+    const result = await store.db
+      .insertInto('events')
+      .values(chunk)
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .executeTakeFirst();
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
   }
   return inserted;
@@ -137,7 +152,9 @@ function sqliteInsert(store: Store) {
   const handle = store.sqlite as NonNullable<Store['sqlite']>;
   let stmt = statements.get(handle);
   if (!stmt) {
-    stmt = handle.prepare(`INSERT OR IGNORE INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+    stmt = handle.prepare(
+      `INSERT OR IGNORE INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+    );
     statements.set(handle, stmt);
   }
   return stmt;
@@ -175,9 +192,32 @@ function toRow(r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' |
 }
 
 const ROW_COLUMNS = [
-  'id', 'event_id', 'time', 'account_id', 'region', 'service', 'action', 'action_key', 'event_type', 'read_only',
-  'success', 'error_code', 'source_ip', 'client_class', 'client_name', 'mfa', 'console', 'actor_key', 'actor_type',
-  'actor_name', 'actor_account', 'role_arn', 'session', 'facts', 'risk', 'targets',
+  'id',
+  'event_id',
+  'time',
+  'account_id',
+  'region',
+  'service',
+  'action',
+  'action_key',
+  'event_type',
+  'read_only',
+  'success',
+  'error_code',
+  'source_ip',
+  'client_class',
+  'client_name',
+  'mfa',
+  'console',
+  'actor_key',
+  'actor_type',
+  'actor_name',
+  'actor_account',
+  'role_arn',
+  'session',
+  'facts',
+  'risk',
+  'targets',
 ] as const;
 
 /**
@@ -200,9 +240,13 @@ async function* pages<C extends keyof EventsTable & string>(
     if (q.until !== undefined) query = query.where('time', '<', q.until);
     if (after) {
       const a = after;
-      query = query.where((eb) => eb.or([eb('time', '>', a.time), eb.and([eb('time', '=', a.time), eb('event_id', '>', a.eventId)])]));
+      query = query.where((eb) =>
+        eb.or([eb('time', '>', a.time), eb.and([eb('time', '=', a.time), eb('event_id', '>', a.eventId)])]),
+      );
     }
-    const rows = (await query.orderBy('time').orderBy('event_id').limit(batch).execute()) as unknown as Array<Pick<Selectable<EventsTable>, C | 'time' | 'event_id'>>;
+    const rows = (await query.orderBy('time').orderBy('event_id').limit(batch).execute()) as unknown as Array<
+      Pick<Selectable<EventsTable>, C | 'time' | 'event_id'>
+    >;
     for (const r of rows) {
       yield r;
       if (q.limit !== undefined && ++emitted >= q.limit) return;
@@ -334,7 +378,12 @@ export async function eventsById(store: Store, eventIds: readonly string[]): Pro
   const reader = new RawRecordReader(store);
   const out: Event[] = [];
   for (let i = 0; i < eventIds.length; i += 500) {
-    const refs = await store.db.selectFrom('events').select(RAW_COLUMNS).where('event_id', 'in', eventIds.slice(i, i + 500)).orderBy('blob_id').execute();
+    const refs = await store.db
+      .selectFrom('events')
+      .select(RAW_COLUMNS)
+      .where('event_id', 'in', eventIds.slice(i, i + 500))
+      .orderBy('blob_id')
+      .execute();
     for (const ref of refs) {
       const event = await normalizeRef(reader, ref);
       if (event) out.push(event);

@@ -68,7 +68,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       handle.pragma('busy_timeout = 10000');
       handle.pragma('cache_size = -65536');
     } catch (error) {
-      throw new StoreError(`Cannot open the SQLite database ${location}: ${(error as Error).message}. Check the path and its permissions, or pass --db.`, { cause: error });
+      throw new StoreError(
+        `Cannot open the SQLite database ${location}: ${(error as Error).message}. Check the path and its permissions, or pass --db.`,
+        { cause: error },
+      );
     }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
     store = { db, dialect: 'sqlite', sqlite: handle, location, close: () => db.destroy() };
@@ -80,11 +83,19 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider, migrationTableName: 'th_migration', migrationLockTableName: 'th_migration_lock' });
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    migrationTableName: 'th_migration',
+    migrationLockTableName: 'th_migration_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     await store.close();
-    throw new StoreError(`Cannot prepare the database ${store.location} (migration ${failed}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new StoreError(
+      `Cannot prepare the database ${store.location} (migration ${failed}): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -45,7 +45,11 @@ export class RawRecordReader {
     const row = await this.#store.db.selectFrom('raw_blobs').select('data').where('id', '=', blobId).executeTakeFirst();
     const records = new Map<string, Record<string, unknown>>();
     if (!row) return records;
-    for await (const item of parseBuffer(Buffer.from(row.data), { file: `blob:${blobId}`, limits: DEFAULT_LIMITS, insightFile: false })) {
+    for await (const item of parseBuffer(Buffer.from(row.data), {
+      file: `blob:${blobId}`,
+      limits: DEFAULT_LIMITS,
+      insightFile: false,
+    })) {
       if (item.kind !== 'problem') records.set(posKey(item.origin.line, item.origin.index), item.record);
     }
     return records;

@@ -30,8 +30,17 @@ export async function storeStats(store: Store): Promise<StoreStats> {
       sql<number | null>`max(time)`.as('to'),
     ])
     .executeTakeFirstOrThrow();
-  const byCode = await db.selectFrom('quarantine').select(['code', sql<number>`count(*)`.as('n')]).groupBy('code').orderBy('code').execute();
-  const files = await db.selectFrom('files').select(sql<number>`count(*)`.as('n')).where('status', '=', 'done').executeTakeFirstOrThrow();
+  const byCode = await db
+    .selectFrom('quarantine')
+    .select(['code', sql<number>`count(*)`.as('n')])
+    .groupBy('code')
+    .orderBy('code')
+    .execute();
+  const files = await db
+    .selectFrom('files')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('status', '=', 'done')
+    .executeTakeFirstOrThrow();
   const insights = await db.selectFrom('insights').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
   const iso = (v: number | null) => (v === null ? null : new Date(Number(v)).toISOString());
   const quarantineByCode = Object.fromEntries(byCode.map((r) => [r.code, Number(r.n)]));

@@ -18,7 +18,12 @@ describe('openStore', () => {
     expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'files', 'quarantine', 'insights']));
     await sut.close();
     const again = await openStore({ db: file });
-    expect(await again.db.selectFrom('events').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).toEqual({ n: 0 });
+    expect(
+      await again.db
+        .selectFrom('events')
+        .select((e) => e.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: 0 });
     await again.close();
   });
 

@@ -2,6 +2,7 @@
 import type { Alert, AlertStatus, Severity } from '../../src/alerts/types.ts';
 
 export type { Alert, AlertStatus, Severity };
+
 // The server's own response types (type-only imports: nothing of the server is bundled).
 import type { AlertListItem, TriageStats as Stats } from '../../src/server/service.ts';
 import type { EventSummary, Verdict } from '../../src/server/types.ts';

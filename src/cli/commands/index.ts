@@ -4,17 +4,17 @@
  */
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
-import { register as ingestCommand } from './ingest.ts';
-import { register as statsCommand } from './stats.ts';
-import { register as eventsCommand } from './events.ts';
-import { register as describeCommand } from './describe.ts';
-import { register as simulateCommand } from './simulate.ts';
-import { register as evalCommand } from './eval.ts';
-import { register as detectCommand } from './detect.ts';
 import { register as alertsCommand } from './alerts.ts';
 import { register as demoCommand } from './demo.ts';
-import { register as serveCommand } from './serve.ts';
+import { register as describeCommand } from './describe.ts';
+import { register as detectCommand } from './detect.ts';
+import { register as evalCommand } from './eval.ts';
+import { register as eventsCommand } from './events.ts';
+import { register as ingestCommand } from './ingest.ts';
 import { register as notifyCommand } from './notify.ts';
+import { register as serveCommand } from './serve.ts';
+import { register as simulateCommand } from './simulate.ts';
+import { register as statsCommand } from './stats.ts';
 
 type Register = (program: Command, io: CliIo) => void;
 

@@ -5,7 +5,10 @@ import { addDbOption, parseFormat, renderTable, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
   addDbOption(
-    program.command('stats').description('Totals of the store: events, actors, accounts, regions, time span, quarantined').option('--format <format>', 'table or json', 'table'),
+    program
+      .command('stats')
+      .description('Totals of the store: events, actors, accounts, regions, time span, quarantined')
+      .option('--format <format>', 'table or json', 'table'),
   ).action(async (opts: { db?: string; format?: string }) => {
     const format = parseFormat(opts.format, ['table', 'json'] as const, 'table');
     const stats = await withStore(opts.db, storeStats);
@@ -14,8 +17,15 @@ export function register(program: Command, io: CliIo): void {
       return;
     }
     const rows: Array<[string, string | number | null]> = [
-      ['events', stats.events], ['actors', stats.actors], ['accounts', stats.accounts], ['regions', stats.regions],
-      ['from', stats.from], ['to', stats.to], ['files', stats.files], ['insights', stats.insights], ['quarantined', stats.quarantined],
+      ['events', stats.events],
+      ['actors', stats.actors],
+      ['accounts', stats.accounts],
+      ['regions', stats.regions],
+      ['from', stats.from],
+      ['to', stats.to],
+      ['files', stats.files],
+      ['insights', stats.insights],
+      ['quarantined', stats.quarantined],
       ...Object.entries(stats.quarantineByCode).map(([code, n]): [string, number] => [`  ${code}`, n]),
     ];
     println(io.stdout, renderTable(['', 'value'], rows));
