@@ -68,3 +68,27 @@ describe('ContextProfile', () => {
     ]);
   });
 });
+
+describe('ContextProfile days of the week', () => {
+  // T0 is a Monday.
+  const weekdays = (n: number) =>
+    Array.from({ length: n }, (_, i) => journeyContext(seq(['s3:GetObject'], T0 + (i % 5) * 86_400_000)));
+
+  it('learns which UTC days an identity works, so a Sunday is rare for a weekday worker', () => {
+    const sut = new ContextProfile();
+    for (const c of weekdays(30)) sut.learn(c);
+    expect(sut.dayJourneys).toBe(30);
+    expect(sut.dayShare(1)).toBeGreaterThan(0.15);
+    expect(sut.dayShare(0)).toBeLessThan(0.02);
+  });
+
+  it('round-trips the days, and starts them at 0 for a state saved before they were kept', () => {
+    const sut = new ContextProfile();
+    for (const c of weekdays(10)) sut.learn(c);
+    expect(ContextProfile.fromJSON(JSON.parse(JSON.stringify(sut))).days).toEqual(sut.days);
+    const old = (JSON.parse(JSON.stringify(sut)) as unknown[]).slice(0, 11);
+    const restored = ContextProfile.fromJSON(old);
+    expect(restored.journeys).toBe(10);
+    expect(restored.dayJourneys).toBe(0);
+  });
+});

@@ -36,6 +36,8 @@ export interface JourneyContext {
   clients: Map<string, number>;
   regions: Set<string>;
   hour: number;
+  /** UTC day of the week the journey started, 0 = Sunday. */
+  day: number;
   mfaKnown: number;
   mfaYes: number;
   errors: number;
@@ -84,6 +86,7 @@ export function journeyContext(rows: readonly EventRow[]): JourneyContext {
     clients: new Map(),
     regions: new Set(),
     hour: 0,
+    day: 0,
     mfaKnown: 0,
     mfaYes: 0,
     errors: 0,
@@ -111,6 +114,7 @@ export function journeyContext(rows: readonly EventRow[]): JourneyContext {
   }
   const first = rows[0];
   c.hour = first ? new Date(first.time).getUTCHours() : 0;
+  c.day = first ? new Date(first.time).getUTCDay() : 0;
   return c;
 }
 
@@ -164,6 +168,8 @@ export class ContextProfile {
   readonly clients = new Map<string, number>();
   readonly regions = new Map<string, number>();
   readonly hours = new Array<number>(24).fill(0);
+  /** Journeys started on each UTC day of the week, 0 = Sunday. */
+  readonly days = new Array<number>(7).fill(0);
   journeys = 0;
   mfaJourneys = 0;
   mfaKnownJourneys = 0;
@@ -185,6 +191,7 @@ export class ContextProfile {
     for (const k of c.clients.keys()) inc(this.clients, k, cap);
     for (const k of c.regions) inc(this.regions, k, cap);
     this.hours[c.hour] = (this.hours[c.hour] ?? 0) + 1;
+    this.days[c.day] = (this.days[c.day] ?? 0) + 1;
     if (c.mfaKnown > 0) {
       this.mfaKnownJourneys++;
       if (c.mfaYes === c.mfaKnown) this.mfaJourneys++;
@@ -197,6 +204,16 @@ export class ContextProfile {
   hourShare(hour: number): number {
     const near = (this.hours[hour] ?? 0) + (this.hours[(hour + 1) % 24] ?? 0) + (this.hours[(hour + 23) % 24] ?? 0);
     return (near + 0.5) / (this.journeys + 1);
+  }
+
+  /** Journeys counted by day of the week (fewer than `journeys` for a state saved before days were kept). */
+  get dayJourneys(): number {
+    return this.days.reduce((a, b) => a + b, 0);
+  }
+
+  /** Share of journeys that started on UTC day `day`, add-one smoothed. */
+  dayShare(day: number): number {
+    return ((this.days[day] ?? 0) + 0.5) / (this.dayJourneys + 1);
   }
 
   toJSON(): unknown {
@@ -212,11 +229,12 @@ export class ContextProfile {
       this.errors,
       this.events,
       [...this.asns],
+      this.days,
     ];
   }
 
   static fromJSON(j: unknown, maxValues?: number): ContextProfile {
-    const [nets, wide, clients, regions, hours, journeys, mfa, mfaKnown, errors, events, asns] = j as [
+    const [nets, wide, clients, regions, hours, journeys, mfa, mfaKnown, errors, events, asns, days] = j as [
       Array<[string, number]>,
       Array<[string, number]>,
       Array<[string, number]>,
@@ -228,6 +246,7 @@ export class ContextProfile {
       number,
       number,
       Array<[number, number]> | undefined,
+      number[] | undefined,
     ];
     const p = new ContextProfile(maxValues);
     for (const [k, v] of nets) p.nets.set(k, v);
@@ -236,6 +255,10 @@ export class ContextProfile {
     for (const [k, v] of regions) p.regions.set(k, v);
     hours.forEach((h, i) => {
       p.hours[i] = h;
+    });
+    // A state saved before days were kept starts them at 0: the day reason waits for enough of them.
+    days?.forEach((d, i) => {
+      p.days[i] = d;
     });
     p.journeys = journeys;
     p.mfaJourneys = mfa;

@@ -551,6 +551,16 @@ export class BehaviourModel {
         weight: 1,
       });
     }
+    // The day of the week (UTC): a weekday worker's Sunday session. 2%: rarer than an hour bin,
+    // since a week has 7 bins and the hour test looks at 3 neighbouring hours.
+    if (p.dayJourneys >= 30 && p.dayShare(c.day) < 0.02) {
+      score += 1;
+      reasons.push({
+        kind: 'unusual-day',
+        text: `started on a ${DAYS[c.day]} (UTC), when ${who} is rarely active`,
+        weight: 1,
+      });
+    }
     if (
       p.mfaKnownJourneys >= 10 &&
       p.mfaJourneys / p.mfaKnownJourneys >= 0.9 &&
@@ -770,6 +780,8 @@ export function surpriseOfNew(seen: ReadonlyMap<unknown, number>, journeys: numb
   for (const c of seen.values()) if (c === 1) once++;
   return Math.min(cap, -Math.log2((once + 1) / (journeys + 2)));
 }
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Client keys of the normalizer's `offensive` class (`offensive/Pacu`). */
 function isOffensiveClient(key: string): boolean {
