@@ -274,6 +274,11 @@ describe('BehaviourModel', () => {
     sut.learnBenign(partner as never, sut.score(partner as never).raw);
     const [again] = share('sre1', 32, '999988887777');
     expect(sut.score(again as never).targets).toBe(0);
+    const [peer] = share('sre2', 32, '999988887777');
+    expect(sut.score(peer as never).evidence.find((e) => e.target !== undefined)).toMatchObject({
+      orgDid: 1,
+      peersDid: 1,
+    });
     const [other] = share('sre1', 33, '444455556666');
     expect(sut.score(other as never).critical).toBe(true);
   });

@@ -68,7 +68,11 @@ export interface TokenEvidence {
   risk: number;
   /** Weighted contribution to the score. */
   weight: number;
-  /** Set when the evidence is a new target of a known action (`account:999988887777`), not a new action. */
+  /**
+   * Set when the evidence is a new target of a known action (`account:999988887777`), not a new
+   * action. Then `selfBits` and `peerBits` are the bits the target added for self and for peers,
+   * and `orgDid` counts the identities that aimed a call at it.
+   */
   target?: string;
 }
 
@@ -458,10 +462,10 @@ export class BehaviourModel {
           selfCount: self.ngram.count(w),
           peersDid,
           peers,
-          orgDid: orgNew ? 0 : 1,
+          orgDid: orgNew ? 0 : this.#identitiesAimedAt(target),
           orgIdentities: this.identities.size,
           selfBits,
-          peerBits: peerNew ? MAX_BITS : 0,
+          peerBits: peerNew ? 1 : 0,
           risk: row.risk,
           weight: round(weight),
           target,
@@ -479,6 +483,13 @@ export class BehaviourModel {
     );
     const score = (evidence[0]?.ev.weight ?? 0) + 0.5 * (evidence[1]?.ev.weight ?? 0);
     return { score, evidence: evidence.slice(0, 4) };
+  }
+
+  /** Identities whose calls were aimed at `target`: O(identities), asked only for a new target of a risky call. */
+  #identitiesAimedAt(target: string): number {
+    let n = 0;
+    for (const m of this.identities.values()) if (m.targets.has(target)) n++;
+    return n;
   }
 
   #contextScore(self: IdentityModel, c: JourneyContext): { context: number; contextReasons: AlertReason[] } {
