@@ -17,6 +17,8 @@
  * Sessions (access key, console session) are returned apart, by `sessionOf`.
  */
 import type { Actor, ActorType, ComputeKind, Event } from './event.ts';
+
+export type { ComputeKind };
 import { bool, MAX_ID, type Obj, obj, str, strOrNumber } from './fields.ts';
 import { parseTime } from './time.ts';
 
