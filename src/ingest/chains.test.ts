@@ -88,7 +88,7 @@ describe('credential chains at ingest', () => {
       const e = await events(late);
       expect(e.get('call-2')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY, ADMIN] });
       expect(e.get('call-3')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY] });
-      expect(await rescoreFrom(late)).toBe(Date.parse(at(2)));
+      expect(await rescoreFrom(late)).toBe(Date.parse(at(1)));
       // Ingesting again changes nothing.
       const again = await ingest(late, [writeTrail(dir, 'hop1.json', [hops[0] as never])], { force: true });
       expect(again).toMatchObject({ inserted: 0, reattributed: 0 });
