@@ -132,9 +132,12 @@ function actor(
  * agent (`exec-env/AWS_Lambda_python3.12`, `exec-env/AWS_ECS_FARGATE`). Credentials used away
  * from their compute keep the session name but not the user agent: the ingest then names the
  * compute from the AssumeRole that `lambda.amazonaws.com` or `ecs-tasks.amazonaws.com` made.
+ * Instance-profile sessions also carry `sessionContext.ec2RoleDelivery`.
  */
-function computeOfSession(session: string | null, userAgent: string | null): ComputeKind | null {
-  if (session !== null && INSTANCE_ID.test(session)) return 'ec2';
+function computeOfSession(context: Obj | null, session: string | null, userAgent: string | null): ComputeKind | null {
+  // `ec2RoleDelivery`: the instance metadata service delivered these credentials (IMDS v1 or v2).
+  if ((context !== null && context.ec2RoleDelivery !== undefined) || (session !== null && INSTANCE_ID.test(session)))
+    return 'ec2';
   if (userAgent === null) return null;
   if (userAgent.includes('exec-env/AWS_Lambda_')) return 'lambda';
   if (userAgent.includes('exec-env/AWS_ECS_')) return 'ecs';
@@ -211,7 +214,7 @@ function assumedRole(
       recipient,
       invokedBy,
       session,
-      computeOfSession(session, userAgent),
+      computeOfSession(context, session, userAgent),
     );
   }
   const roleKey = `arn:${partition}:iam::${account}:role/${roleName}`;
@@ -235,7 +238,7 @@ function assumedRole(
     recipient,
     invokedBy,
     session,
-    computeOfSession(session, userAgent),
+    computeOfSession(context, session, userAgent),
   );
 }
 
