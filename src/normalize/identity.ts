@@ -15,10 +15,16 @@
  *   `web-identity:<provider>:<user>`, `saml:<provider>:<user>`,
  *   `identity-center:<identity store>:<user id>`, and `unknown` when nothing identifies the caller.
  * Sessions (access key, console session) are returned apart, by `sessionOf`.
+ *
+ * A record alone cannot say who obtained a role session's credential. The ingest can: the STS
+ * call that issued it (`issuanceOf`) is kept in the `credentials` table, and `withTrace` then
+ * replaces the session-name person by the origin of the chain (an IAM user's ARN, a federated
+ * subject, `account:<id>` for another account's caller), so the key stays one per person.
  */
 import type { Actor, ActorType, ComputeKind, Event } from './event.ts';
 
 export type { ComputeKind };
+
 import { bool, MAX_ID, type Obj, obj, str, strOrNumber } from './fields.ts';
 import { parseTime } from './time.ts';
 

@@ -454,7 +454,7 @@ async function normalizeRef(reader: RawRecordReader, ref: RawRef & StoredAttribu
       ...event.actor,
       key: ref.actor_key,
       name: ref.actor_name,
-      person: ref.person,
+      person: ref.person ?? event.actor.person,
       chain: ref.chain === null ? null : (JSON.parse(ref.chain) as string[]),
       compute: (ref.compute as ComputeKind | null) ?? event.actor.compute,
     };

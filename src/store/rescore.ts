@@ -1,7 +1,8 @@
 /**
  * Events whose scoring inputs changed after they were stored (an actor re-attributed when its
  * credential's issuing call arrived late) are scored again from the earliest such time. This
- * keeps the minimum in one kv row; detect reads and clears it.
+ * keeps the minimum in one kv row. A minimal stand-in with the signature the detector's
+ * history work defines (`markRescoreFrom`); the detector reads and clears the mark there.
  */
 import type { Store } from './index.ts';
 
