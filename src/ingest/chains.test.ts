@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { detect } from '../detect/index.ts';
 import type { Event } from '../normalize/event.ts';
 import { queryEvents, scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -95,6 +96,20 @@ describe('credential chains at ingest', () => {
     } finally {
       await late.close();
     }
+  });
+
+  it('gives journeys the person behind the chain', async () => {
+    const { hops, calls } = twoHopChain();
+    await ingest(store, [writeTrail(dir, 'calls.json', calls)]);
+    await ingest(store, [writeTrail(dir, 'hops.json', hops)]);
+    await detect(store, { flush: true, learningDays: 0 });
+    const journeys = await store.db.selectFrom('journeys').select(['actor_key', 'event_ids']).execute();
+    const byKey = Object.fromEntries(journeys.map((j) => [j.actor_key, j.event_ids.split(' ').sort()]));
+    expect(byKey).toEqual({
+      [ALICE]: ['hop-1'],
+      [`${DEPLOY}/${ALICE}`]: ['call-3', 'hop-2'],
+      [`${ADMIN}/${ALICE}`]: ['call-1', 'call-2'],
+    });
   });
 
   it('attributes calls in a file read before the issuing call within one run', async () => {
