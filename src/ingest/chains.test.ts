@@ -153,6 +153,15 @@ describe('credential chains at ingest', () => {
         call('ec2-call', 1, roleSession('web', 'i-0abc1234def567890', 'ASIAWEB')),
         serviceAssume('fn-hop', 0, 'lambda.amazonaws.com', 'fn-role', 'resize-images', 'ASIAFN'),
         call('fn-call', 1, roleSession('fn-role', 'resize-images', 'ASIAFN')),
+        serviceAssume(
+          'ecs-hop',
+          0,
+          'ecs-tasks.amazonaws.com',
+          'task-role',
+          '8f2a91c4d6b74e0f9a3c5b7d1e6f2a40',
+          'ASIATASK',
+        ),
+        call('ecs-call', 1, roleSession('task-role', '8f2a91c4d6b74e0f9a3c5b7d1e6f2a40', 'ASIATASK')),
         // A role the instance role assumed in turn: the instance is still the origin.
         assumeRole('ec2-chain', 2, roleSession('web', 'i-0abc1234def567890', 'ASIAWEB'), 'data', 'reader', 'ASIADATA'),
         call('chain-call', 3, roleSession('data', 'reader', 'ASIADATA')),
@@ -172,10 +181,29 @@ describe('credential chains at ingest', () => {
       person: 'lambda:resize-images',
       compute: 'lambda',
     });
+    expect(e.get('ecs-call')?.actor).toMatchObject({
+      key: `arn:aws:iam::${A}:role/task-role`,
+      person: 'ecs:8f2a91c4d6b74e0f9a3c5b7d1e6f2a40',
+      compute: 'ecs',
+    });
     expect(e.get('chain-call')?.actor).toMatchObject({
       key: `arn:aws:iam::${A}:role/data/reader`,
       compute: 'ec2',
       chain: ['ec2:i-0abc1234def567890', `arn:aws:iam::${A}:role/web`, `arn:aws:iam::${A}:role/data`],
+    });
+  });
+
+  it('does not trace a call to a credential issued for another identity (sample trails reuse keys)', async () => {
+    await ingest(store, [
+      writeTrail(dir, 'r.json', [
+        assumeRole('r-hop', 0, iamUser('alice', 'AKIAALICE'), 'deploy', 'x', 'ASIAREUSED'),
+        call('r-call', 1, roleSession('other-role', 'worker', 'ASIAREUSED')),
+      ]),
+    ]);
+    expect((await events(store)).get('r-call')?.actor).toMatchObject({
+      key: `arn:aws:iam::${A}:role/other-role/worker`,
+      person: 'worker',
+      chain: null,
     });
   });
 

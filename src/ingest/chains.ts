@@ -6,7 +6,7 @@
  * made with credentials they issued, and marks the detector to score again from the earliest.
  */
 import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
-import { type CredentialIssuance, issuanceOf, withTrace } from '../normalize/identity.ts';
+import { type CredentialIssuance, issuanceOf, traceFits, withTrace } from '../normalize/identity.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
 import { type EventToStore, eventsOfSessions, type Reattribution, updateAttribution } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
@@ -31,7 +31,7 @@ export async function traceBatch(store: Store, events: readonly EventToStore[]):
   if (traces.size > 0)
     for (const e of events) {
       const trace = e.event.session === null ? undefined : traces.get(e.event.session);
-      if (trace === undefined) continue;
+      if (trace === undefined || !traceFits(e.event.actor, trace)) continue;
       e.event.actor = withTrace(e.event.actor, trace);
       e.facts = factsOf(e.event);
       e.risk = riskOf(e.event);
@@ -56,7 +56,7 @@ export async function retraceStored(store: Store, fresh: readonly string[], upTo
   let earliest = Number.POSITIVE_INFINITY;
   for (const { id, event, stored: was } of stored) {
     const trace = traces.get(event.session as string);
-    if (trace === undefined) continue;
+    if (trace === undefined || !traceFits(event.actor, trace)) continue;
     event.actor = withTrace(event.actor, trace);
     const a = event.actor;
     const chain = a.chain === null ? null : JSON.stringify(a.chain);

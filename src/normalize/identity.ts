@@ -585,6 +585,30 @@ export function personLabel(person: string): string {
 }
 
 /**
+ * The traced credential was issued for the identity this call shows: the role of a role
+ * session, the user of a GetSessionToken session, the federated user; for a cross-account
+ * caller shown only by its account, a credential of that account. Access keys are unique in
+ * AWS, but sample and anonymised trails reuse them: a trace that names another identity is
+ * not this call's.
+ */
+export function traceFits(a: Actor, trace: CredentialTrace): boolean {
+  const last = trace.chain.at(-1);
+  if (last === undefined) return false;
+  switch (a.type) {
+    case 'assumed-role':
+      return last === roleOnly(a);
+    case 'iam-user':
+    case 'root':
+    case 'federated-user':
+      return last === a.key;
+    case 'aws-account':
+      return a.accountId !== null && parseArn(last)?.account === a.accountId;
+    default:
+      return false;
+  }
+}
+
+/**
  * The actor of a call made with a traced credential: the chain, the compute, and for a role
  * session the origin's person in its key, so the person's baseline follows them through every
  * hop. The origin (a user ARN, a federated subject, an external account) is verified by the
