@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detect } from '../detect/index.ts';
 import type { Event } from '../normalize/event.ts';
-import { queryEvents, scanEventRows } from '../store/events.ts';
+import { eventsOfSessions, queryEvents, scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { rescoreFrom } from '../store/rescore.ts';
 import {
@@ -96,6 +96,19 @@ describe('credential chains at ingest', () => {
     } finally {
       await late.close();
     }
+  });
+
+  it('reads a session’s stored events a page at a time, up to a row id', async () => {
+    const { calls } = twoHopChain();
+    await ingest(store, [writeTrail(dir, 'calls.json', calls)]);
+    const pages: string[][] = [];
+    for await (const page of eventsOfSessions(store, ['ASIAADMIN', 'ASIADEPLOY'], 1_000_000, 1))
+      pages.push(page.map((p) => p.event.eventId));
+    expect(pages.flat().sort()).toEqual(['call-1', 'call-2', 'call-3']);
+    expect(pages.every((p) => p.length === 1)).toBe(true);
+    const upTo: string[] = [];
+    for await (const page of eventsOfSessions(store, ['ASIAADMIN'], 1)) upTo.push(...page.map((p) => p.event.eventId));
+    expect(upTo.length).toBeLessThanOrEqual(1);
   });
 
   it('gives journeys the person behind the chain', async () => {

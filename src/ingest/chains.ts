@@ -49,23 +49,25 @@ export async function retraceStored(store: Store, fresh: readonly string[], upTo
   if (fresh.length === 0 || upToId <= 0) return 0;
   const repo = new CredentialsRepository(store);
   const sessions = await repo.withDescendants(fresh);
-  const stored = await eventsOfSessions(store, sessions, upToId);
-  if (stored.length === 0) return 0;
-  const traces = await repo.traceAll(stored.map((s) => s.event.session as string));
-  const updates: Reattribution[] = [];
+  let changed = 0;
   let earliest = Number.POSITIVE_INFINITY;
-  for (const { id, event, stored: was } of stored) {
-    const trace = traces.get(event.session as string);
-    if (trace === undefined || !traceFits(event.actor, trace)) continue;
-    event.actor = withTrace(event.actor, trace);
-    const a = event.actor;
-    const chain = a.chain === null ? null : JSON.stringify(a.chain);
-    if (a.key === was.actorKey && a.person === was.person && chain === was.chain && a.compute === was.compute) continue;
-    updates.push({ id, event, facts: factsOf(event), risk: riskOf(event), targets: targetsOf(event) });
-    if (event.time < earliest) earliest = event.time;
+  for await (const page of eventsOfSessions(store, sessions, upToId)) {
+    const traces = await repo.traceAll(page.map((s) => s.event.session as string));
+    const updates: Reattribution[] = [];
+    for (const { id, event, stored: was } of page) {
+      const trace = traces.get(event.session as string);
+      if (trace === undefined || !traceFits(event.actor, trace)) continue;
+      event.actor = withTrace(event.actor, trace);
+      const a = event.actor;
+      const chain = a.chain === null ? null : JSON.stringify(a.chain);
+      if (a.key === was.actorKey && a.person === was.person && chain === was.chain && a.compute === was.compute)
+        continue;
+      updates.push({ id, event, facts: factsOf(event), risk: riskOf(event), targets: targetsOf(event) });
+      if (event.time < earliest) earliest = event.time;
+    }
+    await updateAttribution(store, updates);
+    changed += updates.length;
   }
-  if (updates.length === 0) return 0;
-  await updateAttribution(store, updates);
-  await markRescoreFrom(store, earliest);
-  return updates.length;
+  if (changed > 0) await markRescoreFrom(store, earliest);
+  return changed;
 }

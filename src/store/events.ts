@@ -479,33 +479,46 @@ export async function lastEventRowId(store: Store): Promise<number> {
   return Number(row?.m ?? 0);
 }
 
-/** Stored events (row id at most `upToId`) made with one of these sessions (access keys). */
-export async function eventsOfSessions(
+/**
+ * Stored events (row id at most `upToId`) made with one of these sessions (access keys), a page
+ * at a time in row order: a busy session may hold many events before its issuing call arrives.
+ */
+export async function* eventsOfSessions(
   store: Store,
   sessions: readonly string[],
   upToId: number,
-): Promise<SessionEvent[]> {
+  pageSize = 2000,
+): AsyncGenerator<SessionEvent[]> {
   const reader = new RawRecordReader(store);
-  const out: SessionEvent[] = [];
   for (let i = 0; i < sessions.length; i += 500) {
-    const refs = await store.db
-      .selectFrom('events')
-      .select(['id', ...RAW_COLUMNS])
-      .where('session', 'in', sessions.slice(i, i + 500))
-      .where('id', '<=', upToId)
-      .orderBy('blob_id')
-      .execute();
-    for (const ref of refs) {
-      const event = await normalizeRaw(reader, ref);
-      if (event)
-        out.push({
-          id: Number(ref.id),
-          event,
-          stored: { actorKey: ref.actor_key, person: ref.person, chain: ref.chain, compute: ref.compute },
-        });
+    const chunk = sessions.slice(i, i + 500);
+    let after = 0;
+    for (;;) {
+      const refs = await store.db
+        .selectFrom('events')
+        .select(['id', ...RAW_COLUMNS])
+        .where('session', 'in', chunk)
+        .where('id', '<=', upToId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(pageSize)
+        .execute();
+      const page: SessionEvent[] = [];
+      for (const ref of refs) {
+        const event = await normalizeRaw(reader, ref);
+        if (event)
+          page.push({
+            id: Number(ref.id),
+            event,
+            stored: { actorKey: ref.actor_key, person: ref.person, chain: ref.chain, compute: ref.compute },
+          });
+      }
+      if (page.length > 0) yield page;
+      const last = refs.at(-1);
+      if (last === undefined || refs.length < pageSize) break;
+      after = Number(last.id);
     }
   }
-  return out;
 }
 
 /** New attribution of a stored event, with the catalog output that depends on it. */
