@@ -159,6 +159,42 @@ describe('credential chains at ingest', () => {
     expect(e.get('y-call')?.actor).toMatchObject({ key: `arn:aws:iam::${A}:role/audit/carol`, person: 'carol' });
   });
 
+  it('prefers the caller account’s copy of a cross-account AssumeRole, whichever copy arrives first', async () => {
+    const dave = `arn:aws:iam::${B}:user/dave`;
+    const callerCopy = assumeRole('xa-caller', 0, iamUser('dave', 'AKIADAVE', B), 'audit', 'dave', 'ASIAXDAVE', {
+      recipient: B,
+    });
+    const roleCopy = assumeRole(
+      'xa-role',
+      0,
+      { type: 'AWSAccount', principalId: 'AIDADAVE', accountId: B, accessKeyId: 'AKIADAVE' },
+      'audit',
+      'dave',
+      'ASIAXDAVE',
+      { recipient: A },
+    );
+    const use = call('xa-call', 1, roleSession('audit', 'dave', 'ASIAXDAVE'));
+    const expected = {
+      key: `arn:aws:iam::${A}:role/audit/${dave}`,
+      person: dave,
+      chain: [dave, `arn:aws:iam::${A}:role/audit`],
+    };
+    await ingest(store, [writeTrail(dir, 'role-account.json', [roleCopy, use])]);
+    expect((await events(store)).get('xa-call')?.actor.person).toBe(`account:${B}`);
+    const late = await ingest(store, [writeTrail(dir, 'caller-account.json', [callerCopy])]);
+    expect(late.reattributed).toBe(1);
+    expect((await events(store)).get('xa-call')?.actor).toMatchObject(expected);
+
+    const other = await openStore({ db: join(dir, 'other.db') });
+    try {
+      await ingest(other, [writeTrail(dir, 'caller-account.json', [callerCopy])]);
+      await ingest(other, [writeTrail(dir, 'role-account.json', [roleCopy, use])]);
+      expect((await events(other)).get('xa-call')?.actor).toMatchObject(expected);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('names the instance behind instance-profile credentials and the function behind a Lambda role', async () => {
     await ingest(store, [
       writeTrail(dir, 'c.json', [

@@ -45,6 +45,11 @@ function toRow(c: CredentialIssuance): CredentialsTable {
   };
 }
 
+/** The issuing call names its caller only by account (the role account's copy of a cross-account AssumeRole). */
+function isAccountOnly(c: CredentialIssuance): boolean {
+  return c.issuerKey.startsWith('account:');
+}
+
 function lastPart(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
 }
@@ -59,21 +64,43 @@ export class CredentialsRepository {
     this.#store = store;
   }
 
-  /** Stores the issued credentials not yet known (by access key); returns the new ones. */
+  /**
+   * Stores the issued credentials not yet known (by access key); returns the new or improved ones.
+   * A cross-account AssumeRole is logged in both accounts: the role's account sees the caller
+   * only as `account:<id>`, the caller's account sees who it was. Whichever arrives first, the
+   * caller's copy replaces the other, so attribution does not depend on the order.
+   */
   async insert(issued: readonly CredentialIssuance[]): Promise<CredentialIssuance[]> {
     const unique = new Map<string, CredentialIssuance>();
-    for (const c of issued) if (!unique.has(c.accessKey)) unique.set(c.accessKey, c);
+    for (const c of issued) {
+      const known = unique.get(c.accessKey);
+      if (known === undefined || (isAccountOnly(known) && !isAccountOnly(c))) unique.set(c.accessKey, c);
+    }
     if (unique.size === 0) return [];
     const fresh = new Set<string>();
     const all = [...unique.values()];
     for (let i = 0; i < all.length; i += 500) {
+      const chunk = all.slice(i, i + 500);
       const rows = await this.#store.db
         .insertInto('credentials')
-        .values(all.slice(i, i + 500).map(toRow))
+        .values(chunk.map(toRow))
         .onConflict((oc) => oc.column('access_key').doNothing())
         .returning('access_key')
         .execute();
       for (const r of rows) fresh.add(r.access_key);
+      const better = chunk.filter((c) => !fresh.has(c.accessKey) && !isAccountOnly(c)).map((c) => c.accessKey);
+      if (better.length === 0) continue;
+      const accountOnly = await this.#store.db
+        .selectFrom('credentials')
+        .select('access_key')
+        .where('access_key', 'in', better)
+        .where('issuer_key', 'like', 'account:%')
+        .execute();
+      for (const { access_key } of accountOnly) {
+        const { access_key: _, ...columns } = toRow(unique.get(access_key) as CredentialIssuance);
+        await this.#store.db.updateTable('credentials').set(columns).where('access_key', '=', access_key).execute();
+        fresh.add(access_key);
+      }
     }
     // New rows change traces cached before them.
     this.#traces.clear();
