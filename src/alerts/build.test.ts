@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertDraft } from '../detect/engine.ts';
-import { buildAlert as sut } from './build.ts';
+import { ADMIN, ALICE, DEPLOY, twoHopChain } from '../ingest/chains.fixture.ts';
+import { withTrace } from '../normalize/identity.ts';
+import { normalizeRecord } from '../normalize/index.ts';
+import { chainText, buildAlert as sut } from './build.ts';
+import { renderAlert } from './render.ts';
 
 const T = Date.UTC(2026, 2, 3, 14, 0);
 
@@ -36,5 +40,51 @@ describe('buildAlert summary', () => {
     expect(alert.summary).toContain(
       'from 167.99.3.4 (AS14061 DigitalOcean, LLC), 10.0.0.5, ec2.amazonaws.com using aws-cli in us-east-1.',
     );
+  });
+});
+
+describe('buildAlert credential hops', () => {
+  it('tells each hop from the origin to the role in the reasons and the rendered story', () => {
+    const record = twoHopChain().calls[1] as Record<string, unknown>;
+    const n = normalizeRecord(record);
+    if (!n.ok) throw new Error(n.reason);
+    const event = n.event;
+    event.actor = withTrace(event.actor, { chain: [ALICE, DEPLOY, ADMIN], person: ALICE, compute: null });
+    const d = { ...draft([]), actorKey: event.actor.key, actorName: event.actor.name, session: event.session };
+    const alert = sut(d, [event], null, {
+      actor: `${DEPLOY}/${ALICE}`,
+      name: 'deploy (alice)',
+      eventId: 'hop-2',
+      chain: [ALICE, DEPLOY, ADMIN],
+    });
+    expect(alert.chain).toEqual([ALICE, DEPLOY, ADMIN]);
+    expect(alert.person).toBe(ALICE);
+    expect(alert.reasons.map((r) => r.text)).toContain(
+      'credentials obtained alice -> role/deploy -> role/admin (issued in hop-2)',
+    );
+    expect(alert.title).toMatch(/^admin \(alice\): /);
+    expect(renderAlert(alert)).toContain('Credentials: alice -> role/deploy -> role/admin');
+  });
+
+  it('names the account of a hop into another account', () => {
+    expect(
+      chainText([
+        'arn:aws:iam::111122223333:user/alice',
+        'arn:aws:iam::111122223333:role/deploy',
+        'arn:aws:iam::444455556666:role/admin',
+      ]),
+    ).toBe('alice -> role/deploy -> role/admin (account 444455556666)');
+    expect(chainText(['ec2:i-0abc1234def567890', 'arn:aws:iam::111122223333:role/web'])).toBe(
+      'ec2:i-0abc1234def567890 -> role/web',
+    );
+  });
+
+  it('escapes hostile hop names in the terminal', () => {
+    const alert = sut(draft([]), [], null, null);
+    alert.chain = ['arn:aws:iam::111122223333:user/\u001b[31mevil\u202e', 'arn:aws:iam::111122223333:role/x'];
+    const text = renderAlert(alert);
+    expect(text).toContain('Credentials: ');
+    expect(text).not.toContain('\u001b[31m');
+    expect(text).not.toContain('\u202e');
   });
 });

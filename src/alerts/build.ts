@@ -8,6 +8,8 @@ import { describeEvent } from '../catalog/index.ts';
 import type { AlertDraft } from '../detect/engine.ts';
 import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
+import { personLabel } from '../normalize/identity.ts';
+import type { CredentialIssuer } from '../store/credentials.ts';
 import { sequenceText } from './sequence.ts';
 import type { Alert, AlertEvent, AlertReason, Severity } from './types.ts';
 
@@ -17,8 +19,36 @@ export interface StoredAlert extends Alert {
   /** The person behind a role session where CloudTrail shows it. */
   person: string | null;
   critical: boolean;
-  /** The identity whose AssumeRole call created this role session, when the trail shows it. */
-  assumedBy: { actor: string; name: string; eventId: string } | null;
+  /** The call that issued this session's credential, when the store holds it (`chain` absent in older alerts). */
+  assumedBy: (Omit<CredentialIssuer, 'chain'> & { chain?: string[] }) | null;
+  /** The credential hops from the origin to the actor (`[user/alice, role/deploy, role/admin]`), when traced. */
+  chain?: string[] | null;
+}
+
+/**
+ * One hop of a credential chain as a story shows it: an IAM user by name, a role as
+ * `role/<name>`, with its account when it is not the account of the hop before.
+ */
+function hopLabel(hop: string, previousAccount: string | null): { label: string; account: string | null } {
+  const m = /^arn:[^:]*:(?:iam|sts)::(\d*):(.+)$/.exec(hop);
+  if (!m) return { label: hop, account: previousAccount };
+  const account = m[1] ?? null;
+  const resource = m[2] ?? hop;
+  const label = resource.startsWith('user/') ? resource.slice(resource.lastIndexOf('/') + 1) : resource;
+  const other = previousAccount !== null && account !== null && account !== previousAccount;
+  return { label: other ? `${label} (account ${account})` : label, account };
+}
+
+/** `alice -> role/deploy -> role/admin`. */
+export function chainText(chain: readonly string[]): string {
+  let account: string | null = null;
+  const labels: string[] = [];
+  for (const hop of chain) {
+    const h = hopLabel(hop, account);
+    labels.push(h.label);
+    account = h.account;
+  }
+  return labels.join(' -> ');
 }
 
 export function severityOf(score: number, critical: boolean): Severity {
@@ -76,7 +106,8 @@ export function buildAlert(
   const alertEvents: AlertEvent[] = [];
   const techniques = new Set<string>(previous?.techniques ?? []);
   const surprising = new Set(draft.evidence.filter((e) => e.weight >= 3).map((e) => e.token.replace(/\[.*$|!$/g, '')));
-  let person: string | null = previous?.person ?? assumedBy?.name ?? null;
+  let person: string | null = previous?.person ?? null;
+  let chain: string[] | null = previous?.chain ?? null;
   for (const e of previous?.events ?? []) {
     seen.add(e.eventId);
     alertEvents.push(e);
@@ -95,23 +126,35 @@ export function buildAlert(
     });
     if (d.risk >= 0.3 || surprising.has(`${e.service}:${e.actionKey}`)) for (const t of d.techniques) techniques.add(t);
     if (!person && e.actor.person) person = e.actor.person;
+    if (e.actor.chain !== null && (chain === null || e.actor.chain.length > chain.length)) chain = e.actor.chain;
   }
+  if (chain === null && assumedBy?.chain) chain = assumedBy.chain;
+  if (!person && assumedBy) person = assumedBy.name;
   alertEvents.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.eventId < b.eventId ? -1 : 1));
 
   const start = Math.min(draft.start, previous ? Date.parse(previous.start) : draft.start);
   const end = Math.max(draft.end, previous ? Date.parse(previous.end) : draft.end);
   const critical = draft.critical || (previous?.critical ?? false);
   const score = Math.max(draft.score, previous?.score ?? 0);
-  const chain: AlertReason[] = assumedBy
-    ? [
-        {
-          kind: 'assumed-by',
-          text: `this role session was assumed by ${assumedBy.name} (AssumeRole ${assumedBy.eventId})`,
-          weight: 0,
-        },
-      ]
-    : [];
-  const reasons = mergeReasons(previous?.reasons ?? [], [...draft.reasons, ...chain]);
+  const hops: AlertReason[] =
+    chain !== null && chain.length > 1
+      ? [
+          {
+            kind: 'credential-chain',
+            text: `credentials obtained ${chainText(chain)}${assumedBy ? ` (issued in ${assumedBy.eventId})` : ''}`,
+            weight: 0,
+          },
+        ]
+      : assumedBy
+        ? [
+            {
+              kind: 'assumed-by',
+              text: `this role session was assumed by ${assumedBy.name} (AssumeRole ${assumedBy.eventId})`,
+              weight: 0,
+            },
+          ]
+        : [];
+  const reasons = mergeReasons(previous?.reasons ?? [], [...draft.reasons, ...hops]);
   const journeyIds = [...new Set([...(previous?.journeyIds ?? []), ...draft.journeys.map((j) => j.id)])];
   const failures = alertEvents.filter((e) => !e.success).length;
   // One phrase per action: a new target of a new action names the target, not the action twice.
@@ -123,7 +166,8 @@ export function buildAlert(
       e.target === undefined ? tokenLabel(e.token) : `${tokenLabel(e.token)} to ${e.target.replace(':', ' ')}`,
     );
   const kinds = new Set(reasons.map((r) => r.kind));
-  const who = person && !draft.actorName.includes(person) ? `${draft.actorName} (${person})` : draft.actorName;
+  const shown = person === null ? null : personLabel(person);
+  const who = shown && !draft.actorName.includes(shown) ? `${draft.actorName} (${shown})` : draft.actorName;
   const how = [kinds.has('new-network') ? 'from a new network' : '', kinds.has('new-client') ? 'with a new client' : '']
     .filter(Boolean)
     .join(' ');
@@ -182,5 +226,6 @@ export function buildAlert(
     person,
     critical,
     assumedBy,
+    chain,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { escapeForTerminal as esc } from '../util/terminal.ts';
 import type { StoredAlert } from './build.ts';
-import { tokenLabel } from './build.ts';
+import { chainText, tokenLabel } from './build.ts';
 import { sequenceText } from './sequence.ts';
 import type { Alert } from './types.ts';
 
@@ -18,6 +18,8 @@ export function renderAlert(alert: Alert | StoredAlert): string {
   lines.push(esc(alert.summary));
   lines.push('');
   lines.push(`Actor: ${esc(alert.actorName)}  ${esc(alert.actor)}`);
+  const chain = 'chain' in alert ? alert.chain : null;
+  if (chain && chain.length > 1) lines.push(`Credentials: ${esc(chainText(chain))}`);
   lines.push(`Peer group: ${alert.peerGroup ? esc(alert.peerGroup) : '-'}`);
   lines.push(`Time: ${alert.start} .. ${alert.end}`);
   if (alert.techniques.length) lines.push(`ATT&CK: ${alert.techniques.map(esc).join(', ')}`);

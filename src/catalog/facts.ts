@@ -6,6 +6,7 @@
  * facts that only a successful call can make true (a password retrieved) need success.
  */
 import type { Actor } from '../normalize/event.ts';
+import { computeFacts } from './compute.ts';
 import type { Ctx } from './context.ts';
 import {
   accountOf,
@@ -407,5 +408,6 @@ export function extractFacts(c: Ctx): Fact[] {
     if (c.key === 'signin:ConsoleLogin') out.add('loginFailed');
   }
   if (c.e.actor?.type === 'root') out.add('rootActivity');
+  computeFacts(c, out);
   return [...out].sort();
 }

@@ -11,7 +11,7 @@
  */
 import type { Fact, RiskClass } from './types.ts';
 
-export const RISK_TABLE_VERSION = '2026.11.3';
+export const RISK_TABLE_VERSION = '2026.11.4';
 
 export const ATTRIBUTION = [
   'MITRE ATT&CK® technique ids © The MITRE Corporation, used under the ATT&CK Terms of Use.',
@@ -540,6 +540,8 @@ export const FACT_EFFECTS: Readonly<Record<Fact, FactEffect>> = {
   fleetCommand: { floor: 0.75, techniques: ['T1651'] },
   manyInstances: { floor: 0.4, classes: ['impact'], techniques: ['T1496'] },
   crossAccountRole: { floor: 0.15 },
+  // A compute role's credentials used outside AWS or from a workstation: taken off the host.
+  computeOffHost: { floor: 0.6, classes: ['credential-access'], techniques: ['T1552.005', 'T1078.004'] },
   accessDenied: { floor: 0 },
   loginFailed: { floor: 0.1 },
   shortRetention: { floor: 0.6, classes: ['impact', 'defense-evasion'], techniques: ['T1485', 'T1070'] },

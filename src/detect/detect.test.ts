@@ -112,7 +112,12 @@ describe('detect end to end', () => {
     );
     await storeRecords(store, [hop, decoy]);
     const sut = await assumedBy(store, 'ASIABREAKGLASS01', at + 60_000);
-    expect(sut).toEqual({ actor: 'arn:aws:iam::111122223333:user/admin1', name: 'admin1', eventId: hop.eventID });
+    expect(sut).toEqual({
+      actor: 'arn:aws:iam::111122223333:user/admin1',
+      name: 'admin1',
+      eventId: hop.eventID,
+      chain: ['arn:aws:iam::111122223333:user/admin1', 'arn:aws:iam::111122223333:role/BreakGlass'],
+    });
     expect(await assumedBy(store, 'ASIANOBODY000001', at + 60_000)).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
 import { buildAlert, type StoredAlert } from '../alerts/build.ts';
 import { getStoredAlert, listAlerts, saveAlert } from '../alerts/repository.ts';
 import { DEFAULT_GAP_MS, type Journey, JourneyBuilder } from '../journeys/builder.ts';
+import { type CredentialIssuer, CredentialsRepository } from '../store/credentials.ts';
 import { type EventRow, eventsById, scanEventRows, scanEventRowsSync } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
 import type { JourneysTable } from '../store/schema.ts';
@@ -120,36 +121,13 @@ async function insertJourneys(store: Store, rows: readonly JourneyRow[]): Promis
       .execute();
 }
 
-const ASSUME_ACTIONS = ['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'];
-
-/**
- * Links a role session to whoever assumed it: the AssumeRole call (up to 12 h before) whose
- * response handed out this session's access key. Only run for alerts, so the raw-JSON read
- * is cheap; CloudTrail shows the link only when the assuming call is in the same trail.
- */
+/** The call that issued a role session's credential and the chain behind it (see store/credentials.ts). */
 export async function assumedBy(
   store: Store,
   session: string | null,
-  before: number,
-): Promise<{ actor: string; name: string; eventId: string } | null> {
-  if (!session?.startsWith('ASIA')) return null;
-  const rows = await store.db
-    .selectFrom('events')
-    .select(['raw', 'actor_key', 'actor_name', 'event_id'])
-    .where('action', 'in', ASSUME_ACTIONS)
-    .where('time', '>=', before - 12 * 3_600_000)
-    .where('time', '<=', before)
-    .where('success', '=', 1)
-    .orderBy('time', 'desc')
-    .limit(5000)
-    .execute();
-  for (const r of rows) {
-    if (!r.raw?.includes(session)) continue;
-    const record = JSON.parse(r.raw) as { responseElements?: { credentials?: { accessKeyId?: unknown } } };
-    if (record.responseElements?.credentials?.accessKeyId === session)
-      return { actor: r.actor_key, name: r.actor_name, eventId: r.event_id };
-  }
-  return null;
+  _before: number,
+): Promise<CredentialIssuer | null> {
+  return new CredentialsRepository(store).issuerOf(session);
 }
 
 export async function detect(store: Store, options: DetectOptions = {}): Promise<DetectSummary> {

@@ -3,7 +3,9 @@
  * (normalized and stored exactly as ingest stores them) for six developers, two IAM admins
  * and a CI role over three weeks of working days, with an optional injected attack.
  */
+
 import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
+import { traceBatch } from '../ingest/chains.ts';
 import { prng } from '../ingest/synthetic.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { type EventToStore, insertEvents } from '../store/events.ts';
@@ -191,5 +193,8 @@ export async function storeRecords(store: Store, records: ReadonlyArray<Record<s
       fileId: null,
     });
   }
-  await store.db.transaction().execute((trx) => insertEvents({ ...store, db: trx }, events).then(() => undefined));
+  await store.db.transaction().execute(async (trx) => {
+    await traceBatch({ ...store, db: trx }, events);
+    await insertEvents({ ...store, db: trx }, events);
+  });
 }

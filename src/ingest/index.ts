@@ -14,8 +14,9 @@ import { NothingIngestedError } from '../errors.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { openSource } from '../sources/index.ts';
 import type { Origin, SourceFile } from '../sources/types.ts';
-import { type EventToStore, insertEvents } from '../store/events.ts';
+import { type EventToStore, insertEvents, lastEventRowId } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
+import { retraceStored, traceBatch } from './chains.ts';
 
 export interface IngestProgress {
   filesDone: number;
@@ -71,6 +72,8 @@ export interface IngestSummary {
   quarantined: number;
   /** CloudTrail Insights events, kept apart. */
   insights: number;
+  /** Stored events attributed anew because the call that issued their credential arrived after them. */
+  reattributed: number;
   elapsedMs: number;
 }
 
@@ -110,6 +113,7 @@ export async function ingest(
     duplicates: 0,
     quarantined: 0,
     insights: 0,
+    reattributed: 0,
     elapsedMs: 0,
   };
   const writer = new BatchWriter(store);
@@ -337,7 +341,11 @@ class BatchWriter {
         event.blobId = file.blob?.id ?? null;
         event.fileId = file.id;
       }
-      const inserted = await insertEvents({ ...this.#store, db: trx }, events);
+      const tx = { ...this.#store, db: trx };
+      const issued = await traceBatch(tx, events);
+      const before = issued.length > 0 ? await lastEventRowId(tx) : 0;
+      const inserted = await insertEvents(tx, events);
+      summary.reattributed += await retraceStored(tx, issued, before);
       summary.inserted += inserted;
       summary.duplicates += events.length - inserted;
       const now = Date.now();

@@ -38,7 +38,22 @@ export interface Actor {
   crossAccount: boolean;
   /** For AWS services: the service principal that called on the actor's behalf (`invokedBy`). */
   invokedBy: string | null;
+  /** For role sessions: the session name (`i-0abc...` for an instance profile, the function for Lambda). */
+  sessionName: string | null;
+  /**
+   * The compute whose role this session is (`ec2` instance profile, `ecs` task, `lambda` function),
+   * from the session name or user agent at normalize time, or from the credential's issuer at ingest.
+   */
+  compute: ComputeKind | null;
+  /**
+   * The credential hops from the origin to this identity, e.g. `["arn:aws:iam::1:user/alice",
+   * "arn:aws:iam::1:role/deploy", "arn:aws:iam::2:role/admin"]`; null until the ingest traces the
+   * session's access key to the call that issued it (see store/credentials.ts).
+   */
+  chain: string[] | null;
 }
+
+export type ComputeKind = 'ec2' | 'ecs' | 'lambda';
 
 /** Broad family of the calling software, from the user agent. */
 export type ClientClass =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from './event.ts';
-import { actorOf, isGeneratedSessionName, sessionOf } from './identity.ts';
+import { actorOf, isGeneratedSessionName, issuanceOf, roleArnOf, sessionOf } from './identity.ts';
 import { normalizeRecord } from './record.ts';
 import { handWritten, pick, realRecords } from './test-fixtures.ts';
 
@@ -411,5 +411,65 @@ describe('sessionOf', () => {
       mfa: false,
     });
     expect(sessionOf(pick(real, 'iam-user-console-login-mfa-failure'), 'ConsoleLogin').mfa).toBe(true);
+  });
+});
+
+describe('issuanceOf', () => {
+  const issued = (record: Record<string, unknown>) => {
+    const n = normalizeRecord(record);
+    if (!n.ok) throw new Error(n.reason);
+    return issuanceOf(n.event);
+  };
+  const assume = {
+    eventID: 'iss-1',
+    eventTime: '2026-03-02T09:00:00Z',
+    eventSource: 'sts.amazonaws.com',
+    eventName: 'AssumeRole',
+    recipientAccountId: '111122223333',
+    userIdentity: {
+      type: 'IAMUser',
+      arn: 'arn:aws:iam::111122223333:user/alice',
+      accountId: '111122223333',
+      userName: 'alice',
+      accessKeyId: 'AKIAALICE',
+    },
+    requestParameters: { roleArn: 'arn:aws:iam::111122223333:role/ops/deploy', roleSessionName: 'alice' },
+    responseElements: {
+      credentials: { accessKeyId: 'ASIANEW', expiration: 'Mar 2, 2026, 10:00:00 AM' },
+      assumedRoleUser: { arn: 'arn:aws:sts::111122223333:assumed-role/deploy/alice' },
+    },
+  };
+
+  it('reads the issued key, the role without its path, the issuer and its own key, and the UTC expiration', () => {
+    expect(issued(assume)).toEqual({
+      accessKey: 'ASIANEW',
+      eventId: 'iss-1',
+      time: Date.UTC(2026, 2, 2, 9),
+      expiration: Date.UTC(2026, 2, 2, 10),
+      accountId: '111122223333',
+      issuerKey: 'arn:aws:iam::111122223333:user/alice',
+      issuerSession: 'AKIAALICE',
+      identity: 'arn:aws:iam::111122223333:role/deploy',
+      sessionName: 'alice',
+      sourceIdentity: null,
+      originHops: ['arn:aws:iam::111122223333:user/alice'],
+      originPerson: 'arn:aws:iam::111122223333:user/alice',
+      compute: null,
+    });
+  });
+
+  it('is null for a refused call, another action, or a response without credentials', () => {
+    expect(issued({ ...assume, errorCode: 'AccessDenied', responseElements: null })).toBeNull();
+    expect(issued({ ...assume, eventName: 'GetCallerIdentity' })).toBeNull();
+    expect(issued({ ...assume, responseElements: { credentials: {} } })).toBeNull();
+    // A hostile non-STS source claiming an AssumeRole is not an issuance.
+    expect(issued({ ...assume, eventSource: 'evil.example.com' })).toBeNull();
+  });
+
+  it('maps assumed-role and role ARNs to the role', () => {
+    expect(roleArnOf('arn:aws:sts::111122223333:assumed-role/deploy/s')).toBe('arn:aws:iam::111122223333:role/deploy');
+    expect(roleArnOf('arn:aws-cn:iam::111122223333:role/a/b/deploy')).toBe('arn:aws-cn:iam::111122223333:role/deploy');
+    expect(roleArnOf('arn:aws:iam::111122223333:user/alice')).toBeNull();
+    expect(roleArnOf('not an arn')).toBeNull();
   });
 });

@@ -15,8 +15,16 @@
  *   `web-identity:<provider>:<user>`, `saml:<provider>:<user>`,
  *   `identity-center:<identity store>:<user id>`, and `unknown` when nothing identifies the caller.
  * Sessions (access key, console session) are returned apart, by `sessionOf`.
+ *
+ * A record alone cannot say who obtained a role session's credential. The ingest can: the STS
+ * call that issued it (`issuanceOf`) is kept in the `credentials` table, and `withTrace` then
+ * replaces the session-name person by the origin of the chain (an IAM user's ARN, a federated
+ * subject, `account:<id>` for another account's caller), so the key stays one per person.
  */
-import type { Actor, ActorType } from './event.ts';
+import type { Actor, ActorType, ComputeKind, Event } from './event.ts';
+
+export type { ComputeKind };
+
 import { bool, MAX_ID, type Obj, obj, str, strOrNumber } from './fields.ts';
 import { parseTime } from './time.ts';
 
@@ -106,6 +114,8 @@ function actor(
   person: string | null,
   recipient: string | null,
   invokedBy: string | null,
+  sessionName: string | null = null,
+  compute: ComputeKind | null = null,
 ): Actor {
   return {
     key,
@@ -116,7 +126,28 @@ function actor(
     person,
     crossAccount: accountId !== null && recipient !== null && accountId !== recipient,
     invokedBy,
+    sessionName,
+    compute,
+    chain: null,
   };
+}
+
+/**
+ * The compute a role session belongs to, from what the record itself shows: an instance-profile
+ * session is named after its instance id; Lambda and ECS SDKs name their runtime in the user
+ * agent (`exec-env/AWS_Lambda_python3.12`, `exec-env/AWS_ECS_FARGATE`). Credentials used away
+ * from their compute keep the session name but not the user agent: the ingest then names the
+ * compute from the AssumeRole that `lambda.amazonaws.com` or `ecs-tasks.amazonaws.com` made.
+ * Instance-profile sessions also carry `sessionContext.ec2RoleDelivery`.
+ */
+function computeOfSession(context: Obj | null, session: string | null, userAgent: string | null): ComputeKind | null {
+  // `ec2RoleDelivery`: the instance metadata service delivered these credentials (IMDS v1 or v2).
+  if ((context !== null && context.ec2RoleDelivery !== undefined) || (session !== null && INSTANCE_ID.test(session)))
+    return 'ec2';
+  if (userAgent === null) return null;
+  if (userAgent.includes('exec-env/AWS_Lambda_')) return 'lambda';
+  if (userAgent.includes('exec-env/AWS_ECS_')) return 'ecs';
+  return null;
 }
 
 /** CloudTrail `userIdentity.type` when present; else guessed from the ARN (hand-edited and exported records drop it). */
@@ -145,6 +176,7 @@ function assumedRole(
   parts: ArnParts | null,
   recipient: string | null,
   invokedBy: string | null,
+  userAgent: string | null,
 ): Actor {
   const context = obj(ui.sessionContext);
   const issuer = context === null ? null : obj(context.sessionIssuer);
@@ -178,7 +210,18 @@ function assumedRole(
   if (roleName === null || account === null) {
     // Too little to name the role: fall back to whatever identifies the caller.
     const key = arn ?? (principalId === null ? 'unknown' : `principal:${principalId}`);
-    return actor(key, 'assumed-role', roleName ?? session ?? key, account, issuerArn, null, recipient, invokedBy);
+    return actor(
+      key,
+      'assumed-role',
+      roleName ?? session ?? key,
+      account,
+      issuerArn,
+      null,
+      recipient,
+      invokedBy,
+      session,
+      computeOfSession(context, session, userAgent),
+    );
   }
   const roleKey = `arn:${partition}:iam::${account}:role/${roleName}`;
   const sso = roleName.startsWith(SSO_ROLE_PREFIX) || issuerArn?.includes(SSO_ROLE_PATH);
@@ -200,6 +243,8 @@ function assumedRole(
     person,
     recipient,
     invokedBy,
+    session,
+    computeOfSession(context, session, userAgent),
   );
 }
 
@@ -254,7 +299,7 @@ export function actorOf(record: Obj, recipient: string | null, ui: Obj | null = 
     case 'IAMUser':
       return iamUser(ui, arn, parts, recipient, invokedBy);
     case 'AssumedRole':
-      return assumedRole(ui, arn, parts, recipient, invokedBy);
+      return assumedRole(ui, arn, parts, recipient, invokedBy, str(record.userAgent, 1024));
     case 'Root': {
       const account = strOrNumber(ui.accountId) ?? parts?.account ?? recipient;
       return actor(
@@ -380,4 +425,215 @@ export function sessionOf(record: Obj, eventName: string, ui: Obj | null = obj(r
     if (principalId !== null) session = `${principalId}@${parsed.iso}`;
   }
   return { session, start, mfa };
+}
+
+// ---- Credential chains -------------------------------------------------------------------
+
+/** STS calls whose response hands out a temporary credential (`responseElements.credentials`). */
+export const ISSUING_ACTIONS: ReadonlySet<string> = new Set([
+  'AssumeRole',
+  'AssumeRoleWithSAML',
+  'AssumeRoleWithWebIdentity',
+  'GetSessionToken',
+  'GetFederationToken',
+]);
+
+/** The service principals that assume a compute's role for it. */
+const COMPUTE_SERVICES: Readonly<Record<string, ComputeKind>> = {
+  'ec2.amazonaws.com': 'ec2',
+  'lambda.amazonaws.com': 'lambda',
+  'ecs-tasks.amazonaws.com': 'ecs',
+};
+
+/** One temporary credential as the STS call that issued it shows it. */
+export interface CredentialIssuance {
+  /** `responseElements.credentials.accessKeyId`: what later calls carry as `userIdentity.accessKeyId`. */
+  accessKey: string;
+  eventId: string;
+  time: number;
+  expiration: number | null;
+  accountId: string;
+  /** The issuing call's actor key, as its record shows it. */
+  issuerKey: string;
+  /** The issuing call's own access key: the link one hop up the chain. */
+  issuerSession: string | null;
+  /** What the credential acts as: the role (`arn:aws:iam::1:role/deploy`), the federated user, or the user itself. */
+  identity: string;
+  sessionName: string | null;
+  sourceIdentity: string | null;
+  /** The hops before `identity` when the issuer's own credential is not traced (then the issuer is the origin). */
+  originHops: string[];
+  /** The person behind the issuer when the issuer is the origin; a compute name (`ec2:i-0abc`) for compute roles. */
+  originPerson: string | null;
+  compute: ComputeKind | null;
+}
+
+/** A credential traced as far up as the store knows. */
+export interface CredentialTrace {
+  /** Origin first, the credential's own identity last. */
+  chain: string[];
+  person: string | null;
+  compute: ComputeKind | null;
+}
+
+/** `arn:aws:sts::1:assumed-role/deploy/s` or `arn:aws:iam::1:role/path/deploy` -> `arn:aws:iam::1:role/deploy`. */
+export function roleArnOf(arn: string | null): string | null {
+  const parts = parseArn(arn);
+  if (parts === null) return null;
+  let name: string | null = null;
+  if (parts.resource.startsWith('assumed-role/')) name = parts.resource.split('/')[1] ?? null;
+  else if (parts.resource.startsWith('role/')) name = lastSegment(parts.resource);
+  return name ? `arn:${parts.partition}:iam::${parts.account}:role/${name}` : null;
+}
+
+/** The actor key without the `/<person>` a role session key carries: the role itself. */
+function roleOnly(a: Actor): string {
+  return a.type === 'assumed-role' && a.person !== null && a.key.endsWith(`/${a.person}`)
+    ? a.key.slice(0, -(a.person.length + 1))
+    : a.key;
+}
+
+/** The temporary credential a successful STS call handed out, or null. */
+export function issuanceOf(e: Event): CredentialIssuance | null {
+  if (!e.success || e.service !== 'sts' || !ISSUING_ACTIONS.has(e.action)) return null;
+  const response = e.responseElements;
+  const credentials = response === null ? null : obj(response.credentials);
+  const accessKey = credentials === null ? null : str(credentials.accessKeyId, 256);
+  if (accessKey === null || response === null) return null;
+  const params = e.requestParameters ?? {};
+  const expiration = credentials === null ? undefined : credentials.expiration;
+  let expiresAt: number | null = null;
+  if (typeof expiration === 'string' || typeof expiration === 'number') {
+    const t = parseTime(expiration);
+    // CloudTrail writes `Jul 30, 2024, 9:31:10 PM` (UTC) for STS expirations.
+    const ms = t.ok ? t.ms : typeof expiration === 'string' ? Date.parse(`${expiration} UTC`) : Number.NaN;
+    expiresAt = Number.isFinite(ms) ? ms : null;
+  }
+  const issuer = e.actor;
+  const sessionName = str(params.roleSessionName, 256) ?? str(params.name, 256);
+  const sourceIdentity = str(params.sourceIdentity, 256) ?? str(response.sourceIdentity, 256);
+  let identity: string | null;
+  if (e.action === 'GetSessionToken') identity = issuer.key;
+  else if (e.action === 'GetFederationToken') {
+    const federated = obj(response.federatedUser);
+    identity =
+      (federated === null ? null : str(federated.arn)) ??
+      `arn:aws:sts::${issuer.accountId ?? e.accountId}:federated-user/${sessionName ?? 'unknown'}`;
+  } else {
+    const assumed = obj(response.assumedRoleUser);
+    identity = roleArnOf(str(params.roleArn)) ?? roleArnOf(assumed === null ? null : str(assumed.arn)) ?? null;
+  }
+  if (identity === null) return null;
+
+  let originHops: string[] = [issuer.key];
+  let originPerson: string | null = null;
+  let compute: ComputeKind | null = null;
+  switch (issuer.type) {
+    case 'iam-user':
+    case 'root':
+      originPerson = issuer.key;
+      break;
+    case 'aws-account':
+      // The caller's account, seen from the role's account whose trail this is.
+      originPerson = sourceIdentity ?? `account:${issuer.accountId ?? 'unknown'}`;
+      break;
+    case 'aws-service': {
+      compute = COMPUTE_SERVICES[issuer.invokedBy ?? ''] ?? null;
+      if (compute !== null) {
+        originPerson = sessionName === null ? compute : `${compute}:${sessionName}`;
+        originHops = [originPerson];
+      }
+      break;
+    }
+    case 'assumed-role': {
+      const role = roleOnly(issuer);
+      compute = issuer.compute;
+      if (compute !== null) {
+        originPerson = issuer.sessionName === null ? compute : `${compute}:${issuer.sessionName}`;
+        originHops = [originPerson, role];
+      } else {
+        originPerson = issuer.person;
+        originHops = [role];
+      }
+      break;
+    }
+    default:
+      // Federated subjects (SAML, web identity, Identity Center, federation tokens) name the person.
+      originPerson = issuer.person ?? issuer.key;
+  }
+  if (e.action === 'GetSessionToken') originHops = [];
+  return {
+    accessKey,
+    eventId: e.eventId,
+    time: e.time,
+    expiration: expiresAt,
+    accountId: e.accountId,
+    issuerKey: issuer.key,
+    issuerSession: e.session,
+    identity,
+    sessionName,
+    sourceIdentity,
+    originHops,
+    originPerson,
+    compute,
+  };
+}
+
+/** `arn:aws:iam::1:user/alice` -> `alice`; other persons as they are. */
+export function personLabel(person: string): string {
+  return person.startsWith('arn:') ? lastSegment(person) : person;
+}
+
+/**
+ * The traced credential was issued for the identity this call shows: the role of a role
+ * session, the user of a GetSessionToken session, the federated user; for a cross-account
+ * caller shown only by its account, a credential of that account. Access keys are unique in
+ * AWS, but sample and anonymised trails reuse them: a trace that names another identity is
+ * not this call's.
+ */
+export function traceFits(a: Actor, trace: CredentialTrace): boolean {
+  const last = trace.chain.at(-1);
+  if (last === undefined) return false;
+  switch (a.type) {
+    case 'assumed-role':
+      return last === roleOnly(a);
+    case 'iam-user':
+    case 'root':
+    case 'federated-user':
+      return last === a.key;
+    case 'aws-account':
+      return a.accountId !== null && parseArn(last)?.account === a.accountId;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The actor of a call made with a traced credential: the chain, the compute, and for a role
+ * session the origin's person in its key, so the person's baseline follows them through every
+ * hop. The origin (a user ARN, a federated subject, an external account) is verified by the
+ * issuing call, unlike a session name, which the caller chose: it wins over the name. A compute
+ * origin (`ec2:i-0abc`) names the person but stays out of the key: instance and task ids change
+ * with every replacement and would split the role's baseline.
+ */
+export function withTrace(a: Actor, trace: CredentialTrace): Actor {
+  const compute = a.compute ?? trace.compute;
+  const isComputeOrigin =
+    trace.compute !== null &&
+    (trace.person === trace.compute || trace.person?.startsWith(`${trace.compute}:`) === true);
+  if (a.type !== 'assumed-role' || trace.person === null || isComputeOrigin) {
+    const person = a.type === 'federated-user' ? a.person : (trace.person ?? a.person);
+    return { ...a, person, compute, chain: trace.chain };
+  }
+  const role = roleOnly(a);
+  const base =
+    a.person !== null && a.name.endsWith(` (${a.person})`) ? a.name.slice(0, -(a.person.length + 3)) : a.name;
+  return {
+    ...a,
+    key: `${role}/${trace.person}`,
+    name: `${base} (${personLabel(trace.person)})`,
+    person: trace.person,
+    compute,
+    chain: trace.chain,
+  };
 }

@@ -4,7 +4,7 @@
  * re-normalized from the stored raw JSON, so there is one source of truth per record.
  */
 import type { Selectable } from 'kysely';
-import type { Event } from '../normalize/event.ts';
+import type { ComputeKind, Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import type { Store } from './index.ts';
 import { RawRecordReader, type RawRef } from './raw.ts';
@@ -40,6 +40,12 @@ export interface EventRow {
   risk: number;
   /** Catalog targets (`account:111122223333`, `document:AWS-RunShellScript`), usually []. */
   targets: string[];
+  /** The person behind the actor (traced through the credential chain when its issuing call is stored). */
+  person?: string | null;
+  /** Role session name. */
+  sessionName?: string | null;
+  /** The compute whose role the session is. */
+  compute?: ComputeKind | null;
 }
 
 /**
@@ -103,6 +109,10 @@ function toColumns(e: EventToStore) {
     raw_line: e.line ?? null,
     raw_index: e.index ?? null,
     file_id: e.fileId,
+    person: event.actor.person,
+    chain: event.actor.chain === null ? null : JSON.stringify(event.actor.chain),
+    session_name: event.actor.sessionName,
+    compute: event.actor.compute,
   };
 }
 
@@ -160,7 +170,9 @@ function sqliteInsert(store: Store) {
   return stmt;
 }
 
-function toRow(r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id'>): EventRow {
+function toRow(
+  r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain'>,
+): EventRow {
   return {
     id: Number(r.id),
     eventId: r.event_id,
@@ -188,6 +200,9 @@ function toRow(r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' |
     facts: r.facts === '' ? [] : r.facts.split(' '),
     risk: r.risk,
     targets: r.targets === null ? [] : (JSON.parse(r.targets) as string[]),
+    person: r.person,
+    sessionName: r.session_name,
+    compute: r.compute as ComputeKind | null,
   };
 }
 
@@ -218,6 +233,9 @@ const ROW_COLUMNS = [
   'facts',
   'risk',
   'targets',
+  'person',
+  'session_name',
+  'compute',
 ] as const;
 
 /**
@@ -361,6 +379,9 @@ function rawToRow(r: unknown[]): EventRow {
     facts: facts === '' ? [] : facts.split(' '),
     risk: r[24] as number,
     targets: targets === null ? [] : (JSON.parse(targets) as string[]),
+    person: intern(r[26] as string | null),
+    sessionName: r[27] as string | null,
+    compute: r[28] as ComputeKind | null,
   };
 }
 
@@ -392,11 +413,140 @@ export async function eventsById(store: Store, eventIds: readonly string[]): Pro
   return out.sort((a, b) => a.time - b.time || (a.eventId < b.eventId ? -1 : 1));
 }
 
-const RAW_COLUMNS = ['raw', 'blob_id', 'raw_line', 'raw_index'] as const;
+const RAW_COLUMNS = [
+  'raw',
+  'blob_id',
+  'raw_line',
+  'raw_index',
+  'actor_key',
+  'actor_name',
+  'person',
+  'chain',
+  'compute',
+] as const;
 
-async function normalizeRef(reader: RawRecordReader, ref: RawRef): Promise<Event | null> {
+/** The stored attribution of an event: what the ingest traced through the credential chain. */
+interface StoredAttribution {
+  actor_key: string;
+  actor_name: string;
+  person: string | null;
+  chain: string | null;
+  compute: string | null;
+}
+
+/** The record re-normalized, as the record alone shows it. */
+async function normalizeRaw(reader: RawRecordReader, ref: RawRef): Promise<Event | null> {
   const record = await reader.read(ref);
   if (!record) return null;
   const result = normalizeRecord(record);
   return result.ok ? result.event : null;
+}
+
+/**
+ * The record re-normalized, with the attribution the store holds: the record alone cannot say
+ * who obtained its credential, the `credentials` table can (and may have learned it later).
+ */
+async function normalizeRef(reader: RawRecordReader, ref: RawRef & StoredAttribution): Promise<Event | null> {
+  const event = await normalizeRaw(reader, ref);
+  if (event === null) return null;
+  if (ref.chain !== null || ref.actor_key !== event.actor.key) {
+    event.actor = {
+      ...event.actor,
+      key: ref.actor_key,
+      name: ref.actor_name,
+      person: ref.person ?? event.actor.person,
+      chain: ref.chain === null ? null : (JSON.parse(ref.chain) as string[]),
+      compute: (ref.compute as ComputeKind | null) ?? event.actor.compute,
+    };
+  }
+  return event;
+}
+
+/** A stored event made with one of the given sessions: the record's own event and what the store attributes it to. */
+export interface SessionEvent {
+  id: number;
+  /** As the record alone shows it (no traced attribution). */
+  event: Event;
+  stored: { actorKey: string; person: string | null; chain: string | null; compute: string | null };
+}
+
+/** The highest row id stored: rows inserted after it are this batch's. */
+export async function lastEventRowId(store: Store): Promise<number> {
+  const row = await store.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('id').as('m'))
+    .executeTakeFirst();
+  return Number(row?.m ?? 0);
+}
+
+/**
+ * Stored events (row id at most `upToId`) made with one of these sessions (access keys), a page
+ * at a time in row order: a busy session may hold many events before its issuing call arrives.
+ */
+export async function* eventsOfSessions(
+  store: Store,
+  sessions: readonly string[],
+  upToId: number,
+  pageSize = 2000,
+): AsyncGenerator<SessionEvent[]> {
+  const reader = new RawRecordReader(store);
+  for (let i = 0; i < sessions.length; i += 500) {
+    const chunk = sessions.slice(i, i + 500);
+    let after = 0;
+    for (;;) {
+      const refs = await store.db
+        .selectFrom('events')
+        .select(['id', ...RAW_COLUMNS])
+        .where('session', 'in', chunk)
+        .where('id', '<=', upToId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(pageSize)
+        .execute();
+      const page: SessionEvent[] = [];
+      for (const ref of refs) {
+        const event = await normalizeRaw(reader, ref);
+        if (event)
+          page.push({
+            id: Number(ref.id),
+            event,
+            stored: { actorKey: ref.actor_key, person: ref.person, chain: ref.chain, compute: ref.compute },
+          });
+      }
+      if (page.length > 0) yield page;
+      const last = refs.at(-1);
+      if (last === undefined || refs.length < pageSize) break;
+      after = Number(last.id);
+    }
+  }
+}
+
+/** New attribution of a stored event, with the catalog output that depends on it. */
+export interface Reattribution {
+  id: number;
+  event: Event;
+  facts: readonly string[];
+  risk: number;
+  targets: readonly string[];
+}
+
+/** Rewrites the actor columns (and facts, risk, targets) of stored events. */
+export async function updateAttribution(store: Store, updates: readonly Reattribution[]): Promise<void> {
+  for (const u of updates) {
+    const a = u.event.actor;
+    await store.db
+      .updateTable('events')
+      .set({
+        actor_key: a.key,
+        actor_name: a.name,
+        person: a.person,
+        chain: a.chain === null ? null : JSON.stringify(a.chain),
+        compute: a.compute,
+        facts: u.facts.join(' '),
+        risk: u.risk,
+        targets: u.targets.length > 0 ? JSON.stringify(u.targets) : null,
+      })
+      .where('id', '=', u.id)
+      .execute();
+  }
 }

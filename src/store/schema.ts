@@ -47,6 +47,14 @@ export interface EventsTable {
   raw_line: number | null;
   raw_index: number | null;
   file_id: number | null;
+  /** The person behind the actor: traced through the credential chain when its issuing call is stored. */
+  person: string | null;
+  /** The credential chain as a JSON array of hops, origin first (`["arn:...:user/alice", "arn:...:role/deploy"]`), null when not traced. */
+  chain: string | null;
+  /** Role session name. */
+  session_name: string | null;
+  /** `ec2`, `ecs` or `lambda` for a compute role's session. */
+  compute: string | null;
 }
 
 /**
@@ -97,7 +105,31 @@ export interface InsightsTable {
   raw: string;
 }
 
+/** Every temporary credential an STS call handed out (see store/credentials.ts). */
+export interface CredentialsTable {
+  /** `responseElements.credentials.accessKeyId`. */
+  access_key: string;
+  /** CloudTrail eventID of the issuing call. */
+  event_id: string;
+  time: number;
+  expiration: number | null;
+  account_id: string;
+  /** Actor key of the issuing call, as its record shows it. */
+  issuer_key: string;
+  /** The issuing call's own access key: one hop up. */
+  issuer_session: string | null;
+  /** What the credential acts as (role ARN, federated user ARN, or the IAM user for GetSessionToken). */
+  identity: string;
+  session_name: string | null;
+  source_identity: string | null;
+  /** JSON array: the hops before `identity` when `issuer_session` is not a traced credential. */
+  origin_hops: string;
+  origin_person: string | null;
+  compute: string | null;
+}
+
 export interface IngestTables {
+  credentials: CredentialsTable;
   events: EventsTable;
   files: FilesTable;
   quarantine: QuarantineTable;

@@ -1,0 +1,73 @@
+/**
+ * The credential part of the ingest: every temporary credential an STS call hands out is
+ * recorded, and every call made with one is attributed to the identity at the origin of its
+ * chain (see store/credentials.ts). Order-free: an issuing call stored after the calls it
+ * enabled (a later file, another region's file, another run) re-attributes them, and the calls
+ * made with credentials they issued, and marks the detector to score again from the earliest.
+ */
+import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
+import { type CredentialIssuance, issuanceOf, traceFits, withTrace } from '../normalize/identity.ts';
+import { CredentialsRepository } from '../store/credentials.ts';
+import { type EventToStore, eventsOfSessions, type Reattribution, updateAttribution } from '../store/events.ts';
+import type { Store } from '../store/index.ts';
+import { markRescoreFrom } from '../store/rescore.ts';
+
+/**
+ * Before a batch is inserted: stores the credentials its STS calls issued and attributes its
+ * events through the chains known now (this batch's included). Returns the new access keys.
+ */
+export async function traceBatch(store: Store, events: readonly EventToStore[]): Promise<string[]> {
+  const repo = new CredentialsRepository(store);
+  const issued: CredentialIssuance[] = [];
+  const sessions = new Set<string>();
+  for (const e of events) {
+    const c = issuanceOf(e.event);
+    if (c !== null) issued.push(c);
+    if (e.event.session !== null) sessions.add(e.event.session);
+  }
+  const fresh = await repo.insert(issued);
+  if (sessions.size === 0) return fresh.map((c) => c.accessKey);
+  const traces = await repo.traceAll(sessions);
+  if (traces.size > 0)
+    for (const e of events) {
+      const trace = e.event.session === null ? undefined : traces.get(e.event.session);
+      if (trace === undefined || !traceFits(e.event.actor, trace)) continue;
+      e.event.actor = withTrace(e.event.actor, trace);
+      e.facts = factsOf(e.event);
+      e.risk = riskOf(e.event);
+      e.targets = targetsOf(e.event);
+    }
+  return fresh.map((c) => c.accessKey);
+}
+
+/**
+ * After a batch is inserted: the stored events (row id at most `upToId`, i.e. from earlier
+ * batches and runs) whose chain a new credential completes or changes are re-attributed, and
+ * the detector is told to score again from the earliest of them. Returns how many changed.
+ */
+export async function retraceStored(store: Store, fresh: readonly string[], upToId: number): Promise<number> {
+  if (fresh.length === 0 || upToId <= 0) return 0;
+  const repo = new CredentialsRepository(store);
+  const sessions = await repo.withDescendants(fresh);
+  let changed = 0;
+  let earliest = Number.POSITIVE_INFINITY;
+  for await (const page of eventsOfSessions(store, sessions, upToId)) {
+    const traces = await repo.traceAll(page.map((s) => s.event.session as string));
+    const updates: Reattribution[] = [];
+    for (const { id, event, stored: was } of page) {
+      const trace = traces.get(event.session as string);
+      if (trace === undefined || !traceFits(event.actor, trace)) continue;
+      event.actor = withTrace(event.actor, trace);
+      const a = event.actor;
+      const chain = a.chain === null ? null : JSON.stringify(a.chain);
+      if (a.key === was.actorKey && a.person === was.person && chain === was.chain && a.compute === was.compute)
+        continue;
+      updates.push({ id, event, facts: factsOf(event), risk: riskOf(event), targets: targetsOf(event) });
+      if (event.time < earliest) earliest = event.time;
+    }
+    await updateAttribution(store, updates);
+    changed += updates.length;
+  }
+  if (changed > 0) await markRescoreFrom(store, earliest);
+  return changed;
+}

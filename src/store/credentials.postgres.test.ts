@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, ALICE, DEPLOY, twoHopChain, writeTrail } from '../ingest/chains.fixture.ts';
+import { ingest } from '../ingest/index.ts';
+import { CredentialsRepository } from './credentials.ts';
+import { queryEvents, scanEventRows } from './events.ts';
+import { openStore } from './index.ts';
+import { rescoreFrom } from './rescore.ts';
+
+// As src/store/postgres.test.ts: PostgreSQL on 127.0.0.1:5432 with trust auth; own database, dropped after.
+const ADMIN_URL = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `trailhound_test_chains_${process.pid}_${Date.now()}`;
+const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+
+describe('credential chains on PostgreSQL', () => {
+  let dir: string;
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    dir = mkdtempSync(join(tmpdir(), 'th-pg-chains-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('attributes calls stored before their issuing calls, as on SQLite', async () => {
+    const { hops, calls } = twoHopChain();
+    const sut = await openStore({ db: url });
+    try {
+      await ingest(sut, [writeTrail(dir, 'calls.json', calls)]);
+      const late = await ingest(sut, [writeTrail(dir, 'hops.json', hops)]);
+      expect(late.reattributed).toBe(3);
+      const rows: Record<string, string> = {};
+      for await (const r of scanEventRows(sut)) rows[r.eventId] = r.actorKey;
+      expect(rows['call-2']).toBe(`${ADMIN}/${ALICE}`);
+      expect(rows['call-3']).toBe(`${DEPLOY}/${ALICE}`);
+      for await (const e of queryEvents(sut))
+        if (e.eventId === 'call-2') expect(e.actor.chain).toEqual([ALICE, DEPLOY, ADMIN]);
+      expect(await rescoreFrom(sut)).toBe(Date.parse('2026-03-02T09:02:00Z'));
+      const repo = new CredentialsRepository(sut);
+      expect((await repo.withDescendants(['ASIADEPLOY'])).sort()).toEqual(['ASIAADMIN', 'ASIADEPLOY']);
+      expect(await repo.issuerOf('ASIAADMIN')).toEqual({
+        // The issuing call's actor as its record shows it; the chain holds the traced origin.
+        actor: DEPLOY,
+        name: 'deploy',
+        eventId: 'hop-2',
+        chain: [ALICE, DEPLOY, ADMIN],
+      });
+    } finally {
+      await sut.close();
+    }
+  });
+});
