@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ingest } from '../ingest/index.ts';
-import { simulate } from '../sim/index.ts';
+import { type OrgKind, simulate } from '../sim/index.ts';
 import { scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { rarityDetector } from './baselines/rarity.ts';
@@ -33,6 +33,8 @@ export interface EvaluateOptions {
   data?: string;
   detector?: DetectorChoice;
   scale?: number;
+  /** Simulated organization: `default` or `company` (src/sim/company.ts). */
+  org?: OrgKind;
   /** Passed to the simulator: rate (default), all, none or ids. */
   attacks?: string;
   /** Trailhound's weekly alert budget. */
@@ -232,6 +234,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateR
           weeks,
           seed,
           scale: options.scale ?? 1,
+          ...(options.org && options.org !== 'default' ? { org: options.org } : {}),
           attacks: options.attacks ?? 'rate',
           fileMinutes: 60,
         });
