@@ -99,11 +99,19 @@ const ROWS: Row[] = [
   ],
   ['iam:AddUserToGroup', ['privilege-escalation', 'permission-change'], ['T1098.003'], 0.45],
   ['iam:CreatePolicy', ['permission-change'], [], 0.3],
+  // Direction of risk: taking a permission away narrows exposure. These weigh far less than their
+  // granting counterparts (0.45-0.55) so that an access review's clean-up never reads as escalation.
   [
     'iam:DetachUserPolicy iam:DetachRolePolicy iam:DetachGroupPolicy iam:DeleteUserPolicy iam:DeleteRolePolicy iam:DeleteGroupPolicy iam:RemoveUserFromGroup',
     ['permission-change'],
     [],
-    0.3,
+    0.08,
+  ],
+  [
+    'sso:DeleteAccountAssignment identitystore:DeleteGroupMembership sso-directory:RemoveMemberFromGroup sso:DetachManagedPolicyFromPermissionSet sso:DeleteInlinePolicyFromPermissionSet',
+    ['permission-change'],
+    [],
+    0.08,
   ],
   [
     'iam:PutUserPermissionsBoundary iam:PutRolePermissionsBoundary iam:DeleteUserPermissionsBoundary iam:DeleteRolePermissionsBoundary',
@@ -129,7 +137,8 @@ const ROWS: Row[] = [
     0.4,
   ],
   ['iam:ChangePassword', ['identity-persistence'], [], 0.2],
-  ['iam:UpdateAccessKey', ['identity-persistence'], ['T1098.001'], 0.3],
+  // Mostly a deactivation (rotation, review); re-activating a key is the rarer direction.
+  ['iam:UpdateAccessKey', ['identity-persistence'], ['T1098.001'], 0.1],
   // ---- initial access / sign-in ----
   ['signin:ConsoleLogin', [], ['T1078.004'], 0.05],
   ['signin:SwitchRole signin:ExternalIdPDirectoryLogin signin:GetSigninToken', [], ['T1078.004'], 0.05],
@@ -301,8 +310,10 @@ const ROWS: Row[] = [
   ],
   ['codebuild:UpdateProjectVisibility', ['data-exposure', 'network-exposure'], ['T1537'], 0.5],
   // ---- data exposure and exfiltration ----
-  ['ec2:ModifySnapshotAttribute ec2:ModifyImageAttribute', ['data-exposure'], ['T1537'], 0.4],
-  ['rds:ModifyDBSnapshotAttribute rds:ModifyDBClusterSnapshotAttribute', ['data-exposure'], ['T1537'], 0.4],
+  // The base is what a revoke (or a no-op) weighs; a share that adds an account or `all` carries the
+  // dataSharedOut / publicShare facts and their 0.9 floor.
+  ['ec2:ModifySnapshotAttribute ec2:ModifyImageAttribute', ['data-exposure'], ['T1537'], 0.1],
+  ['rds:ModifyDBSnapshotAttribute rds:ModifyDBClusterSnapshotAttribute', ['data-exposure'], ['T1537'], 0.1],
   [
     's3:PutBucketPolicy s3:PutBucketAcl s3:PutObjectAcl',
     ['data-exposure', 'permission-change'],
@@ -387,12 +398,9 @@ const ROWS: Row[] = [
   ['kms:ScheduleKeyDeletion', ['impact', 'defense-evasion'], ['T1485', 'T1486'], 0.9],
   ['kms:DisableKey', ['impact', 'defense-evasion'], ['T1485', 'T1486'], 0.7],
   ['kms:DisableKeyRotation', ['defense-evasion'], [], 0.3],
-  [
-    'iam:DeleteUser iam:DeleteRole iam:DeleteLoginProfile iam:DeleteAccessKey iam:DeletePolicy iam:DeleteGroup iam:DeleteSAMLProvider',
-    ['impact'],
-    ['T1531'],
-    0.3,
-  ],
+  ['iam:DeleteUser iam:DeleteRole iam:DeletePolicy iam:DeleteGroup iam:DeleteSAMLProvider', ['impact'], ['T1531'], 0.3],
+  // A credential taken away narrows exposure (T1531 only when it locks the owners out, as part of a story).
+  ['iam:DeleteLoginProfile iam:DeleteAccessKey', ['impact'], ['T1531'], 0.08],
   ['ec2:TerminateInstances ec2:DeleteVolume ec2:DeleteSnapshot', ['impact'], ['T1485'], 0.2],
   ['s3:DeleteBucket s3:DeleteObject s3:DeleteObjects s3:DeleteBucketPolicy', ['impact'], ['T1485'], 0.15],
   [

@@ -64,6 +64,50 @@ describe('evaluate over a labelled directory (ingest, detect, score)', () => {
   });
 });
 
+describe('evaluate a small company organization', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = simulateTo({
+      org: 'company',
+      weeks: 10 / 7,
+      seed: 5,
+      scale: 0.1,
+      learningDays: 4,
+      attacks: 'none',
+      fileMinutes: 60,
+    }).dir;
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports recall per attack style and false alerts by the benign event they overlap', async () => {
+    const sut = await evaluate({ data: dir, detector: 'rules' });
+    const rules = sut.aggregate[0];
+    expect(new Set(rules?.attacks.map((a) => a.style))).toEqual(
+      new Set([
+        'session-riding',
+        'low-and-slow',
+        'role-chaining',
+        'vendor-abuse',
+        'incident-cover',
+        'ci-unexpected-branch',
+      ]),
+    );
+    // The rules baseline fires on the vendor's StackSet role creation and its snapshot shares.
+    expect(rules?.falseByBenign['vendor-onboarding']).toBeGreaterThan(0);
+    expect(rules?.falseByBenign['vendor-scans']).toBeGreaterThan(0);
+    const table = renderEvalTable(sut);
+    expect(table).toMatch(/Per attack style[\s\S]*session-riding\s+\d\/2/);
+    expect(table).toMatch(/False alerts by the benign event[\s\S]*vendor-scans/);
+  });
+
+  it('refuses an unknown organization on the command line', async () => {
+    const { io, chunks } = captureIo();
+    const code = await main(['node', 'trailhound', 'eval', '--org', 'startup'], io);
+    expect(code).not.toBe(0);
+    expect(chunks.err).toContain('--org startup is not one of default, company');
+  });
+});
+
 describe('loadTrailhoundDetector', () => {
   it('returns a detector or the reason it is unavailable, never throws', async () => {
     const sut = await loadTrailhoundDetector();

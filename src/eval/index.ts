@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { ingest } from '../ingest/index.ts';
-import { simulate } from '../sim/index.ts';
+import { type OrgKind, simulate } from '../sim/index.ts';
 import { scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { rarityDetector } from './baselines/rarity.ts';
@@ -17,7 +17,7 @@ import { loadTrailhoundDetector } from './detectors/trailhound.ts';
 import { type InjectModes, type InjectResult, injectInto } from './inject.ts';
 import { aggregateScores, type DetectorScore, scoreDetector } from './score.ts';
 import { type LoadSummary, loadSequences } from './sequences.ts';
-import type { BenignForScore, DetectedAlert, Detector, EvalMeta, LabelForScore } from './types.ts';
+import type { BenignForScore, BenignSpans, DetectedAlert, Detector, EvalMeta, LabelForScore } from './types.ts';
 
 export { type InjectModes, injectInto } from './inject.ts';
 export { aggregateScores, type DetectorScore, scoreDetector } from './score.ts';
@@ -33,6 +33,8 @@ export interface EvaluateOptions {
   data?: string;
   detector?: DetectorChoice;
   scale?: number;
+  /** Simulated organization: `default` or `company` (src/sim/company.ts). */
+  org?: OrgKind;
   /** Passed to the simulator: rate (default), all, none or ids. */
   attacks?: string;
   /** Trailhound's weekly alert budget. */
@@ -116,6 +118,32 @@ async function actorKeysOf(store: Store, labels: readonly LabelForScore[]): Prom
   return out;
 }
 
+/** For each benign event: the actors the store resolved for its events and when each of them acted in it. */
+async function benignSpansOf(store: Store, benign: readonly BenignForScore[]): Promise<BenignSpans[]> {
+  const out: BenignSpans[] = [];
+  for (const b of benign) {
+    const spans = new Map<string, { start: number; end: number }>();
+    for (let i = 0; i < b.eventIds.length; i += 500) {
+      const rows = await store.db
+        .selectFrom('events')
+        .select(['actor_key', 'time'])
+        .where('event_id', 'in', b.eventIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) {
+        const t = Number(r.time);
+        const s = spans.get(r.actor_key);
+        if (!s) spans.set(r.actor_key, { start: t, end: t });
+        else {
+          s.start = Math.min(s.start, t);
+          s.end = Math.max(s.end, t);
+        }
+      }
+    }
+    out.push(spans);
+  }
+  return out;
+}
+
 async function evaluateDir(
   dir: string,
   seed: number | null,
@@ -148,6 +176,7 @@ async function evaluateDir(
     const ingestSeconds = (performance.now() - t0) / 1000;
     progress(`  ingested ${summary.inserted} events from ${summary.filesRead} files in ${ingestSeconds.toFixed(0)} s`);
     const actorKeys = await actorKeysOf(store, labels);
+    const benignSpans = await benignSpansOf(store, benign);
     const scores: DetectorScore[] = [];
     const detectorSeconds: Record<string, number> = {};
     const alertsOf = new Map<string, DetectedAlert[]>();
@@ -170,7 +199,7 @@ async function evaluateDir(
         alerts = await d.run(store, meta);
         detectorSeconds[d.name] = (performance.now() - t1) / 1000;
       }
-      const score = scoreDetector(d.name, alerts, labels, benign, meta, actorKeys);
+      const score = scoreDetector(d.name, alerts, labels, benign, meta, actorKeys, benignSpans);
       progress(
         `  ${d.name}: ${score.detected}/${score.total} attacks, ${score.alerts} alerts in the test period (${detectorSeconds[d.name]?.toFixed(0)} s)`,
       );
@@ -232,6 +261,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateR
           weeks,
           seed,
           scale: options.scale ?? 1,
+          ...(options.org && options.org !== 'default' ? { org: options.org } : {}),
           attacks: options.attacks ?? 'rate',
           fileMinutes: 60,
         });

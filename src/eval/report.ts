@@ -4,7 +4,7 @@
  */
 import { renderTable } from '../cli/shared.ts';
 import type { EvaluateResult } from './index.ts';
-import type { DetectorScore } from './score.ts';
+import { type DetectorScore, NO_BENIGN } from './score.ts';
 
 const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(x < 0.1 && x > 0 ? 1 : 0)}%`);
 
@@ -89,6 +89,19 @@ export function renderEvalTable(r: EvaluateResult): string {
       ),
     );
   }
+  const styles = new Set(r.aggregate[0]?.attacks.map((a) => a.style) ?? []);
+  if (attacks > 0 && (styles.size > 1 || !styles.has('library scenario'))) {
+    out.push('', 'Per attack style (detected/attacks):');
+    out.push(
+      renderTable(
+        ['style', ...r.detectors],
+        group(r.aggregate, (a) => a.style).map(([k, row]) => [
+          k,
+          ...r.detectors.map((d) => `${row.get(d)?.d ?? 0}/${row.get(d)?.n ?? 0}`),
+        ]),
+      ),
+    );
+  }
   if (attacks > 0) {
     out.push('', 'Per category (detected/attacks):');
     out.push(
@@ -113,12 +126,19 @@ export function renderEvalTable(r: EvaluateResult): string {
       ),
     );
   }
-  const kinds = [...new Set(r.aggregate.flatMap((s) => Object.keys(s.falseByBenign)))].sort();
+  // The false alerts overlapping no benign event last, so each benign event's cost reads first.
+  const kinds = [...new Set(r.aggregate.flatMap((s) => Object.keys(s.falseByBenign)))]
+    .filter((k) => k !== NO_BENIGN)
+    .sort();
+  if (kinds.length) kinds.push(NO_BENIGN);
   if (kinds.length) {
-    out.push('', 'False alerts touching a benign surprise (test period, all seeds):');
+    out.push(
+      '',
+      'False alerts by the benign event they overlap (its events, or its actor while doing it; test period, all seeds):',
+    );
     out.push(
       renderTable(
-        ['benign surprise', ...r.detectors],
+        ['benign event', ...r.detectors],
         kinds.map((k) => [
           k,
           ...r.detectors.map((d) => r.aggregate.find((s) => s.detector === d)?.falseByBenign[k] ?? 0),

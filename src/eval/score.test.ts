@@ -70,7 +70,34 @@ describe('scoreDetector', () => {
     expect(sut.falseAlerts).toBe(3);
     expect(sut.falseAlertsPerWeek).toBe(1);
     expect(sut.precision).toBe(0);
-    expect(sut.falseByBenign).toEqual({ 'key-rotation': 2 });
+    expect(sut.falseByBenign).toEqual({ 'key-rotation': 2, '(none)': 1 });
+  });
+
+  it('attributes a false alert to a benign event when it is about one of its actors while that actor was doing it', () => {
+    const alerts = [
+      alert('vendor-role', at(24, 3), at(24, 4), ['x1']),
+      alert('vendor-role', at(20, 3), at(21, 1), ['x2']),
+      alert('frank', at(24, 3), at(24, 4), ['x3']),
+    ];
+    const benign = [{ kind: 'vendor-scans', eventIds: ['v1', 'v2'] }];
+    const spans = [new Map([['vendor-role', { start: at(22), end: at(30) }]])];
+    const sut = scoreDetector('x', alerts, labels, benign, meta, new Map(), spans);
+    expect(sut.alerts).toBe(3);
+    expect(sut.falseByBenign).toEqual({ 'vendor-scans': 1, '(none)': 2 });
+  });
+
+  it('reports each attack with its style: the company style, else library scenario or injected source', () => {
+    const styled = [
+      { ...label('C1', 'alice', 25, ['e1']), style: 'low-and-slow' },
+      label('A2', 'bob', 30, ['e3']),
+      { ...label('I3', 'carol', 31, ['e4']), source: 'stratus' },
+    ];
+    const sut = scoreDetector('x', [alert('alice', at(25, 10.5), at(25, 10.5), ['e1'])], styled, [], meta);
+    expect(sut.attacks.map((a) => [a.style, a.detected])).toEqual([
+      ['low-and-slow', true],
+      ['library scenario', false],
+      ['injected (stratus)', false],
+    ]);
   });
 
   it('aggregates seeds by summing attacks, alerts and weeks', () => {

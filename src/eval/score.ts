@@ -5,7 +5,15 @@
  * count; alerts matching no attack are false alerts (per test week), precision is the share
  * of alerts that match an attack.
  */
-import type { BenignForScore, DetectedAlert, EvalMeta, LabelForScore } from './types.ts';
+import type { BenignForScore, BenignSpans, DetectedAlert, EvalMeta, LabelForScore } from './types.ts';
+
+/** The `falseByBenign` key of false alerts that overlap no labelled benign event. */
+export const NO_BENIGN = '(none)';
+
+/** How a label's attack is grouped per style: its own style, else library scenario or injected source. */
+export function styleOf(l: LabelForScore): string {
+  return l.style ?? (l.source ? `injected (${l.source})` : 'library scenario');
+}
 
 export interface AttackResult {
   attackId: string;
@@ -13,6 +21,8 @@ export interface AttackResult {
   category: string;
   mode: string;
   routine: boolean;
+  /** The attack style (company organization), `library scenario`, or `injected (<source>)`. */
+  style: string;
   /** `simulated`, or where an injected attack came from (`stratus`, `panther`, `file`). */
   source: string;
   detected: boolean;
@@ -33,7 +43,11 @@ export interface DetectorScore {
   testWeeks: number;
   falseAlertsPerWeek: number;
   precision: number | null;
-  /** False alerts that contain events of a benign surprise, by kind. */
+  /**
+   * False alerts by the benign event they overlap, by kind: the alert holds one of its events, or
+   * is about one of its actors while that actor was doing it. `(none)` counts the false alerts
+   * that overlap none (an alert overlapping two kinds counts once for each).
+   */
   falseByBenign: Record<string, number>;
 }
 
@@ -44,6 +58,8 @@ export function scoreDetector(
   benign: readonly BenignForScore[],
   meta: EvalMeta,
   actorKeys: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  /** Per entry of `benign` (same order): its actors and when each acted, for overlap by actor and time. */
+  benignSpans: readonly BenignSpans[] = [],
 ): DetectorScore {
   const eventToAttack = new Map<string, number>();
   labels.forEach((l, i) => {
@@ -80,6 +96,11 @@ export function scoreDetector(
         const k = eventToBenign.get(id);
         if (k) kinds.add(k);
       }
+      benign.forEach((b, i) => {
+        const span = benignSpans[i]?.get(a.actor);
+        if (span && a.start <= span.end && a.end >= span.start) kinds.add(b.kind);
+      });
+      if (kinds.size === 0) kinds.add(NO_BENIGN);
       for (const k of kinds) falseByBenign[k] = (falseByBenign[k] ?? 0) + 1;
     }
   }
@@ -89,6 +110,7 @@ export function scoreDetector(
     category: l.category,
     mode: l.mode,
     routine: l.routine,
+    style: styleOf(l),
     source: l.source ?? 'simulated',
     detected: (hits[i] ?? 0) > 0,
     alerts: hits[i] ?? 0,

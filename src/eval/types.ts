@@ -51,9 +51,14 @@ export interface LabelForScore {
   eventIds: string[];
   /** Injected attacks only: where the records came from (`stratus`, `panther`, `file`). */
   source?: string;
+  /** The company organization's attack style (`session-riding`, `low-and-slow`, ...). */
+  style?: string;
 }
 
 export interface BenignForScore {
   kind: string;
   eventIds: string[];
 }
+
+/** When each actor of one benign event acted in it (epoch ms), as the store resolved its events. */
+export type BenignSpans = ReadonlyMap<string, { start: number; end: number }>;

@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { normalizeRecord } from '../normalize/index.ts';
 import { type AttackLabel, type PlannedAttack, planAttacks, playAttack } from './attacks/run.ts';
 import { clientProfile } from './clients.ts';
+import { CompanySimulation } from './company.ts';
 import { BACKUP_USER, type CiOptions, machineDay } from './machines.ts';
-import { account, buildOrg, ORG_ID } from './org.ts';
+import { account, buildOrg, ORG_ID, type OrgPlan } from './org.ts';
 import { DAY, HOUR, localWeekday, newDayState, type PersonContext, personDay, runTask, ssoActorKey } from './people.ts';
+import { COMPANY_COUNTS, COMPANY_GRANTS } from './personas.ts';
 import { streamFor } from './prng.ts';
 import { principalArn, renderRecord } from './record.ts';
 import { resourcesOf } from './resources.ts';
@@ -23,6 +25,10 @@ export { SCENARIOS, scenarioById } from './attacks/library.ts';
 export type { AttackLabel } from './attacks/run.ts';
 
 export const DEFAULT_START = '2026-01-05T00:00:00Z';
+
+/** The organizations `simulate` can write: the default (23 people) or the company (~100 people in 10 roles). */
+export const ORGS = ['default', 'company'] as const;
+export type OrgKind = (typeof ORGS)[number];
 
 export interface SimulateOptions {
   out: string;
@@ -42,6 +48,8 @@ export interface SimulateOptions {
    * writes hour-long files: the same records and the same ingest code, ~10x fewer files to open.
    */
   fileMinutes?: number;
+  /** `default` (23 people at scale 1) or `company` (company.ts: ~100 people, labelled benign events and attack styles). */
+  org?: OrgKind;
 }
 
 export interface BenignLabel {
@@ -65,6 +73,8 @@ export interface SimMeta {
   attacksOption: string;
   counts: { events: number; files: number; identities: number; people: number; attacks: number; days: number };
   benign: Array<Omit<BenignLabel, 'eventIds'> & { events: number }>;
+  /** Present for `--org company` only (the default meta.json is unchanged). */
+  org?: OrgKind;
 }
 
 export interface SimulateResult {
@@ -98,13 +108,26 @@ export function simulate(options: SimulateOptions): SimulateResult {
   const learningDays = options.learningDays ?? Math.max(1, Math.floor(options.learningWeeks ?? weeks / 2)) * 7;
   const rngFor = (label: string) => streamFor(seed, label);
 
-  const org = buildOrg(rngFor('org'), scale, Math.min(learningDays, days));
+  const orgKind = options.org ?? 'default';
+  if (!ORGS.includes(orgKind)) throw new Error(`unknown organization ${String(orgKind)}; known: ${ORGS.join(', ')}`);
+  let plan: OrgPlan | undefined;
+  if (orgKind === 'company') {
+    const counts = { ...COMPANY_COUNTS };
+    for (const k of Object.keys(counts) as Array<keyof typeof counts>)
+      counts[k] = Math.max(1, Math.round(counts[k] * scale));
+    plan = { counts, grants: COMPANY_GRANTS };
+  }
+  const org = buildOrg(rngFor('org'), scale, Math.min(learningDays, days), plan);
   const profiles = org.people.map((_, i) => clientProfile(rngFor(`profile:${i}`)));
   const ctxs: PersonContext[] = org.people.map((person, i) => ({
     person,
     profile: profiles[i] ?? clientProfile(rngFor('p')),
     drAccountId: account('dr').id,
   }));
+  const company =
+    orgKind === 'company'
+      ? new CompanySimulation({ rngFor, people: org.people, ctxs, learningDays, days, dayStart0, scale })
+      : null;
   const attacks = planAttacks(rngFor('attacks'), seed, attacksOpt, learningDays, days, org.people, dayStart0);
   const labels: AttackLabel[] = [];
   const benign: BenignLabel[] = [];
@@ -151,7 +174,8 @@ export function simulate(options: SimulateOptions): SimulateResult {
     };
 
     for (let i = 0; i < org.people.length; i++)
-      personDay(rngFor(`person:${i}:${day}`), ctxs[i] as PersonContext, dayStart, day, out);
+      if (company) company.personDay(i, day, dayStart, out);
+      else personDay(rngFor(`person:${i}:${day}`), ctxs[i] as PersonContext, dayStart, day, out);
 
     // Onboarding: an IAM admin creates the hire in Identity Center the working day before they start.
     for (const hire of [org.people[org.earlyHire], org.people[org.newHire]]) {
@@ -349,7 +373,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
     machineDay(
       (label) => rngFor(`${label}:${day}`),
       dayStart,
-      scale,
+      company ? 2 * scale : scale,
       {
         ci: { dev: ciBase('dev'), staging: ciBase('staging'), prod: ciBase('prod') },
         backupKey,
@@ -379,6 +403,9 @@ export function simulate(options: SimulateOptions): SimulateResult {
         });
     }
 
+    // The company's benign events, extra machines and attacks (its labels are collected at the end).
+    company?.day(day, dayStart, out);
+
     // Attacks of the day.
     for (const plan of attacks.filter((a: PlannedAttack) => a.day === day)) {
       const from = out.length;
@@ -401,6 +428,10 @@ export function simulate(options: SimulateOptions): SimulateResult {
     events += stats.events;
   }
 
+  if (company) {
+    labels.push(...company.labels);
+    benign.push(...company.benign.values());
+  }
   const meta: SimMeta = {
     seed,
     weeks,
@@ -413,6 +444,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
     attacksOption: attacksOpt,
     counts: { events, files, identities: identities.size, people: org.people.length, attacks: labels.length, days },
     benign: benign.map(({ eventIds, ...rest }) => ({ ...rest, events: eventIds.length })),
+    ...(company ? { org: orgKind } : {}),
   };
   writeFileSync(join(options.out, 'labels.json'), `${JSON.stringify(labels, null, 2)}\n`);
   writeFileSync(join(options.out, 'benign.json'), `${JSON.stringify(benign, null, 2)}\n`);

@@ -6,7 +6,7 @@
  */
 import { PERSONAS } from './personas.ts';
 import type { Rng } from './prng.ts';
-import type { Account, AccountRole, Person, PersonaKind } from './types.ts';
+import type { Account, AccountRole, PermissionSetGrant, Person, PersonaKind } from './types.ts';
 
 export const ORG_ID = 'o-7kq2x9vd4m';
 export const DOMAIN = 'acme-corp.com';
@@ -160,8 +160,18 @@ export function principalId(rng: Rng, prefix: 'AIDA' | 'AROA'): string {
   return prefix + rng.alnum(17);
 }
 
-/** Builds the staff: persona quotas times `scale`, then one hire in the learning period and one in the test period. */
-export function buildOrg(rng: Rng, scale: number, learningDays: number): Org {
+export interface OrgPlan {
+  /** People per role (instead of the default quotas times `scale`). */
+  counts: Readonly<Record<PersonaKind, number>>;
+  /** Permission sets that differ from the persona's defaults. */
+  grants?: Partial<Record<PersonaKind, PermissionSetGrant[]>>;
+}
+
+/**
+ * Builds the staff: persona quotas times `scale` (or `plan.counts`), then one hire in the
+ * learning period and one in the test period.
+ */
+export function buildOrg(rng: Rng, scale: number, learningDays: number, plan?: OrgPlan): Org {
   const people: Person[] = [];
   const used = new Set<string>();
   const makePerson = (persona: PersonaKind, joinDay: number): Person => {
@@ -184,14 +194,15 @@ export function buildOrg(rng: Rng, scale: number, learningDays: number): Org {
       vpn: rng.pick(VPN_IPS),
       home: ipIn(rng, homePrefix),
       clients: def.clients,
-      grants: def.grants.map((g) => ({ ...g })),
+      grants: (plan?.grants?.[persona] ?? def.grants).map((g) => ({ ...g })),
       iamUser: null,
       joinDay,
       onCall: persona === 'sre',
     };
   };
   for (const [persona, def] of Object.entries(PERSONAS) as Array<[PersonaKind, (typeof PERSONAS)[PersonaKind]]>) {
-    const n = Math.max(1, Math.round(def.count * scale));
+    if (!plan && def.count === 0) continue;
+    const n = plan ? (plan.counts[persona] ?? 0) : Math.max(1, Math.round(def.count * scale));
     for (let i = 0; i < n; i++) people.push(makePerson(persona, 0));
   }
   // A few people still carry a legacy IAM user with a long-term access key.

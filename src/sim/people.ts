@@ -204,7 +204,15 @@ export function localWeekday(dayStart: number, tz: number): number {
 }
 
 /** One ordinary working day of one person. */
-export function personDay(rng: Rng, ctx: PersonContext, dayStart: number, day: number, out: Call[]): void {
+export function personDay(
+  rng: Rng,
+  ctx: PersonContext,
+  dayStart: number,
+  day: number,
+  out: Call[],
+  /** Receives the day's sessions and network (the company simulation rides them for some attacks). */
+  onState?: (state: PersonDayState) => void,
+): void {
   const { person } = ctx;
   if (day < person.joinDay) return;
   const wd = localWeekday(dayStart, person.tz);
@@ -216,6 +224,7 @@ export function personDay(rng: Rng, ctx: PersonContext, dayStart: number, day: n
   const startWork = localMidnight + (person.startHour + rng.next()) * HOUR;
   const endWork = localMidnight + (person.endHour + rng.next() * 0.5) * HOUR;
   const state = newDayState(dayLocation(rng, person));
+  onState?.(state);
   // A new hire ramps up: fewer tasks the first week.
   const ramp = day - person.joinDay < 5 && person.joinDay > 0 ? 0.5 : 1;
   const n = Math.max(1, rng.poisson(def.tasksPerDay * ramp));

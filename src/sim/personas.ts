@@ -168,4 +168,88 @@ export const PERSONAS: Record<PersonaKind, PersonaDef> = {
       ['look-around', 2],
     ],
   },
+  // The three roles below exist only in the company organization (count 0 here: see COMPANY_COUNTS).
+  qa: {
+    count: 0,
+    startHour: 9,
+    hours: 8,
+    tasksPerDay: 3,
+    clients: [
+      ['console', 5],
+      ['cli', 4],
+      ['boto3', 1],
+    ],
+    grants: [
+      { set: 'Developer', account: 'dev' },
+      { set: 'Developer', account: 'staging' },
+    ],
+    tasks: [
+      ['deploy-dev', 2],
+      ['check-ecs', 3],
+      ['tail-logs', 4],
+      ['debug-lambda', 2],
+      ['look-around', 2],
+    ],
+  },
+  'ml-engineer': {
+    count: 0,
+    startHour: 10,
+    hours: 8,
+    tasksPerDay: 3,
+    clients: [
+      ['boto3', 5],
+      ['console', 3],
+      ['cli', 2],
+    ],
+    grants: [
+      { set: 'MLEngineer', account: 'prod' },
+      { set: 'MLEngineer', account: 'dev' },
+    ],
+    tasks: [
+      ['ml-train', 5],
+      ['s3-browse', 3],
+      ['query-data', 2],
+      ['tail-logs', 1],
+    ],
+  },
+  finops: {
+    count: 0,
+    startHour: 9,
+    hours: 8,
+    tasksPerDay: 2,
+    clients: [
+      ['console', 8],
+      ['cli', 2],
+    ],
+    grants: [
+      { set: 'Billing', account: 'management' },
+      { set: 'ReadOnly', account: 'prod' },
+    ],
+    tasks: [
+      ['cost-review', 6],
+      ['look-around', 1],
+    ],
+  },
+};
+
+/** The company organization (`--org company`): 10 roles, 104 people before the two hires (five of the ML engineers are the new team). */
+export const COMPANY_COUNTS: Readonly<Record<PersonaKind, number>> = {
+  developer: 38,
+  sre: 10,
+  'iam-admin': 3,
+  security: 5,
+  'data-engineer': 12,
+  auditor: 2,
+  support: 10,
+  qa: 10,
+  'ml-engineer': 11,
+  finops: 3,
+};
+
+/** Company security engineers review every account (the quarterly access review runs in all six). */
+export const COMPANY_GRANTS: Partial<Record<PersonaKind, PermissionSetGrant[]>> = {
+  security: (['security', 'prod', 'management', 'staging', 'dev', 'dr'] as const).map((account) => ({
+    set: 'SecurityAdmin',
+    account,
+  })),
 };

@@ -214,6 +214,9 @@ function isConsole(p: Principal): boolean {
 }
 
 /** One record, with the key order CloudTrail uses. */
+/** Object-level S3 calls: CloudTrail data events (only the company organization logs them). */
+const S3_DATA_EVENTS = new Set(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:HeadObject', 's3:CopyObject']);
+
 export function renderRecord(call: Call, rng: Rng): Record<string, unknown> {
   const [service, eventName] = splitAction(call.action);
   const source = eventSourceOf(service);
@@ -247,10 +250,11 @@ export function renderRecord(call: Call, rng: Rng): Record<string, unknown> {
   r.readOnly = call.readOnly;
   if (call.resources) r.resources = call.resources;
   r.eventType = call.eventType;
-  r.managementEvent = true;
+  const data = S3_DATA_EVENTS.has(call.action);
+  r.managementEvent = !data;
   r.recipientAccountId = call.accountId;
   if (call.principal.kind === 'role' && call.principal.accountId !== call.accountId) r.sharedEventID = rng.uuid();
-  r.eventCategory = 'Management';
+  r.eventCategory = data ? 'Data' : 'Management';
   if (!serviceCall && call.eventType !== 'AwsConsoleSignIn') {
     const host =
       service === 'iam' || service === 'sts-global' || service === 'organizations'

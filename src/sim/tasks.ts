@@ -612,6 +612,49 @@ export const TASKS: Record<string, TaskTemplate> = {
       rep('logs:FilterLogEvents', rng.int(1, 3), { gap: 40 }),
     ],
   },
+  // The tasks below are run only by the company organization's roles.
+  'ml-train': {
+    name: 'ml-train',
+    accounts: [
+      ['dev', 3],
+      ['prod', 2],
+    ],
+    client: 'api',
+    steps: ({ rng, res, day }) => {
+      const bucket = res.buckets[2] ?? 'acme-prod-data-lake';
+      const job = `churn-model-${day}-${rng.int(1, 99)}`;
+      return [
+        { action: 's3:ListBucket', params: { bucketName: bucket, prefix: 'features/' } },
+        ...Array.from({ length: rng.int(2, 6) }, (_, i) => ({
+          action: 's3:GetObject',
+          params: { bucketName: bucket, key: `features/part-${String(i).padStart(4, '0')}.parquet` },
+          gap: 3,
+        })),
+        {
+          action: 'sagemaker:CreateTrainingJob',
+          params: { trainingJobName: job, algorithmSpecification: { trainingInputMode: 'File' } },
+        },
+        rep('sagemaker:DescribeTrainingJob', rng.int(2, 6), { params: { trainingJobName: job }, gap: 300 }),
+        { action: 's3:PutObject', params: { bucketName: bucket, key: `models/${job}/model.tar.gz` } },
+        ...(rng.chance(0.3) ? [{ action: 'sagemaker:ListEndpoints' }] : []),
+      ];
+    },
+  },
+  'cost-review': {
+    name: 'cost-review',
+    accounts: [['management', 1]],
+    client: 'console',
+    steps: ({ rng }) => [
+      rep('ce:GetCostAndUsage', rng.int(1, 4)),
+      ...(rng.chance(0.5) ? [{ action: 'ce:GetCostForecast' }] : []),
+      { action: 'budgets:DescribeBudgets' },
+      ...(rng.chance(0.4)
+        ? [{ action: 'ce:GetReservationUtilization' }, { action: 'ce:GetSavingsPlansCoverage' }]
+        : []),
+      ...(rng.chance(0.3) ? [{ action: 'organizations:ListAccounts' }] : []),
+      ...(rng.chance(0.2) ? [{ action: 'cur:DescribeReportDefinitions' }] : []),
+    ],
+  },
 };
 
 /** The DR backup the SREs run on the first working days of a month: snapshot, share with DR, copy in DR. */

@@ -13,7 +13,18 @@ export interface Account {
   regions: string[];
 }
 
-export type PersonaKind = 'developer' | 'sre' | 'iam-admin' | 'security' | 'data-engineer' | 'auditor' | 'support';
+export type PersonaKind =
+  | 'developer'
+  | 'sre'
+  | 'iam-admin'
+  | 'security'
+  | 'data-engineer'
+  | 'auditor'
+  | 'support'
+  /** Only in the company organization (`--org company`). */
+  | 'qa'
+  | 'ml-engineer'
+  | 'finops';
 
 export type ClientKind = 'console' | 'cli' | 'boto3' | 'terraform' | 'sdk-js' | 'sdk-go' | 'sdk-java';
 

@@ -6,10 +6,12 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { type DetectorChoice, evaluate, type InjectModes } from '../../eval/index.ts';
 import { renderEvalJson, renderEvalTable } from '../../eval/report.ts';
+import { ORGS, type OrgKind } from '../../sim/index.ts';
 import { type CliIo, println } from '../io.ts';
 import { parseFormat, parsePositiveNumber } from '../shared.ts';
 
 interface EvalFlags {
+  org?: string;
   weeks?: string;
   seeds?: string;
   data?: string;
@@ -36,6 +38,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--format <fmt>', 'table or json', 'table')
     .option('--detector <name>', 'trailhound, rules, rarity or all', 'all')
     .option('--scale <k>', 'organization scale', '1')
+    .option('--org <kind>', 'simulated organization: default (23 people) or company (~100 people, 10 roles)', 'default')
     .option('--attacks <which>', 'rate (about one a week), all, none, or scenario ids', 'rate')
     .option('--alerts-per-week <n>', "Trailhound's weekly alert budget", '3')
     .option(
@@ -69,6 +72,7 @@ export function register(program: Command, io: CliIo): void {
         ...(flags.data ? { data: flags.data } : {}),
         detector,
         scale: parsePositiveNumber('scale', flags.scale) ?? 1,
+        org: parseOrg(flags.org),
         attacks: flags.attacks ?? 'rate',
         alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek) ?? 3,
         ...(flags.inject?.length ? { inject: flags.inject, injectPerWeek, injectModes } : {}),
@@ -77,4 +81,11 @@ export function register(program: Command, io: CliIo): void {
       });
       println(io.stdout, format === 'json' ? renderEvalJson(result) : renderEvalTable(result));
     });
+}
+
+function parseOrg(value: string | undefined): OrgKind {
+  if (value === undefined) return 'default';
+  if (!(ORGS as readonly string[]).includes(value))
+    throw new UsageError(`--org ${value} is not one of ${ORGS.join(', ')}.`);
+  return value as OrgKind;
 }

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { SCENARIOS, simulate } from '../../sim/index.ts';
+import { ORGS, type OrgKind, SCENARIOS, simulate } from '../../sim/index.ts';
 import { type CliIo, println } from '../io.ts';
 import { parsePositiveNumber } from '../shared.ts';
 
@@ -18,6 +18,7 @@ interface SimulateFlags {
   learningWeeks?: string;
   fileMinutes?: string;
   listAttacks?: boolean;
+  org?: string;
 }
 
 export function register(program: Command, io: CliIo): void {
@@ -30,6 +31,11 @@ export function register(program: Command, io: CliIo): void {
     .option('--weeks <n>', 'weeks to simulate', '6')
     .option('--seed <n>', 'seed: same seed, byte-identical output', '1')
     .option('--scale <k>', 'multiplies the number of people and workload volume', '1')
+    .option(
+      '--org <kind>',
+      'default (23 people) or company (~100 people in 10 roles, labelled benign events and attack styles)',
+      'default',
+    )
     .option(
       '--attacks <which>',
       'rate (about one a week after learning), all, none, or scenario ids separated by commas',
@@ -66,6 +72,7 @@ export function register(program: Command, io: CliIo): void {
           start: startIso,
           ...(learningWeeks !== undefined ? { learningWeeks } : {}),
           fileMinutes: parsePositiveNumber('file-minutes', flags.fileMinutes) ?? 5,
+          org: parseOrg(flags.org),
         });
       } catch (e) {
         if (e instanceof Error && /unknown attack scenario|bad start/.test(e.message)) throw new UsageError(e.message);
@@ -86,4 +93,11 @@ export function register(program: Command, io: CliIo): void {
         `wrote ${flags.out}/AWSLogs, ${flags.out}/labels.json, ${flags.out}/meta.json; ingest with: trailhound ingest ${flags.out}/AWSLogs`,
       );
     });
+}
+
+function parseOrg(value: string | undefined): OrgKind {
+  if (value === undefined) return 'default';
+  if (!(ORGS as readonly string[]).includes(value))
+    throw new UsageError(`--org ${value} is not one of ${ORGS.join(', ')}.`);
+  return value as OrgKind;
 }

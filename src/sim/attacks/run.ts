@@ -33,6 +33,8 @@ export interface AttackLabel {
   techniques: string[];
   mode: AttackMode;
   routine: boolean;
+  /** The company organization's attack style (`session-riding`, `low-and-slow`, ...); absent for library scenarios. */
+  style?: string;
   /** The actor key Trailhound resolves (IAM user ARN, or SSO role ARN + `/` + person). */
   actor: string;
   /** The raw principal: ARN and session name as CloudTrail shows them. */
