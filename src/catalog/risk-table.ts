@@ -11,7 +11,7 @@
  */
 import type { Fact, RiskClass } from './types.ts';
 
-export const RISK_TABLE_VERSION = '2026.11.4';
+export const RISK_TABLE_VERSION = '2026.11.5';
 
 export const ATTRIBUTION = [
   'MITRE ATT&CK® technique ids © The MITRE Corporation, used under the ATT&CK Terms of Use.',
