@@ -19,6 +19,10 @@ export interface StoredAlert extends Alert {
   critical: boolean;
   /** The identity whose AssumeRole call created this role session, when the trail shows it. */
   assumedBy: { actor: string; name: string; eventId: string } | null;
+  /** Raised during the learning period by a baseline-free signal (its own cap, outside the weekly budget). */
+  learningPeriod?: boolean;
+  /** Ids of the baseline-free signals it showed (src/model/signals.ts). */
+  signals?: string[];
 }
 
 export function severityOf(score: number, critical: boolean): Severity {
@@ -127,11 +131,15 @@ export function buildAlert(
   const how = [kinds.has('new-network') ? 'from a new network' : '', kinds.has('new-client') ? 'with a new client' : '']
     .filter(Boolean)
     .join(' ');
+  const learningPeriod = previous?.learningPeriod ?? draft.learningPeriod;
+  const signalTitles = [...new Set(draft.signals.map((h) => h.title))];
   const title =
     previous?.title ??
-    (top.length > 0
-      ? `${who}: first ${top.join(' and ')}${how ? ` ${how}` : ''}`
-      : `${who}: a journey unlike their usual${how ? ` ${how}` : ''}`);
+    (signalTitles.length > 0
+      ? `${learningPeriod ? 'Learning period: ' : ''}${who}: ${signalTitles.slice(0, 2).join('; ')}`
+      : top.length > 0
+        ? `${who}: first ${top.join(' and ')}${how ? ` ${how}` : ''}`
+        : `${who}: a journey unlike their usual${how ? ` ${how}` : ''}`);
 
   const peers = draft.peerGroupName ? `peer group ${draft.peerGroupName}` : 'no peer group yet';
   const day = iso(start).slice(0, 10);
@@ -152,6 +160,9 @@ export function buildAlert(
     .map((r) => r.text);
   const typical = draft.typicalJourney ?? previous?.typicalJourney ?? null;
   const summary = [
+    learningPeriod
+      ? 'Raised during the learning period by a signal that needs no baseline (ordinary alerts start when it ends).'
+      : '',
     `${who} (${peers}) made ${alertEvents.length} call${alertEvents.length === 1 ? '' : 's'}${failures ? ` (${failures} refused or failed)` : ''} ${span}${where ? ` ${where}` : ''}.`,
     firstReasons.length ? `Why it stands out: ${firstReasons.join('; ')}.` : '',
     typical
@@ -182,5 +193,7 @@ export function buildAlert(
     person,
     critical,
     assumedBy,
+    learningPeriod,
+    signals: [...new Set([...(previous?.signals ?? []), ...draft.signals.map((h) => h.id)])],
   };
 }

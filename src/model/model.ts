@@ -42,6 +42,8 @@ export interface IdentityModel {
   heldBack: Set<number>;
   /** Accounts and SSM documents its calls were aimed at. */
   targets: TargetProfile;
+  /** Baseline-free signals (src/model/signals.ts) of its learned journeys: id -> journeys. */
+  signals: Map<string, number>;
 }
 
 export interface PeerGroup {
@@ -192,6 +194,7 @@ export class BehaviourModel {
         benign: new Set(),
         heldBack: new Set(),
         targets: new TargetProfile(),
+        signals: new Map(),
       };
       this.identities.set(j.actorKey, m);
     }
@@ -603,6 +606,7 @@ export class BehaviourModel {
    * `part`: `all`; or `shared` for a journey that alerted (peers and the organization learn it
    * now, so five scanners starting the same new check are one surprise, not five; the
    * identity's own baseline waits) and `self` when that held-back journey is released.
+   * `signals`: the baseline-free signals the journey showed, now part of the identity's own baseline.
    */
   learn(
     journey: Journey,
@@ -611,6 +615,7 @@ export class BehaviourModel {
     ctx: JourneyContext = journeyContext(journey.events),
     weight = 1,
     part: 'all' | 'shared' | 'self' = 'all',
+    signals: readonly string[] = [],
   ): void {
     const self = this.identity(journey);
     let lastAccount = '';
@@ -646,6 +651,7 @@ export class BehaviourModel {
     // not become "seen in this organization" because it alerted once.
     if (part !== 'shared') this.orgContext.learn(ctx);
     if (part === 'shared') return;
+    for (const id of signals) self.signals.set(id, (self.signals.get(id) ?? 0) + 1);
     for (let i = 0; i < tokens.length; i++) self.heldBack.delete(tokens[i] as number);
     self.ngram.add(tokens, this.pairs, weight, contexts);
     self.context.learn(ctx);
@@ -658,12 +664,15 @@ export class BehaviourModel {
     if (journey.actorName) self.name = journey.actorName;
   }
 
-  /** Marks a journey's tokens benign for its identity and learns it with extra weight. */
-  learnBenign(journey: Journey, raw: number): void {
+  /**
+   * Marks a journey's tokens benign for its identity and learns it with extra weight. `part`:
+   * `self` when its shared part was learned when it alerted, `all` when nothing was (critical).
+   */
+  learnBenign(journey: Journey, raw: number, part: 'self' | 'all' = 'self', signals: readonly string[] = []): void {
     const self = this.identity(journey);
     const tokens = this.tokenizer.tokens(journey.events);
     for (const t of tokens) self.benign.add(t);
-    this.learn(journey, raw, tokens, journeyContext(journey.events), 3, 'self');
+    this.learn(journey, raw, tokens, journeyContext(journey.events), 3, part, signals);
   }
 
   /**
@@ -721,6 +730,7 @@ export class BehaviourModel {
         benign: [...m.benign],
         heldBack: [...m.heldBack],
         targets: m.targets.toJSON(),
+        signals: [...m.signals],
       })),
       groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
     };
@@ -760,6 +770,7 @@ export class BehaviourModel {
         benign: new Set(x.benign),
         heldBack: new Set(x.heldBack ?? []),
         targets: TargetProfile.fromJSON(x.targets),
+        signals: new Map(x.signals ?? []),
       });
     }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
