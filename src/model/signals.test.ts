@@ -72,7 +72,10 @@ describe('journeySignals', () => {
     const burst = [...services, ...services].map((a, i) => refused(a, i));
     const [hit] = journeySignals(burst);
     expect(hit?.id).toBe('enumeration-burst');
-    expect(hit?.evidence).toBe('10 calls refused across 5 services (ec2, iam, kms, lambda, s3) within 3 min');
+    expect(hit?.evidence).toBe('10 of 10 calls refused across 5 services (ec2, iam, kms, lambda, s3) within 3 min');
+    // An auditor's scan: the same refusals among many successful calls.
+    const scan = [...burst, ...Array.from({ length: 30 }, (_, i) => row('ec2:DescribeVolumes', T0 + i * 6_000 + 1))];
+    expect(ids(scan.sort((a, b) => a.time - b.time))).toEqual([]);
     // Stratus's ec2-get-password-data: 30 refusals of one action.
     expect(ids(Array.from({ length: 30 }, (_, i) => refused('ec2:GetPasswordData', i)))).toEqual([]);
     // Four services: a person hitting walls, not a map of permissions.

@@ -71,15 +71,34 @@ const REFUSAL = /AccessDenied|UnauthorizedOperation|Unauthorized|NotAuthorized|A
 
 /**
  * Enumeration burst: refused calls to at least ENUM_SERVICES distinct services within
- * ENUM_WINDOW_MS, ENUM_CALLS refusals in all. Tools that map a stolen key's permissions
- * (enumerate-iam, Pacu's iam__bruteforce_permissions, CloudFox) try dozens of services in a
- * minute or two; a person exploring hits denials in one or two services. Many refusals of one
- * service (Stratus's 30 GetPasswordData calls) are not an enumeration of services: the
- * error-burst context reason and the catalog's risk of the call speak for those.
+ * ENUM_WINDOW_MS, ENUM_CALLS refusals in all, and at least ENUM_SHARE of the identity's calls
+ * in that window refused. Tools that map a stolen key's permissions (enumerate-iam, Pacu's
+ * iam__bruteforce_permissions, CloudFox) try dozens of services in a minute or two and most
+ * are refused; a person exploring hits denials in one or two services; an auditor (Prowler,
+ * ScoutSuite) whose role lacks a few permissions is refused across services too, but in a
+ * scan that mostly succeeds (a simulated Prowler: 10 refusals in 7 services among ~200 calls).
+ * Many refusals of one service (Stratus's 30 GetPasswordData calls) are not an enumeration of
+ * services: the error-burst context reason and the catalog's risk of the call speak for those.
  */
 export const ENUM_SERVICES = 5;
 export const ENUM_CALLS = 8;
 export const ENUM_WINDOW_MS = 10 * 60_000;
+export const ENUM_SHARE = 0.5;
+
+/** Events of `events` (in time order) with `from <= time <= to`. */
+function callsBetween(events: readonly EventRow[], from: number, to: number): number {
+  const lower = (t: number) => {
+    let lo = 0;
+    let hi = events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((events[mid] as EventRow).time < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return lower(to + 1) - lower(from);
+}
 
 function enumerationBurst(events: readonly EventRow[]): { evidence: string; events: EventRow[] } | null {
   const refused = events.filter((r) => !r.success && r.errorCode !== null && REFUSAL.test(r.errorCode));
@@ -102,6 +121,7 @@ function enumerationBurst(events: readonly EventRow[]): { evidence: string; even
     if (
       inWindow.size >= ENUM_SERVICES &&
       calls >= ENUM_CALLS &&
+      calls >= ENUM_SHARE * callsBetween(events, (refused[from] as EventRow).time, r.time) &&
       (best === null ||
         inWindow.size > best.services ||
         (inWindow.size === best.services && calls > best.to - best.from + 1))
@@ -116,7 +136,7 @@ function enumerationBurst(events: readonly EventRow[]): { evidence: string; even
     Math.round(((rows[rows.length - 1] as EventRow).time - (rows[0] as EventRow).time) / 60_000),
   );
   return {
-    evidence: `${rows.length} calls refused across ${services.length} services (${services.slice(0, 8).join(', ')}${services.length > 8 ? ', …' : ''}) within ${minutes} min`,
+    evidence: `${rows.length} of ${callsBetween(events, (rows[0] as EventRow).time, (rows[rows.length - 1] as EventRow).time)} calls refused across ${services.length} services (${services.slice(0, 8).join(', ')}${services.length > 8 ? ', …' : ''}) within ${minutes} min`,
     events: rows,
   };
 }
@@ -276,7 +296,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
     id: 'enumeration-burst',
     title: 'Permission enumeration burst',
     attack: ['T1580', 'T1087.004'],
-    why: `One identity refused by ${ENUM_SERVICES}+ services (${ENUM_CALLS}+ refusals) within ${ENUM_WINDOW_MS / 60_000} minutes: a stolen key’s permissions being mapped; people hit denials in one or two services.`,
+    why: `One identity refused by ${ENUM_SERVICES}+ services (${ENUM_CALLS}+ refusals, most of its calls) within ${ENUM_WINDOW_MS / 60_000} minutes: a stolen key’s permissions being mapped; people hit denials in one or two services, auditors’ scans mostly succeed.`,
     severity: 'high',
     detect: enumerationBurst,
   },
