@@ -40,6 +40,15 @@ describe('journeySignals', () => {
     expect(
       ids([row('organizations:DeregisterDelegatedAdministrator', T0, { facts: ['securityDelegationRemoved'] })]),
     ).toEqual(['security-delegation-removed']);
+    expect(ids([row('route53resolver:DeleteResolverQueryLogConfig', T0)])).toEqual(['audit-log-deleted']);
+    expect(ids([row('bedrock:DeleteModelInvocationLoggingConfiguration', T0)])).toEqual(['audit-log-deleted']);
+    // Leaving the organization counts when refused too: an attempt is the news.
+    const leave = journeySignals([
+      row('organizations:LeaveOrganization', T0, { success: false, errorCode: 'AccessDenied' }),
+    ]);
+    expect(leave.map((h) => [h.id, h.evidence])).toEqual([
+      ['leave-organization', 'organizations:LeaveOrganization (refused)'],
+    ]);
     // Deleting a log group is everyday housekeeping, not a switched-off audit.
     expect(ids([row('logs:DeleteLogGroup', T0, { facts: ['loggingStopped'] })])).toEqual([]);
   });

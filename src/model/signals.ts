@@ -239,6 +239,37 @@ export const SIGNALS: readonly SignalDefinition[] = [
     },
   },
   {
+    id: 'audit-log-deleted',
+    title: 'Audit logging deleted',
+    attack: ['T1562.008'],
+    why: 'DNS query logs, Bedrock model invocation logs and WAF logs record what CloudTrail does not; their configuration is set up once and almost never removed.',
+    severity: 'high',
+    detect: actionsHit([
+      'route53resolver:DeleteResolverQueryLogConfig',
+      'route53resolver:DisassociateResolverQueryLogConfig',
+      'bedrock:DeleteModelInvocationLoggingConfiguration',
+      'wafv2:DeleteLoggingConfiguration',
+    ]),
+  },
+  {
+    id: 'leave-organization',
+    title: 'Account taken out of the organization (or tried)',
+    attack: ['T1562.001', 'T1666'],
+    why: 'Outside the organization no SCP, organization trail or delegated GuardDuty applies to the account; nobody tries this by accident, so a refused attempt counts too.',
+    severity: 'high',
+    detect: (events) => {
+      const hits = events.filter(
+        (r) => key(r) === 'organizations:LeaveOrganization' || key(r) === 'organizations:RemoveAccountFromOrganization',
+      );
+      if (hits.length === 0) return null;
+      const refused = hits.filter((r) => !r.success).length;
+      return {
+        evidence: `${countedActions(hits)}${refused > 0 ? ` (${refused === hits.length ? 'refused' : `${refused} refused`})` : ''}`,
+        events: hits,
+      };
+    },
+  },
+  {
     id: 'root-console-login',
     title: 'Root user signed in to the console',
     attack: ['T1078.004'],
