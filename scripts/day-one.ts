@@ -111,7 +111,32 @@ async function writeAndIngest(store: Store, dir: string, records: ReadonlyArray<
   await ingest(store, [file], { force: true });
 }
 
-function summarize(c: DayOneCase, records: number, alerts: StoredAlert[], learningUntil: string | null): CaseResult {
+/** The case's most surprising journey: its excess over the identity's baseline, in bits, and the decision. */
+async function bestJourney(
+  store: Store,
+  ids: ReadonlySet<string>,
+  since: number,
+): Promise<{ excess: number; decision: string } | null> {
+  const rows = await store.db
+    .selectFrom('journeys')
+    .select(['event_ids', 'excess', 'decision'])
+    .where('end', '>=', since)
+    .execute();
+  let best: { excess: number; decision: string } | null = null;
+  for (const r of rows) {
+    if (!r.event_ids.split(' ').some((id) => ids.has(id))) continue;
+    if (best === null || r.excess > best.excess) best = { excess: r.excess, decision: r.decision };
+  }
+  return best;
+}
+
+function summarize(
+  c: DayOneCase,
+  records: number,
+  alerts: StoredAlert[],
+  learningUntil: string | null,
+  best: { excess: number; decision: string } | null,
+): CaseResult {
   const signals = [...new Set(alerts.flatMap((a) => a.signals ?? []))].sort();
   const learning = alerts.some((a) => a.learningPeriod === true);
   let why: string;
@@ -123,7 +148,9 @@ function summarize(c: DayOneCase, records: number, alerts: StoredAlert[], learni
   } else {
     why = learningUntil
       ? `no baseline-free signal; learning period until ${learningUntil.slice(0, 10)}`
-      : 'no signal, and not anomalous enough for the budget';
+      : best === null
+        ? 'no journey scored'
+        : `no signal; most surprising journey ${best.excess.toFixed(1)} bits over its baseline (${best.decision}), below the threshold or without a new action`;
   }
   return {
     id: c.id,
@@ -166,7 +193,13 @@ export async function runDayOne(c: DayOneCase, plainClient = false): Promise<Cas
       const summary = await detect(store, { flush: true });
       const ids = new Set(records.map((r) => String(r.eventID)));
       const learning = summary.learningUntil !== null && Date.parse(summary.learningUntil) > DAY_ONE + DAY;
-      return summarize(c, records.length, await alertsFor(store, ids), learning ? summary.learningUntil : null);
+      return summarize(
+        c,
+        records.length,
+        await alertsFor(store, ids),
+        learning ? summary.learningUntil : null,
+        await bestJourney(store, ids, DAY_ONE),
+      );
     } finally {
       await store.close();
     }
@@ -217,7 +250,13 @@ export async function runAfterBackground(c: DayOneCase, bg: Background, plainCli
       await writeAndIngest(store, dir, records);
       await detect(store, { flush: true });
       const ids = new Set(records.map((r) => String(r.eventID)));
-      return summarize(c, records.length, await alertsFor(store, ids), null);
+      return summarize(
+        c,
+        records.length,
+        await alertsFor(store, ids),
+        null,
+        await bestJourney(store, ids, bg.attackAt),
+      );
     } finally {
       await store.close();
     }
