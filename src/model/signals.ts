@@ -33,11 +33,29 @@ export interface SignalDefinition {
   /** Why it needs no baseline, for the README table. */
   why: string;
   severity: SignalSeverity;
-  /** The evidence text when `events` (never empty) show the signal, or null. Per-journey signals only. */
-  detect?: (events: readonly EventRow[]) => { evidence: string; events: EventRow[] } | null;
+  /**
+   * The evidence when the journey shows the signal, or null. Per-journey signals only. `events`:
+   * the journey's candidate events (never empty, see `isCandidate`); `all`: every event of it.
+   */
+  detect?: (events: readonly EventRow[], all: readonly EventRow[]) => { evidence: string; events: EventRow[] } | null;
 }
 
 const key = (r: EventRow) => `${r.service}:${r.action}`;
+
+/** Every `service:Action` a signal looks at by name, and their action names (checked first: no string built). */
+const WATCHED = new Set<string>();
+const WATCHED_ACTIONS = new Set<string>();
+function watch(serviceAction: string): void {
+  WATCHED.add(serviceAction);
+  WATCHED_ACTIONS.add(serviceAction.slice(serviceAction.indexOf(':') + 1));
+}
+for (const a of [
+  'signin:ConsoleLogin',
+  'iam:CreateAccessKey',
+  'organizations:LeaveOrganization',
+  'organizations:RemoveAccountFromOrganization',
+])
+  watch(a);
 
 /** Successful events whose `service:Action` is one of `actions`, or that carry `fact` on one of `factActions`. */
 function actionsHit(
@@ -46,6 +64,7 @@ function actionsHit(
 ): (events: readonly EventRow[]) => { evidence: string; events: EventRow[] } | null {
   const set = new Set(actions);
   const factOn = new Set(fact?.on ?? []);
+  for (const a of [...actions, ...(fact?.on ?? [])]) watch(a);
   return (events) => {
     const hits = events.filter(
       (r) =>
@@ -100,8 +119,11 @@ function callsBetween(events: readonly EventRow[], from: number, to: number): nu
   return lower(to + 1) - lower(from);
 }
 
-function enumerationBurst(events: readonly EventRow[]): { evidence: string; events: EventRow[] } | null {
-  const refused = events.filter((r) => !r.success && r.errorCode !== null && REFUSAL.test(r.errorCode));
+function enumerationBurst(
+  candidates: readonly EventRow[],
+  events: readonly EventRow[],
+): { evidence: string; events: EventRow[] } | null {
+  const refused = candidates.filter((r) => !r.success && r.errorCode !== null && REFUSAL.test(r.errorCode));
   if (refused.length < ENUM_CALLS) return null;
   let best: { from: number; to: number; services: number } | null = null;
   let from = 0;
@@ -356,12 +378,28 @@ function hit(def: SignalDefinition, evidence: string, events: readonly EventRow[
   };
 }
 
+/**
+ * Whether an event could fire a per-journey signal. The table's rules run over these only (one
+ * cheap pass per journey, and most journeys have none): every rule looks at refusals, facts,
+ * root, an offensive client or an action it names.
+ */
+function isCandidate(r: EventRow): boolean {
+  return (
+    !r.success ||
+    r.facts.length > 0 ||
+    r.actorType === 'root' ||
+    r.clientClass === 'offensive' ||
+    (WATCHED_ACTIONS.has(r.action) && WATCHED.has(key(r)))
+  );
+}
+
 /** The per-journey signals of `events`, in table order. */
 export function journeySignals(events: readonly EventRow[]): SignalHit[] {
-  if (events.length === 0) return [];
+  const candidates = events.filter(isCandidate);
+  if (candidates.length === 0) return [];
   const out: SignalHit[] = [];
   for (const def of SIGNALS) {
-    const found = def.detect?.(events);
+    const found = def.detect?.(candidates, events);
     if (found) out.push(hit(def, found.evidence, found.events));
   }
   return out;
@@ -414,8 +452,11 @@ export class SessionNetworks {
     this.#prune(end);
     let seen = this.sessions.get(session);
     const before = seen?.asns.size ?? 0;
+    let lastIp: string | null = null;
     for (const r of events) {
-      if (r.sourceIp === null || r.session !== session) continue;
+      // A journey's calls mostly come from one address: look each run of them up once.
+      if (r.sourceIp === null || r.sourceIp === lastIp || r.session !== session) continue;
+      lastIp = r.sourceIp;
       const as = asnOf(r.sourceIp);
       if (as === null || isAwsAs(as)) continue;
       if (!seen) {
