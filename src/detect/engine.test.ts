@@ -192,6 +192,16 @@ describe('DetectionEngine', () => {
       expect(after[0]?.alert?.score).toBe(alone[0]?.alert?.score);
     });
 
+    it('still does after the first alerts were released into their identities’ baselines (a week on)', () => {
+      const alone = scored(org(attack('intruder3', 27)), 'intruder3');
+      const after = scored(
+        org([...attack('intruder1', 15), ...attack('intruder2', 16), ...attack('intruder3', 27)]),
+        'intruder3',
+      );
+      expect(after[0]?.alert?.critical).toBe(true);
+      expect(after[0]?.record.raw).toBeCloseTo(alone[0]?.record.raw as number, 5);
+    });
+
     it('learns the alerted journey for the organization once an analyst marks it benign', () => {
       const journeys = org([...attack('intruder1', 20), ...attack('intruder2', 21)]);
       const sut = new DetectionEngine({ learningDays: 14 });

@@ -97,8 +97,9 @@ interface Pending {
   journey: Journey;
   /**
    * Whether peers and the organization learned it when it alerted. A critical journey (or one
-   * with a signal) is learned by nobody until released: one earlier occurrence elsewhere must
-   * not make the same attack ordinary for the next new identity.
+   * with a signal) is learned by nobody until released, and then by its identity alone, unless
+   * an analyst marks it benign: one earlier occurrence elsewhere must not make the same attack
+   * ordinary for the next new identity.
    */
   shared?: boolean;
   /** Its signals, learned into the identity's baseline on release. */
@@ -430,7 +431,15 @@ export class DetectionEngine {
     for (const p of this.pending) {
       if (p.releaseAt > now) keep.push(p);
       else if (this.statuses.get(p.alertId) !== 'malicious')
-        this.model.learn(p.journey, p.raw, undefined, undefined, 1, 'self', p.signals ?? []);
+        this.model.learn(
+          p.journey,
+          p.raw,
+          undefined,
+          undefined,
+          1,
+          p.shared === false ? 'own' : 'self',
+          p.signals ?? [],
+        );
     }
     this.pending = keep;
   }
