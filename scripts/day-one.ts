@@ -215,16 +215,25 @@ export interface Background {
   accounts: string[];
   /** Epoch ms: the Monday 09:00 UTC after the background ends. */
   attackAt: number;
+  /** What the background alone raised: the noise a new user sees (it has no attacks). */
+  alerts: { learningPeriod: number; ordinary: number; signals: Record<string, number> };
 }
 
 export async function prepareBackground(weeks = 3, seed = 1): Promise<Background> {
   const dir = mkdtempSync(join(tmpdir(), 'trailhound-day-one-bg-'));
   const sim = simulate({ out: join(dir, 'org'), weeks, seed, attacks: 'none', fileMinutes: 60 });
   const db = join(dir, 'background.db');
+  const alerts: Background['alerts'] = { learningPeriod: 0, ordinary: 0, signals: {} };
   const store = await openStore({ db });
   try {
     await ingest(store, [join(dir, 'org', 'AWSLogs')], { requireRecords: true });
     await detect(store, {});
+    const raised = (await listAlerts(store)) as StoredAlert[];
+    for (const a of raised) {
+      if (a.learningPeriod) alerts.learningPeriod++;
+      else alerts.ordinary++;
+      for (const s of a.signals ?? []) alerts.signals[s] = (alerts.signals[s] ?? 0) + 1;
+    }
   } finally {
     await store.close();
   }
@@ -234,7 +243,7 @@ export async function prepareBackground(weeks = 3, seed = 1): Promise<Background
   const monday = end + ((8 - new Date(end).getUTCDay()) % 7) * DAY;
   const attackAt = Math.floor(monday / DAY) * DAY + 9 * HOUR;
   rmSync(join(dir, 'org'), { recursive: true, force: true });
-  return { dir, db, accounts, attackAt };
+  return { dir, db, accounts, attackAt, alerts };
 }
 
 /** The case on top of the background: into the organization's first (production-like) account. */
@@ -316,9 +325,15 @@ async function main(): Promise<void> {
     ['Day one', day],
     ['Day one, toolkit user agent removed', plain],
   ];
+  let note = '';
   if (withBackground) {
     const after: CaseResult[] = [];
     const bg = await prepareBackground();
+    const sig = Object.entries(bg.alerts.signals)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    note = `\nThe 3-week background alone (no attacks) raised ${bg.alerts.learningPeriod} learning-period alert(s) and ${bg.alerts.ordinary} ordinary alert(s)${sig ? ` (signals: ${sig})` : ''}.\n`;
+    process.stderr.write(note);
     process.stderr.write(
       `background ready (${bg.accounts.length} accounts), attacks at ${new Date(bg.attackAt).toISOString()}\n`,
     );
@@ -332,7 +347,7 @@ async function main(): Promise<void> {
       rmSync(bg.dir, { recursive: true, force: true });
     }
   }
-  const table = renderTable(columns);
+  const table = renderTable(columns) + note;
   if (out) writeFileSync(out, table);
   process.stdout.write(table);
 }
