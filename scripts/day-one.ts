@@ -10,7 +10,7 @@
  *
  * Prints a markdown table (the README's day-one section).
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,7 @@ import { loadSequences } from '../src/eval/sequences.ts';
 import { recipientAccounts, transplant } from '../src/eval/transplant.ts';
 import { ingest } from '../src/ingest/index.ts';
 import { SIGNAL_BY_ID } from '../src/model/signals.ts';
+import { normalizeRecord } from '../src/normalize/index.ts';
 import { simulate } from '../src/sim/index.ts';
 import { streamFor } from '../src/sim/prng.ts';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -71,6 +72,41 @@ export async function loadCases(paths: readonly string[]): Promise<DayOneCase[]>
     cases.set(id, c);
   }
   return [...cases.values()].sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * The records Panther says must NOT fire (benign scenario records, rule tests expected false),
+ * grouped like the attacks: a false-alarm check of day one's signals on real, hostile-looking data.
+ */
+export function loadNegativeCases(files: readonly string[]): DayOneCase[] {
+  const cases = new Map<string, DayOneCase>();
+  for (const file of files) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const raw = JSON.parse(line) as Record<string, unknown>;
+      const scenario = typeof raw._scenario === 'string' && raw._label !== 'attack' ? raw._scenario : null;
+      const rule = typeof raw._source_rule === 'string' && raw._expected_result === false ? raw._source_rule : null;
+      if (scenario === null && rule === null) continue;
+      const n = normalizeRecord(raw);
+      if (!n.ok) continue;
+      const id = `panther:${scenario ?? rule} (negative)`;
+      const kind: DayOneCase['kind'] = scenario !== null ? 'panther scenario' : 'panther rule';
+      const c = cases.get(id) ?? { id, kind, sequences: [] };
+      const test = typeof raw._test_name === 'string' ? raw._test_name : String(c.sequences.length);
+      c.sequences.push({
+        id: `${id}#${test}`,
+        source: 'panther',
+        scenario: id,
+        title: id,
+        category: 'negative',
+        techniques: [],
+        origin: file,
+        records: [{ raw, time: n.event.time, actorKey: n.event.actor.key, actorType: n.event.actor.type }],
+      });
+      cases.set(id, c);
+    }
+  }
+  return [...cases.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 function kindOrder(k: DayOneCase['kind']): number {
@@ -347,6 +383,14 @@ async function main(): Promise<void> {
       rmSync(bg.dir, { recursive: true, force: true });
     }
   }
+  // False-alarm check: what Panther marks as not an attack, alone on day one.
+  const negatives = loadNegativeCases(DEFAULT_SOURCES.filter((p) => p.endsWith('.jsonl')));
+  const noisy: CaseResult[] = [];
+  for (const c of negatives) {
+    const r = await runDayOne(c);
+    if (r.alerts > 0) noisy.push(r);
+  }
+  note += `\nPanther's negative records (benign scenario records, rule tests expected not to fire), each rule or scenario alone on day one: ${noisy.length} of ${negatives.length} alert${noisy.length ? ` (${noisy.map((r) => `${r.id}: ${r.why}`).join('; ')})` : ''}.\n`;
   const table = renderTable(columns) + note;
   if (out) writeFileSync(out, table);
   process.stdout.write(table);

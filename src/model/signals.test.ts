@@ -62,6 +62,8 @@ describe('journeySignals', () => {
     expect(ids([row('s3:ListBuckets', T0, root)])).toEqual(['root-api-calls']);
     expect(ids([row('iam:CreateAccessKey', T0, root)])).toEqual(['root-api-calls', 'root-access-key-created']);
     expect(ids([row('iam:CreateAccessKey', T0)])).toEqual([]);
+    // Root making a key for an IAM user (Panther's negative test): root's API call, not a root key.
+    expect(ids([row('iam:CreateAccessKey', T0, { ...root, facts: ['forOtherUser'] })])).toEqual(['root-api-calls']);
   });
 
   it('an offensive toolkit’s client', () => {

@@ -356,7 +356,10 @@ export const SIGNALS: readonly SignalDefinition[] = [
 ];
 
 function rootKey(events: readonly EventRow[]): { evidence: string; events: EventRow[] } | null {
-  const hits = events.filter((r) => isRoot(r) && r.success && key(r) === 'iam:CreateAccessKey');
+  // For itself: a key root makes for an IAM user (forOtherUser) is that user's, and root's API call.
+  const hits = events.filter(
+    (r) => isRoot(r) && r.success && key(r) === 'iam:CreateAccessKey' && !r.facts.includes('forOtherUser'),
+  );
   return hits.length === 0 ? null : { evidence: countedActions(hits), events: hits };
 }
 
