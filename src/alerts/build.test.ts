@@ -31,6 +31,8 @@ function draft(networks: string[]): AlertDraft {
     typicalJourney: null,
     history: 30,
     stats: { events: 3, failures: 0, regions: ['us-east-1'], networks, clients: ['aws-cli'] },
+    signals: [],
+    learningPeriod: false,
   };
 }
 
@@ -40,6 +42,29 @@ describe('buildAlert summary', () => {
     expect(alert.summary).toContain(
       'from 167.99.3.4 (AS14061 DigitalOcean, LLC), 10.0.0.5, ec2.amazonaws.com using aws-cli in us-east-1.',
     );
+  });
+
+  it('marks a learning-period alert in its title and summary, named after its signal', () => {
+    const d = {
+      ...draft(['203.0.113.9']),
+      learningPeriod: true,
+      signals: [
+        {
+          id: 'cloudtrail-disabled',
+          title: 'CloudTrail logging switched off',
+          severity: 'critical' as const,
+          evidence: 'cloudtrail:StopLogging',
+          eventIds: ['e1'],
+        },
+      ],
+    };
+    const alert = sut(d, [], null);
+    expect(alert.title).toBe('Learning period: alice: CloudTrail logging switched off');
+    expect(alert.summary.startsWith('Raised during the learning period')).toBe(true);
+    expect(alert.learningPeriod).toBe(true);
+    expect(alert.signals).toEqual(['cloudtrail-disabled']);
+    const after = sut({ ...d, learningPeriod: false }, [], null);
+    expect(after.title).toBe('alice: CloudTrail logging switched off');
   });
 });
 

@@ -23,6 +23,10 @@ export interface StoredAlert extends Alert {
   assumedBy: (Omit<CredentialIssuer, 'chain'> & { chain?: string[] }) | null;
   /** The credential hops from the origin to the actor (`[user/alice, role/deploy, role/admin]`), when traced. */
   chain?: string[] | null;
+  /** Raised during the learning period by a baseline-free signal (its own cap, outside the weekly budget). */
+  learningPeriod?: boolean;
+  /** Ids of the baseline-free signals it showed (src/model/signals.ts). */
+  signals?: string[];
 }
 
 /**
@@ -171,11 +175,15 @@ export function buildAlert(
   const how = [kinds.has('new-network') ? 'from a new network' : '', kinds.has('new-client') ? 'with a new client' : '']
     .filter(Boolean)
     .join(' ');
+  const learningPeriod = previous?.learningPeriod ?? draft.learningPeriod;
+  const signalTitles = [...new Set(draft.signals.map((h) => h.title))];
   const title =
     previous?.title ??
-    (top.length > 0
-      ? `${who}: first ${top.join(' and ')}${how ? ` ${how}` : ''}`
-      : `${who}: a journey unlike their usual${how ? ` ${how}` : ''}`);
+    (signalTitles.length > 0
+      ? `${learningPeriod ? 'Learning period: ' : ''}${who}: ${signalTitles.slice(0, 2).join('; ')}`
+      : top.length > 0
+        ? `${who}: first ${top.join(' and ')}${how ? ` ${how}` : ''}`
+        : `${who}: a journey unlike their usual${how ? ` ${how}` : ''}`);
 
   const peers = draft.peerGroupName ? `peer group ${draft.peerGroupName}` : 'no peer group yet';
   const day = iso(start).slice(0, 10);
@@ -196,6 +204,9 @@ export function buildAlert(
     .map((r) => r.text);
   const typical = draft.typicalJourney ?? previous?.typicalJourney ?? null;
   const summary = [
+    learningPeriod
+      ? 'Raised during the learning period by a signal that needs no baseline (ordinary alerts start when it ends).'
+      : '',
     `${who} (${peers}) made ${alertEvents.length} call${alertEvents.length === 1 ? '' : 's'}${failures ? ` (${failures} refused or failed)` : ''} ${span}${where ? ` ${where}` : ''}.`,
     firstReasons.length ? `Why it stands out: ${firstReasons.join('; ')}.` : '',
     typical
@@ -227,5 +238,7 @@ export function buildAlert(
     critical,
     assumedBy,
     chain,
+    learningPeriod,
+    signals: [...new Set([...(previous?.signals ?? []), ...draft.signals.map((h) => h.id)])],
   };
 }

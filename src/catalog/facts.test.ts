@@ -292,6 +292,30 @@ describe('identity, logging, key and credential facts', () => {
     ]);
   });
 
+  it('securityDelegationRemoved: an organization’s security delegated administrator removed, other services not', () => {
+    expect(
+      facts({
+        source: 'organizations',
+        name: 'DeregisterDelegatedAdministrator',
+        params: { accountId: '111122223333', servicePrincipal: 'guardduty.amazonaws.com' },
+      }),
+    ).toEqual(['securityDelegationRemoved']);
+    expect(
+      facts({
+        source: 'organizations',
+        name: 'DeregisterDelegatedAdministrator',
+        params: { accountId: '111122223333', servicePrincipal: 'ipam.amazonaws.com' },
+      }),
+    ).toEqual([]);
+    expect(
+      facts({
+        source: 'cloudtrail',
+        name: 'DeregisterOrganizationDelegatedAdmin',
+        params: { DelegatedAdminAccountId: '1' },
+      }),
+    ).toEqual(['securityDelegationRemoved']);
+  });
+
   it('passwordDataRetrieved and decryptedSecret only when the call succeeded', () => {
     expect(facts({ source: 'ec2', name: 'GetPasswordData', params: { instanceId: 'i-1' } })).toEqual([
       'passwordDataRetrieved',

@@ -157,6 +157,15 @@ export function selectorsNarrowing(p: Params): string | null {
   return null;
 }
 
+/** Services whose organization-wide delegated administrator is the security team's view of every account. */
+const SECURITY_PRINCIPALS = new Set([
+  'cloudtrail.amazonaws.com',
+  'guardduty.amazonaws.com',
+  'securityhub.amazonaws.com',
+  'config.amazonaws.com',
+  'config-multiaccountsetup.amazonaws.com',
+]);
+
 const TRUE =
   (fact: Fact): Extractor =>
   (_c, out) => {
@@ -225,6 +234,11 @@ const EXTRACTORS: Record<string, Extractor> = {
   'guardduty:DeleteMembers': TRUE('detectionDisabled'),
   'guardduty:UpdateDetector': (c, out) => bool(c.p, 'enable') === false && out.add('detectionDisabled'),
   'securityhub:DisableSecurityHub': TRUE('detectionDisabled'),
+  'securityhub:DisableOrganizationAdminAccount': TRUE('securityDelegationRemoved'),
+  'guardduty:DisableOrganizationAdminAccount': TRUE('securityDelegationRemoved'),
+  'cloudtrail:DeregisterOrganizationDelegatedAdmin': TRUE('securityDelegationRemoved'),
+  'organizations:DeregisterDelegatedAdministrator': (c, out) =>
+    SECURITY_PRINCIPALS.has(str(c.p, 'servicePrincipal') ?? '') && out.add('securityDelegationRemoved'),
   'securityhub:BatchDisableStandards': TRUE('detectionDisabled'),
   'macie2:DisableMacie': TRUE('detectionDisabled'),
   'macie2:UpdateMacieSession': (c, out) => str(c.p, 'status') === 'PAUSED' && out.add('detectionDisabled'),

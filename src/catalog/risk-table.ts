@@ -527,6 +527,7 @@ export const FACT_EFFECTS: Readonly<Record<Fact, FactEffect>> = {
   loggingStopped: { floor: 0.93, classes: ['logging-tamper', 'defense-evasion'], techniques: ['T1562.008'] },
   loggingNarrowed: { floor: 0.75, classes: ['logging-tamper', 'defense-evasion'], techniques: ['T1562.008'] },
   detectionDisabled: { floor: 0.85, classes: ['defense-evasion'], techniques: ['T1562.001'] },
+  securityDelegationRemoved: { floor: 0.85, classes: ['defense-evasion'], techniques: ['T1562.008'] },
   unencryptedListener: { floor: 0.35, classes: ['network-exposure'] },
   unencryptedTargetGroup: { floor: 0.2 },
   internetFacing: { floor: 0.35, classes: ['network-exposure'], techniques: ['T1190'] },

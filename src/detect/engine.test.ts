@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildJourneys, type Journey } from '../journeys/builder.ts';
-import { DAY, HOUR, seq, T0 } from '../journeys/rows.fixture.ts';
+import { DAY, HOUR, MIN, row, seq, T0 } from '../journeys/rows.fixture.ts';
 import type { EventRow } from '../store/events.ts';
 import { DetectionEngine } from './engine.ts';
 
@@ -148,5 +148,143 @@ describe('DetectionEngine', () => {
           r.start % DAY === (T0 + 9 * HOUR) % DAY,
       );
     expect(decisions.map((r) => r.decision)).toEqual(['suppressed', 'alert']);
+  });
+
+  describe('a critical path is not learned away by one earlier occurrence elsewhere', () => {
+    // The measured case: StopLogging, AdministratorAccess attached, a security group opened to
+    // the world, a KMS key scheduled for deletion, by a new identity; then by another new
+    // identity a day later. Before, the second scored a third of the first and stayed silent.
+    const steps: Array<[string, number, string[]]> = [
+      ['sts:GetCallerIdentity', 0.01, []],
+      ['cloudtrail:DescribeTrails', 0.01, []],
+      ['cloudtrail:StopLogging', 0.93, ['loggingStopped']],
+      ['iam:ListUsers', 0.01, []],
+      ['iam:AttachUserPolicy', 0.92, ['adminPolicy']],
+      ['ec2:DescribeSecurityGroups', 0.01, []],
+      ['ec2:AuthorizeSecurityGroupIngress', 0.9, ['openToWorldAdminPort']],
+      ['kms:ListKeys', 0.01, []],
+      ['kms:ScheduleKeyDeletion', 0.9, ['keyDeletion']],
+    ];
+    const attack = (name: string, day: number) =>
+      steps.map(([action, risk, facts], i) =>
+        row(action, T0 + day * DAY + 10 * HOUR + i * MIN, {
+          actorName: name,
+          actorKey: `user/${name}`,
+          risk,
+          facts,
+          sourceIp: '203.0.113.50',
+        }),
+      );
+    const scored = (journeys: Journey[], name: string) => {
+      const sut = new DetectionEngine({ learningDays: 14 });
+      const out = journeys.map((j) => sut.process(j));
+      return out.filter((o) => o.record.actorKey === `user/${name}`);
+    };
+
+    it('scores and alerts the second new identity as it did the first', () => {
+      const alone = scored(org(attack('intruder2', 21)), 'intruder2');
+      const after = scored(org([...attack('intruder1', 20), ...attack('intruder2', 21)]), 'intruder2');
+      expect(alone).toHaveLength(1);
+      expect(after).toHaveLength(1);
+      expect(alone[0]?.alert?.critical).toBe(true);
+      expect(after[0]?.alert?.critical).toBe(true);
+      expect(after[0]?.record.raw).toBeCloseTo(alone[0]?.record.raw as number, 5);
+      expect(after[0]?.alert?.score).toBe(alone[0]?.alert?.score);
+    });
+
+    it('still does after the first alerts were released into their identities’ baselines (a week on)', () => {
+      const alone = scored(org(attack('intruder3', 27)), 'intruder3');
+      const after = scored(
+        org([...attack('intruder1', 15), ...attack('intruder2', 16), ...attack('intruder3', 27)]),
+        'intruder3',
+      );
+      expect(after[0]?.alert?.critical).toBe(true);
+      expect(after[0]?.record.raw).toBeCloseTo(alone[0]?.record.raw as number, 5);
+    });
+
+    it('learns the alerted journey for the organization once an analyst marks it benign', () => {
+      const journeys = org([...attack('intruder1', 20), ...attack('intruder2', 21)]);
+      const sut = new DetectionEngine({ learningDays: 14 });
+      const raws: number[] = [];
+      for (const j of journeys) {
+        const { record, alert } = sut.process(j);
+        if (record.actorKey === 'user/intruder1' && alert) sut.markBenign(alert.id, [j]);
+        if (record.actorKey === 'user/intruder2') raws.push(record.raw);
+      }
+      const alone = scored(org(attack('intruder2', 21)), 'intruder2');
+      expect(raws[0]).toBeLessThan(alone[0]?.record.raw as number);
+    });
+  });
+
+  describe('baseline-free signals', () => {
+    const stop = (name: string, at: number) =>
+      seq(['cloudtrail:DescribeTrails', 'cloudtrail:StopLogging'], at, {
+        actorName: name,
+        actorKey: `user/${name}`,
+        risk: 0.93,
+        facts: ['loggingStopped'],
+      });
+
+    it('alerts on a store that holds a single day, marked learning period', () => {
+      const rows = [
+        ...seq(work, T0 + HOUR, { actorName: 'dev1', actorKey: 'user/dev1' }),
+        ...stop('ops', T0 + 3 * HOUR),
+      ];
+      const { alerts } = run(buildJourneys(rows));
+      expect(alerts).toHaveLength(1);
+      const a = alerts[0]?.alert;
+      expect(a?.learningPeriod).toBe(true);
+      expect(a?.actorName).toBe('ops');
+      expect(a?.signals.map((h) => h.id)).toEqual(['cloudtrail-disabled']);
+      expect(a?.reasons[0]?.kind).toBe('signal:cloudtrail-disabled');
+      expect(a?.reasons[0]?.text).toContain('cloudtrail:StopLogging');
+      expect(a?.score).toBeGreaterThanOrEqual(85);
+    });
+
+    it('caps learning-period alerts at N a day, outside the weekly budget', () => {
+      const rows = Array.from({ length: 8 }, (_, i) => stop(`ops${i}`, T0 + i * 40 * MIN)).flat();
+      const { alerts } = run(buildJourneys(rows), { learningAlertsPerDay: 5, alertsPerWeek: 0.1 });
+      expect(alerts).toHaveLength(5);
+      expect(alerts.every((a) => a.alert.learningPeriod)).toBe(true);
+    });
+
+    it('joins the critical path after learning, and does not fire again once the identity’s baseline holds it', () => {
+      // dev3 stops logging on day 2 (a learning-period alert, released into dev3's own baseline
+      // on day 9), and again on day 20: no longer a signal for dev3. dev4's first time on day 21 is.
+      const rows = [...stop('dev3', T0 + 2 * DAY + 4 * HOUR), ...stop('dev3', T0 + 20 * DAY + 4 * HOUR)];
+      const first = stop('dev4', T0 + 21 * DAY + 4 * HOUR);
+      const { alerts } = run(org([...rows, ...first]));
+      const bySignal = alerts.filter((a) => a.alert.signals.length > 0);
+      expect(bySignal.map((a) => [a.alert.actorName, a.alert.learningPeriod])).toEqual([
+        ['dev3', true],
+        ['dev4', false],
+      ]);
+    });
+
+    it('fires when one temporary credential calls from two autonomous systems, AWS’s own aside', () => {
+      const role = { actorName: 'deploy', actorKey: 'role/deploy', actorType: 'assumed-role', session: 'ASIAEXAMPLE1' };
+      const rows = [
+        ...seq(work, T0 + HOUR, { ...role, sourceIp: '18.236.253.47' }), // AWS
+        ...seq(other, T0 + HOUR + 5 * MIN, { ...role, sourceIp: '8.8.8.8' }), // Google
+        ...seq(other, T0 + HOUR + 9 * MIN, { ...role, sourceIp: 'AWS Internal' }),
+      ];
+      expect(run(buildJourneys(rows)).alerts).toHaveLength(0);
+      const stolen = seq(other, T0 + 2 * HOUR, { ...role, sourceIp: '167.99.3.4' }); // DigitalOcean
+      const { alerts } = run(buildJourneys([...rows, ...stolen].sort((a, b) => a.time - b.time)));
+      expect(alerts.map((a) => a.alert.signals.map((h) => h.id))).toEqual([['session-two-networks']]);
+      expect(alerts[0]?.alert.signals[0]?.evidence).toContain('AS14061');
+      expect(alerts[0]?.alert.signals[0]?.evidence).toContain('AS15169');
+    });
+
+    it('keeps the session memory across a save and load of the engine state', () => {
+      const role = { actorName: 'deploy', actorKey: 'role/deploy', actorType: 'assumed-role', session: 'ASIAEXAMPLE2' };
+      const a = buildJourneys(seq(work, T0 + HOUR, { ...role, sourceIp: '8.8.8.8' }));
+      const b = buildJourneys(seq(work, T0 + 2 * HOUR, { ...role, sourceIp: '167.99.3.4' }));
+      const first = new DetectionEngine({ learningDays: 14 });
+      for (const j of a) first.process(j);
+      const resumed = DetectionEngine.fromJSON(JSON.parse(JSON.stringify(first.toJSON())), { learningDays: 14 });
+      const alerts = b.map((j) => resumed.process(j).alert).filter((x) => x !== null);
+      expect(alerts.map((x) => x?.signals[0]?.id)).toEqual(['session-two-networks']);
+    });
   });
 });

@@ -12,6 +12,13 @@ import { stableHash } from '../journeys/builder.ts';
 import { potThreshold, TimedScores } from '../model/calibration.ts';
 import { journeyContext } from '../model/context.ts';
 import { BehaviourModel, type JourneyScore, type TokenEvidence } from '../model/model.ts';
+import {
+  journeySignals,
+  SessionNetworks,
+  type SignalHit,
+  type SignalSeverity,
+  severityRank,
+} from '../model/signals.ts';
 import { tokenText } from '../model/tokens.ts';
 import type { EventRow } from '../store/events.ts';
 
@@ -23,6 +30,10 @@ export interface EngineOptions {
   learningDays?: number;
   /** Target ordinary alerts per week. Default 3. */
   alertsPerWeek?: number;
+  /** Learning-period alerts (baseline-free signals) per calendar day since the first event. Default 5. */
+  learningAlertsPerDay?: number;
+  /** Learning-period alerts per week since the first event. Default 15. */
+  learningAlertsPerWeek?: number;
 }
 
 export interface Suppression {
@@ -73,6 +84,10 @@ export interface AlertDraft {
   history: number;
   /** Events and failures, networks and clients: for the summary. */
   stats: { events: number; failures: number; regions: string[]; networks: string[]; clients: string[] };
+  /** Baseline-free signals the journey showed (src/model/signals.ts). */
+  signals: SignalHit[];
+  /** Raised during the learning period, by a signal: outside the weekly budget, with its own cap. */
+  learningPeriod: boolean;
 }
 
 interface Pending {
@@ -80,6 +95,15 @@ interface Pending {
   alertId: string;
   raw: number;
   journey: Journey;
+  /**
+   * Whether peers and the organization learned it when it alerted. A critical journey (or one
+   * with a signal) is learned by nobody until released, and then by its identity alone, unless
+   * an analyst marks it benign: one earlier occurrence elsewhere must not make the same attack
+   * ordinary for the next new identity.
+   */
+  shared?: boolean;
+  /** Its signals, learned into the identity's baseline on release. */
+  signals?: string[];
 }
 
 /** Ordinary alerts never exceed twice the weekly budget in any calendar week: a drift week must not flood. */
@@ -92,6 +116,14 @@ const MIN_EXCESS = 6;
  * 65,536 keeps ~3,000 points above the 95th percentile for the tail fit.
  */
 const RECENT_CAPACITY = 65_536;
+/** Alert score floors of a signal alert, per severity: the bands of `severityOf` (50, 70, 85). */
+const SIGNAL_SCORE: Record<SignalSeverity, number> = { medium: 55, high: 75, critical: 90 };
+/** A signal's reason weight: at least the ordinary threshold's floor, more for worse. */
+const SIGNAL_WEIGHT: Record<SignalSeverity, number> = {
+  medium: MIN_EXCESS,
+  high: MIN_EXCESS + 2,
+  critical: MIN_EXCESS + 4,
+};
 
 export class DetectionEngine {
   model: BehaviourModel;
@@ -108,6 +140,13 @@ export class DetectionEngine {
   statuses = new Map<string, string>();
   learningDays: number;
   alertsPerWeek: number;
+  learningAlertsPerDay: number;
+  learningAlertsPerWeek: number;
+  /** Where each temporary credential called from (the two-networks signal). */
+  sessionNetworks = new SessionNetworks();
+  /** Learning-period alerts raised per day index and per week index (since firstEvent). */
+  learningDaily = new Map<number, number>();
+  learningWeekly = new Map<number, number>();
   #threshold: number | null = null;
   #thresholdAt = Number.NEGATIVE_INFINITY;
 
@@ -115,6 +154,8 @@ export class DetectionEngine {
     this.model = model;
     this.learningDays = options.learningDays ?? 14;
     this.alertsPerWeek = options.alertsPerWeek ?? 3;
+    this.learningAlertsPerDay = options.learningAlertsPerDay ?? 5;
+    this.learningAlertsPerWeek = options.learningAlertsPerWeek ?? 15;
   }
 
   get learningUntil(): number | null {
@@ -164,17 +205,25 @@ export class DetectionEngine {
     const score = model.score(journey, tokens, ctx);
     record.raw = score.raw;
     record.excess = score.excess;
+    const signals = this.#signals(journey);
 
     const learning = journey.end < (this.learningUntil as number);
-    if (learning) {
-      record.decision = 'learning';
-      this.recent.push(journey.end, score.excess);
-      model.learn(journey, score.raw, tokens, ctx);
-      return { record, alert: null, merged: false };
-    }
-    const tau = this.threshold(journey.end);
     const open = this.openAlerts.get(journey.actorKey);
     const mergeable = open !== undefined && journey.start - open.end <= DAY;
+    if (learning) {
+      // No baseline yet: only a signal alerts, within its own small cap (a merge into an open
+      // alert costs nothing). A journey over the cap is learned, but not its signals: they fire
+      // again once there is room.
+      if (signals.length > 0 && this.#suppressed(journey, score)) return this.#suppress(journey, score, tokens, record);
+      if (signals.length === 0 || (!mergeable && !this.#learningRoom(journey.end))) {
+        record.decision = 'learning';
+        this.recent.push(journey.end, score.excess);
+        model.learn(journey, score.raw, tokens, ctx);
+        return { record, alert: null, merged: false };
+      }
+      return this.#raise(journey, score, MIN_EXCESS, tokens, record, signals, true, open, mergeable);
+    }
+    const tau = this.threshold(journey.end);
     // Something new in what was done, for self and peers: context alone (travel, a new
     // laptop) never alerts.
     // Without a new action, an unusual order alone must beat everything this identity did before,
@@ -189,49 +238,136 @@ export class DetectionEngine {
       (score.sequence >= 8 && score.pSelf <= outrank / (score.history + 2)) ||
       (score.context >= 6 && score.maxRisk >= 0.5);
     const ordinary = actionsAnomalous && score.excess >= tau;
-    const critical = score.critical && score.excess > 0;
+    // After learning, a signal is on the critical path: no budget, no threshold.
+    const critical = (score.critical && score.excess > 0) || signals.length > 0;
     const growsOpen = mergeable && actionsAnomalous && score.excess >= tau / 2;
     if (!(ordinary || critical || growsOpen)) {
       this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
     }
-    if (this.#suppressed(journey, score)) {
-      // Silenced, not taught: the identity's own baseline does not learn it, so the pattern
-      // alerts again once the suppression expires (benign feedback is what teaches).
-      record.decision = 'suppressed';
-      model.learn(journey, score.raw, tokens, ctx, 1, 'shared');
-      return { record, alert: null, merged: false };
-    }
+    if (this.#suppressed(journey, score)) return this.#suppress(journey, score, tokens, record);
     const week = Math.floor((journey.end - (this.firstEvent as number)) / WEEK);
     if (!mergeable && !critical && (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek) {
       this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
     }
-    const draft = mergeable ? null : this.#newDraft(journey, score, tau);
+    if (!mergeable && !critical) this.weekly.set(week, (this.weekly.get(week) ?? 0) + 1);
+    return this.#raise(journey, score, tau, tokens, record, signals, false, open, mergeable);
+  }
+
+  /**
+   * Silenced, not taught: the identity's own baseline does not learn it, so the pattern alerts
+   * again once the suppression expires (benign feedback is what teaches).
+   */
+  #suppress(
+    journey: Journey,
+    score: JourneyScore,
+    tokens: Int32Array,
+    record: JourneyRecord,
+  ): { record: JourneyRecord; alert: null; merged: false } {
+    record.decision = 'suppressed';
+    this.model.learn(journey, score.raw, tokens, undefined, 1, 'shared');
+    return { record, alert: null, merged: false };
+  }
+
+  /** Room for one more learning-period alert today and this week; takes it when there is. */
+  #learningRoom(now: number): boolean {
+    const since = now - (this.firstEvent as number);
+    const day = Math.floor(since / DAY);
+    const week = Math.floor(since / WEEK);
+    if ((this.learningDaily.get(day) ?? 0) >= this.learningAlertsPerDay) return false;
+    if ((this.learningWeekly.get(week) ?? 0) >= this.learningAlertsPerWeek) return false;
+    this.learningDaily.set(day, (this.learningDaily.get(day) ?? 0) + 1);
+    this.learningWeekly.set(week, (this.learningWeekly.get(week) ?? 0) + 1);
+    return true;
+  }
+
+  /**
+   * The journey's signals: its own, and a second network for its session. A signal the
+   * identity's learned baseline already holds is its routine (a released alert, benign feedback).
+   */
+  #signals(journey: Journey): SignalHit[] {
+    const hits = journeySignals(journey.events);
+    const session = this.sessionNetworks.observe(journey.events);
+    if (session) hits.push(session);
+    if (hits.length === 0) return hits;
+    const known = this.model.identity(journey).signals;
+    return hits.filter((h) => !known.has(h.id));
+  }
+
+  /** Alerts (or merges into the identity's open alert), and holds the journey back from the baseline. */
+  #raise(
+    journey: Journey,
+    score: JourneyScore,
+    tau: number,
+    tokens: Int32Array,
+    record: JourneyRecord,
+    signals: SignalHit[],
+    learningPeriod: boolean,
+    open: { id: string; end: number } | undefined,
+    mergeable: boolean,
+  ): { record: JourneyRecord; alert: AlertDraft | null; merged: boolean } {
+    const model = this.model;
+    const draft = mergeable ? null : this.#newDraft(journey, score, tau, signals, learningPeriod);
     const id = draft ? draft.id : (open as { id: string }).id;
     record.alertId = id;
     record.decision = mergeable ? 'merged' : 'alert';
-    if (!mergeable && !critical) this.weekly.set(week, (this.weekly.get(week) ?? 0) + 1);
     this.openAlerts.set(journey.actorKey, { id, end: Math.max(journey.end, open?.end ?? 0) });
-    model.learn(journey, score.raw, tokens, ctx, 1, 'shared');
-    this.pending.push({ releaseAt: journey.end + WEEK, alertId: id, raw: score.raw, journey });
-    return { record, alert: draft ?? this.#growDraft(id, journey, score, tau), merged: mergeable };
+    // Critical and signalled journeys wait whole: peers and the organization learn them only on
+    // release, so a second new identity doing the same attack a day later is as surprising.
+    const shared = !(score.critical || signals.length > 0);
+    if (shared) model.learn(journey, score.raw, tokens, undefined, 1, 'shared');
+    this.pending.push({
+      releaseAt: journey.end + WEEK,
+      alertId: id,
+      raw: score.raw,
+      journey,
+      shared,
+      signals: signals.map((h) => h.id),
+    });
+    return {
+      record,
+      alert: draft ?? this.#growDraft(id, journey, score, tau, signals, learningPeriod),
+      merged: mergeable,
+    };
   }
 
   /** Drafts for merges are rebuilt by the caller from the stored alert; the engine returns the delta. */
-  #growDraft(id: string, journey: Journey, score: JourneyScore, tau: number): AlertDraft {
-    const d = this.#newDraft(journey, score, tau);
+  #growDraft(
+    id: string,
+    journey: Journey,
+    score: JourneyScore,
+    tau: number,
+    signals: SignalHit[],
+    learningPeriod: boolean,
+  ): AlertDraft {
+    const d = this.#newDraft(journey, score, tau, signals, learningPeriod);
     d.id = id;
     return d;
   }
 
-  #newDraft(journey: Journey, score: JourneyScore, tau: number): AlertDraft {
+  #newDraft(
+    journey: Journey,
+    score: JourneyScore,
+    tau: number,
+    signals: SignalHit[],
+    learningPeriod: boolean,
+  ): AlertDraft {
     const events = journey.events;
     const failures = events.reduce((n, e) => n + (e.success ? 0 : 1), 0);
     const uniq = (f: (e: EventRow) => string | null) =>
       [...new Set(events.map(f).filter((x): x is string => x !== null))].slice(0, 5);
+    const worst = signals.reduce<SignalSeverity | null>(
+      (w, h) => (w === null || severityRank(h.severity) > severityRank(w) ? h.severity : w),
+      null,
+    );
+    const signalReasons: AlertReason[] = signals.map((h) => ({
+      kind: `signal:${h.id}`,
+      text: `${h.title}: ${h.evidence}`,
+      weight: SIGNAL_WEIGHT[h.severity],
+    }));
     return {
       id: `a-${stableHash(`${journey.actorKey}\u0000${events[0]?.eventId ?? journey.id}`)}`,
       actorKey: journey.actorKey,
@@ -244,7 +380,7 @@ export class DetectionEngine {
       peerSize: score.peerSize,
       start: journey.start,
       end: journey.end,
-      score: alertScore(score, tau),
+      score: Math.max(alertScore(score, tau), worst === null ? 0 : SIGNAL_SCORE[worst]),
       critical: score.critical,
       maxRisk: score.anomalousRisk,
       threshold: tau,
@@ -258,7 +394,7 @@ export class DetectionEngine {
           excess: score.excess,
         },
       ],
-      reasons: score.reasons,
+      reasons: [...signalReasons, ...score.reasons],
       evidence: score.evidence,
       typicalJourney: score.typicalJourney,
       history: score.history,
@@ -269,6 +405,8 @@ export class DetectionEngine {
         networks: uniq((e) => e.sourceIp),
         clients: uniq((e) => (e.clientName ? `${e.clientName}` : e.clientClass)),
       },
+      signals,
+      learningPeriod,
     };
   }
 
@@ -293,7 +431,15 @@ export class DetectionEngine {
     for (const p of this.pending) {
       if (p.releaseAt > now) keep.push(p);
       else if (this.statuses.get(p.alertId) !== 'malicious')
-        this.model.learn(p.journey, p.raw, undefined, undefined, 1, 'self');
+        this.model.learn(
+          p.journey,
+          p.raw,
+          undefined,
+          undefined,
+          1,
+          p.shared === false ? 'own' : 'self',
+          p.signals ?? [],
+        );
     }
     this.pending = keep;
   }
@@ -304,7 +450,11 @@ export class DetectionEngine {
     const held = this.pending.filter((p) => p.alertId === alertId);
     this.pending = this.pending.filter((p) => p.alertId !== alertId);
     const byId = new Map(held.map((p) => [p.journey.id, p]));
-    for (const j of journeys) this.model.learnBenign(j, byId.get(j.id)?.raw ?? 0);
+    for (const j of journeys) {
+      const p = byId.get(j.id);
+      // Confirmed normal: peers and the organization may now learn what they were held back from.
+      this.model.learnBenign(j, p?.raw ?? 0, p?.shared === false ? 'all' : 'self', p?.signals ?? []);
+    }
   }
 
   markMalicious(alertId: string): void {
@@ -322,6 +472,9 @@ export class DetectionEngine {
       openAlerts: [...this.openAlerts],
       weekly: [...this.weekly],
       statuses: [...this.statuses],
+      sessionNetworks: this.sessionNetworks.toJSON(),
+      learningDaily: [...this.learningDaily],
+      learningWeekly: [...this.learningWeekly],
     };
   }
 
@@ -335,6 +488,9 @@ export class DetectionEngine {
     e.openAlerts = new Map(o.openAlerts);
     e.weekly = new Map(o.weekly);
     e.statuses = new Map(o.statuses);
+    e.sessionNetworks = SessionNetworks.fromJSON(o.sessionNetworks);
+    e.learningDaily = new Map(o.learningDaily ?? []);
+    e.learningWeekly = new Map(o.learningWeekly ?? []);
     return e;
   }
 }

@@ -42,6 +42,8 @@ export interface IdentityModel {
   heldBack: Set<number>;
   /** Accounts and SSM documents its calls were aimed at. */
   targets: TargetProfile;
+  /** Baseline-free signals (src/model/signals.ts) of its learned journeys: id -> journeys. */
+  signals: Map<string, number>;
 }
 
 export interface PeerGroup {
@@ -192,6 +194,7 @@ export class BehaviourModel {
         benign: new Set(),
         heldBack: new Set(),
         targets: new TargetProfile(),
+        signals: new Map(),
       };
       this.identities.set(j.actorKey, m);
     }
@@ -602,7 +605,10 @@ export class BehaviourModel {
    * Learns a journey (after scoring it). `weight` > 1 for journeys an analyst marked benign.
    * `part`: `all`; or `shared` for a journey that alerted (peers and the organization learn it
    * now, so five scanners starting the same new check are one surprise, not five; the
-   * identity's own baseline waits) and `self` when that held-back journey is released.
+   * identity's own baseline waits) and `self` when that held-back journey is released; `own`
+   * releases a critical journey nobody confirmed into the identity's baseline alone (its network,
+   * client and targets stay new to the organization, its actions count for nobody's rarity).
+   * `signals`: the baseline-free signals the journey showed, now part of the identity's own baseline.
    */
   learn(
     journey: Journey,
@@ -610,7 +616,8 @@ export class BehaviourModel {
     tokens: Int32Array = this.tokenizer.tokens(journey.events),
     ctx: JourneyContext = journeyContext(journey.events),
     weight = 1,
-    part: 'all' | 'shared' | 'self' = 'all',
+    part: 'all' | 'shared' | 'self' | 'own' = 'all',
+    signals: readonly string[] = [],
   ): void {
     const self = this.identity(journey);
     let lastAccount = '';
@@ -623,19 +630,19 @@ export class BehaviourModel {
       // organization" because its share alerted once.
       if (part === 'shared' || row.targets.length === 0 || !row.success) continue;
       for (const t of row.targets) {
-        this.orgTargets.add(t, weight);
+        if (part !== 'own') this.orgTargets.add(t, weight);
         self.targets.add(t, weight);
       }
     }
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
-      if (!self.ngram.uni.has(w) && !self.heldBack.has(w)) {
+      if (part !== 'own' && !self.ngram.uni.has(w) && !self.heldBack.has(w)) {
         this.tokenIdentities.set(w, (this.tokenIdentities.get(w) ?? 0) + 1);
         if (part === 'shared') self.heldBack.add(w);
       }
     }
     const contexts = contextIds(tokens, this.pairs);
-    if (part !== 'self') {
+    if (part === 'all' || part === 'shared') {
       this.org.add(tokens, this.pairs, weight, contexts);
       const group = self.group ? this.groups.get(self.group) : undefined;
       // A group of one is never a peer group (peerGroupOf): its table would only copy its member's.
@@ -644,8 +651,9 @@ export class BehaviourModel {
     }
     // Where and with what an alerted journey ran waits with it: an attack tool or network must
     // not become "seen in this organization" because it alerted once.
-    if (part !== 'shared') this.orgContext.learn(ctx);
+    if (part === 'all' || part === 'self') this.orgContext.learn(ctx);
     if (part === 'shared') return;
+    for (const id of signals) self.signals.set(id, (self.signals.get(id) ?? 0) + 1);
     for (let i = 0; i < tokens.length; i++) self.heldBack.delete(tokens[i] as number);
     self.ngram.add(tokens, this.pairs, weight, contexts);
     self.context.learn(ctx);
@@ -658,12 +666,15 @@ export class BehaviourModel {
     if (journey.actorName) self.name = journey.actorName;
   }
 
-  /** Marks a journey's tokens benign for its identity and learns it with extra weight. */
-  learnBenign(journey: Journey, raw: number): void {
+  /**
+   * Marks a journey's tokens benign for its identity and learns it with extra weight. `part`:
+   * `self` when its shared part was learned when it alerted, `all` when nothing was (critical).
+   */
+  learnBenign(journey: Journey, raw: number, part: 'self' | 'all' = 'self', signals: readonly string[] = []): void {
     const self = this.identity(journey);
     const tokens = this.tokenizer.tokens(journey.events);
     for (const t of tokens) self.benign.add(t);
-    this.learn(journey, raw, tokens, journeyContext(journey.events), 3, 'self');
+    this.learn(journey, raw, tokens, journeyContext(journey.events), 3, part, signals);
   }
 
   /**
@@ -721,6 +732,7 @@ export class BehaviourModel {
         benign: [...m.benign],
         heldBack: [...m.heldBack],
         targets: m.targets.toJSON(),
+        signals: [...m.signals],
       })),
       groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
     };
@@ -760,6 +772,7 @@ export class BehaviourModel {
         benign: new Set(x.benign),
         heldBack: new Set(x.heldBack ?? []),
         targets: TargetProfile.fromJSON(x.targets),
+        signals: new Map(x.signals ?? []),
       });
     }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
