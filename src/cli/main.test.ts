@@ -41,6 +41,13 @@ describe('command-line errors', () => {
     expect(sut.stderr).toContain(message);
   });
 
+  it('exit 2 and the help on stderr for no command at all', async () => {
+    const sut = await runCli([]);
+    expect(sut.code).toBe(2);
+    expect(sut.stdout).toBe('');
+    expect(sut.stderr).toContain('Usage: trailhound [options] [command]');
+  });
+
   it('exit 0 for help and version', async () => {
     expect((await runCli(['--help'])).code).toBe(0);
     const version = await runCli(['--version']);

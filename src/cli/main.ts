@@ -39,6 +39,8 @@ export async function buildProgram(io: CliIo, argv: readonly string[] = []): Pro
 /** Exit status for a commander error: 0 for help and version, 2 for a wrong command line. */
 export function commanderExitCode(error: CommanderError): number {
   if (USAGE_ERRORS.has(error.code)) return 2;
+  // No command at all: commander prints the help on stderr as an error.
+  if (error.code === 'commander.help' && error.exitCode !== 0) return 2;
   return error.exitCode;
 }
 
