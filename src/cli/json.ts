@@ -20,7 +20,9 @@ function asUnicodeEscape(ch: string): string {
 
 /** `value` as JSON text that is safe for a terminal and never throws for depth; `indent` as in JSON.stringify. */
 export function jsonText(value: unknown, indent?: number): string {
-  const text = JSON.stringify(bounded(value, 0), null, indent) ?? 'null';
+  // Almost every value is shallow: the check allocates nothing, a bounded copy would.
+  const safe = deeperThan(value, MAX_JSON_DEPTH) ? bounded(value, 0) : value;
+  const text = JSON.stringify(safe, null, indent) ?? 'null';
   UNSAFE_IN_JSON.lastIndex = 0;
   return text.replace(UNSAFE_IN_JSON, asUnicodeEscape);
 }
@@ -35,4 +37,17 @@ function bounded(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(v)) out[key] = bounded(item, depth + 1);
   return out;
+}
+
+/** Whether `value` has objects nested more than `limit` levels down (stops at the first such path). */
+function deeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (deeperThan(item, limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) if (deeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  return false;
 }
