@@ -49,7 +49,7 @@ export class StoreNotFoundError extends TrailhoundError {
     const shown = escapeForTerminal(location);
     super(
       'TH_STORE_NOT_FOUND',
-      `No Trailhound store at ${shown}: ${escapeForTerminal(detail)}. Commands that read a store never create one: create it with \`trailhound ingest PATHS --db ${shown}\` (or run, demo), or point --db or $TRAILHOUND_DB at an existing store.`,
+      `No Trailhound store at ${shown}: ${escapeForTerminal(detail)}. Commands that read a store never create one: create one with \`trailhound ingest PATHS --db ...\` (or run, demo), or point --db or $TRAILHOUND_DB at an existing store.`,
     );
     this.location = location;
   }

@@ -137,12 +137,12 @@ describe('commands that read a PostgreSQL store', () => {
   it('refuses a database that does not exist, then one without the Trailhound schema, and creates neither', async () => {
     const missing = await runCli(['alerts', '--db', url]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`the database in ${url} does not exist`);
+    expect(missing.stderr).toContain(`No Trailhound store at ${url}: the database does not exist`);
 
     await admin(`CREATE DATABASE ${name}`);
     const bare = await runCli(['alerts', '--db', url]);
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toContain('holds no Trailhound store');
+    expect(bare.stderr).toContain(`No Trailhound store at ${url}: the database has no Trailhound tables`);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const tables = await client.query(

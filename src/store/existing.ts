@@ -20,21 +20,22 @@ export async function assertStoreExists(location: string): Promise<void> {
 
 function assertSqliteStore(location: string): void {
   const path = resolve(location);
+  const shown = path === location ? path : `${location} (${path})`;
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
   } catch {
-    throw new StoreNotFoundError(location, `${path} does not exist`);
+    throw new StoreNotFoundError(shown, 'no such file');
   }
-  if (!isFile) throw new StoreNotFoundError(location, `${path} is not a file`);
+  if (!isFile) throw new StoreNotFoundError(shown, 'not a regular file');
   let handle: BetterSqlite3.Database | null = null;
   try {
     handle = new BetterSqlite3(path, { fileMustExist: true });
     const row = handle.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(MIGRATION_TABLE);
-    if (!row) throw new StoreNotFoundError(location, `${path} holds no Trailhound store`);
+    if (!row) throw new StoreNotFoundError(shown, `a SQLite database without Trailhound's tables`);
   } catch (error) {
     if (error instanceof StoreNotFoundError) throw error;
-    throw new StoreNotFoundError(location, `${path} is not a SQLite database (${(error as Error).message})`);
+    throw new StoreNotFoundError(shown, `not a SQLite database (${(error as Error).message})`);
   } finally {
     handle?.close();
   }
@@ -48,15 +49,14 @@ async function assertPostgresStore(location: string): Promise<void> {
   } catch (error) {
     // 3D000: invalid_catalog_name, the database does not exist.
     if ((error as { code?: string }).code === '3D000')
-      throw new StoreNotFoundError(shown, `the database in ${shown} does not exist`);
+      throw new StoreNotFoundError(shown, 'the database does not exist');
     throw new StoreError(`Cannot connect to ${shown}: ${(error as Error).message}`, { cause: error });
   }
   try {
     const result = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
       MIGRATION_TABLE,
     ]);
-    if (!result.rows[0]?.present)
-      throw new StoreNotFoundError(shown, `the database in ${shown} holds no Trailhound store`);
+    if (!result.rows[0]?.present) throw new StoreNotFoundError(shown, 'the database has no Trailhound tables');
   } finally {
     await client.end();
   }
