@@ -4,9 +4,10 @@
  * emitted JavaScript too. Compiled into a fresh folder, so an old dist/ proves nothing here.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -57,6 +58,43 @@ describe('the compiled CLI', () => {
     expect(sut.stderr).toBe('');
     expect(sut.code).toBe(0);
     expect(sut.stdout.split('\n').filter(Boolean).length).toBeGreaterThan(0);
+  });
+
+  /** The compiled modules `args` loads, relative to the build folder, from an ESM resolve hook that logs each one. */
+  async function modulesLoadedBy(args: string[]): Promise<string[]> {
+    const hook = join(out, 'trace-hook.mjs');
+    writeFileSync(
+      hook,
+      "import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'loaded ' + r.url + '\\n'); return r; }\n",
+    );
+    const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(pathToFileURL(hook).href)})`;
+    const { stderr } = await run(process.execPath, ['--import', register, join(out, 'cli', 'entry.js'), ...args]);
+    const prefix = `loaded ${pathToFileURL(out).href}/`;
+    return [
+      ...new Set(
+        stderr
+          .split('\n')
+          .filter((l) => l.startsWith(prefix))
+          .map((l) => l.slice(prefix.length)),
+      ),
+    ].sort();
+  }
+
+  it('--help loads the CLI shell only: no command module, no store, no catalog', async () => {
+    expect(await modulesLoadedBy(['--help'])).toEqual([
+      'cli/commands/index.js',
+      'cli/entry.js',
+      'cli/io.js',
+      'cli/main.js',
+      'errors.js',
+      'util/terminal.js',
+    ]);
+  });
+
+  it('a command loads its own module, not the simulator, the evaluation or the server', async () => {
+    const loaded = await modulesLoadedBy(['events', '--help']);
+    expect(loaded).toContain('cli/commands/events.js');
+    expect(loaded.filter((m) => /^(sim|eval|server)\/|^cli\/commands\/(?!events|index)/.test(m))).toEqual([]);
   });
 
   it('exits 2 for an unknown command', async () => {
