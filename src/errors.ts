@@ -2,6 +2,7 @@
  * Small error classes with stable codes and messages that tell the user what to do.
  * The CLI maps `code` to an exit status; the server maps it to an HTTP status.
  */
+import { escapeForTerminal } from './util/terminal.ts';
 
 export class TrailhoundError extends Error {
   readonly code: string;
@@ -36,6 +37,24 @@ export class StoreError extends TrailhoundError {
   }
 }
 
+/**
+ * A command that reads a store was pointed at a location that holds none. Such commands
+ * never create one (a mistyped --db would otherwise read as "no alerts"); exit 2, as for
+ * any wrong command line.
+ */
+export class StoreNotFoundError extends TrailhoundError {
+  readonly location: string;
+  constructor(location: string, detail: string) {
+    // The path was typed by the user or comes from the environment: printed escaped.
+    const shown = escapeForTerminal(location);
+    super(
+      'TH_STORE_NOT_FOUND',
+      `No Trailhound store at ${shown}: ${escapeForTerminal(detail)}. Commands that read a store never create one: create one with \`trailhound ingest PATHS --db ...\` (or run, demo), or point --db or $TRAILHOUND_DB at an existing store.`,
+    );
+    this.location = location;
+  }
+}
+
 /** A command-line or configuration value is invalid. */
 export class UsageError extends TrailhoundError {
   constructor(message: string) {
@@ -53,9 +72,9 @@ export class NotFoundError extends TrailhoundError {
   }
 }
 
-/** Exit status for an error: 2 for usage, 3 for nothing ingested, 1 otherwise. */
+/** Exit status for an error: 2 for usage (a missing store included), 3 for nothing ingested, 1 otherwise. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return 2;
+  if (error instanceof UsageError || error instanceof StoreNotFoundError) return 2;
   if (error instanceof NothingIngestedError) return 3;
   return 1;
 }

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { assertStoreExists } from '../store/existing.ts';
+import { openStore, resolveDbLocation, type Store } from '../store/index.ts';
 import { escapeForTerminal } from '../util/terminal.ts';
 
 export function addDbOption(command: Command): Command {
@@ -14,9 +15,28 @@ export function addDbOption(command: Command): Command {
   );
 }
 
-/** Opens the store, runs `fn`, and always closes it. */
-export async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ db });
+export interface CommandStoreOptions {
+  /** Create the store when it does not exist: only for commands that write data (ingest, run, demo). */
+  create?: boolean;
+}
+
+/**
+ * Opens the store a command names. Unless `create` is set, a location that holds no
+ * Trailhound store is refused (`StoreNotFoundError`, exit 2) before anything is opened,
+ * so a mistyped --db creates no file and no folder and cannot read as an empty store.
+ */
+export async function openCommandStore(db: string | undefined, options: CommandStoreOptions = {}): Promise<Store> {
+  if (!options.create) await assertStoreExists(resolveDbLocation(db));
+  return openStore({ db });
+}
+
+/** Opens the store (see `openCommandStore`), runs `fn`, and always closes it. */
+export async function withStore<T>(
+  db: string | undefined,
+  fn: (store: Store) => Promise<T>,
+  options: CommandStoreOptions = {},
+): Promise<T> {
+  const store = await openCommandStore(db, options);
   try {
     return await fn(store);
   } finally {

@@ -1,5 +1,8 @@
 /** Runs the CLI in-process for tests and returns its exit status and what it printed. */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import type { CliIo } from './io.ts';
 import { main } from './main.ts';
 
@@ -22,4 +25,16 @@ export async function runCli(args: string[], stdin: string | Buffer = ''): Promi
     stdout: Buffer.concat(chunks.out).toString('utf8'),
     stderr: Buffer.concat(chunks.err).toString('utf8'),
   };
+}
+
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const ENTRY = join(import.meta.dirname, 'entry.ts');
+
+/**
+ * The executable and arguments that run `trailhound ARGS` in a child process, from the
+ * sources through tsx: tests exercise the code under test, never a dist/ built earlier
+ * (a stale build cannot make them pass). The build itself is tested in build.test.ts.
+ */
+export function cliProcess(args: readonly string[]): [string, string[]] {
+  return [process.execPath, ['--import', TSX_LOADER, ENTRY, ...args]];
 }

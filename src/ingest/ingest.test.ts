@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliProcess } from '../cli/testing.ts';
 import { NothingIngestedError } from '../errors.ts';
 import { scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -13,8 +14,6 @@ import { RawRecordReader } from '../store/raw.ts';
 import { storeStats } from '../store/stats.ts';
 import { ingest } from './index.ts';
 import { prng, syntheticRecord, writeSyntheticTrail } from './synthetic.ts';
-
-const BIN = join(import.meta.dirname, '../../bin/trailhound.js');
 
 describe(ingest.name, () => {
   let dir: string;
@@ -138,7 +137,7 @@ describe('ingest after a crash', () => {
     writeSyntheticTrail(join(dir, 'logs'), 30, 200);
     writeFileSync(join(dir, 'logs', 'bad.jsonl'), '{"eventID": 1}\nnot json\n');
     const killed = join(dir, 'killed.db');
-    const child = spawn(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500'], {
+    const child = spawn(...cliProcess(['ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500']), {
       stdio: 'ignore',
     });
     // Kill once some, but not all, batches are committed.
@@ -165,17 +164,9 @@ describe('ingest after a crash', () => {
     const partial = await dump(killed);
     expect(partial.events.length).toBeLessThan(6_000);
 
-    await promisify(execFile)(process.execPath, [
-      BIN,
-      'ingest',
-      join(dir, 'logs'),
-      '--db',
-      killed,
-      '--batch-size',
-      '500',
-    ]);
+    await promisify(execFile)(...cliProcess(['ingest', join(dir, 'logs'), '--db', killed, '--batch-size', '500']));
     const clean = join(dir, 'clean.db');
-    await promisify(execFile)(process.execPath, [BIN, 'ingest', join(dir, 'logs'), '--db', clean]);
+    await promisify(execFile)(...cliProcess(['ingest', join(dir, 'logs'), '--db', clean]));
 
     const resumed = await dump(killed);
     const reference = await dump(clean);

@@ -6,6 +6,7 @@ import { findAlert, listAlerts } from '../../alerts/repository.ts';
 import { UsageError } from '../../errors.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
+import { jsonText } from '../json.ts';
 import { addDbOption, parseFormat, parseTimeOption, renderTable, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
@@ -19,8 +20,8 @@ export function register(program: Command, io: CliIo): void {
     const format = parseFormat(opts.format, ['table', 'json', 'jsonl'] as const, 'table');
     const since = parseTimeOption('since', opts.since);
     const alerts = await withStore(opts.db, (store) => listAlerts(store, { since }));
-    if (format === 'json') println(io.stdout, JSON.stringify(alerts, null, 2));
-    else if (format === 'jsonl') for (const a of alerts) println(io.stdout, JSON.stringify(a));
+    if (format === 'json') println(io.stdout, jsonText(alerts, 2));
+    else if (format === 'jsonl') for (const a of alerts) println(io.stdout, jsonText(a));
     else if (alerts.length === 0)
       println(
         io.stdout,

@@ -6,11 +6,13 @@
  */
 import type { Command } from 'commander';
 import { actorLabel, describeEvent } from '../../catalog/index.ts';
+import { NothingIngestedError } from '../../errors.ts';
 import type { Event } from '../../normalize/event.ts';
 import { normalizeRecord } from '../../normalize/index.ts';
 import { type Origin, openSource } from '../../sources/index.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
+import { jsonText } from '../json.ts';
 import { parseFormat } from '../shared.ts';
 
 export type DescribeFormat = 'text' | 'json' | 'jsonl';
@@ -132,9 +134,9 @@ export function register(program: Command, io: CliIo): void {
         stdin: io.stdin,
         onRecord: (d) => {
           if (format === 'text') println(io.stdout, formatTextLine(d));
-          else if (format === 'jsonl') println(io.stdout, JSON.stringify(d));
+          else if (format === 'jsonl') println(io.stdout, jsonText(d));
           else {
-            io.stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(d)}`);
+            io.stdout.write(`${first ? '\n' : ',\n'}${jsonText(d)}`);
             first = false;
           }
         },
@@ -147,5 +149,8 @@ export function register(program: Command, io: CliIo): void {
           `trailhound describe: ${summary.described} described, ${summary.refused} refused, ${summary.problems} unreadable${summary.insights ? `, ${summary.insights} insight events skipped` : ''}`,
         );
       }
+      // Nothing described is a failure a script must see, not an empty success.
+      if (summary.described === 0)
+        throw new NothingIngestedError(`nothing in ${escapeForTerminal(spec)} could be described.`);
     });
 }

@@ -53,11 +53,15 @@ export function register(program: Command, io: CliIo): void {
       .description('Ingest CloudTrail from PATHs, then detect')
       .argument('<paths...>', 'files, folders, - or s3:// URLs'),
   ).action(async (paths: string[], flags: DetectFlags) => {
-    await withStore(flags.db, async (store) => {
-      const ingested = await runIngest(store, paths, io);
-      println(io.stderr, formatIngestSummary(ingested));
-      const summary = await detect(store, detectOptions(flags));
-      println(io.stdout, formatDetectSummary(summary));
-    });
+    await withStore(
+      flags.db,
+      async (store) => {
+        const ingested = await runIngest(store, paths, io);
+        println(io.stderr, formatIngestSummary(ingested));
+        const summary = await detect(store, detectOptions(flags));
+        println(io.stdout, formatDetectSummary(summary));
+      },
+      { create: true },
+    );
   });
 }

@@ -3,6 +3,7 @@ import { describeEvent } from '../../catalog/index.ts';
 import type { Event } from '../../normalize/event.ts';
 import { queryEvents } from '../../store/events.ts';
 import { type CliIo, println } from '../io.ts';
+import { jsonText } from '../json.ts';
 import { addDbOption, parseFormat, parsePositiveNumber, parseTimeOption, renderTable, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
@@ -40,10 +41,10 @@ export function register(program: Command, io: CliIo): void {
         const out: unknown[] = [];
         for await (const e of queryEvents(store, query)) {
           const item = toJson(e);
-          if (format === 'jsonl') println(io.stdout, JSON.stringify(item));
+          if (format === 'jsonl') println(io.stdout, jsonText(item));
           else out.push(item);
         }
-        if (format === 'json') println(io.stdout, JSON.stringify(out, null, 2));
+        if (format === 'json') println(io.stdout, jsonText(out, 2));
       });
     },
   );

@@ -1,38 +1,71 @@
 /**
- * The command registry: one file per command (or per small family of commands), each
- * exporting `register(program, io)`. Add a command by adding a file and a line here.
+ * The command registry. Each command is declared here by name, arguments and one-line
+ * summary, and its module (`commands/<name>.ts`, exporting `register(program, io)`) is
+ * imported only when that command runs: `trailhound --help` loads none of them, so it
+ * starts without the store, the catalog, the simulator or the server. Add a command by
+ * adding its file and one line below; a module may register several commands (alerts.ts
+ * registers alerts, alert and feedback), each named here.
  */
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
-import { register as alertsCommand } from './alerts.ts';
-import { register as demoCommand } from './demo.ts';
-import { register as describeCommand } from './describe.ts';
-import { register as detectCommand } from './detect.ts';
-import { register as evalCommand } from './eval.ts';
-import { register as eventsCommand } from './events.ts';
-import { register as ingestCommand } from './ingest.ts';
-import { register as notifyCommand } from './notify.ts';
-import { register as serveCommand } from './serve.ts';
-import { register as simulateCommand } from './simulate.ts';
-import { register as statsCommand } from './stats.ts';
 
-type Register = (program: Command, io: CliIo) => void;
+export type Register = (program: Command, io: CliIo) => void;
 
-// ingest/stats/events: foundation; describe: catalog; simulate/eval: simulator; detect (also run)/alerts (also alert, feedback): detector; demo: npm start.
-const commands: Register[] = [
-  ingestCommand,
-  statsCommand,
-  eventsCommand,
-  describeCommand,
-  simulateCommand,
-  evalCommand,
-  detectCommand,
-  alertsCommand,
-  demoCommand,
-  serveCommand,
-  notifyCommand,
+export interface CommandEntry {
+  name: string;
+  /** Arguments as commander spells them, shown in `trailhound --help`. */
+  args?: string;
+  /** The line in `trailhound --help`; the same as the command's own description (a test checks). */
+  summary: string;
+  load: () => Promise<{ register: Register }>;
+}
+
+// biome-ignore format: one command per line, so adding one is one line
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'ingest', args: '<paths...>', summary: 'Read CloudTrail files, folders (S3 layout included), - for stdin, or s3://bucket/prefix into the store', load: () => import('./ingest.ts') },
+  { name: 'stats', summary: 'Totals of the store: events, actors, accounts, regions, time span, quarantined', load: () => import('./stats.ts') },
+  { name: 'events', summary: 'List stored events in time order, each with its sentence', load: () => import('./events.ts') },
+  { name: 'describe', args: '<source>', summary: 'Print each CloudTrail record of a file, folder, - (stdin) or s3:// prefix as a plain sentence, in file order', load: () => import('./describe.ts') },
+  { name: 'simulate', summary: "Write a realistic simulated AWS organization's CloudTrail (S3 layout) with labelled attacks, for evaluation and demos", load: () => import('./simulate.ts') },
+  { name: 'eval', summary: 'Measure detection on simulated organizations: recall per attack scenario, false alerts per week, precision, against rules and rarity baselines', load: () => import('./eval.ts') },
+  { name: 'detect', summary: 'Score every journey not yet scored, in time order, and raise alerts (idempotent)', load: () => import('./detect.ts') },
+  { name: 'run', args: '<paths...>', summary: 'Ingest CloudTrail from PATHs, then detect', load: () => import('./detect.ts') },
+  { name: 'alerts', summary: 'List alerts, newest first', load: () => import('./alerts.ts') },
+  { name: 'alert', args: '<id>', summary: 'Show one alert as an analyst reads it', load: () => import('./alerts.ts') },
+  { name: 'feedback', args: '<id> <verdict>', summary: 'Mark an alert benign (the model learns it) or malicious', load: () => import('./alerts.ts') },
+  { name: 'demo', summary: 'Build the bundled demo organization, ingest it, detect, and show the alerts (what `npm start` runs)', load: () => import('./demo.ts') },
+  { name: 'serve', summary: 'Serve the triage dashboard and JSON API (loopback only unless --host says otherwise)', load: () => import('./serve.ts') },
+  { name: 'notify', summary: 'Send new alerts not yet sent to one output; run it from cron after `trailhound detect`', load: () => import('./notify.ts') },
 ];
 
-export function registerCommands(program: Command, io: CliIo): void {
-  for (const register of commands) register(program, io);
+/**
+ * The command `args` (without node and script) asks for: the first argument, or the one
+ * after `help`. The program itself takes no option with a value, so a command can only come
+ * first; `--help events` is the program's help, as commander reads it.
+ */
+export function requestedCommand(
+  args: readonly string[],
+  registry: readonly CommandEntry[] = COMMANDS,
+): CommandEntry | undefined {
+  const name = args[0] === 'help' ? args[1] : args[0];
+  return registry.find((c) => c.name === name);
+}
+
+/**
+ * Registers what `args` needs: the requested command's module, or, when no known command
+ * is named (`--help`, `--version`, a typo), every command as a summary only, for help and
+ * for commander's "unknown command" suggestion.
+ */
+export async function registerCommands(
+  program: Command,
+  io: CliIo,
+  args: readonly string[],
+  registry: readonly CommandEntry[] = COMMANDS,
+): Promise<void> {
+  const wanted = requestedCommand(args, registry);
+  if (wanted) {
+    (await wanted.load()).register(program, io);
+    return;
+  }
+  for (const c of registry) program.command(c.args ? `${c.name} ${c.args}` : c.name).description(c.summary);
 }

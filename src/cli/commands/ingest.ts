@@ -17,8 +17,10 @@ export function register(program: Command, io: CliIo): void {
       .option('--batch-size <n>', 'records per transaction (default 20000)'),
   ).action(async (paths: string[], opts: { db?: string; force?: boolean; batchSize?: string }) => {
     const batchSize = parsePositiveNumber('batch-size', opts.batchSize);
-    const summary = await withStore(opts.db, (store) =>
-      runIngest(store, paths, io, { force: opts.force === true, batchSize }),
+    const summary = await withStore(
+      opts.db,
+      (store) => runIngest(store, paths, io, { force: opts.force === true, batchSize }),
+      { create: true },
     );
     println(io.stderr, formatIngestSummary(summary));
   });

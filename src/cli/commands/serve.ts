@@ -3,10 +3,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { DEFAULT_STATIC_ROOT, isLoopback, startServer } from '../../server/index.ts';
 import { isBuilt } from '../../server/static.ts';
-import { openStore } from '../../store/index.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
-import { addDbOption } from '../shared.ts';
+import { addDbOption, openCommandStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
   addDbOption(
@@ -19,7 +18,7 @@ export function register(program: Command, io: CliIo): void {
     const port = Number(opts.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port ${opts.port} is not a port number (0-65535).`);
-    const store = await openStore({ db: opts.db });
+    const store = await openCommandStore(opts.db);
     const server = await startServer({ host: opts.host, port, store }).catch(async (error: unknown) => {
       await store.close();
       throw new UsageError(`Cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);

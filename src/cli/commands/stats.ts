@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { storeStats } from '../../store/stats.ts';
 import { type CliIo, println } from '../io.ts';
+import { jsonText } from '../json.ts';
 import { addDbOption, parseFormat, renderTable, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
@@ -13,7 +14,7 @@ export function register(program: Command, io: CliIo): void {
     const format = parseFormat(opts.format, ['table', 'json'] as const, 'table');
     const stats = await withStore(opts.db, storeStats);
     if (format === 'json') {
-      println(io.stdout, JSON.stringify(stats, null, 2));
+      println(io.stdout, jsonText(stats, 2));
       return;
     }
     const rows: Array<[string, string | number | null]> = [

@@ -1,32 +1,14 @@
 /**
  * Trailhound's own detector behind the evaluation `Detector` interface: `detect()` through
- * the data (as `trailhound detect` does), then `listAlerts()`. Loaded with a guarded dynamic
- * import so the harness still runs (and says "not available") when the detector is absent.
+ * the data (as `trailhound detect` does), then `listAlerts()`. Imported statically, so a
+ * rename or a changed signature in src/detect fails the type check instead of turning the
+ * evaluation's Trailhound column into "not available" at run time.
  */
+import { detect, listAlerts } from '../../detect/index.ts';
 import type { Store } from '../../store/index.ts';
 import type { DetectedAlert, Detector, EvalMeta } from '../types.ts';
 
-interface DetectModule {
-  detect(store: Store, options: { learningDays?: number; alertsPerWeek?: number; flush?: boolean }): Promise<unknown>;
-  listAlerts(
-    store: Store,
-  ): Promise<Array<{ actor: string; start: string; end: string; events: Array<{ eventId: string }> }>>;
-}
-
-/** The detector, or the reason it cannot be loaded. */
-export async function loadTrailhoundDetector(alertsPerWeek = 3): Promise<Detector | { unavailable: string }> {
-  let mod: Partial<DetectModule>;
-  try {
-    const path = '../../detect/index.ts';
-    mod = (await import(path)) as Partial<DetectModule>;
-  } catch (e) {
-    return {
-      unavailable: `src/detect/index.ts cannot be loaded (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
-    };
-  }
-  const { detect, listAlerts } = mod;
-  if (typeof detect !== 'function' || typeof listAlerts !== 'function')
-    return { unavailable: 'src/detect/index.ts does not export detect and listAlerts' };
+export function trailhoundDetector(alertsPerWeek = 3): Detector {
   return {
     name: 'trailhound',
     async run(store: Store, meta: EvalMeta): Promise<DetectedAlert[]> {
@@ -40,4 +22,12 @@ export async function loadTrailhoundDetector(alertsPerWeek = 3): Promise<Detecto
       }));
     },
   };
+}
+
+/**
+ * The detector, in the shape the harness asks for. The `unavailable` branch of the type is
+ * the harness's contract for detectors that may be missing; this one is always present.
+ */
+export async function loadTrailhoundDetector(alertsPerWeek = 3): Promise<Detector | { unavailable: string }> {
+  return trailhoundDetector(alertsPerWeek);
 }
