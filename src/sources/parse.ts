@@ -14,7 +14,8 @@
 import { isAscii } from 'node:buffer';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { isObject, looksLikeCloudTrail, unwrapExport } from './exports.ts';
+import { ACCEPTED_SHAPES, isObject, looksLikeCloudTrail, unwrapExport } from './exports.ts';
+import { fillEventTime, rowOfColumns } from './formats/index.ts';
 import type { Origin, SourceItem } from './types.ts';
 
 export { looksLikeCloudTrail } from './exports.ts';
@@ -29,7 +30,11 @@ export type ProblemCode =
   | 'file-too-large'
   | 'gzip-truncated'
   | 'gzip-invalid'
-  | 'read-error';
+  | 'read-error'
+  | 'invalid-parquet'
+  | 'not-a-file'
+  | 'too-many-problems'
+  | 'decompression-bomb';
 
 export interface ParseLimits {
   /** A record (or a JSON Lines line) longer than this is reported, not read. In characters (= bytes for ASCII). */
@@ -64,7 +69,7 @@ export function problem(origin: Origin, code: ProblemCode, reason: string, excer
     kind: 'problem',
     origin,
     code,
-    reason: clean(reason, 400),
+    reason: clean(reason, 1000),
     excerpt: excerpt === null ? null : clean(excerpt, EXCERPT_CHARS),
   };
 }
@@ -85,6 +90,13 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
     return;
   }
   ctx.onContent?.(buf);
+  if (buf.length >= 4 && buf.readUInt32LE(0) === 0x31524150) {
+    const { isParquet, parquetItems } = await import('./parquet.ts');
+    if (isParquet(buf)) {
+      yield* parquetItems(buf, ctx);
+      return;
+    }
+  }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     let plain: Buffer;
     try {
@@ -405,15 +417,9 @@ function* itemsOfConcatenated(text: string, ctx: ParseContext, truncated: boolea
 function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Generator<SourceItem> {
   const at: Origin = { file: ctx.file };
   // `Events`: the output of `aws cloudtrail lookup-events` (each element wraps a record in CloudTrailEvent).
-  const arrayKey = isObject(value)
-    ? Array.isArray(value.Records)
-      ? 'Records'
-      : Array.isArray(value.Events)
-        ? 'Events'
-        : null
-    : null;
+  const arrayKey = isObject(value) ? recordArrayKey(value) : null;
   const records =
-    arrayKey !== null && isObject(value) ? (value[arrayKey] as unknown[]) : Array.isArray(value) ? value : null;
+    arrayKey !== null && isObject(value) ? recordsAt(value, arrayKey) : Array.isArray(value) ? value : null;
   if (records === null) {
     if (text.length > ctx.limits.maxRecordBytes && !(isObject(value) && 'Records' in value)) {
       yield problem(
@@ -473,7 +479,29 @@ function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Gene
 
 /** An object that holds several records rather than being one. */
 export function isContainer(o: Record<string, unknown>): boolean {
-  return 'Records' in o || Array.isArray(o.Events) || (o.messageType === 'DATA_MESSAGE' && Array.isArray(o.logEvents));
+  return (
+    'Records' in o || recordArrayKey(o) !== null || (o.messageType === 'DATA_MESSAGE' && Array.isArray(o.logEvents))
+  );
+}
+
+/**
+ * The key of the array of records in a whole-document export: `Records` (S3 delivery),
+ * `Events` (`aws cloudtrail lookup-events`), `results` (Splunk's JSON export),
+ * `QueryResultRows` (CloudTrail Lake `get-query-results`).
+ */
+function recordArrayKey(o: Record<string, unknown>): string | null {
+  if (Array.isArray(o.Records)) return 'Records';
+  if (Array.isArray(o.Events)) return 'Events';
+  if (Array.isArray(o.QueryResultRows)) return 'QueryResultRows';
+  if (Array.isArray(o.results) && o.results.some(isObject)) return 'results';
+  return null;
+}
+
+/** The elements of the record array; a Lake row (a list of one-column objects) becomes one object. */
+function recordsAt(o: Record<string, unknown>, key: string): unknown[] {
+  const list = o[key] as unknown[];
+  if (key !== 'QueryResultRows') return list;
+  return list.map((row) => (Array.isArray(row) ? (rowOfColumns(row) ?? row) : row));
 }
 
 /** Items of one JSON value found on its own (a whole file or one JSON Lines line). */
@@ -522,9 +550,10 @@ export function* itemsOfValue(
     }
     return;
   }
-  // A page of `aws cloudtrail lookup-events` output.
-  if (Array.isArray(value.Events)) {
-    yield* itemsOfValue(value.Events, at, ctx, null);
+  // A page of `aws cloudtrail lookup-events` output, Splunk results, CloudTrail Lake rows.
+  const arrayKey = recordArrayKey(value);
+  if (arrayKey !== null) {
+    yield* itemsOfValue(recordsAt(value, arrayKey), at, ctx, null);
     return;
   }
   // CloudWatch Logs subscription payload (e.g. from Firehose): each message is one CloudTrail record.
@@ -569,12 +598,21 @@ export function objectItem(o: Record<string, unknown>, at: Origin, ctx: ParseCon
     );
   }
   if (looksLikeCloudTrail(o)) return recordItem(o, at, ctx);
-  return problem(
-    at,
-    'not-cloudtrail',
-    'a JSON object without any CloudTrail field (eventName, eventSource, eventTime, eventID, userIdentity)',
-    text ?? shortJson(o),
-  );
+  return problem(at, 'not-cloudtrail', `${UNKNOWN_SHAPE} (top-level fields: ${fieldList(o)})`, text ?? shortJson(o));
+}
+
+const UNKNOWN_SHAPE = 'a JSON object in no shape Trailhound reads';
+
+/** The first top-level field names of `o`, for a message that lets the user see what the file holds. */
+function fieldList(o: Record<string, unknown>): string {
+  const keys = Object.keys(o);
+  const shown = keys.slice(0, 12).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return keys.length === 0 ? 'none' : `${shown.join(', ')}${keys.length > 12 ? `, … ${keys.length - 12} more` : ''}`;
+}
+
+/** The message for the first record of a file in no known shape: what was seen and what is accepted. */
+function unknownShapeMessage(first: string): string {
+  return `${first}; accepted shapes: ${ACCEPTED_SHAPES.join('; ')}. Further records of this file in no known shape are quarantined without a message`;
 }
 
 /** The record inside a Records element: an EventBridge envelope is unwrapped, anything else is the record. */
@@ -583,35 +621,54 @@ function unwrapEnvelope(o: Record<string, unknown>): Record<string, unknown> | n
   return inner !== null && 'record' in inner ? inner.record : null;
 }
 
-function recordItem(record: Record<string, unknown>, origin: Origin, ctx: ParseContext): SourceItem {
+function recordItem(found: Record<string, unknown>, origin: Origin, ctx: ParseContext): SourceItem {
+  const record = fillEventTime(found);
   const insight = ctx.insightFile || record.eventType === 'AwsCloudTrailInsight' || 'insightDetails' in record;
   return { kind: insight ? 'insight' : 'record', record, origin };
 }
 
 /**
- * In a bare array or JSON Lines, objects that are not CloudTrail are reported one by one only
- * when the file also holds CloudTrail; a file with none (an app's own .jsonl) is one problem.
+ * Objects that are not CloudTrail: in a file that also holds CloudTrail each is quarantined, the
+ * first with one message naming the fields it saw and the shapes accepted, the rest `quiet`; a
+ * file with none (an app's own .jsonl) gets one file-level problem, then its records, quiet.
+ * At most `HELD_LIMIT` are kept back before the first record: memory stays bounded whatever the file.
  */
 const NONE: SourceItem[] = [];
+const HELD_LIMIT = 1000;
 
 export class CloudTrailGate {
   readonly #file: string;
   #held: SourceItem[] = [];
+  /** Not-CloudTrail objects seen before the first record, kept or not. */
+  #heldCount = 0;
   #open = false;
+  #explained = false;
   constructor(file: string) {
     this.#file = file;
   }
 
   /** Whether to yield `item` now. When a record opens the gate, `released` holds what was kept back before it. */
   admit(item: SourceItem): boolean {
-    if (this.#open) return true;
-    if (item.kind === 'problem') {
-      if (item.code !== 'not-cloudtrail') return true;
-      this.#held.push(item);
+    if (item.kind === 'problem' && item.code === 'not-cloudtrail') {
+      if (this.#open) {
+        this.#explain(item);
+        return true;
+      }
+      this.#heldCount++;
+      if (this.#held.length < HELD_LIMIT) this.#held.push(item);
       return false;
     }
-    this.#open = true;
+    if (item.kind !== 'problem') this.#open = true;
     return true;
+  }
+
+  #explain(item: SourceItem): void {
+    if (item.kind !== 'problem') return;
+    if (this.#explained) item.quiet = true;
+    else {
+      this.#explained = true;
+      item.reason = unknownShapeMessage(item.reason);
+    }
   }
 
   /** Items kept back before the first record (once), then nothing. */
@@ -619,19 +676,39 @@ export class CloudTrailGate {
     if (!this.#open || this.#held.length === 0) return NONE;
     const held = this.#held;
     this.#held = [];
+    for (const item of held) this.#explain(item);
+    if (this.#heldCount > held.length) held.push(this.#dropped(this.#heldCount - held.length));
     return held;
   }
 
   *end(total: number): Generator<SourceItem> {
     const first = this.#held[0];
     if (this.#open || first === undefined || first.kind !== 'problem') return;
-    const n = this.#held.length;
-    yield problem(
+    const n = this.#heldCount;
+    const head = problem(
       { file: this.#file },
       'not-cloudtrail',
-      `none of the ${n} JSON value(s) of ${total} is a CloudTrail record (no eventName, eventSource, eventTime, eventID or userIdentity)`,
+      `none of the ${n} JSON value(s) of ${total} is a CloudTrail record: the first is ${first.reason}`,
       first.excerpt,
     );
+    if (head.kind === 'problem') head.reason = unknownShapeMessage(head.reason);
+    yield head;
+    for (const item of this.#held) {
+      if (item.kind === 'problem') item.quiet = true;
+      yield item;
+    }
+    if (n > this.#held.length) yield this.#dropped(n - this.#held.length);
+  }
+
+  #dropped(n: number): SourceItem {
+    const item = problem(
+      { file: this.#file },
+      'not-cloudtrail',
+      `and ${n} more JSON value(s) in no known shape before the first record`,
+      null,
+    );
+    if (item.kind === 'problem') item.quiet = true;
+    return item;
   }
 }
 
