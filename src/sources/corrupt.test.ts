@@ -19,7 +19,8 @@ type Expected = {
 /** File -> the records kept (by line or index) and the problems reported. */
 const CORRUPT_FIXTURES: Record<string, Expected> = {
   'app-log.jsonl': { records: [], problems: [['not-cloudtrail']] },
-  'cut-records.json': { records: [], problems: [['invalid-json']] },
+  // Cut inside the 4th record: the 3 complete ones before it are kept.
+  'cut-records.json': { records: [0, 1, 2], problems: [['invalid-json', undefined, 3]] },
   'empty.json': { records: [], problems: [['empty-file']] },
   'empty.json.gz': { records: [], problems: [['empty-file']] },
   'garbage-gzip-header.gz': { records: [], problems: [['gzip-invalid']] },
@@ -31,7 +32,7 @@ const CORRUPT_FIXTURES: Record<string, Expected> = {
   'records-not-array.json': { records: [], problems: [['wrong-type']] },
   // 6 lines gzipped, the last 40 compressed bytes cut: the 5 complete lines are kept.
   'truncated-lines.jsonl.gz': { records: [1, 2, 3, 4, 5], problems: [['gzip-truncated']] },
-  'truncated-records.json.gz': { records: [], problems: [['gzip-truncated']] },
+  'truncated-records.json.gz': { records: [0, 1], problems: [['gzip-truncated']] },
   'whitespace.json': { records: [], problems: [['empty-file']] },
   'wrong-type-element.json': {
     records: [0, 4],
@@ -64,7 +65,7 @@ describe('corrupt inputs (fixtures/corrupt)', () => {
     const read = all.files.filter((f) => !f.skip).map((f) => f.id.slice(CORRUPT.length + 1));
     expect(read).toEqual(Object.keys(CORRUPT_FIXTURES).sort());
     expect(all.files.filter((f) => f.skip === 'not-json').map((f) => f.id)).toEqual([join(CORRUPT, 'SOURCE.md')]);
-    expect(all.records).toHaveLength(4 + 5 + 2);
+    expect(all.records).toHaveLength(3 + 4 + 5 + 2 + 2);
   });
 });
 

@@ -74,6 +74,13 @@ export function problem(origin: Origin, code: ProblemCode, reason: string, excer
   };
 }
 
+/** A problem that says to read the file again later: what failed is the reading, not the content. */
+export function readFailure(file: string, message: string): SourceItem {
+  const item = problem({ file }, 'read-error', `${message}; it will be read again by the next run`, null);
+  if (item.kind === 'problem') item.retryable = true;
+  return item;
+}
+
 /** Control characters are replaced so an excerpt or reason of attacker content is safe to print and store. */
 function clean(text: string, max: number): string {
   const escaped = text
@@ -98,14 +105,17 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
     }
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    const { BOMB_MIN_BYTES, BOMB_RATIO, streamGzipBuffer } = await import('./stream.ts');
+    // Inflated in memory only up to what a real file of this compressed size can hold: a bomb
+    // (or a file above the limit) goes to the stream, which stops a bomb and streams JSON Lines.
+    const inMemory = Math.min(ctx.limits.maxFileBytes, Math.max(BOMB_MIN_BYTES, buf.length * BOMB_RATIO));
     let plain: Buffer;
     try {
-      plain = await gunzipAsync(buf, { chunkSize: 1 << 20, maxOutputLength: ctx.limits.maxFileBytes });
+      plain = await gunzipAsync(buf, { chunkSize: 1 << 20, maxOutputLength: inMemory });
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE') {
         // Too large to hold decompressed: JSON Lines are streamed line by line, anything else is reported.
-        const { streamGzipBuffer } = await import('./stream.ts');
         yield* streamGzipBuffer(buf, ctx);
         return;
       }
@@ -118,7 +128,7 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
       try {
         partial = zlib.gunzipSync(buf, {
           chunkSize: 1 << 20,
-          maxOutputLength: ctx.limits.maxFileBytes,
+          maxOutputLength: inMemory,
           finishFlush: zlib.constants.Z_SYNC_FLUSH,
         });
       } catch {
@@ -196,6 +206,12 @@ export function* parseText(text: string, ctx: ParseContext, truncated: boolean):
     yield* itemsOfConcatenated(text, ctx, truncated);
     return;
   }
+  const array = recordArrayStart(text, start);
+  if (array !== -1) {
+    // One bad record (a raw control character, a cut tail) must not cost the file: each element alone.
+    yield* itemsOfBrokenArray(text, array, ctx, truncated);
+    return;
+  }
   if (truncated) return;
   const c = text.charCodeAt(start);
   const reason =
@@ -203,6 +219,85 @@ export function* parseText(text: string, ctx: ParseContext, truncated: boolean):
       ? `invalid JSON: ${parseError.message}`
       : `not JSON (content starts with ${JSON.stringify(text.slice(start, start + 8))})`;
   yield problem(at, 'invalid-json', reason, text.slice(start, start + EXCERPT_CHARS));
+}
+
+/**
+ * Where the elements of the record array begin (just after its `[`) in a text that starts a
+ * `{"Records": [` document or a bare array of objects, or -1.
+ */
+function recordArrayStart(text: string, start: number): number {
+  if (text.charCodeAt(start) === 0x5b) {
+    const first = firstNonSpace(text, start + 1);
+    return text.charCodeAt(first) === 0x7b ? start + 1 : -1;
+  }
+  if (text.charCodeAt(start) !== 0x7b) return -1;
+  const key = /\{\s*"Records"\s*:\s*\[/y;
+  key.lastIndex = start;
+  return key.test(text) ? key.lastIndex : -1;
+}
+
+/**
+ * The elements of a record array that does not parse as a whole, each parsed alone (the string-aware
+ * scan of `valueEnd` finds where each ends): a bad element is quarantined by index, the others are
+ * read. Stops at the first place that is not `{...}` followed by `,` or `]`.
+ */
+function* itemsOfBrokenArray(text: string, from: number, ctx: ParseContext, truncated: boolean): Generator<SourceItem> {
+  let pos = firstNonSpace(text, from);
+  for (let index = 0; pos < text.length; index++) {
+    const where: Origin = { file: ctx.file, index };
+    if (text.charCodeAt(pos) === 0x5d) return;
+    if (text.charCodeAt(pos) !== 0x7b) {
+      yield problem(
+        where,
+        'invalid-json',
+        `element ${index} is not an object; the rest of the file is not read`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      );
+      return;
+    }
+    const end = valueEnd(text, pos);
+    if (end === -1) {
+      if (!truncated)
+        yield problem(
+          where,
+          'invalid-json',
+          `record ${index} is cut: the file ends inside it`,
+          text.slice(pos, pos + EXCERPT_CHARS),
+        );
+      return;
+    }
+    if (end - pos > ctx.limits.maxRecordBytes) {
+      yield problem(
+        where,
+        'record-too-large',
+        `record is ${end - pos} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      );
+    } else {
+      const slice = text.slice(pos, end);
+      let value: unknown;
+      let ok = true;
+      try {
+        value = JSON.parse(slice);
+      } catch (error) {
+        ok = false;
+        yield problem(where, 'invalid-json', `record ${index}: ${(error as Error).message}`, slice);
+      }
+      if (ok && isObject(value)) yield recordItem(unwrapEnvelope(value) ?? value, where, ctx);
+    }
+    pos = firstNonSpace(text, end);
+    const c = text.charCodeAt(pos);
+    if (c === 0x2c) pos = firstNonSpace(text, pos + 1);
+    else if (c !== 0x5d && pos < text.length) {
+      yield problem(
+        { file: ctx.file, index: index + 1 },
+        'invalid-json',
+        `text after record ${index} where "," or "]" was expected; the rest of the file is not read`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      );
+      return;
+    }
+  }
 }
 
 function firstNonSpace(text: string, from: number): number {

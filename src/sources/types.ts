@@ -30,6 +30,8 @@ export type SourceItem =
        * does not read: one message per file): quarantined and counted, not printed again.
        */
       quiet?: true;
+      /** The content could not be read now (permissions, I/O): the file is to be read again by the next run. */
+      retryable?: true;
     };
 
 /** Optional callbacks while a file is read. */
