@@ -13,6 +13,7 @@ import {
   EXCERPT_CHARS,
   isContainer,
   itemsOfValue,
+  notJsonStart,
   objectItem,
   type ParseContext,
   problem,
@@ -119,6 +120,11 @@ export async function* streamJsonLines(
     let start = 0;
     while (start < text.length && text.charCodeAt(start) <= 0x20) start++;
     if (start === text.length) return;
+    const notJson = notJsonStart(text);
+    if (notJson !== null) {
+      yield problem(at(n), 'invalid-json', notJson, text);
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -1,0 +1,98 @@
+/**
+ * Hostile input at ingest (issue 11 item 6): quarantine bounded per file, unreadable files
+ * retried by the next run, one message per file for records in an unknown shape.
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store/index.ts';
+import { storeStats } from '../store/stats.ts';
+import { type IngestProblem, ingest, PROBLEM_ROWS_PER_FILE } from './index.ts';
+import { prng, syntheticRecord } from './synthetic.ts';
+
+describe('ingest of hostile input', () => {
+  let dir: string;
+  let store: Store;
+  const rand = prng(11);
+  const good = (i: number) => syntheticRecord(rand, i, Date.UTC(2026, 0, 5));
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'th-hostile-ingest-'));
+    store = await openStore({ db: join(dir, 'th.db') });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps at most 1,000 quarantine rows per file and one row counting the rest, and finishes the file', async () => {
+    const bad = 50_000;
+    const text = `${JSON.stringify(good(1))}\n${'x\n'.repeat(bad)}${JSON.stringify(good(2))}\n`;
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(join(dir, 'logs', 'lines.jsonl.gz'), gzipSync(text));
+    const printed: IngestProblem[] = [];
+    const summary = await ingest(store, [join(dir, 'logs')], { onProblem: (p) => printed.push(p) });
+    expect(summary).toMatchObject({ filesRead: 1, records: 2, inserted: 2, quarantined: bad });
+    const rows = await store.db.selectFrom('quarantine').select(['code', 'reason', 'line']).orderBy('id').execute();
+    expect(rows).toHaveLength(PROBLEM_ROWS_PER_FILE + 1);
+    expect(rows[0]).toMatchObject({ code: 'invalid-json', line: 2 });
+    expect(rows.at(-1)).toMatchObject({ code: 'too-many-problems' });
+    expect(rows.at(-1)?.reason).toContain('and 49,000 more like these (invalid-json 49,000)');
+    expect(printed).toHaveLength(PROBLEM_ROWS_PER_FILE + 1);
+    // Done, so a rerun does not redo it.
+    const again = await ingest(store, [join(dir, 'logs')]);
+    expect(again).toMatchObject({ filesRead: 0, filesUnchanged: 1 });
+  });
+
+  it('records a file that could not be read as retry, and the next run reads it', async () => {
+    mkdirSync(join(dir, 'logs'));
+    const a = join(dir, 'logs', 'a.json');
+    const b = join(dir, 'logs', 'b.json');
+    writeFileSync(a, JSON.stringify({ Records: [good(1)] }));
+    writeFileSync(b, JSON.stringify({ Records: [good(2), good(3)] }));
+    // b is listed, then unreadable when its turn comes (as a permission or I/O error would make it).
+    const first = await ingest(store, [join(dir, 'logs')], {
+      onProgress: (p) => {
+        if (p.currentFile === a) renameSync(b, join(dir, 'b.json.away'));
+      },
+    });
+    expect(first).toMatchObject({ filesRead: 2, inserted: 1, filesToRetry: 1 });
+    const files = await store.db.selectFrom('files').select(['name', 'status']).orderBy('name').execute();
+    expect(files).toEqual([
+      { name: a, status: 'done' },
+      { name: b, status: 'retry' },
+    ]);
+    const problem = await store.db.selectFrom('quarantine').select(['file', 'code', 'reason']).execute();
+    expect(problem).toEqual([
+      { file: b, code: 'read-error', reason: expect.stringMatching(/read again by the next run/) },
+    ]);
+
+    renameSync(join(dir, 'b.json.away'), b);
+    const second = await ingest(store, [join(dir, 'logs')]);
+    expect(second).toMatchObject({ filesRead: 1, filesUnchanged: 1, inserted: 2, filesToRetry: 0 });
+    expect((await storeStats(store)).events).toBe(3);
+    // The read error of the first run is gone with the file read.
+    expect(await store.db.selectFrom('quarantine').selectAll().execute()).toEqual([]);
+  });
+
+  it('reports records in a shape it does not know once per file, and quarantines every one of them', async () => {
+    mkdirSync(join(dir, 'logs'));
+    const lines = [good(1), ...Array.from({ length: 5 }, (_, i) => ({ ts: i, who: 'x', op: 'y' })), good(2)];
+    writeFileSync(join(dir, 'logs', 'mixed.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+    writeFileSync(
+      join(dir, 'logs', 'other.jsonl'),
+      Array.from({ length: 4 }, (_, i) => JSON.stringify({ level: 'info', msg: `m${i}` })).join('\n'),
+    );
+    const printed: IngestProblem[] = [];
+    const summary = await ingest(store, [join(dir, 'logs')], { onProblem: (p) => printed.push(p) });
+    expect(summary).toMatchObject({ inserted: 2, quarantined: 5 + 5 });
+    expect(printed.map((p) => [p.file.slice(dir.length + 1), p.line, p.code])).toEqual([
+      ['logs/mixed.jsonl', 2, 'not-cloudtrail'],
+      ['logs/other.jsonl', null, 'not-cloudtrail'],
+    ]);
+    expect(printed[0]?.reason).toContain('top-level fields: ts, who, op');
+    expect(printed[1]?.reason).toContain('top-level fields: level, msg');
+    expect(await store.db.selectFrom('quarantine').selectAll().execute()).toHaveLength(10);
+  });
+});
