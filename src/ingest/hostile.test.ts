@@ -95,4 +95,24 @@ describe('ingest of hostile input', () => {
     expect(printed[1]?.reason).toContain('top-level fields: level, msg');
     expect(await store.db.selectFrom('quarantine').selectAll().execute()).toHaveLength(10);
   });
+
+  it('ingests every format users have with no flag; only the unknown shape is quarantined, with one message', async () => {
+    const formats = join(import.meta.dirname, '../../fixtures/formats');
+    const printed: IngestProblem[] = [];
+    const summary = await ingest(store, [formats], { onProblem: (p) => printed.push(p) });
+    // 184 records in 10 files; duplicates are the same Stratus records in two formats (OCSF JSON and Parquet).
+    expect(summary).toMatchObject({ filesRead: 11, otherFiles: 2, records: 184, quarantined: 7 });
+    expect(summary.inserted + summary.duplicates).toBe(184);
+    expect(printed.map((p) => [p.file.slice(formats.length + 1), p.code])).toEqual([
+      ['unknown-shape.jsonl', 'not-cloudtrail'],
+    ]);
+    // The Logstash-shipped instance-credential theft (no eventTime in any line) is stored whole.
+    const logstash = await store.db
+      .selectFrom('events')
+      .innerJoin('files', 'files.id', 'events.file_id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('files.name', '=', join(formats, 'logstash-ec2-steal-instance-credentials.jsonl'))
+      .executeTakeFirstOrThrow();
+    expect(Number(logstash.n)).toBe(45);
+  });
 });

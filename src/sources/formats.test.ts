@@ -134,7 +134,7 @@ describe('formats users have (fixtures/formats)', () => {
     expect(got.map((e) => view(e, FULL))).toEqual(want.map((e) => view(e, FULL)));
   });
 
-  it.each(['security-lake-ocsf-api-activity.jsonl', 'security-lake-ocsf-api-activity.parquet'])(
+  it.each(['security-lake-ocsf-api-activity.jsonl', 'security-lake-ocsf-api-activity.gz.parquet'])(
     'Security Lake OCSF API Activity: %s',
     async (name) => {
       const { all, events: got } = await readFixture(name);
@@ -173,5 +173,23 @@ describe('formats users have (fixtures/formats)', () => {
     expect(all.problems.filter((p) => !p.quiet).map((p) => p.origin.file.slice(FORMATS.length + 1))).toEqual([
       'unknown-shape.jsonl',
     ]);
+  });
+
+  it('reports a Parquet file it cannot read, by name, without stopping', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'th-parquet-'));
+    try {
+      writeFileSync(join(dir, 'broken.parquet'), Buffer.from('PAR1 this is not a parquet footer PAR1'));
+      const good = readFileSync(join(FORMATS, 'security-lake-ocsf-api-activity.gz.parquet'));
+      writeFileSync(join(dir, 'good.parquet'), good);
+      const all = await readAll(openSource(dir));
+      expect(all.problems.map((p) => [p.origin.file.slice(dir.length + 1), p.code])).toEqual([
+        ['broken.parquet', 'invalid-parquet'],
+      ]);
+      expect(all.records).toHaveLength(46);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
