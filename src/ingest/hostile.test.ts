@@ -100,9 +100,9 @@ describe('ingest of hostile input', () => {
     const formats = join(import.meta.dirname, '../../fixtures/formats');
     const printed: IngestProblem[] = [];
     const summary = await ingest(store, [formats], { onProblem: (p) => printed.push(p) });
-    // 184 records in 10 files; duplicates are the same Stratus records in two formats (OCSF JSON and Parquet).
-    expect(summary).toMatchObject({ filesRead: 11, otherFiles: 2, records: 184, quarantined: 7 });
-    expect(summary.inserted + summary.duplicates).toBe(184);
+    // 240 records in 11 files; duplicates are the same Stratus records in two formats (OCSF JSON and Parquet).
+    expect(summary).toMatchObject({ filesRead: 12, otherFiles: 2, records: 240, quarantined: 7 });
+    expect(summary.inserted + summary.duplicates).toBe(240);
     expect(printed.map((p) => [p.file.slice(formats.length + 1), p.code])).toEqual([
       ['unknown-shape.jsonl', 'not-cloudtrail'],
     ]);

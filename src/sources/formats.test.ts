@@ -72,6 +72,14 @@ describe('formats users have (fixtures/formats)', () => {
     expect(got.map((e) => view(e, FULL))).toEqual(want.map((e) => view(e, FULL)));
   });
 
+  it("Fluentd's default out_file lines: time, tag and the record without eventTime, tab-separated", async () => {
+    const { all, events: got } = await readFixture('fluentd-out-file-ssm-send-command.log');
+    const want = events(stratus('aws.execution.ssm-send-command'));
+    expect(all.problems).toEqual([]);
+    expect(got).toHaveLength(56);
+    expect(got.map((e) => view(e, FULL))).toEqual(want.map((e) => view(e, FULL)));
+  });
+
   it('Elastic Agent / ECS: event.original, message, aws.cloudtrail.* fields nested and flattened', async () => {
     const { all, events: got } = await readFixture('elastic-ecs-defense-evasion.ndjson');
     const want = events(

@@ -301,6 +301,17 @@ function* itemsOfBrokenArray(text: string, from: number, ctx: ParseContext, trun
 }
 
 /**
+ * Where the JSON starts in a line of tab-separated fields ending in an object (`time<TAB>tag<TAB>{...}`,
+ * Fluentd's out_file default), or 0: the line is JSON from its start.
+ */
+function tabbedJsonStart(line: string): number {
+  const c = line.charCodeAt(0);
+  if (c === 0x7b || c === 0x5b || line.charCodeAt(line.length - 1) !== 0x7d) return 0;
+  const at = line.indexOf('\t{');
+  return at > 0 && at < 200 ? at + 1 : 0;
+}
+
+/**
  * Why a line cannot be JSON, from its first character, or null when it may be. Spares a thrown
  * SyntaxError per line (~10 µs each) in a file of millions of lines of junk.
  */
@@ -344,10 +355,11 @@ function looksLikeJsonLines(text: string, start: number): boolean {
   for (let pos = start; pos < text.length && lines < 1000; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
-    const line = text.slice(pos, end).trim();
+    const whole = text.slice(pos, end).trim();
     pos = end + 1;
-    if (line.length === 0) continue;
+    if (whole.length === 0) continue;
     lines++;
+    const line = whole.slice(tabbedJsonStart(whole));
     if (line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d) {
       if (lines === 1) {
         try {
@@ -389,7 +401,11 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
       );
       continue;
     }
-    const line = text.slice(lineStart, end);
+    let line = text.slice(lineStart, end);
+    // Fluentd's default out_file line: `time<TAB>tag<TAB>{record}`; the time stands in for a missing eventTime.
+    const jsonAt = tabbedJsonStart(line);
+    const stamped = jsonAt > 0 ? { time: line.slice(0, line.indexOf('\t')) } : null;
+    if (jsonAt > 0) line = line.slice(jsonAt);
     const notJson = notJsonStart(line);
     if (notJson !== null) {
       if (!(truncated && last)) yield problem(at, 'invalid-json', notJson, line);
@@ -405,6 +421,7 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
     }
     // Most lines are one record: build it directly, without a generator per line.
     if (isObject(value) && !isContainer(value)) {
+      if (stamped) fillEventTime(value, stamped);
       const item = objectItem(value, at, ctx, line);
       if (gate.admit(item)) {
         yield* gate.released();

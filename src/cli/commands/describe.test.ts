@@ -106,6 +106,7 @@ describe('trailhound describe', () => {
     expect(Object.fromEntries(byFile)).toEqual({
       'elastic-ecs-defense-evasion.ndjson': 7,
       'fluentd-cloudtrail-event-selectors.jsonl': 1,
+      'fluentd-out-file-ssm-send-command.log': 56,
       'lake-query-results-eventdata.json': 2,
       'lake-query-results-persistence.json': 5,
       'logstash-ec2-steal-instance-credentials.jsonl': 45,
@@ -120,6 +121,6 @@ describe('trailhound describe', () => {
     expect(problems[0]).toMatch(
       /unknown-shape\.jsonl: not-cloudtrail: none of the 6 .*top-level fields: ts, principal/,
     );
-    expect(problems[1]).toMatch(/184 described, 0 refused, 7 unreadable/);
+    expect(problems[1]).toMatch(/240 described, 0 refused, 7 unreadable/);
   });
 });
