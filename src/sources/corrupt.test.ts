@@ -20,6 +20,8 @@ type Expected = {
 const CORRUPT_FIXTURES: Record<string, Expected> = {
   'app-log.jsonl': { records: [], problems: [['not-cloudtrail']] },
   // Cut inside the 4th record: the 3 complete ones before it are kept.
+  // A raw BEL inside record 1's userAgent: only that record is lost.
+  'control-char-in-records.json': { records: [0, 2, 3], problems: [['invalid-json', undefined, 1]] },
   'cut-records.json': { records: [0, 1, 2], problems: [['invalid-json', undefined, 3]] },
   'empty.json': { records: [], problems: [['empty-file']] },
   'empty.json.gz': { records: [], problems: [['empty-file']] },
@@ -65,7 +67,7 @@ describe('corrupt inputs (fixtures/corrupt)', () => {
     const read = all.files.filter((f) => !f.skip).map((f) => f.id.slice(CORRUPT.length + 1));
     expect(read).toEqual(Object.keys(CORRUPT_FIXTURES).sort());
     expect(all.files.filter((f) => f.skip === 'not-json').map((f) => f.id)).toEqual([join(CORRUPT, 'SOURCE.md')]);
-    expect(all.records).toHaveLength(3 + 4 + 5 + 2 + 2);
+    expect(all.records).toHaveLength(3 + 3 + 4 + 5 + 2 + 2);
   });
 });
 
