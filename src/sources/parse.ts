@@ -381,7 +381,7 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
     // Blank lines are passed in one scan (counted, not sliced): a flood of newlines costs one pass.
     const next = firstNonSpace(text, pos);
     if (next === text.length) break;
-    for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < next; nl = text.indexOf('\n', nl + 1)) {
+    for (let nl = next > pos ? text.indexOf('\n', pos) : -1; nl !== -1 && nl < next; nl = text.indexOf('\n', nl + 1)) {
       lineNo++;
       pos = nl + 1;
     }

@@ -15,7 +15,7 @@ const SHIPPER_TIME_FIELDS = ['@timestamp', 'timestamp', '_time', 'time', 'date']
 const SHIPPER_FIELDS = ['@timestamp', '@version', 'tag', 'time', 'date', 'host', 'log', 'message', 'fluentd_tag'];
 
 export const logstash: RecordShape = {
-  name: 'Logstash/Fluentd JSON lines (@timestamp; record in message, log or one nested field)',
+  name: 'Logstash/Fluentd lines (@timestamp or time; record in message, log, one nested field, or after time<TAB>tag<TAB>)',
   unwrap(o): Unwrapped {
     if (!SHIPPER_FIELDS.some((f) => f in o)) return null;
     for (const field of ['message', 'log']) {
