@@ -2,7 +2,8 @@
  * Hostile input at ingest (issue 11 item 6): quarantine bounded per file, unreadable files
  * retried by the next run, one message per file for records in an unknown shape.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -114,5 +115,49 @@ describe('ingest of hostile input', () => {
       .where('files.name', '=', join(formats, 'logstash-ec2-steal-instance-credentials.jsonl'))
       .executeTakeFirstOrThrow();
     expect(Number(logstash.n)).toBe(45);
+  });
+
+  it('a file unreadable for permissions (EACCES) is retried by the next run once they are fixed', async () => {
+    // Root reads any file whatever its mode, so the CLI runs as an unprivileged user when the test is root.
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const work = mkdtempSync(join(tmpdir(), 'th-eacces-'));
+    try {
+      chmodSync(work, 0o777);
+      mkdirSync(join(work, 'logs'), { mode: 0o755 });
+      writeFileSync(join(work, 'logs', 'a.json'), JSON.stringify({ Records: [good(1)] }), { mode: 0o644 });
+      writeFileSync(join(work, 'logs', 'b.json'), JSON.stringify({ Records: [good(2), good(3)] }), { mode: 0o000 });
+      const db = join(work, 'th.db');
+      const cli = () =>
+        spawnSync(
+          process.execPath,
+          [join(import.meta.dirname, '../../bin/trailhound.js'), 'ingest', join(work, 'logs'), '--db', db],
+          {
+            encoding: 'utf8',
+            ...user,
+          },
+        );
+      const first = cli();
+      expect(first.stderr).toMatch(/b\.json: read-error: .*EACCES.*read again by the next run/);
+      const between = await openStore({ db });
+      try {
+        const files = await between.db.selectFrom('files').select(['status']).orderBy('name').execute();
+        expect(files.map((f) => f.status)).toEqual(['done', 'retry']);
+      } finally {
+        await between.close();
+      }
+      chmodSync(join(work, 'logs', 'b.json'), 0o644);
+      const second = cli();
+      expect(second.status).toBe(0);
+      const after = await openStore({ db });
+      try {
+        expect((await storeStats(after)).events).toBe(3);
+        const files = await after.db.selectFrom('files').select(['name', 'status']).orderBy('name').execute();
+        expect(files.map((f) => f.status)).toEqual(['done', 'done']);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
