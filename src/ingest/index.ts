@@ -74,6 +74,8 @@ export interface IngestSummary {
   insights: number;
   /** Stored events attributed anew because the call that issued their credential arrived after them. */
   reattributed: number;
+  /** Files that could not be read (e.g. permissions): recorded as `retry`, read again by the next run. */
+  filesToRetry: number;
   elapsedMs: number;
 }
 
@@ -83,7 +85,13 @@ interface PendingFile {
   name: string;
   fingerprint: string;
   records: number;
+  /** Problems of this file, quarantined or only counted. */
   problems: number;
+  /** Quarantine rows written for this file; beyond `PROBLEM_ROWS_PER_FILE` problems are only counted, by code. */
+  stored: number;
+  beyondCap: Map<string, number>;
+  /** The file could not be read now (permissions, I/O): marked `retry`, not `done`. */
+  retry: boolean;
   /** The file's bytes (gzipped) to keep in `raw_blobs`; `id` once written. */
   blob: { data: Buffer; id: number | null } | null;
 }
@@ -94,6 +102,15 @@ interface PendingFile {
  * decompress and parse a huge file.
  */
 const BLOB_LIMIT = 16 * (1 << 20);
+
+/**
+ * Quarantine rows kept per file. A hostile or broken file can hold millions of bad lines: the
+ * first rows show what is wrong, one summary row counts the rest, and memory and the database
+ * stay bounded (a million rows was 205 MB).
+ */
+export const PROBLEM_ROWS_PER_FILE = 1000;
+/** Problems are written to the store as they come, this many at a time, never held until a file ends. */
+const PROBLEM_FLUSH = 1000;
 
 /** Reads every path (file, folder, `-`, `s3://...`) into the store. */
 export async function ingest(
@@ -114,6 +131,7 @@ export async function ingest(
     quarantined: 0,
     insights: 0,
     reattributed: 0,
+    filesToRetry: 0,
     elapsedMs: 0,
   };
   const writer = new BatchWriter(store);
@@ -126,9 +144,31 @@ export async function ingest(
       currentFile,
     });
 
-  const quarantine = (p: IngestProblem, file: PendingFile | null) => {
+  /** `quiet`: already explained by an earlier problem of the file (stored, not reported again). */
+  const quarantine = (p: IngestProblem, file: PendingFile, quiet = false) => {
     summary.quarantined++;
-    if (file) file.problems++;
+    file.problems++;
+    if (file.stored >= PROBLEM_ROWS_PER_FILE) {
+      file.beyondCap.set(p.code, (file.beyondCap.get(p.code) ?? 0) + 1);
+      return;
+    }
+    file.stored++;
+    writer.problems.push(p);
+    if (!quiet) options.onProblem?.(p);
+  };
+  const summarizeBeyondCap = (file: PendingFile) => {
+    if (file.beyondCap.size === 0) return;
+    const total = [...file.beyondCap.values()].reduce((a, b) => a + b, 0);
+    const byCode = [...file.beyondCap]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, n]) => `${code} ${n.toLocaleString('en-US')}`)
+      .join(', ');
+    const p = problemAt(
+      { file: file.name },
+      'too-many-problems',
+      `and ${total.toLocaleString('en-US')} more like these (${byCode}): only the first ${PROBLEM_ROWS_PER_FILE.toLocaleString('en-US')} problems of a file are kept`,
+      null,
+    );
     writer.problems.push(p);
     options.onProblem?.(p);
   };
@@ -155,6 +195,9 @@ export async function ingest(
         fingerprint: file.fingerprint,
         records: 0,
         problems: 0,
+        stored: 0,
+        beyondCap: new Map(),
+        retry: false,
         blob: null,
       };
       writer.started.push(pending);
@@ -173,7 +216,9 @@ export async function ingest(
               : null;
         }
         if (item.kind === 'problem') {
-          quarantine(problemAt(item.origin, item.code, item.reason, item.excerpt), pending);
+          if (item.retryable) pending.retry = true;
+          quarantine(problemAt(item.origin, item.code, item.reason, item.excerpt), pending, item.quiet === true);
+          if (writer.problems.length >= PROBLEM_FLUSH) await writer.flush(summary);
           continue;
         }
         summary.records++;
@@ -189,6 +234,7 @@ export async function ingest(
             problemAt(item.origin, result.code, result.reason, JSON.stringify(item.record).slice(0, 200)),
             pending,
           );
+          if (writer.problems.length >= PROBLEM_FLUSH) await writer.flush(summary);
           continue;
         }
         const { event } = result;
@@ -209,7 +255,9 @@ export async function ingest(
           progress(file.id);
         }
       }
+      summarizeBeyondCap(pending);
       summary.filesRead++;
+      if (pending.retry) summary.filesToRetry++;
       writer.done.push(pending);
       if (writer.events.length >= batchSize / 2 || writer.done.length >= 1024) await writer.flush(summary);
       progress(file.id);
@@ -382,7 +430,8 @@ class BatchWriter {
             chunk.map((f) => ({
               name: f.name,
               fingerprint: f.fingerprint,
-              status: 'done',
+              // A file that could not be read is not done: the next run reads it again.
+              status: f.retry ? 'retry' : 'done',
               records: f.records,
               problems: f.problems,
               finished_at: now,
@@ -390,7 +439,7 @@ class BatchWriter {
           )
           .onConflict((oc) =>
             oc.column('name').doUpdateSet((eb) => ({
-              status: 'done',
+              status: eb.ref('excluded.status'),
               records: eb.ref('excluded.records'),
               problems: eb.ref('excluded.problems'),
               finished_at: eb.ref('excluded.finished_at'),

@@ -19,7 +19,10 @@ type Expected = {
 /** File -> the records kept (by line or index) and the problems reported. */
 const CORRUPT_FIXTURES: Record<string, Expected> = {
   'app-log.jsonl': { records: [], problems: [['not-cloudtrail']] },
-  'cut-records.json': { records: [], problems: [['invalid-json']] },
+  // Cut inside the 4th record: the 3 complete ones before it are kept.
+  // A raw BEL inside record 1's userAgent: only that record is lost.
+  'control-char-in-records.json': { records: [0, 2, 3], problems: [['invalid-json', undefined, 1]] },
+  'cut-records.json': { records: [0, 1, 2], problems: [['invalid-json', undefined, 3]] },
   'empty.json': { records: [], problems: [['empty-file']] },
   'empty.json.gz': { records: [], problems: [['empty-file']] },
   'garbage-gzip-header.gz': { records: [], problems: [['gzip-invalid']] },
@@ -31,7 +34,7 @@ const CORRUPT_FIXTURES: Record<string, Expected> = {
   'records-not-array.json': { records: [], problems: [['wrong-type']] },
   // 6 lines gzipped, the last 40 compressed bytes cut: the 5 complete lines are kept.
   'truncated-lines.jsonl.gz': { records: [1, 2, 3, 4, 5], problems: [['gzip-truncated']] },
-  'truncated-records.json.gz': { records: [], problems: [['gzip-truncated']] },
+  'truncated-records.json.gz': { records: [0, 1], problems: [['gzip-truncated']] },
   'whitespace.json': { records: [], problems: [['empty-file']] },
   'wrong-type-element.json': {
     records: [0, 4],
@@ -48,7 +51,8 @@ describe('corrupt inputs (fixtures/corrupt)', () => {
     const sut = openSource(join(CORRUPT, name));
     const all = await readAll(sut);
     expect(all.records.map((r) => r.origin.line ?? r.origin.index ?? 0)).toEqual(expected.records);
-    expect(all.problems.map((p) => [p.code, p.origin.line, p.origin.index])).toEqual(
+    // Records in an unknown shape after the first are quarantined quietly (one message per file).
+    expect(all.problems.filter((p) => !p.quiet).map((p) => [p.code, p.origin.line, p.origin.index])).toEqual(
       expected.problems.map(([c, l, i]) => [c, l, i]),
     );
     for (const p of all.problems) {
@@ -63,7 +67,7 @@ describe('corrupt inputs (fixtures/corrupt)', () => {
     const read = all.files.filter((f) => !f.skip).map((f) => f.id.slice(CORRUPT.length + 1));
     expect(read).toEqual(Object.keys(CORRUPT_FIXTURES).sort());
     expect(all.files.filter((f) => f.skip === 'not-json').map((f) => f.id)).toEqual([join(CORRUPT, 'SOURCE.md')]);
-    expect(all.records).toHaveLength(4 + 5 + 2);
+    expect(all.records).toHaveLength(3 + 3 + 4 + 5 + 2 + 2);
   });
 });
 
@@ -226,12 +230,14 @@ describe('corrupt inputs (generated)', () => {
     writeFileSync(join(dir, 'mixed.jsonl'), lines.join('\n'));
     const all = await readAll(openSource(join(dir, 'mixed.jsonl')));
     expect(all.records.map((r) => r.origin.line)).toEqual([2, 5]);
-    expect(all.problems.map((p) => [p.code, p.origin.line, p.origin.index])).toEqual([
-      ['not-cloudtrail', 1, undefined],
-      ['wrong-type', 3, 0],
-      ['not-cloudtrail', 3, 1],
-      ['not-cloudtrail', 4, undefined],
+    // One message for the file's unknown shape (the first), the others quarantined quietly.
+    expect(all.problems.map((p) => [p.code, p.origin.line, p.origin.index, p.quiet === true])).toEqual([
+      ['not-cloudtrail', 1, undefined, false],
+      ['wrong-type', 3, 0, false],
+      ['not-cloudtrail', 3, 1, true],
+      ['not-cloudtrail', 4, undefined, true],
     ]);
+    expect(all.problems[0]?.reason).toMatch(/top-level fields: hello\).*accepted shapes: .*Splunk/);
   });
 
   it('keeps the good lines of JSON Lines whose first line is broken', async () => {

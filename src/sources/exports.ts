@@ -3,13 +3,27 @@
  * returns the CloudTrail record inside an object, so a folder of mixed exports reads like a trail:
  * - EventBridge events (`detail-type: "... via CloudTrail"`, record in `detail`);
  * - `aws cloudtrail lookup-events` output elements (record as a JSON string in `CloudTrailEvent`);
- * - Splunk JSON exports (`_raw`, or `result._raw`, a JSON string) and OpenSearch/Elasticsearch
- *   hits (`_source`) that indexed the raw record;
+ * - the shapes of `formats/` (Splunk, Security Lake OCSF, Elastic/ECS, CloudTrail Lake, Logstash/Fluentd);
+ * - OpenSearch/Elasticsearch hits (`_source`) that indexed the raw record;
  * - Athena / Glue rows of the CloudTrail table (all column names lower-case, JSON columns such
  *   as `requestparameters` as strings), renamed back to CloudTrail's own keys.
  */
+import { RECORD_SHAPES, type Unwrapped } from './formats/index.ts';
+import { isObject, looksLikeCloudTrail, recordFromJson } from './formats/util.ts';
 
-export type Unwrapped = { record: Record<string, unknown> } | { invalid: string; excerpt: string } | null;
+export type { Unwrapped } from './formats/index.ts';
+export { isObject, looksLikeCloudTrail } from './formats/util.ts';
+
+/** The shapes a file's records may come in, for the message about a file in none of them. */
+export const ACCEPTED_SHAPES: readonly string[] = [
+  'CloudTrail records ({"Records":[...]}, JSON array, JSON Lines)',
+  'EventBridge via CloudTrail',
+  'lookup-events (CloudTrailEvent)',
+  'CloudWatch Logs subscription',
+  ...RECORD_SHAPES.map((s) => s.name),
+  'OpenSearch hits (_source)',
+  'Athena rows',
+];
 
 const CLOUDTRAIL_DETAIL_TYPE = /via CloudTrail$/;
 
@@ -19,31 +33,18 @@ export function unwrapExport(o: Record<string, unknown>): Unwrapped {
   if (typeof detailType === 'string' && isObject(o.detail)) {
     return CLOUDTRAIL_DETAIL_TYPE.test(detailType) || looksLikeCloudTrail(o.detail) ? { record: o.detail } : null;
   }
-  if (typeof o.CloudTrailEvent === 'string') return fromJsonString(o.CloudTrailEvent, 'CloudTrailEvent');
-  if (typeof o._raw === 'string') return fromJsonString(o._raw, '_raw');
-  if (isObject(o.result) && typeof o.result._raw === 'string') return fromJsonString(o.result._raw, 'result._raw');
-  if (isObject(o._source) && looksLikeCloudTrail(o._source)) return { record: o._source };
+  if (typeof o.CloudTrailEvent === 'string') return recordFromJson(o.CloudTrailEvent, 'CloudTrailEvent');
+  if (typeof o._raw === 'string') return recordFromJson(o._raw, '_raw');
+  if (isObject(o._source)) return looksLikeCloudTrail(o._source) ? { record: o._source } : unwrapExport(o._source);
+  if (!looksLikeCloudTrail(o)) {
+    for (const shape of RECORD_SHAPES) {
+      const found = shape.unwrap(o);
+      if (found !== null) return found;
+    }
+  }
   if (!looksLikeCloudTrail(o) && ('eventname' in o || 'eventsource' in o || 'eventtime' in o))
     return { record: fromAthenaRow(o) };
   return null;
-}
-
-function fromJsonString(text: string, field: string): Unwrapped {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? { record: value } : { invalid: `${field} is not a JSON object`, excerpt: text };
-  } catch (error) {
-    return { invalid: `${field}: ${(error as Error).message}`, excerpt: text };
-  }
-}
-
-/** CloudTrail's own keys; normalize checks which are there and valid. */
-export function looksLikeCloudTrail(o: Record<string, unknown>): boolean {
-  return 'eventName' in o || 'eventSource' in o || 'eventTime' in o || 'eventID' in o || 'userIdentity' in o;
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** CloudTrail keys by their lower-case spelling (the Athena CloudTrail table's column and struct field names). */
@@ -123,6 +124,8 @@ const JSON_COLUMNS = new Set([
 ]);
 
 /** An Athena row renamed to CloudTrail keys; values inside JSON columns keep their own spelling. */
+export const renameColumns = (row: Record<string, unknown>): Record<string, unknown> => fromAthenaRow(row);
+
 export function fromAthenaRow(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key in row) {

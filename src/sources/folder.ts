@@ -1,16 +1,19 @@
 /**
  * Local files and folders. A folder is walked recursively in a deterministic order (entries
- * sorted by code unit, depth first, lazily so a huge tree is never held in memory), which
+ * sorted by name bytes, depth first, lazily so a huge tree is never held in memory), which
  * also covers the S3 delivery layout copied to disk:
  * `AWSLogs/[o-<org>/]<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz`.
  * Hidden folders (`.git`) are not entered; hidden files are listed as not JSON.
+ *
+ * Names are read as bytes: a name that is not valid UTF-8 is still read (by its bytes) and
+ * shown with the bad bytes as `\xNN`. FIFOs, devices and sockets are listed with a problem
+ * that refuses them, never opened, never skipped without a word.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { localFile, statFile } from './file.ts';
+import { kindOf, localFile, notAFile, statFile } from './file.ts';
 import { isDigest, skipReason } from './layout.ts';
-import { type ParseLimits, problem } from './parse.ts';
+import { type ParseLimits, readFailure } from './parse.ts';
 import type { Source, SourceFile } from './types.ts';
 
 /** A single file given by name: read whatever its extension (the user asked for it); digests are still skipped. */
@@ -27,50 +30,64 @@ export function fileSource(path: string, limits: ParseLimits): Source {
 export function folderSource(root: string, limits: ParseLimits): Source {
   return {
     description: `folder ${root}`,
-    files: () => walk(root, limits, new Set()),
+    files: () => walk(Buffer.from(root), limits, new Set()),
   };
 }
 
-async function* walk(dir: string, limits: ParseLimits, visited: Set<string>): AsyncGenerator<SourceFile> {
+const SLASH = Buffer.from('/');
+
+/** The path as text: itself when it is valid UTF-8, else with every byte outside ASCII as `\xNN`. */
+export function printablePath(path: Buffer): string {
+  const text = path.toString('utf8');
+  if (Buffer.byteLength(text) === path.length && !text.includes('\uFFFD')) return text;
+  let out = '';
+  for (const b of path) out += b < 0x80 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return out;
+}
+
+async function* walk(dir: Buffer, limits: ParseLimits, visited: Set<string>): AsyncGenerator<SourceFile> {
   // Symlinked folders are followed once: the real path guards against loops.
   const real = await realpath(dir);
   if (visited.has(real)) return;
   visited.add(real);
-  let entries: Dirent[];
+  let entries: Dirent<Buffer>[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
     // An unreadable folder (permissions) is listed as one entry whose reading reports why.
-    yield unreadable(dir, (error as Error).message);
+    yield unreadable(printablePath(dir), (error as Error).message);
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort((a, b) => Buffer.compare(a.name, b.name));
   for (const entry of entries) {
-    const path = join(dir, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
+    const path = Buffer.concat([dir, SLASH, entry.name]);
+    const id = printablePath(path);
+    const hidden = entry.name[0] === 0x2e;
+    let target: Pick<Dirent, 'isDirectory' | 'isFile' | 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice' | 'isSocket'> =
+      entry;
     if (entry.isSymbolicLink()) {
       try {
-        const target = await stat(path);
-        isDir = target.isDirectory();
-        isFile = target.isFile();
+        target = await stat(path);
       } catch {
         continue; // dangling link
       }
     }
-    if (isDir) {
-      if (!entry.name.startsWith('.')) yield* walk(path, limits, visited);
+    if (target.isDirectory()) {
+      if (!hidden) yield* walk(path, limits, visited);
       continue;
     }
-    if (!isFile) continue; // sockets, fifos
+    if (!target.isFile()) {
+      yield refused(id, kindOf(target));
+      continue;
+    }
     let st: { size: number; mtimeNs: bigint };
     try {
       st = await statFile(path);
     } catch {
       continue; // removed while listing
     }
-    const skip = entry.name.startsWith('.') ? 'not-json' : skipReason(path);
-    yield localFile(path, st.size, st.mtimeNs, limits, skip);
+    const skip = hidden ? 'not-json' : skipReason(id);
+    yield localFile(printablePath(path) === path.toString('utf8') ? id : path, st.size, st.mtimeNs, limits, skip, id);
   }
 }
 
@@ -80,7 +97,19 @@ function unreadable(dir: string, message: string): SourceFile {
     fingerprint: 'unreadable',
     size: 0,
     async *read() {
-      yield problem({ file: dir }, 'read-error', `cannot list the folder: ${message}`, null);
+      yield readFailure(dir, `cannot list the folder: ${message}`);
+    },
+  };
+}
+
+/** A FIFO, device or socket met in a folder: listed, never opened. */
+function refused(id: string, kind: string): SourceFile {
+  return {
+    id,
+    fingerprint: `not-a-file:${kind}`,
+    size: 0,
+    async *read() {
+      yield notAFile(id, kind);
     },
   };
 }

@@ -3,10 +3,11 @@
  * argument: a file, a folder (recursively, including the S3 delivery layout), `-` for stdin,
  * or `s3://bucket/prefix`. Every kind hands bytes to the same parser (`parse.ts`).
  */
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SourceNotFoundError } from '../errors.ts';
+import { SourceNotFoundError, UsageError } from '../errors.ts';
+import { kindOf } from './file.ts';
 import { fileSource, folderSource } from './folder.ts';
 import { DEFAULT_LIMITS, type ParseLimits } from './parse.ts';
 import { s3Source } from './s3.ts';
@@ -42,13 +43,19 @@ export function openSource(spec: string, options: OpenSourceOptions = {}): Sourc
     });
   }
   const path = resolve(spec);
-  let isDirectory: boolean;
+  let st: Stats;
   try {
-    isDirectory = statSync(path).isDirectory();
+    st = statSync(path);
   } catch {
     throw new SourceNotFoundError(spec);
   }
-  return isDirectory ? folderSource(path, limits) : fileSource(path, limits);
+  if (st.isDirectory()) return folderSource(path, limits);
+  // A FIFO or a device (/dev/zero) could block forever or never end: refused before it is opened.
+  if (!st.isFile())
+    throw new UsageError(
+      `Cannot read ${spec}: it is ${kindOf(st)}, not a regular file or folder. To read from a pipe, pass - and redirect it to stdin.`,
+    );
+  return fileSource(path, limits);
 }
 
 export interface ReadAllResult {

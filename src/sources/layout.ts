@@ -13,7 +13,6 @@ const NOT_JSON = new Set([
   'rst',
   'csv',
   'tsv',
-  'parquet',
   'orc',
   'avro',
   'png',

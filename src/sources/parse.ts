@@ -14,7 +14,8 @@
 import { isAscii } from 'node:buffer';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { isObject, looksLikeCloudTrail, unwrapExport } from './exports.ts';
+import { ACCEPTED_SHAPES, isObject, looksLikeCloudTrail, unwrapExport } from './exports.ts';
+import { fillEventTime, rowOfColumns } from './formats/index.ts';
 import type { Origin, SourceItem } from './types.ts';
 
 export { looksLikeCloudTrail } from './exports.ts';
@@ -29,7 +30,11 @@ export type ProblemCode =
   | 'file-too-large'
   | 'gzip-truncated'
   | 'gzip-invalid'
-  | 'read-error';
+  | 'read-error'
+  | 'invalid-parquet'
+  | 'not-a-file'
+  | 'too-many-problems'
+  | 'decompression-bomb';
 
 export interface ParseLimits {
   /** A record (or a JSON Lines line) longer than this is reported, not read. In characters (= bytes for ASCII). */
@@ -64,9 +69,16 @@ export function problem(origin: Origin, code: ProblemCode, reason: string, excer
     kind: 'problem',
     origin,
     code,
-    reason: clean(reason, 400),
+    reason: clean(reason, 1000),
     excerpt: excerpt === null ? null : clean(excerpt, EXCERPT_CHARS),
   };
+}
+
+/** A problem that says to read the file again later: what failed is the reading, not the content. */
+export function readFailure(file: string, message: string): SourceItem {
+  const item = problem({ file }, 'read-error', `${message}; it will be read again by the next run`, null);
+  if (item.kind === 'problem') item.retryable = true;
+  return item;
 }
 
 /** Control characters are replaced so an excerpt or reason of attacker content is safe to print and store. */
@@ -85,15 +97,25 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
     return;
   }
   ctx.onContent?.(buf);
+  if (buf.length >= 4 && buf.readUInt32LE(0) === 0x31524150) {
+    const { isParquet, parquetItems } = await import('./parquet.ts');
+    if (isParquet(buf)) {
+      yield* parquetItems(buf, ctx);
+      return;
+    }
+  }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    const { BOMB_MIN_BYTES, BOMB_RATIO, streamGzipBuffer } = await import('./stream.ts');
+    // Inflated in memory only up to what a real file of this compressed size can hold: a bomb
+    // (or a file above the limit) goes to the stream, which stops a bomb and streams JSON Lines.
+    const inMemory = Math.min(ctx.limits.maxFileBytes, Math.max(BOMB_MIN_BYTES, buf.length * BOMB_RATIO));
     let plain: Buffer;
     try {
-      plain = await gunzipAsync(buf, { chunkSize: 1 << 20, maxOutputLength: ctx.limits.maxFileBytes });
+      plain = await gunzipAsync(buf, { chunkSize: 1 << 20, maxOutputLength: inMemory });
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_BUFFER_TOO_LARGE') {
         // Too large to hold decompressed: JSON Lines are streamed line by line, anything else is reported.
-        const { streamGzipBuffer } = await import('./stream.ts');
         yield* streamGzipBuffer(buf, ctx);
         return;
       }
@@ -106,7 +128,7 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
       try {
         partial = zlib.gunzipSync(buf, {
           chunkSize: 1 << 20,
-          maxOutputLength: ctx.limits.maxFileBytes,
+          maxOutputLength: inMemory,
           finishFlush: zlib.constants.Z_SYNC_FLUSH,
         });
       } catch {
@@ -184,6 +206,12 @@ export function* parseText(text: string, ctx: ParseContext, truncated: boolean):
     yield* itemsOfConcatenated(text, ctx, truncated);
     return;
   }
+  const array = recordArrayStart(text, start);
+  if (array !== -1) {
+    // One bad record (a raw control character, a cut tail) must not cost the file: each element alone.
+    yield* itemsOfBrokenArray(text, array, ctx, truncated);
+    return;
+  }
   if (truncated) return;
   const c = text.charCodeAt(start);
   const reason =
@@ -191,6 +219,119 @@ export function* parseText(text: string, ctx: ParseContext, truncated: boolean):
       ? `invalid JSON: ${parseError.message}`
       : `not JSON (content starts with ${JSON.stringify(text.slice(start, start + 8))})`;
   yield problem(at, 'invalid-json', reason, text.slice(start, start + EXCERPT_CHARS));
+}
+
+/**
+ * Where the elements of the record array begin (just after its `[`) in a text that starts a
+ * `{"Records": [` document or a bare array of objects, or -1.
+ */
+function recordArrayStart(text: string, start: number): number {
+  if (text.charCodeAt(start) === 0x5b) {
+    const first = firstNonSpace(text, start + 1);
+    return text.charCodeAt(first) === 0x7b ? start + 1 : -1;
+  }
+  if (text.charCodeAt(start) !== 0x7b) return -1;
+  const key = /\{\s*"Records"\s*:\s*\[/y;
+  key.lastIndex = start;
+  return key.test(text) ? key.lastIndex : -1;
+}
+
+/**
+ * The elements of a record array that does not parse as a whole, each parsed alone (the string-aware
+ * scan of `valueEnd` finds where each ends): a bad element is quarantined by index, the others are
+ * read. Stops at the first place that is not `{...}` followed by `,` or `]`.
+ */
+function* itemsOfBrokenArray(text: string, from: number, ctx: ParseContext, truncated: boolean): Generator<SourceItem> {
+  let pos = firstNonSpace(text, from);
+  for (let index = 0; pos < text.length; index++) {
+    const where: Origin = { file: ctx.file, index };
+    if (text.charCodeAt(pos) === 0x5d) return;
+    if (text.charCodeAt(pos) !== 0x7b) {
+      yield problem(
+        where,
+        'invalid-json',
+        `element ${index} is not an object; the rest of the file is not read`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      );
+      return;
+    }
+    const end = valueEnd(text, pos);
+    if (end === -1) {
+      if (!truncated)
+        yield problem(
+          where,
+          'invalid-json',
+          `record ${index} is cut: the file ends inside it`,
+          text.slice(pos, pos + EXCERPT_CHARS),
+        );
+      return;
+    }
+    if (end - pos > ctx.limits.maxRecordBytes) {
+      yield problem(
+        where,
+        'record-too-large',
+        `record is ${end - pos} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      );
+    } else {
+      const slice = text.slice(pos, end);
+      let value: unknown;
+      let ok = true;
+      try {
+        value = JSON.parse(slice);
+      } catch (error) {
+        ok = false;
+        yield problem(where, 'invalid-json', `record ${index}: ${(error as Error).message}`, slice);
+      }
+      if (ok && isObject(value)) yield recordItem(unwrapEnvelope(value) ?? value, where, ctx);
+    }
+    pos = firstNonSpace(text, end);
+    const c = text.charCodeAt(pos);
+    if (c === 0x2c) pos = firstNonSpace(text, pos + 1);
+    else if (c !== 0x5d && pos < text.length) {
+      yield problem(
+        { file: ctx.file, index: index + 1 },
+        'invalid-json',
+        `text after record ${index} where "," or "]" was expected; the rest of the file is not read`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      );
+      return;
+    }
+  }
+}
+
+/**
+ * Where the JSON starts in a line of tab-separated fields ending in an object (`time<TAB>tag<TAB>{...}`,
+ * Fluentd's out_file default), or 0: the line is JSON from its start.
+ */
+function tabbedJsonStart(line: string): number {
+  const c = line.charCodeAt(0);
+  if (c === 0x7b || c === 0x5b || line.charCodeAt(line.length - 1) !== 0x7d) return 0;
+  const at = line.indexOf('\t{');
+  return at > 0 && at < 200 ? at + 1 : 0;
+}
+
+/**
+ * Why a line cannot be JSON, from its first character, or null when it may be. Spares a thrown
+ * SyntaxError per line (~10 µs each) in a file of millions of lines of junk.
+ */
+export function notJsonStart(line: string): string | null {
+  const i = firstNonSpace(line, 0);
+  if (i === line.length) return null;
+  const c = line.charCodeAt(i);
+  // { [ " - 0-9 t f n: what a JSON value can start with
+  if (
+    c === 0x7b ||
+    c === 0x5b ||
+    c === 0x22 ||
+    c === 0x2d ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x74 ||
+    c === 0x66 ||
+    c === 0x6e
+  )
+    return null;
+  return `invalid JSON: a line starting with ${JSON.stringify(line.slice(i, i + 8))} is not JSON`;
 }
 
 function firstNonSpace(text: string, from: number): number {
@@ -214,10 +355,11 @@ function looksLikeJsonLines(text: string, start: number): boolean {
   for (let pos = start; pos < text.length && lines < 1000; ) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = text.length;
-    const line = text.slice(pos, end).trim();
+    const whole = text.slice(pos, end).trim();
     pos = end + 1;
-    if (line.length === 0) continue;
+    if (whole.length === 0) continue;
     lines++;
+    const line = whole.slice(tabbedJsonStart(whole));
     if (line.charCodeAt(0) === 0x7b && line.charCodeAt(line.length - 1) === 0x7d) {
       if (lines === 1) {
         try {
@@ -236,13 +378,19 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
   const gate = new CloudTrailGate(ctx.file);
   let lineNo = 0;
   for (let pos = 0; pos < text.length; ) {
+    // Blank lines are passed in one scan (counted, not sliced): a flood of newlines costs one pass.
+    const next = firstNonSpace(text, pos);
+    if (next === text.length) break;
+    for (let nl = next > pos ? text.indexOf('\n', pos) : -1; nl !== -1 && nl < next; nl = text.indexOf('\n', nl + 1)) {
+      lineNo++;
+      pos = nl + 1;
+    }
     let end = text.indexOf('\n', pos);
     const last = end === -1;
     if (last) end = text.length;
     lineNo++;
     const lineStart = pos;
     pos = end + 1;
-    if (firstNonSpace(text, lineStart) >= end) continue;
     const at: Origin = { file: ctx.file, line: lineNo };
     if (end - lineStart > ctx.limits.maxRecordBytes) {
       yield problem(
@@ -253,7 +401,16 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
       );
       continue;
     }
-    const line = text.slice(lineStart, end);
+    let line = text.slice(lineStart, end);
+    // Fluentd's default out_file line: `time<TAB>tag<TAB>{record}`; the time stands in for a missing eventTime.
+    const jsonAt = tabbedJsonStart(line);
+    const stamped = jsonAt > 0 ? { time: line.slice(0, line.indexOf('\t')) } : null;
+    if (jsonAt > 0) line = line.slice(jsonAt);
+    const notJson = notJsonStart(line);
+    if (notJson !== null) {
+      if (!(truncated && last)) yield problem(at, 'invalid-json', notJson, line);
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -264,6 +421,7 @@ function* itemsOfJsonLines(text: string, ctx: ParseContext, truncated: boolean):
     }
     // Most lines are one record: build it directly, without a generator per line.
     if (isObject(value) && !isContainer(value)) {
+      if (stamped) fillEventTime(value, stamped);
       const item = objectItem(value, at, ctx, line);
       if (gate.admit(item)) {
         yield* gate.released();
@@ -405,15 +563,9 @@ function* itemsOfConcatenated(text: string, ctx: ParseContext, truncated: boolea
 function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Generator<SourceItem> {
   const at: Origin = { file: ctx.file };
   // `Events`: the output of `aws cloudtrail lookup-events` (each element wraps a record in CloudTrailEvent).
-  const arrayKey = isObject(value)
-    ? Array.isArray(value.Records)
-      ? 'Records'
-      : Array.isArray(value.Events)
-        ? 'Events'
-        : null
-    : null;
+  const arrayKey = isObject(value) ? recordArrayKey(value) : null;
   const records =
-    arrayKey !== null && isObject(value) ? (value[arrayKey] as unknown[]) : Array.isArray(value) ? value : null;
+    arrayKey !== null && isObject(value) ? recordsAt(value, arrayKey) : Array.isArray(value) ? value : null;
   if (records === null) {
     if (text.length > ctx.limits.maxRecordBytes && !(isObject(value) && 'Records' in value)) {
       yield problem(
@@ -473,7 +625,29 @@ function* itemsOfDocument(value: unknown, text: string, ctx: ParseContext): Gene
 
 /** An object that holds several records rather than being one. */
 export function isContainer(o: Record<string, unknown>): boolean {
-  return 'Records' in o || Array.isArray(o.Events) || (o.messageType === 'DATA_MESSAGE' && Array.isArray(o.logEvents));
+  return (
+    'Records' in o || recordArrayKey(o) !== null || (o.messageType === 'DATA_MESSAGE' && Array.isArray(o.logEvents))
+  );
+}
+
+/**
+ * The key of the array of records in a whole-document export: `Records` (S3 delivery),
+ * `Events` (`aws cloudtrail lookup-events`), `results` (Splunk's JSON export),
+ * `QueryResultRows` (CloudTrail Lake `get-query-results`).
+ */
+function recordArrayKey(o: Record<string, unknown>): string | null {
+  if (Array.isArray(o.Records)) return 'Records';
+  if (Array.isArray(o.Events)) return 'Events';
+  if (Array.isArray(o.QueryResultRows)) return 'QueryResultRows';
+  if (Array.isArray(o.results) && o.results.some(isObject)) return 'results';
+  return null;
+}
+
+/** The elements of the record array; a Lake row (a list of one-column objects) becomes one object. */
+function recordsAt(o: Record<string, unknown>, key: string): unknown[] {
+  const list = o[key] as unknown[];
+  if (key !== 'QueryResultRows') return list;
+  return list.map((row) => (Array.isArray(row) ? (rowOfColumns(row) ?? row) : row));
 }
 
 /** Items of one JSON value found on its own (a whole file or one JSON Lines line). */
@@ -522,9 +696,10 @@ export function* itemsOfValue(
     }
     return;
   }
-  // A page of `aws cloudtrail lookup-events` output.
-  if (Array.isArray(value.Events)) {
-    yield* itemsOfValue(value.Events, at, ctx, null);
+  // A page of `aws cloudtrail lookup-events` output, Splunk results, CloudTrail Lake rows.
+  const arrayKey = recordArrayKey(value);
+  if (arrayKey !== null) {
+    yield* itemsOfValue(recordsAt(value, arrayKey), at, ctx, null);
     return;
   }
   // CloudWatch Logs subscription payload (e.g. from Firehose): each message is one CloudTrail record.
@@ -569,12 +744,21 @@ export function objectItem(o: Record<string, unknown>, at: Origin, ctx: ParseCon
     );
   }
   if (looksLikeCloudTrail(o)) return recordItem(o, at, ctx);
-  return problem(
-    at,
-    'not-cloudtrail',
-    'a JSON object without any CloudTrail field (eventName, eventSource, eventTime, eventID, userIdentity)',
-    text ?? shortJson(o),
-  );
+  return problem(at, 'not-cloudtrail', `${UNKNOWN_SHAPE} (top-level fields: ${fieldList(o)})`, text ?? shortJson(o));
+}
+
+const UNKNOWN_SHAPE = 'a JSON object in no shape Trailhound reads';
+
+/** The first top-level field names of `o`, for a message that lets the user see what the file holds. */
+function fieldList(o: Record<string, unknown>): string {
+  const keys = Object.keys(o);
+  const shown = keys.slice(0, 12).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return keys.length === 0 ? 'none' : `${shown.join(', ')}${keys.length > 12 ? `, … ${keys.length - 12} more` : ''}`;
+}
+
+/** The message for the first record of a file in no known shape: what was seen and what is accepted. */
+function unknownShapeMessage(first: string): string {
+  return `${first}; accepted shapes: ${ACCEPTED_SHAPES.join('; ')}. Further records of this file in no known shape are quarantined without a message`;
 }
 
 /** The record inside a Records element: an EventBridge envelope is unwrapped, anything else is the record. */
@@ -583,35 +767,54 @@ function unwrapEnvelope(o: Record<string, unknown>): Record<string, unknown> | n
   return inner !== null && 'record' in inner ? inner.record : null;
 }
 
-function recordItem(record: Record<string, unknown>, origin: Origin, ctx: ParseContext): SourceItem {
+function recordItem(found: Record<string, unknown>, origin: Origin, ctx: ParseContext): SourceItem {
+  const record = fillEventTime(found);
   const insight = ctx.insightFile || record.eventType === 'AwsCloudTrailInsight' || 'insightDetails' in record;
   return { kind: insight ? 'insight' : 'record', record, origin };
 }
 
 /**
- * In a bare array or JSON Lines, objects that are not CloudTrail are reported one by one only
- * when the file also holds CloudTrail; a file with none (an app's own .jsonl) is one problem.
+ * Objects that are not CloudTrail: in a file that also holds CloudTrail each is quarantined, the
+ * first with one message naming the fields it saw and the shapes accepted, the rest `quiet`; a
+ * file with none (an app's own .jsonl) gets one file-level problem, then its records, quiet.
+ * At most `HELD_LIMIT` are kept back before the first record: memory stays bounded whatever the file.
  */
 const NONE: SourceItem[] = [];
+const HELD_LIMIT = 1000;
 
 export class CloudTrailGate {
   readonly #file: string;
   #held: SourceItem[] = [];
+  /** Not-CloudTrail objects seen before the first record, kept or not. */
+  #heldCount = 0;
   #open = false;
+  #explained = false;
   constructor(file: string) {
     this.#file = file;
   }
 
   /** Whether to yield `item` now. When a record opens the gate, `released` holds what was kept back before it. */
   admit(item: SourceItem): boolean {
-    if (this.#open) return true;
-    if (item.kind === 'problem') {
-      if (item.code !== 'not-cloudtrail') return true;
-      this.#held.push(item);
+    if (item.kind === 'problem' && item.code === 'not-cloudtrail') {
+      if (this.#open) {
+        this.#explain(item);
+        return true;
+      }
+      this.#heldCount++;
+      if (this.#held.length < HELD_LIMIT) this.#held.push(item);
       return false;
     }
-    this.#open = true;
+    if (item.kind !== 'problem') this.#open = true;
     return true;
+  }
+
+  #explain(item: SourceItem): void {
+    if (item.kind !== 'problem') return;
+    if (this.#explained) item.quiet = true;
+    else {
+      this.#explained = true;
+      item.reason = unknownShapeMessage(item.reason);
+    }
   }
 
   /** Items kept back before the first record (once), then nothing. */
@@ -619,19 +822,39 @@ export class CloudTrailGate {
     if (!this.#open || this.#held.length === 0) return NONE;
     const held = this.#held;
     this.#held = [];
+    for (const item of held) this.#explain(item);
+    if (this.#heldCount > held.length) held.push(this.#dropped(this.#heldCount - held.length));
     return held;
   }
 
   *end(total: number): Generator<SourceItem> {
     const first = this.#held[0];
     if (this.#open || first === undefined || first.kind !== 'problem') return;
-    const n = this.#held.length;
-    yield problem(
+    const n = this.#heldCount;
+    const head = problem(
       { file: this.#file },
       'not-cloudtrail',
-      `none of the ${n} JSON value(s) of ${total} is a CloudTrail record (no eventName, eventSource, eventTime, eventID or userIdentity)`,
+      `none of the ${n} JSON value(s) of ${total} is a CloudTrail record: the first is ${first.reason}`,
       first.excerpt,
     );
+    if (head.kind === 'problem') head.reason = unknownShapeMessage(head.reason);
+    yield head;
+    for (const item of this.#held) {
+      if (item.kind === 'problem') item.quiet = true;
+      yield item;
+    }
+    if (n > this.#held.length) yield this.#dropped(n - this.#held.length);
+  }
+
+  #dropped(n: number): SourceItem {
+    const item = problem(
+      { file: this.#file },
+      'not-cloudtrail',
+      `and ${n} more JSON value(s) in no known shape before the first record`,
+      null,
+    );
+    if (item.kind === 'problem') item.quiet = true;
+    return item;
   }
 }
 

@@ -11,7 +11,7 @@
 import type { ListObjectsV2Command, ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { SourceNotFoundError, TrailhoundError } from '../errors.ts';
 import { isInsightPath, skipReason } from './layout.ts';
-import { type ParseLimits, parseBuffer, problem } from './parse.ts';
+import { type ParseLimits, parseBuffer, readFailure } from './parse.ts';
 import { streamLargeBytes } from './stream.ts';
 import type { Source, SourceFile, SourceItem } from './types.ts';
 
@@ -133,7 +133,8 @@ async function* readObject(
     const bytes = await response.Body.transformToByteArray();
     buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
-    yield problem({ file: id }, 'read-error', `cannot get the object: ${(error as Error).message}`, null);
+    // Access denied, throttling, a dropped connection: the object is read again by the next run.
+    yield readFailure(id, `cannot get the object: ${(error as Error).message}`);
     return;
   }
   yield* parseBuffer(buf, ctx);

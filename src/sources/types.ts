@@ -19,7 +19,20 @@ export interface Origin {
 export type SourceItem =
   | { kind: 'record'; record: Record<string, unknown>; origin: Origin }
   | { kind: 'insight'; record: Record<string, unknown>; origin: Origin }
-  | { kind: 'problem'; origin: Origin; code: string; reason: string; excerpt: string | null };
+  | {
+      kind: 'problem';
+      origin: Origin;
+      code: string;
+      reason: string;
+      excerpt: string | null;
+      /**
+       * Already explained by an earlier problem of the same file (records of a shape Trailhound
+       * does not read: one message per file): quarantined and counted, not printed again.
+       */
+      quiet?: true;
+      /** The content could not be read now (permissions, I/O): the file is to be read again by the next run. */
+      retryable?: true;
+    };
 
 /** Optional callbacks while a file is read. */
 export interface ReadHooks {

@@ -91,4 +91,36 @@ describe('trailhound describe', () => {
     expect(sut.code).toBe(1);
     expect(sut.stderr).toContain('no such file or folder');
   });
+
+  it('describes every format users have, auto-detected, and names an unknown shape once', async () => {
+    const sut = await run(['fixtures/formats', '--format', 'jsonl']);
+    const described = sut.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { origin: { file: string } });
+    const byFile = new Map<string, number>();
+    for (const d of described) {
+      const name = d.origin.file.slice(d.origin.file.lastIndexOf('/') + 1);
+      byFile.set(name, (byFile.get(name) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(byFile)).toEqual({
+      'elastic-ecs-defense-evasion.ndjson': 7,
+      'fluentd-cloudtrail-event-selectors.jsonl': 1,
+      'fluentd-out-file-ssm-send-command.log': 56,
+      'lake-query-results-eventdata.json': 2,
+      'lake-query-results-persistence.json': 5,
+      'logstash-ec2-steal-instance-credentials.jsonl': 45,
+      'security-lake-ocsf-api-activity.gz.parquet': 46,
+      'security-lake-ocsf-api-activity.jsonl': 46,
+      'splunk-export-compromised-root.json': 27,
+      'splunk-extracted-fields-share.jsonl': 2,
+      'splunk-results-create-admin-user.json': 3,
+    });
+    const problems = sut.stderr.trimEnd().split('\n');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(
+      /unknown-shape\.jsonl: not-cloudtrail: none of the 6 .*top-level fields: ts, principal/,
+    );
+    expect(problems[1]).toMatch(/240 described, 0 refused, 7 unreadable/);
+  });
 });

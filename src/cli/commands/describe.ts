@@ -80,7 +80,8 @@ export async function describeSource(spec: string, options: DescribeOptions): Pr
     for await (const item of file.read()) {
       if (item.kind === 'problem') {
         summary.problems++;
-        options.onProblem({ origin: item.origin, code: item.code, reason: item.reason });
+        // Records of an unknown shape after the first are counted, not printed again: one message per file.
+        if (!item.quiet) options.onProblem({ origin: item.origin, code: item.code, reason: item.reason });
       } else if (item.kind === 'insight') {
         summary.insights++;
       } else {
