@@ -322,6 +322,8 @@ export class DetectionEngine {
       openAlerts: [...this.openAlerts],
       weekly: [...this.weekly],
       statuses: [...this.statuses],
+      // The threshold is refitted every 6 h of data: a restored engine must refit when this one would.
+      threshold: this.#threshold === null ? null : [this.#threshold, this.#thresholdAt],
     };
   }
 
@@ -335,6 +337,7 @@ export class DetectionEngine {
     e.openAlerts = new Map(o.openAlerts);
     e.weekly = new Map(o.weekly);
     e.statuses = new Map(o.statuses);
+    if (Array.isArray(o.threshold)) [e.#threshold, e.#thresholdAt] = o.threshold as [number, number];
     return e;
   }
 }

@@ -65,15 +65,24 @@ export class ScoreHistory {
     return (s.length - lo + 1) / (s.length + 2);
   }
 
+  /**
+   * With the lagging sorted copy (when it lags), so a restored history answers exactly as the
+   * original would: detect replays from checkpoints and must score as one uninterrupted pass.
+   */
   toJSON(): unknown {
-    return [this.values, this.#next];
+    if (this.#sorted === null) return [this.values, this.#next, -1];
+    return this.#stale === 0 ? [this.values, this.#next, 0] : [this.values, this.#next, this.#stale, [...this.#sorted]];
   }
 
   static fromJSON(j: unknown, capacity?: number): ScoreHistory {
-    const [values, next] = j as [number[], number];
+    const [values, next, stale, sorted] = j as [number[], number, number?, number[]?];
     const h = new ScoreHistory(capacity);
     h.values.push(...values);
     h.#next = next;
+    if (stale !== undefined && stale >= 0) {
+      h.#sorted = sorted ? Float64Array.from(sorted) : Float64Array.from(h.values).sort();
+      h.#stale = stale;
+    }
     return h;
   }
 }
