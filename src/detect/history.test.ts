@@ -35,22 +35,21 @@ function parts(): string[][] {
   return [...byPart.values()];
 }
 
-/**
- * What an analyst compares: ids, events cited, severities (withdrawn alerts apart). Scores
- * are left out: a restored model scores a few journeys a few hundredths of a bit apart
- * (6 of 1,942 here), never enough to change a decision on these runs.
- */
+/** What an analyst compares: ids, events cited, severities and scores (withdrawn alerts apart). */
 async function alertsOf(store: Store): Promise<string[]> {
   const rows = await store.db.selectFrom('alerts').select('body').orderBy('id').execute();
   return rows
     .map((r) => JSON.parse(r.body) as StoredAlert & { withdrawn?: unknown })
     .filter((a) => !a.withdrawn)
-    .map((a) => `${a.id} ${a.severity} ${a.events.map((e) => e.eventId).join(',')}`);
+    .map((a) => `${a.id} ${a.severity} ${a.score} ${a.events.map((e) => e.eventId).join(',')}`);
 }
 
 async function journeysOf(store: Store): Promise<string[]> {
-  const rows = await store.db.selectFrom('journeys').select(['id', 'decision', 'alert_id', 'event_ids']).execute();
-  return rows.map((r) => `${r.id} ${r.decision} ${r.alert_id} ${r.event_ids}`).sort();
+  const rows = await store.db
+    .selectFrom('journeys')
+    .select(['id', 'decision', 'alert_id', 'raw', 'excess', 'event_ids'])
+    .execute();
+  return rows.map((r) => `${r.id} ${r.decision} ${r.alert_id} ${r.raw} ${r.excess} ${r.event_ids}`).sort();
 }
 
 describe('history, late files and one-off runs', () => {

@@ -722,7 +722,14 @@ export class BehaviourModel {
         heldBack: [...m.heldBack],
         targets: m.targets.toJSON(),
       })),
-      groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
+      // The group's own table, not rebuilt from its members on load: it has pruned (lossy
+      // counting) as it grew, so a rebuild scores differently from the model that was saved.
+      groups: [...this.groups.values()].map((g) => ({
+        id: g.id,
+        name: g.name,
+        members: g.members,
+        ngram: g.ngram.toJSON(),
+      })),
     };
   }
 
@@ -762,7 +769,11 @@ export class BehaviourModel {
         targets: TargetProfile.fromJSON(x.targets),
       });
     }
-    for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
+    for (const g of o.groups as Array<{ id: string; name: string; members: string[]; ngram?: unknown }>) {
+      if (g.ngram !== undefined) {
+        m.groups.set(g.id, { id: g.id, name: g.name, members: g.members, ngram: NGramCounts.fromJSON(g.ngram) });
+        continue;
+      }
       const ngram = new NGramCounts();
       for (const k of g.members.length > 1 ? g.members : []) {
         const member = m.identities.get(k);
