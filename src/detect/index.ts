@@ -502,7 +502,20 @@ async function withdraw(store: Store, id: string, now: number, why: string): Pro
     at: iso(now),
     reason: `no longer raised after ${why}: events that arrived late changed what these journeys are compared with`,
   };
+  stored.summary = `Withdrawn ${iso(now).slice(0, 16).replace('T', ' ')} UTC: ${stored.withdrawn.reason}. ${stored.summary}`;
   await saveAlert(store, stored, now);
+}
+
+/** What the last `detect` saw, or null before the first (for messages outside `detect`). */
+export async function readHistory(store: Store): Promise<HistorySummary | null> {
+  const saved = await readState(store, {});
+  if (!saved?.options) return null;
+  return {
+    firstEvent: saved.engine.firstEvent,
+    newestEvent: saved.newestEvent ?? null,
+    learningDays: saved.options.learningDays,
+    trailEnded: (saved.openJourneys ?? 0) === 0,
+  };
 }
 
 /**
