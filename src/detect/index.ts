@@ -199,6 +199,9 @@ export async function assumedBy(
 
 /** Daily checkpoints are kept this far back from the newest; weekly ones before (see pruneCheckpoints). */
 const DAILY_CHECKPOINTS_MS = 8 * DAY;
+/** The tail checkpoint stands this far before the newest event, on the hour. */
+const TAIL_CHECKPOINT_MS = 2 * 3_600_000;
+const HOUR = 3_600_000;
 /** An alert a journey scored after a checkpoint may still grow: its end is within this of it. */
 const OPEN_ALERT_MS = 2 * DAY;
 
@@ -386,17 +389,23 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
   });
 
   // A checkpoint at each UTC day start the scan crosses (daily near the newest event, weekly
-  // before), taken before the day's first event, with everything scored so far.
+  // before), and one on the hour 2 h before the newest event (a file later by less than that,
+  // as CloudTrail's usually are, replays only those hours). Each is taken before the first
+  // event at or after it, with everything scored so far.
   const newestTime = bounds.maxTime ?? 0;
-  let lastBoundary = checkpoint ? checkpoint.at : Number.NEGATIVE_INFINITY;
-  const crossDay = async (day: number) => {
-    const first = lastBoundary === Number.NEGATIVE_INFINITY;
-    lastBoundary = day;
-    if (first || !(day >= newestTime - DAILY_CHECKPOINTS_MS || Math.floor(day / DAY) % 7 === 0)) return;
+  const tailAt = Math.floor((newestTime - TAIL_CHECKPOINT_MS) / HOUR) * HOUR;
+  let tailTaken = tailAt % DAY === 0 || (checkpoint !== null && tailAt <= checkpoint.at);
+  let lastBoundary = checkpoint ? dayStart(checkpoint.at) : Number.NEGATIVE_INFINITY;
+  let nextMark = Number.NEGATIVE_INFINITY;
+  const setNextMark = () => {
+    nextMark = Math.min(lastBoundary + DAY, tailTaken ? Number.POSITIVE_INFINITY : tailAt);
+  };
+  setNextMark();
+  const takeCheckpoint = async (at: number) => {
     await buildDrafts();
     const open: StoredAlert[] = [];
     for (const a of engine.openAlerts.values()) {
-      if (a.end < day - OPEN_ALERT_MS) continue;
+      if (a.end < at - OPEN_ALERT_MS) continue;
       const body = await previousOf(a.id);
       if (body) open.push(body);
     }
@@ -405,11 +414,29 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     await store.db.transaction().execute(async (trx) => {
       const tx = { ...store, db: trx };
       await flushWrites(tx);
-      await saveCheckpoint(tx, { at: day, state: text, alerts: JSON.stringify(open) }, now);
+      await saveCheckpoint(tx, { at, state: text, alerts: JSON.stringify(open) }, now);
     });
     pendingRows = [];
     dirty.clear();
-    segment = day;
+    segment = at;
+  };
+  // Marks due before this event, in time order (segments must only grow).
+  const mark = async (time: number) => {
+    const day = dayStart(time);
+    const tailDue = !tailTaken && time >= tailAt;
+    if (tailDue && tailAt <= day) await takeTail();
+    if (day > lastBoundary) {
+      const first = lastBoundary === Number.NEGATIVE_INFINITY;
+      lastBoundary = day;
+      if (!first && (day >= newestTime - DAILY_CHECKPOINTS_MS || Math.floor(day / DAY) % 7 === 0))
+        await takeCheckpoint(day);
+    }
+    if (tailDue && !tailTaken) await takeTail();
+    setNextMark();
+  };
+  const takeTail = async () => {
+    tailTaken = true;
+    if (tailAt > segment) await takeCheckpoint(tailAt);
   };
 
   const step = (row: EventRow) => {
@@ -420,7 +447,7 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
       options.onProgress({ events: eventsScanned, journeys: journeysScored });
   };
   const visit = async (row: EventRow) => {
-    if (row.time >= lastBoundary + DAY) await crossDay(dayStart(row.time));
+    if (row.time >= nextMark) await mark(row.time);
     step(row);
     if (drafts.length > 0) await buildDrafts();
     if (pendingRows.length >= JOURNEY_BATCH) {
@@ -436,7 +463,7 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
   if (rows) {
     // SQLite: a plain loop; the async generator's promise per row cost ~25% of the scan.
     for (const row of rows) {
-      if (row.time >= lastBoundary + DAY || drafts.length > 0 || pendingRows.length >= JOURNEY_BATCH) await visit(row);
+      if (row.time >= nextMark || drafts.length > 0 || pendingRows.length >= JOURNEY_BATCH) await visit(row);
       else step(row);
     }
   } else for await (const row of scanEventRows(store, scan)) await visit(row);

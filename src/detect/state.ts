@@ -114,21 +114,18 @@ export async function dropCheckpointsAfter(store: Store, at: number): Promise<vo
 
 /**
  * Bounded history: every day's checkpoint within `dailyMs` of the newest one, one a week
- * (days since the epoch divisible by 7) before that. Events later than that late cost a
- * longer replay, never a wrong one.
+ * (days since the epoch divisible by 7) before that, and of the checkpoints between day
+ * starts (the tail one each run takes) only the newest. Events later than that cost a longer
+ * replay, never a wrong one.
  */
 export async function pruneCheckpoints(store: Store, dailyMs: number, dayMs: number): Promise<void> {
-  const newest = await store.db
-    .selectFrom('detect_checkpoints')
-    .select((eb) => eb.fn.max('at').as('at'))
-    .executeTakeFirst();
-  if (newest?.at === null || newest?.at === undefined) return;
-  const rows = await store.db
-    .selectFrom('detect_checkpoints')
-    .select('at')
-    .where('at', '<', Number(newest.at) - dailyMs)
-    .execute();
-  const drop = rows.map((r) => Number(r.at)).filter((at) => Math.floor(at / dayMs) % 7 !== 0);
+  const ats = (await store.db.selectFrom('detect_checkpoints').select('at').execute()).map((r) => Number(r.at));
+  if (ats.length === 0) return;
+  const newest = Math.max(...ats);
+  const newestTail = Math.max(...ats.filter((at) => at % dayMs !== 0), Number.NEGATIVE_INFINITY);
+  const drop = ats.filter((at) =>
+    at % dayMs !== 0 ? at !== newestTail : at < newest - dailyMs && Math.floor(at / dayMs) % 7 !== 0,
+  );
   for (let i = 0; i < drop.length; i += 500)
     await store.db
       .deleteFrom('detect_checkpoints')
