@@ -97,6 +97,37 @@ describe('detect end to end', () => {
     expect(controlAlerts).toHaveLength(2);
   });
 
+  it('keeps an alert a replay no longer raises, marked withdrawn, and says so', async () => {
+    store = await openStore({ db: ':memory:' });
+    const options = { learningDays: 10, now: () => ORG_START + 40 * DAY };
+    const later = attack(ORG_START + 17 * DAY + 13 * 3_600_000);
+    await storeRecords(store, [...routine(21), ...later]);
+    await detect(store, options);
+    const [raised] = await listAlerts(store);
+    expect(raised?.events.map((e) => e.eventId)).toEqual(later.map((r) => r.eventID));
+    // A backfill shows dev3 did the same in the learning period: no longer an alert.
+    await storeRecords(store, attack(ORG_START + 5 * DAY + 13 * 3_600_000));
+    const sut = await detect(store, options);
+    // From the weekly checkpoint before it (older than the 8 days of daily ones).
+    expect(sut.replayedFrom).toBe('2026-01-08T00:00:00.000Z');
+    expect(sut.alertsWithdrawn).toBe(1);
+    const kept = await store.db
+      .selectFrom('alerts')
+      .select('body')
+      .where('id', '=', raised?.id as string)
+      .executeTakeFirst();
+    const body = JSON.parse(kept?.body as string) as { withdrawn?: { reason: string }; summary: string };
+    expect(body.withdrawn?.reason).toMatch(/no longer raised after a replay from 2026-01-08T00:00:00.000Z/);
+    expect(body.summary).toMatch(/^Withdrawn /);
+    // A journey of it is now scored as normal.
+    const journey = await store.db
+      .selectFrom('journeys')
+      .select(['decision', 'alert_id'])
+      .where('event_ids', 'like', `${later[0]?.eventID}%`)
+      .executeTakeFirst();
+    expect(journey).toEqual({ decision: 'normal', alert_id: null });
+  });
+
   it('links a role session to the person whose AssumeRole call created it', async () => {
     store = await openStore({ db: ':memory:' });
     const at = ORG_START + 3 * DAY;
