@@ -128,6 +128,41 @@ describe('detect end to end', () => {
     expect(journey).toEqual({ decision: 'normal', alert_id: null });
   });
 
+  it('keeps an analyst verdict through a replay: a malicious alert is raised again with its status, never learned', async () => {
+    store = await openStore({ db: ':memory:' });
+    const options = { learningDays: 3, now: () => ORG_START + 40 * DAY };
+    const first = attack(ORG_START + 15 * DAY + 13 * 3_600_000);
+    const repeat = attack(ORG_START + 23 * DAY + 13 * 3_600_000);
+    const all = routine(21);
+    const cut = ORG_START + 11 * DAY;
+    await storeRecords(store, [...all.filter((r) => Date.parse(r.eventTime as string) >= cut), ...first, ...repeat]);
+    await detect(store, options);
+    const alerts = await listAlerts(store);
+    const ours = alerts.find((a) => a.events.some((e) => e.eventId === first[0]?.eventID));
+    await feedback(store, ours?.id as string, 'malicious', { note: 'confirmed' });
+    // The backfill of the first 11 days replays from the first event.
+    await storeRecords(
+      store,
+      all.filter((r) => Date.parse(r.eventTime as string) < cut),
+    );
+    const sut = await detect(store, options);
+    expect(sut.replayedFrom).toBe('start');
+    const after = await listAlerts(store);
+    const again = after.find((a) => a.id === ours?.id);
+    expect(again?.status).toBe('malicious');
+    expect(again?.note).toBe('confirmed');
+    expect(again?.events.map((e) => e.eventId)).toEqual(first.map((r) => r.eventID));
+    // Never learned: the repeat after the week the first was held back alerts too.
+    expect(after.some((a) => a.events.some((e) => e.eventId === repeat[0]?.eventID))).toBe(true);
+    // Control: without the verdict, the first is learned after its week and the repeat is not an alert.
+    const control = await openStore({ db: ':memory:' });
+    await storeRecords(control, [...all, ...first, ...repeat]);
+    await detect(control, options);
+    const controlAlerts = await listAlerts(control);
+    await control.close();
+    expect(controlAlerts.some((a) => a.events.some((e) => e.eventId === repeat[0]?.eventID))).toBe(false);
+  });
+
   it('links a role session to the person whose AssumeRole call created it', async () => {
     store = await openStore({ db: ':memory:' });
     const at = ORG_START + 3 * DAY;
