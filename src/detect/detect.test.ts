@@ -108,7 +108,7 @@ describe('detect end to end', () => {
     // A backfill shows dev3 did the same in the learning period: no longer an alert.
     await storeRecords(store, attack(ORG_START + 5 * DAY + 13 * 3_600_000));
     const sut = await detect(store, options);
-    // From the weekly checkpoint before it (older than the 8 days of daily ones).
+    // From the weekly checkpoint before it (older than the 3 days of daily ones).
     expect(sut.replayedFrom).toBe('2026-01-08T00:00:00.000Z');
     expect(sut.alertsWithdrawn).toBe(1);
     const kept = await store.db

@@ -65,6 +65,8 @@ export interface DetectSummary {
   alertsWithdrawn: number;
   /** Journeys left open for the next run (their last event is too recent to be sure they ended). */
   openJourneys: number;
+  /** Checkpoints written, their total size (characters of JSON) and the time spent writing them. */
+  checkpoints: { written: number; chars: number; ms: number };
   /** ISO-8601 end of the learning period, null before any event. */
   learningUntil: string | null;
   history: HistorySummary;
@@ -198,7 +200,7 @@ export async function assumedBy(
 }
 
 /** Daily checkpoints are kept this far back from the newest; weekly ones before (see pruneCheckpoints). */
-const DAILY_CHECKPOINTS_MS = 8 * DAY;
+const DAILY_CHECKPOINTS_MS = 3 * DAY;
 /** The tail checkpoint stands this far before the newest event, on the hour. */
 const TAIL_CHECKPOINT_MS = 2 * 3_600_000;
 const HOUR = 3_600_000;
@@ -252,6 +254,7 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
       alertsUpdated: 0,
       alertsWithdrawn: 0,
       openJourneys: saved?.openJourneys ?? 0,
+      checkpoints: { written: 0, chars: 0, ms: 0 },
       learningUntil: engine.learningUntil === null ? null : iso(engine.learningUntil),
       history: {
         firstEvent: engine.firstEvent,
@@ -401,7 +404,9 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     nextMark = Math.min(lastBoundary + DAY, tailTaken ? Number.POSITIVE_INFINITY : tailAt);
   };
   setNextMark();
+  const checkpoints = { written: 0, chars: 0, ms: 0 };
   const takeCheckpoint = async (at: number) => {
+    const t0 = performance.now();
     await buildDrafts();
     const open: StoredAlert[] = [];
     for (const a of engine.openAlerts.values()) {
@@ -419,6 +424,9 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     pendingRows = [];
     dirty.clear();
     segment = at;
+    checkpoints.written++;
+    checkpoints.chars += text.length;
+    checkpoints.ms += performance.now() - t0;
   };
   // Marks due before this event, in time order (segments must only grow).
   const mark = async (time: number) => {
@@ -510,6 +518,7 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     alertsUpdated,
     alertsWithdrawn,
     openJourneys,
+    checkpoints,
     learningUntil: until === null ? null : iso(until),
     history: {
       firstEvent: engine.firstEvent,
