@@ -62,7 +62,9 @@ try {
 
   const whole = await openStore({ db: join(dir, 'whole.db') });
   await ingest(whole, [join(dir, 'AWSLogs')]);
-  console.log(`detect runs (SQLite; load average ${(loadavg()[0] as number).toFixed(1)} on ${availableParallelism()} cores):`);
+  console.log(
+    `detect runs (SQLite; load average ${(loadavg()[0] as number).toFixed(1)} on ${availableParallelism()} cores):`,
+  );
   await timed(whole, 'one ingest, one detect', null);
 
   const store = await openStore({ db: join(dir, 'late.db') });
@@ -83,7 +85,11 @@ try {
 
   const rows = async (s: Store) =>
     JSON.stringify(
-      await s.db.selectFrom('journeys').select(['id', 'decision', 'raw', 'excess', 'event_ids']).orderBy('id').execute(),
+      await s.db
+        .selectFrom('journeys')
+        .select(['id', 'decision', 'raw', 'excess', 'event_ids'])
+        .orderBy('id')
+        .execute(),
     );
   const alerts = async (s: Store) =>
     JSON.stringify(

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 
 // Late files and history (dialect-neutral DDL). Detection is replayed from a checkpoint when
 // events arrive older than what it already scored: `detect_checkpoints` holds the detector's
-// serialized state at UTC day starts, `journeys.segment` the checkpoint a journey was scored
-// after (0 before the first), so a replay from a checkpoint knows which rows it rewrites.
+// serialized state at UTC day starts (and one on the hour near the newest event),
+// `journeys.segment` the checkpoint a journey was scored after (0 before the first), so a
+// replay from a checkpoint knows which rows it rewrites.
 // Rows stored before this migration read as segment 0: the next `detect` replays everything.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
