@@ -353,7 +353,7 @@ async function benchStore(n: number): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     console.log(`store (detect() over SQLite: scan + score + journeys table + state):`);
     console.log(
-      `  ${s.eventsScanned} events, ${s.journeysScored} journeys in ${seconds.toFixed(1)} s: ${Math.round(s.eventsScanned / seconds)} events/s; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)}`,
+      `  ${s.eventsScanned} events, ${s.journeysScored} journeys in ${seconds.toFixed(1)} s: ${Math.round(s.eventsScanned / seconds)} events/s; peak RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)}; ${s.checkpoints.written} checkpoints (${mb(s.checkpoints.chars)}) written in ${(s.checkpoints.ms / 1000).toFixed(1)} s`,
     );
     await store.close();
   } finally {

@@ -62,7 +62,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     options.onStage?.('ingest', `reading ${join(dataDir, 'AWSLogs')} into ${db}`);
     const ingestSummary = await ingest(store, [join(dataDir, 'AWSLogs')], options.ingestOptions ?? {});
     options.onStage?.('detect', 'learning journeys and peer groups, scoring');
-    const detectSummary = await detect(store, { flush: true });
+    const detectSummary = await detect(store);
     const alerts = await listAlerts(store);
     const attackOf = new Map<string, string>();
     for (const a of attacks) for (const id of a.eventIds) attackOf.set(id, a.attackId);

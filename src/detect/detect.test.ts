@@ -37,23 +37,32 @@ describe('detect end to end', () => {
     store = await openStore({ db: ':memory:' });
     const all = routine(21);
     const cut = all.findIndex((r) => Date.parse(r.eventTime as string) >= ORG_START + 15 * DAY);
+    // The clock stands just after the first part: its last journeys stay open.
+    const clock = { now: Date.parse(all[cut - 1]?.eventTime as string) + 60_000 };
+    const now = () => clock.now;
     await storeRecords(store, all.slice(0, cut));
-    const first = await detect(store, { learningDays: 10 });
-    const again = await detect(store, { learningDays: 10 });
+    const first = await detect(store, { learningDays: 10, now });
+    expect(first.openJourneys).toBeGreaterThan(0);
+    const again = await detect(store, { learningDays: 10, now });
     expect(again.journeysScored).toBe(0);
     expect(again.alertsRaised).toBe(0);
     await storeRecords(store, all.slice(cut));
-    const rest = await detect(store, { learningDays: 10, flush: true });
+    clock.now = ORG_START + 60 * DAY;
+    const rest = await detect(store, { learningDays: 10, now });
+    expect(rest.replayedFrom).not.toBeNull();
+    expect(rest.history.trailEnded).toBe(true);
     const oneShot = await openStore({ db: ':memory:' });
     await storeRecords(oneShot, all);
-    const whole = await detect(oneShot, { learningDays: 10, flush: true });
+    const whole = await detect(oneShot, { learningDays: 10, now });
+    const journeys = async (s: Store) =>
+      (await s.db.selectFrom('journeys').select(['id', 'decision', 'event_ids', 'excess']).orderBy('id').execute()).map(
+        (r) => `${r.id} ${r.decision} ${r.excess.toFixed(6)} ${r.event_ids}`,
+      );
+    const expected = await journeys(oneShot);
     await oneShot.close();
-    expect(first.journeysScored + rest.journeysScored).toBe(whole.journeysScored);
-    const stored = await store.db
-      .selectFrom('journeys')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    expect(Number(stored.n)).toBe(whole.journeysScored);
+    // Scored once: what the second run rescored replaced what the first had scored.
+    expect(first.journeysScored + rest.journeysScored - rest.journeysReplayed).toBe(whole.journeysScored);
+    expect(await journeys(store)).toEqual(expected);
   });
 
   it('learns from benign feedback: the same pattern by the same identity stops alerting', async () => {
@@ -86,6 +95,72 @@ describe('detect end to end', () => {
     const controlAlerts = await listAlerts(control);
     await control.close();
     expect(controlAlerts).toHaveLength(2);
+  });
+
+  it('keeps an alert a replay no longer raises, marked withdrawn, and says so', async () => {
+    store = await openStore({ db: ':memory:' });
+    const options = { learningDays: 10, now: () => ORG_START + 40 * DAY };
+    const later = attack(ORG_START + 17 * DAY + 13 * 3_600_000);
+    await storeRecords(store, [...routine(21), ...later]);
+    await detect(store, options);
+    const [raised] = await listAlerts(store);
+    expect(raised?.events.map((e) => e.eventId)).toEqual(later.map((r) => r.eventID));
+    // A backfill shows dev3 did the same in the learning period: no longer an alert.
+    await storeRecords(store, attack(ORG_START + 5 * DAY + 13 * 3_600_000));
+    const sut = await detect(store, options);
+    // From the weekly checkpoint before it (older than the 3 days of daily ones).
+    expect(sut.replayedFrom).toBe('2026-01-08T00:00:00.000Z');
+    expect(sut.alertsWithdrawn).toBe(1);
+    const kept = await store.db
+      .selectFrom('alerts')
+      .select('body')
+      .where('id', '=', raised?.id as string)
+      .executeTakeFirst();
+    const body = JSON.parse(kept?.body as string) as { withdrawn?: { reason: string }; summary: string };
+    expect(body.withdrawn?.reason).toMatch(/no longer raised after a replay from 2026-01-08T00:00:00.000Z/);
+    expect(body.summary).toMatch(/^Withdrawn /);
+    // A journey of it is now scored as normal.
+    const journey = await store.db
+      .selectFrom('journeys')
+      .select(['decision', 'alert_id'])
+      .where('event_ids', 'like', `${later[0]?.eventID}%`)
+      .executeTakeFirst();
+    expect(journey).toEqual({ decision: 'normal', alert_id: null });
+  });
+
+  it('keeps an analyst verdict through a replay: a malicious alert is raised again with its status, never learned', async () => {
+    store = await openStore({ db: ':memory:' });
+    const options = { learningDays: 3, now: () => ORG_START + 40 * DAY };
+    const first = attack(ORG_START + 15 * DAY + 13 * 3_600_000);
+    const repeat = attack(ORG_START + 23 * DAY + 13 * 3_600_000);
+    const all = routine(21);
+    const cut = ORG_START + 11 * DAY;
+    await storeRecords(store, [...all.filter((r) => Date.parse(r.eventTime as string) >= cut), ...first, ...repeat]);
+    await detect(store, options);
+    const alerts = await listAlerts(store);
+    const ours = alerts.find((a) => a.events.some((e) => e.eventId === first[0]?.eventID));
+    await feedback(store, ours?.id as string, 'malicious', { note: 'confirmed' });
+    // The backfill of the first 11 days replays from the first event.
+    await storeRecords(
+      store,
+      all.filter((r) => Date.parse(r.eventTime as string) < cut),
+    );
+    const sut = await detect(store, options);
+    expect(sut.replayedFrom).toBe('start');
+    const after = await listAlerts(store);
+    const again = after.find((a) => a.id === ours?.id);
+    expect(again?.status).toBe('malicious');
+    expect(again?.note).toBe('confirmed');
+    expect(again?.events.map((e) => e.eventId)).toEqual(first.map((r) => r.eventID));
+    // Never learned: the repeat after the week the first was held back alerts too.
+    expect(after.some((a) => a.events.some((e) => e.eventId === repeat[0]?.eventID))).toBe(true);
+    // Control: without the verdict, the first is learned after its week and the repeat is not an alert.
+    const control = await openStore({ db: ':memory:' });
+    await storeRecords(control, [...all, ...first, ...repeat]);
+    await detect(control, options);
+    const controlAlerts = await listAlerts(control);
+    await control.close();
+    expect(controlAlerts.some((a) => a.events.some((e) => e.eventId === repeat[0]?.eventID))).toBe(false);
   });
 
   it('links a role session to the person whose AssumeRole call created it', async () => {

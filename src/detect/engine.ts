@@ -475,6 +475,8 @@ export class DetectionEngine {
       sessionNetworks: this.sessionNetworks.toJSON(),
       learningDaily: [...this.learningDaily],
       learningWeekly: [...this.learningWeekly],
+      // The threshold is refitted every 6 h of data: a restored engine must refit when this one would.
+      threshold: this.#threshold === null ? null : [this.#threshold, this.#thresholdAt],
     };
   }
 
@@ -491,6 +493,7 @@ export class DetectionEngine {
     e.sessionNetworks = SessionNetworks.fromJSON(o.sessionNetworks);
     e.learningDaily = new Map(o.learningDaily ?? []);
     e.learningWeekly = new Map(o.learningWeekly ?? []);
+    if (Array.isArray(o.threshold)) [e.#threshold, e.#thresholdAt] = o.threshold as [number, number];
     return e;
   }
 }

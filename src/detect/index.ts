@@ -1,17 +1,35 @@
 /**
- * `detect`: scores every journey not yet scored, in time order, and raises alerts. Idempotent
- * (a second run with no new events adds nothing) and incremental (a run resumes from the
- * saved state and rescans only the events a still-open journey may hold).
+ * `detect`: scores every journey not yet scored, in time order, and raises alerts. Detection
+ * is a deterministic function of the events in time order, so every event is scored exactly
+ * once whatever order its file arrives in: what is new is found by insertion id (`events.id`),
+ * and when it is older than what was scored (another account's or region's file, a backfill,
+ * a late file, or `markRescoreFrom`), the run restores the checkpoint taken at the start of
+ * the UTC day before it and replays from there. Journeys and alerts are upserted by their
+ * deterministic ids; the journeys scored after that checkpoint are rewritten, and an alert a
+ * replay no longer raises is kept, marked `withdrawn` (an analyst may have seen it).
+ * Idempotent: a run with nothing new, and no journey to close, does nothing.
  */
 import { buildAlert, type StoredAlert } from '../alerts/build.ts';
+import { alertJourneys } from '../alerts/feedback.ts';
 import { getStoredAlert, listAlerts, saveAlert } from '../alerts/repository.ts';
 import { DEFAULT_GAP_MS, type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { type CredentialIssuer, CredentialsRepository } from '../store/credentials.ts';
-import { type EventRow, eventsById, scanEventRows, scanEventRowsSync } from '../store/events.ts';
+import { type EventRow, eventBounds, eventsById, scanEventRows, scanEventRowsSync } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
+import { clearRescoreFrom, readRescoreFrom } from '../store/rescore.ts';
 import type { JourneysTable } from '../store/schema.ts';
-import type { AlertDraft, JourneyRecord } from './engine.ts';
-import { loadState, saveState } from './state.ts';
+import { type AlertDraft, DAY, DetectionEngine, type JourneyRecord } from './engine.ts';
+import {
+  checkpointBefore,
+  dropCheckpointsAfter,
+  parseState,
+  pruneCheckpoints,
+  readState,
+  type SavedState,
+  saveCheckpoint,
+  saveState,
+  serializeState,
+} from './state.ts';
 import { loadSuppressions } from './suppressions.ts';
 
 export { listAlerts };
@@ -23,21 +41,47 @@ export interface DetectOptions {
   alertsPerWeek?: number | undefined;
   /** Inactivity that ends a journey, minutes. Default 30. */
   gapMinutes?: number | undefined;
-  /** Close every open journey now (end of data). Later events then start new journeys. */
+  /**
+   * Close every open journey now. Not needed: journeys idle for longer than lateness + gap by
+   * the clock are closed anyway (a trail that has ended is scored whole), and what a run
+   * closes early is rescored by the next run if more of it arrives. Kept for compatibility.
+   */
   flush?: boolean | undefined;
+  /** The wall clock, epoch ms (tests inject one). Default `Date.now`. */
+  now?: (() => number) | undefined;
   onProgress?: ((p: { events: number; journeys: number }) => void) | undefined;
 }
 
 export interface DetectSummary {
   eventsScanned: number;
+  /** Journeys scored by this run, replayed ones included. */
   journeysScored: number;
+  /** Of those, journeys an earlier run had scored (rewritten by a replay). */
+  journeysReplayed: number;
+  /** ISO-8601 checkpoint a replay started from ('start' from the first event), null without replay. */
+  replayedFrom: string | null;
   alertsRaised: number;
   alertsUpdated: number;
+  /** Alerts an earlier run raised that the replay no longer raises: kept, marked withdrawn. */
+  alertsWithdrawn: number;
   /** Journeys left open for the next run (their last event is too recent to be sure they ended). */
   openJourneys: number;
+  /** Checkpoints written, their total size (characters of JSON) and the time spent writing them. */
+  checkpoints: { written: number; chars: number; ms: number };
   /** ISO-8601 end of the learning period, null before any event. */
   learningUntil: string | null;
+  history: HistorySummary;
   elapsedMs: number;
+}
+
+/** How much history detection has seen, for the line every run ends with. */
+export interface HistorySummary {
+  /** Epoch ms of the first and newest events scored, null before any. */
+  firstEvent: number | null;
+  newestEvent: number | null;
+  learningDays: number;
+  /** The newest event is older than lateness + gap by the clock: every journey was scored. */
+  trailEnded: boolean;
 }
 
 /** Journey rows written per transaction while scanning. */
@@ -45,7 +89,7 @@ const JOURNEY_BATCH = 5000;
 
 type JourneyRow = JourneysTable;
 
-function journeyRow(r: JourneyRecord): JourneyRow {
+function journeyRow(r: JourneyRecord, segment: number): JourneyRow {
   return {
     id: r.id,
     actor_key: r.actorKey,
@@ -59,6 +103,7 @@ function journeyRow(r: JourneyRecord): JourneyRow {
     excess: r.excess,
     decision: r.decision,
     alert_id: r.alertId,
+    segment,
   };
 }
 
@@ -75,6 +120,7 @@ const JOURNEY_COLUMNS = [
   'excess',
   'decision',
   'alert_id',
+  'segment',
 ] as const satisfies ReadonlyArray<keyof JourneyRow>;
 
 /** Journey rows written before the run's final transaction, in one transaction of their own. */
@@ -116,6 +162,7 @@ async function insertJourneys(store: Store, rows: readonly JourneyRow[]): Promis
           excess: eb.ref('excluded.excess'),
           decision: eb.ref('excluded.decision'),
           alert_id: eb.ref('excluded.alert_id'),
+          segment: eb.ref('excluded.segment'),
         })),
       )
       .execute();
@@ -130,33 +177,254 @@ export async function assumedBy(
   return new CredentialsRepository(store).issuerOf(session);
 }
 
+/** Daily checkpoints are kept this far back from the newest; weekly ones before (see pruneCheckpoints). */
+const DAILY_CHECKPOINTS_MS = 3 * DAY;
+/** The tail checkpoint stands this far before the newest event, on the hour. */
+const TAIL_CHECKPOINT_MS = 2 * 3_600_000;
+const HOUR = 3_600_000;
+/** An alert a journey scored after a checkpoint may still grow: its end is within this of it. */
+const OPEN_ALERT_MS = 2 * DAY;
+
+type WithdrawnAlert = StoredAlert & { withdrawn?: { at: string; reason: string } };
+
+const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
+const iso = (t: number) => new Date(t).toISOString();
+
 export async function detect(store: Store, options: DetectOptions = {}): Promise<DetectSummary> {
   const started = performance.now();
+  const now = (options.now ?? Date.now)();
   const engineOptions = { learningDays: options.learningDays ?? 14, alertsPerWeek: options.alertsPerWeek ?? 3 };
-  const state = await loadState(store, engineOptions);
+  const saved = await readState(store, engineOptions);
+  const gapMs = options.gapMinutes !== undefined ? options.gapMinutes * 60_000 : (saved?.gapMs ?? DEFAULT_GAP_MS);
+  const bounds = await eventBounds(store, saved?.lastEventId ?? 0);
+  const rescore = await readRescoreFrom(store);
+  const probe = new JourneyBuilder({ gapMs });
+  const idleBefore = now - probe.latenessMs - gapMs;
+
+  // Where the replay starts: the earliest event not yet scored as it now stands. A state
+  // from other options (or before checkpoints existed) is replayed from the first event.
+  const compatible =
+    saved !== null &&
+    saved.lastEventId !== undefined &&
+    saved.gapMs === gapMs &&
+    saved.options?.learningDays === engineOptions.learningDays &&
+    saved.options?.alertsPerWeek === engineOptions.alertsPerWeek;
+  let from: number | null = Number.NEGATIVE_INFINITY;
+  if (compatible) {
+    const earliest = Math.min(bounds.newSince ?? Number.POSITIVE_INFINITY, rescore?.since ?? Number.POSITIVE_INFINITY);
+    if (Number.isFinite(earliest)) from = earliest;
+    else {
+      // Nothing new: work only if journeys left open can now be closed (idle by the clock, or --flush).
+      const open = saved.openJourneys ?? 0;
+      const closable = open > 0 && (options.flush || (saved.openLastMin ?? Number.POSITIVE_INFINITY) < idleBefore);
+      from = closable ? (saved.newestEvent ?? Number.NEGATIVE_INFINITY) : null;
+    }
+  }
+  if (from === null || bounds.maxId === 0) {
+    const engine = saved?.engine ?? new DetectionEngine(engineOptions);
+    engine.learningDays = engineOptions.learningDays;
+    return {
+      eventsScanned: 0,
+      journeysScored: 0,
+      journeysReplayed: 0,
+      replayedFrom: null,
+      alertsRaised: 0,
+      alertsUpdated: 0,
+      alertsWithdrawn: 0,
+      openJourneys: saved?.openJourneys ?? 0,
+      checkpoints: { written: 0, chars: 0, ms: 0 },
+      learningUntil: engine.learningUntil === null ? null : iso(engine.learningUntil),
+      history: {
+        firstEvent: engine.firstEvent,
+        newestEvent: saved?.newestEvent ?? null,
+        learningDays: engineOptions.learningDays,
+        trailEnded: (saved?.openJourneys ?? 0) === 0 && (saved?.newestEvent ?? now) < idleBefore,
+      },
+      elapsedMs: performance.now() - started,
+    };
+  }
+
+  const checkpoint = Number.isFinite(from) ? await checkpointBefore(store, from) : null;
+  const segmentStart = checkpoint?.at ?? 0;
+  const state: SavedState = checkpoint
+    ? parseState(checkpoint.state, engineOptions)
+    : { engine: new DetectionEngine(engineOptions), resumeFrom: null, closedUntil: new Map(), gapMs };
   const engine = state.engine;
   engine.learningDays = engineOptions.learningDays;
   engine.alertsPerWeek = engineOptions.alertsPerWeek;
   engine.suppressions = await loadSuppressions(store);
-  const gapMs = options.gapMinutes !== undefined ? options.gapMinutes * 60_000 : (state.gapMs ?? DEFAULT_GAP_MS);
   const builder = new JourneyBuilder({ gapMs }, state.closedUntil);
+  builder.restore(state.builder);
+  const openAtCheckpoint = new Map(
+    (checkpoint ? (JSON.parse(checkpoint.alerts) as StoredAlert[]) : []).map((a) => [a.id, a]),
+  );
 
-  // Journey rows go to the store in batches as they are scored, so a run's memory does not
-  // grow with its events; alerts and the state follow in one transaction at the end.
+  // Undo what was scored after the checkpoint: its journeys go, the alerts they raised or grew
+  // go back to what they were at the checkpoint; one raised after it is marked withdrawn
+  // until the replay raises it again.
+  const reset = await store.db.transaction().execute(async (trx) => {
+    const tx = { ...store, db: trx };
+    await dropCheckpointsAfter(tx, segmentStart);
+    const touched = await trx
+      .selectFrom('journeys')
+      .select('alert_id')
+      .distinct()
+      .where('segment', '>=', segmentStart)
+      .where('alert_id', 'is not', null)
+      .execute();
+    const counted = await trx.deleteFrom('journeys').where('segment', '>=', segmentStart).executeTakeFirst();
+    const ids = touched.map((r) => r.alert_id as string).sort();
+    for (const id of ids) {
+      const base = openAtCheckpoint.get(id);
+      if (base) await saveAlert(tx, base, now);
+      else
+        await withdraw(
+          tx,
+          id,
+          now,
+          checkpoint ? `a replay from ${iso(checkpoint.at)}` : 'a replay from the first event',
+        );
+    }
+    return { ids: new Set(ids), journeys: Number(counted.numDeletedRows) };
+  });
+
+  // Feedback given since the checkpoint was taken, applied again: verdicts on alerts whose
+  // journeys precede it now, the others as the replay raises them (as `feedback` would have).
+  const verdicts = new Map<string, string>();
+  for (const a of await listAlerts(store))
+    if (a.status === 'benign' || a.status === 'malicious') verdicts.set(a.id, a.status);
+  for (const [id, verdict] of verdicts) {
+    if (engine.statuses.get(id) === verdict) continue;
+    if (verdict === 'malicious') engine.markMalicious(id);
+    else {
+      const stored = await getStoredAlert(store, id);
+      engine.markBenign(id, await alertJourneys(store, stored?.journeyIds ?? []));
+    }
+  }
+
+  let segment = segmentStart;
   let pendingRows: JourneyRow[] = [];
   let journeysScored = 0;
-  const drafts: AlertDraft[] = [];
+  let drafts: AlertDraft[] = [];
   let eventsScanned = 0;
   const closed: Journey[] = [];
   const handle = () => {
     for (const j of closed) {
       const { record, alert } = engine.process(j);
-      pendingRows.push(journeyRow(record));
+      pendingRows.push(journeyRow(record, segment));
       journeysScored++;
       if (alert) drafts.push(alert);
+      const verdict = record.alertId === null ? undefined : verdicts.get(record.alertId);
+      if (verdict === 'benign') engine.markBenign(record.alertId as string, [j]);
+      else if (verdict === 'malicious') engine.markMalicious(record.alertId as string);
     }
     closed.length = 0;
   };
+
+  // Alerts are built as drafts come (not at the end) so a checkpoint can hold the open ones.
+  const built = new Map<string, StoredAlert>();
+  const dirty = new Set<string>();
+  let alertsRaised = 0;
+  let alertsUpdated = 0;
+  const previousOf = async (id: string): Promise<StoredAlert | null> => {
+    const mine = built.get(id);
+    if (mine) return mine;
+    const stored = (await getStoredAlert(store, id)) as WithdrawnAlert | null;
+    if (!stored) return null;
+    if (stored.withdrawn) {
+      // Raised again: built afresh, keeping the analyst's status and note.
+      return null;
+    }
+    return stored;
+  };
+  const buildDrafts = async () => {
+    for (const draft of drafts) {
+      const first = !built.has(draft.id);
+      const previous = await previousOf(draft.id);
+      if (first) {
+        if (previous || reset.ids.has(draft.id) || (await getStoredAlert(store, draft.id))) alertsUpdated++;
+        else alertsRaised++;
+      }
+      const events = await eventsById(
+        store,
+        draft.journeys.flatMap((j) => j.eventIds),
+      );
+      const via = previous?.assumedBy ?? (await assumedBy(store, draft.session, draft.start));
+      built.set(draft.id, buildAlert(draft, events, previous, via));
+      dirty.add(draft.id);
+    }
+    drafts = [];
+  };
+  const flushWrites = async (tx: Store) => {
+    await insertJourneys(tx, pendingRows);
+    for (const id of dirty) await saveAlert(tx, built.get(id) as StoredAlert, now);
+  };
+  const engineState = (): SavedState => ({
+    engine,
+    resumeFrom: builder.openFrom(),
+    closedUntil: builder.closedUntil,
+    gapMs,
+    builder: builder.position,
+    options: engineOptions,
+    segment,
+  });
+
+  // A checkpoint at each UTC day start the scan crosses (daily near the newest event, weekly
+  // before), and one on the hour 2 h before the newest event (a file later by less than that,
+  // as CloudTrail's usually are, replays only those hours). Each is taken before the first
+  // event at or after it, with everything scored so far.
+  const newestTime = bounds.maxTime ?? 0;
+  const tailAt = Math.floor((newestTime - TAIL_CHECKPOINT_MS) / HOUR) * HOUR;
+  let tailTaken = tailAt % DAY === 0 || (checkpoint !== null && tailAt <= checkpoint.at);
+  let lastBoundary = checkpoint ? dayStart(checkpoint.at) : Number.NEGATIVE_INFINITY;
+  let nextMark = Number.NEGATIVE_INFINITY;
+  const setNextMark = () => {
+    nextMark = Math.min(lastBoundary + DAY, tailTaken ? Number.POSITIVE_INFINITY : tailAt);
+  };
+  setNextMark();
+  const checkpoints = { written: 0, chars: 0, ms: 0 };
+  const takeCheckpoint = async (at: number) => {
+    const t0 = performance.now();
+    await buildDrafts();
+    const open: StoredAlert[] = [];
+    for (const a of engine.openAlerts.values()) {
+      if (a.end < at - OPEN_ALERT_MS) continue;
+      const body = await previousOf(a.id);
+      if (body) open.push(body);
+    }
+    open.sort((x, y) => (x.id < y.id ? -1 : 1));
+    const text = serializeState(engineState());
+    await store.db.transaction().execute(async (trx) => {
+      const tx = { ...store, db: trx };
+      await flushWrites(tx);
+      await saveCheckpoint(tx, { at, state: text, alerts: JSON.stringify(open) }, now);
+    });
+    pendingRows = [];
+    dirty.clear();
+    segment = at;
+    checkpoints.written++;
+    checkpoints.chars += text.length;
+    checkpoints.ms += performance.now() - t0;
+  };
+  // Marks due before this event, in time order (segments must only grow).
+  const mark = async (time: number) => {
+    const day = dayStart(time);
+    const tailDue = !tailTaken && time >= tailAt;
+    if (tailDue && tailAt <= day) await takeTail();
+    if (day > lastBoundary) {
+      const first = lastBoundary === Number.NEGATIVE_INFINITY;
+      lastBoundary = day;
+      if (!first && (day >= newestTime - DAILY_CHECKPOINTS_MS || Math.floor(day / DAY) % 7 === 0))
+        await takeCheckpoint(day);
+    }
+    if (tailDue && !tailTaken) await takeTail();
+    setNextMark();
+  };
+  const takeTail = async () => {
+    tailTaken = true;
+    if (tailAt > segment) await takeCheckpoint(tailAt);
+  };
+
   const step = (row: EventRow) => {
     eventsScanned++;
     builder.push(row, closed);
@@ -164,63 +432,121 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     if (options.onProgress && eventsScanned % 50_000 === 0)
       options.onProgress({ events: eventsScanned, journeys: journeysScored });
   };
-  const scan = state.resumeFrom === null ? {} : { since: state.resumeFrom };
+  const visit = async (row: EventRow) => {
+    if (row.time >= nextMark) await mark(row.time);
+    step(row);
+    if (drafts.length > 0) await buildDrafts();
+    if (pendingRows.length >= JOURNEY_BATCH) {
+      await writeJourneys(store, pendingRows);
+      pendingRows = [];
+    }
+  };
+  // Rescan from the earliest event of a journey open at the checkpoint: the builder skips
+  // what it closed before (closedUntil) and rebuilds the rest.
+  const rescanFrom = checkpoint ? (state.resumeFrom ?? checkpoint.at) : null;
+  const scan = rescanFrom === null ? {} : { since: rescanFrom };
   const rows = scanEventRowsSync(store, scan);
   if (rows) {
     // SQLite: a plain loop; the async generator's promise per row cost ~25% of the scan.
     for (const row of rows) {
-      step(row);
-      if (pendingRows.length >= JOURNEY_BATCH) {
-        await writeJourneys(store, pendingRows);
-        pendingRows = [];
-      }
+      if (row.time >= nextMark || drafts.length > 0 || pendingRows.length >= JOURNEY_BATCH) await visit(row);
+      else step(row);
     }
-  } else
-    for await (const row of scanEventRows(store, scan)) {
-      step(row);
-      if (pendingRows.length >= JOURNEY_BATCH) {
-        await writeJourneys(store, pendingRows);
-        pendingRows = [];
-      }
-    }
+  } else for await (const row of scanEventRows(store, scan)) await visit(row);
+  if (drafts.length > 0) await buildDrafts();
+
+  // End of what is stored: close what no late event can extend by the data's own time, then
+  // what has been idle that long by the clock (a trail that has ended is scored whole).
   builder.sweep(closed);
+  builder.closeIdle(idleBefore, closed);
   if (options.flush) builder.flush(closed);
   handle();
+  await buildDrafts();
 
-  const resumeFrom = builder.resumeFrom() ?? state.resumeFrom;
-  if (resumeFrom !== null) builder.pruneClosed(resumeFrom - 1);
+  let alertsWithdrawn = 0;
+  for (const id of reset.ids) if (!openAtCheckpoint.has(id) && !built.has(id)) alertsWithdrawn++;
 
-  // Alerts: build each draft over its full events (merging into an open alert when it grew).
-  let alertsRaised = 0;
-  let alertsUpdated = 0;
-  const built = new Map<string, StoredAlert>();
-  for (const draft of drafts) {
-    const previous = built.get(draft.id) ?? (await getStoredAlert(store, draft.id));
-    const events = await eventsById(
-      store,
-      draft.journeys.flatMap((j) => j.eventIds),
-    );
-    const via = previous?.assumedBy ?? (await assumedBy(store, draft.session, draft.start));
-    built.set(draft.id, buildAlert(draft, events, previous, via));
-    if (previous) alertsUpdated++;
-    else alertsRaised++;
-  }
-
+  const newestEvent = builder.position?.newest ?? null;
+  const openJourneys = builder.openCount;
   await store.db.transaction().execute(async (trx) => {
     const tx = { ...store, db: trx };
-    await insertJourneys(tx, pendingRows);
-    for (const alert of built.values()) await saveAlert(tx, alert);
-    await saveState(tx, { engine, resumeFrom, closedUntil: builder.closedUntil, gapMs });
+    await flushWrites(tx);
+    await saveState(
+      tx,
+      {
+        ...engineState(),
+        lastEventId: bounds.maxId,
+        openJourneys,
+        openLastMin: builder.openLastMin(),
+        newestEvent,
+      },
+      now,
+    );
+    if (rescore) await clearRescoreFrom(tx, rescore);
+    await pruneCheckpoints(tx, DAILY_CHECKPOINTS_MS, DAY);
   });
 
   const until = engine.learningUntil;
   return {
     eventsScanned,
     journeysScored,
+    journeysReplayed: reset.journeys,
+    replayedFrom: reset.journeys > 0 || checkpoint ? (checkpoint ? iso(checkpoint.at) : 'start') : null,
     alertsRaised,
-    alertsUpdated: alertsUpdated,
-    openJourneys: builder.openCount,
-    learningUntil: until === null ? null : new Date(until).toISOString(),
+    alertsUpdated,
+    alertsWithdrawn,
+    openJourneys,
+    checkpoints,
+    learningUntil: until === null ? null : iso(until),
+    history: {
+      firstEvent: engine.firstEvent,
+      newestEvent,
+      learningDays: engineOptions.learningDays,
+      trailEnded: openJourneys === 0 && newestEvent !== null && newestEvent < idleBefore,
+    },
     elapsedMs: performance.now() - started,
   };
+}
+
+/** Marks an alert withdrawn (kept: an analyst or an output may have seen it). */
+async function withdraw(store: Store, id: string, now: number, why: string): Promise<void> {
+  const stored = (await getStoredAlert(store, id)) as WithdrawnAlert | null;
+  if (!stored || stored.withdrawn) return;
+  stored.withdrawn = {
+    at: iso(now),
+    reason: `no longer raised after ${why}: events that arrived late changed what these journeys are compared with`,
+  };
+  stored.summary = `Withdrawn ${iso(now).slice(0, 16).replace('T', ' ')} UTC: ${stored.withdrawn.reason}. ${stored.summary}`;
+  await saveAlert(store, stored, now);
+}
+
+/** What the last `detect` saw, or null before the first (for messages outside `detect`). */
+export async function readHistory(store: Store): Promise<HistorySummary | null> {
+  const saved = await readState(store, {});
+  if (!saved?.options) return null;
+  return {
+    firstEvent: saved.engine.firstEvent,
+    newestEvent: saved.newestEvent ?? null,
+    learningDays: saved.options.learningDays,
+    trailEnded: (saved.openJourneys ?? 0) === 0,
+  };
+}
+
+/**
+ * The line every `run`/`detect` ends with: how much history detection has seen and when
+ * ordinary alerts start.
+ */
+export function historyLine(h: HistorySummary): string {
+  if (h.firstEvent === null || h.newestEvent === null) return 'history: no events scored yet';
+  const days = Math.max(1, Math.ceil((h.newestEvent - h.firstEvent) / DAY));
+  const seen = `${days} day${days === 1 ? '' : 's'} seen`;
+  const span = `${iso(h.firstEvent).slice(0, 10)} to ${iso(h.newestEvent).slice(0, 10)}`;
+  if (h.learningDays <= 0)
+    return `history: ${seen} (${span}); no learning period: ordinary alerts from the first event`;
+  const until = h.firstEvent + h.learningDays * DAY;
+  const when = `${iso(until).slice(0, 16).replace('T', ' ')} UTC`;
+  const of = Number.isInteger(h.learningDays) ? String(h.learningDays) : h.learningDays.toFixed(1);
+  if (h.newestEvent < until)
+    return `learning until ${when}: ${Math.min(days, Math.ceil(h.learningDays))} of ${of} days seen (${span}); no ordinary alerts before then`;
+  return `history: ${seen} (${span}); learned from the first ${of}, ordinary alerts since ${when}`;
 }

@@ -6,7 +6,7 @@ import { detect } from '../detect/index.ts';
 import type { Event } from '../normalize/event.ts';
 import { eventsOfSessions, queryEvents, scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { rescoreFrom } from '../store/rescore.ts';
+import { readRescoreFrom } from '../store/rescore.ts';
 import {
   A,
   ADMIN,
@@ -62,7 +62,7 @@ describe('credential chains at ingest', () => {
     expect(e.get('call-3')?.actor).toMatchObject({ key: `${DEPLOY}/${ALICE}`, person: ALICE, chain: [ALICE, DEPLOY] });
     // The user's own calls keep the user's key.
     expect(e.get('hop-1')?.actor.key).toBe(ALICE);
-    expect(await rescoreFrom(store)).toBeNull();
+    expect((await readRescoreFrom(store))?.since ?? null).toBeNull();
   });
 
   it('attributes the same whatever order the files arrive in, and marks the late calls for rescoring', async () => {
@@ -81,7 +81,7 @@ describe('credential chains at ingest', () => {
       expect(second.reattributed).toBe(2);
       // Traced one hop up: the deploy session's person was not known, the origin is that role.
       expect((await events(late)).get('call-2')?.actor.chain).toEqual([DEPLOY, ADMIN]);
-      expect(await rescoreFrom(late)).toBe(Date.parse(at(2)));
+      expect((await readRescoreFrom(late))?.since ?? null).toBe(Date.parse(at(2)));
       const third = await ingest(late, [writeTrail(dir, 'hop1.json', [hops[0] as never])]);
       // The three calls and the second hop, itself made with the first hop's credential.
       expect(third.reattributed).toBe(4);
@@ -89,7 +89,7 @@ describe('credential chains at ingest', () => {
       const e = await events(late);
       expect(e.get('call-2')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY, ADMIN] });
       expect(e.get('call-3')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY] });
-      expect(await rescoreFrom(late)).toBe(Date.parse(at(1)));
+      expect((await readRescoreFrom(late))?.since ?? null).toBe(Date.parse(at(1)));
       // Ingesting again changes nothing.
       const again = await ingest(late, [writeTrail(dir, 'hop1.json', [hops[0] as never])], { force: true });
       expect(again).toMatchObject({ inserted: 0, reattributed: 0 });

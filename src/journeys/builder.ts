@@ -38,6 +38,16 @@ export interface Journey {
 export const DEFAULT_GAP_MS = 30 * 60_000;
 export const DEFAULT_LATENESS_MS = 15 * 60_000;
 
+/** The (time, eventID) of a journey key's last closed event: a rescan skips events up to it. */
+export type ClosedMark = [number, string];
+
+/** What a rescan cannot rebuild: the newest event seen and when the builder last swept and pruned. */
+export interface BuilderPosition {
+  newest: number;
+  lastSweep: number;
+  lastPrune: number;
+}
+
 interface Open {
   key: string;
   events: EventRow[];
@@ -76,12 +86,12 @@ export class JourneyBuilder {
    * Per journey key (actor + credential session): end of the last journey already closed;
    * a rescan skips events at or before it (they were scored in an earlier run).
    */
-  readonly closedUntil: Map<string, number>;
+  readonly closedUntil: Map<string, ClosedMark>;
   #newest = Number.NEGATIVE_INFINITY;
   #lastSweep = Number.NEGATIVE_INFINITY;
   #lastPrune = Number.NEGATIVE_INFINITY;
 
-  constructor(options: JourneyOptions = {}, closedUntil: Map<string, number> = new Map()) {
+  constructor(options: JourneyOptions = {}, closedUntil: Map<string, ClosedMark> = new Map()) {
     this.gapMs = options.gapMs ?? DEFAULT_GAP_MS;
     this.latenessMs = options.latenessMs ?? DEFAULT_LATENESS_MS;
     this.maxDurationMs = options.maxDurationMs ?? 12 * 3_600_000;
@@ -93,12 +103,31 @@ export class JourneyBuilder {
     return this.#newest;
   }
 
+  /** Null before any event (JSON has no infinities). */
+  get position(): BuilderPosition | null {
+    if (this.#newest === Number.NEGATIVE_INFINITY) return null;
+    return { newest: this.#newest, lastSweep: this.#lastSweep, lastPrune: this.#lastPrune };
+  }
+
+  /**
+   * Resumes where a saved builder stood, so a rescan (from `openFrom()`, with `closedUntil`)
+   * rebuilds its open journeys and later sweeps fall where they would have without a restart.
+   */
+  restore(position: BuilderPosition | null | undefined): void {
+    if (!position) return;
+    this.#newest = position.newest;
+    this.#lastSweep = position.lastSweep;
+    this.#lastPrune = position.lastPrune;
+  }
+
   /** Adds one event; returns the journeys this closes (possibly none). */
   push(row: EventRow, out: Journey[] = []): Journey[] {
     const key = journeyKey(row);
     // An event of a journey already scored in an earlier run: it was counted then.
     const done = this.closedUntil.get(key);
-    if (done !== undefined && row.time <= done) return out;
+    // (time, eventID), not time alone: CloudTrail times are whole seconds, and a journey cut at
+    // its event cap is followed by one that starts in the same second.
+    if (done !== undefined && (row.time < done[0] || (row.time === done[0] && row.eventId <= done[1]))) return out;
     if (row.time > this.#newest) this.#newest = row.time;
     const open = this.#open.get(key);
     if (open) {
@@ -147,6 +176,33 @@ export class JourneyBuilder {
     return out;
   }
 
+  /** Closes every open journey whose last event is before `before` (wall-clock idle). */
+  closeIdle(before: number, out: Journey[] = []): Journey[] {
+    const start = out.length;
+    for (const [key, open] of this.#open) {
+      if (open.last < before) {
+        this.#open.delete(key);
+        out.push(this.#close(open));
+      }
+    }
+    if (out.length - start > 1) sortJourneys(out);
+    return out;
+  }
+
+  /** The earliest event of a journey still open, or null: where a rescan rebuilding them starts. */
+  openFrom(): number | null {
+    let min = Number.POSITIVE_INFINITY;
+    for (const open of this.#open.values()) if (open.start < min) min = open.start;
+    return Number.isFinite(min) ? min : null;
+  }
+
+  /** The earliest last event among open journeys, or null. */
+  openLastMin(): number | null {
+    let min = Number.POSITIVE_INFINITY;
+    for (const open of this.#open.values()) if (open.last < min) min = open.last;
+    return Number.isFinite(min) ? min : null;
+  }
+
   /** Closes every open journey (end of data, or tests). */
   flush(out: Journey[] = []): Journey[] {
     for (const open of this.#open.values()) out.push(this.#close(open));
@@ -164,7 +220,7 @@ export class JourneyBuilder {
 
   /** Forgets closed-journey marks older than `before`: a scan from `before` can never reach them. */
   pruneClosed(before: number): void {
-    for (const [key, t] of this.closedUntil) if (t < before) this.closedUntil.delete(key);
+    for (const [key, t] of this.closedUntil) if (t[0] < before) this.closedUntil.delete(key);
   }
 
   get openCount(): number {
@@ -186,7 +242,8 @@ export class JourneyBuilder {
     const first = events[0] as EventRow;
     const last = events[events.length - 1] as EventRow;
     const prev = this.closedUntil.get(open.key);
-    if (prev === undefined || last.time > prev) this.closedUntil.set(open.key, last.time);
+    if (prev === undefined || last.time > prev[0] || (last.time === prev[0] && last.eventId > prev[1]))
+      this.closedUntil.set(open.key, [last.time, last.eventId]);
     return {
       id: journeyId(first.actorKey, first.eventId),
       actorKey: first.actorKey,

@@ -734,7 +734,14 @@ export class BehaviourModel {
         targets: m.targets.toJSON(),
         signals: [...m.signals],
       })),
-      groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
+      // The group's own table, not rebuilt from its members on load: it has pruned (lossy
+      // counting) as it grew, so a rebuild scores differently from the model that was saved.
+      groups: [...this.groups.values()].map((g) => ({
+        id: g.id,
+        name: g.name,
+        members: g.members,
+        ngram: g.ngram.toJSON(),
+      })),
     };
   }
 
@@ -775,7 +782,11 @@ export class BehaviourModel {
         signals: new Map(x.signals ?? []),
       });
     }
-    for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
+    for (const g of o.groups as Array<{ id: string; name: string; members: string[]; ngram?: unknown }>) {
+      if (g.ngram !== undefined) {
+        m.groups.set(g.id, { id: g.id, name: g.name, members: g.members, ngram: NGramCounts.fromJSON(g.ngram) });
+        continue;
+      }
       const ngram = new NGramCounts();
       for (const k of g.members.length > 1 ? g.members : []) {
         const member = m.identities.get(k);

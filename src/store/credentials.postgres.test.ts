@@ -8,7 +8,7 @@ import { ingest } from '../ingest/index.ts';
 import { CredentialsRepository } from './credentials.ts';
 import { queryEvents, scanEventRows } from './events.ts';
 import { openStore } from './index.ts';
-import { rescoreFrom } from './rescore.ts';
+import { readRescoreFrom } from './rescore.ts';
 
 // As src/store/postgres.test.ts: PostgreSQL on 127.0.0.1:5432 with trust auth; own database, dropped after.
 const ADMIN_URL = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -45,7 +45,7 @@ describe('credential chains on PostgreSQL', () => {
       expect(rows['call-3']).toBe(`${DEPLOY}/${ALICE}`);
       for await (const e of queryEvents(sut))
         if (e.eventId === 'call-2') expect(e.actor.chain).toEqual([ALICE, DEPLOY, ADMIN]);
-      expect(await rescoreFrom(sut)).toBe(Date.parse('2026-03-02T09:02:00Z'));
+      expect((await readRescoreFrom(sut))?.since ?? null).toBe(Date.parse('2026-03-02T09:02:00Z'));
       const repo = new CredentialsRepository(sut);
       expect((await repo.withDescendants(['ASIADEPLOY'])).sort()).toEqual(['ASIAADMIN', 'ASIADEPLOY']);
       expect(await repo.issuerOf('ASIAADMIN')).toEqual({

@@ -550,3 +550,33 @@ export async function updateAttribution(store: Store, updates: readonly Reattrib
       .execute();
   }
 }
+
+/** What `detect` needs to know before it scans: how far the table goes, and what is new. */
+export interface EventBounds {
+  /** Largest `events.id` (insertion order), 0 when empty. */
+  maxId: number;
+  /** Earliest and latest event time in the table, null when empty. */
+  minTime: number | null;
+  maxTime: number | null;
+  /** Earliest time among events with `id > afterId` (inserted since), null when none. */
+  newSince: number | null;
+}
+
+export async function eventBounds(store: Store, afterId: number): Promise<EventBounds> {
+  const all = await store.db
+    .selectFrom('events')
+    .select((eb) => [eb.fn.max('id').as('maxId'), eb.fn.min('time').as('minTime'), eb.fn.max('time').as('maxTime')])
+    .executeTakeFirst();
+  const fresh = await store.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min('time').as('t'))
+    .where('id', '>', afterId)
+    .executeTakeFirst();
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    maxId: num(all?.maxId) ?? 0,
+    minTime: num(all?.minTime),
+    maxTime: num(all?.maxTime),
+    newSince: num(fresh?.t),
+  };
+}

@@ -1,18 +1,26 @@
 /**
- * Events whose scoring inputs changed after they were stored (an actor re-attributed when its
- * credential's issuing call arrived late) are scored again from the earliest such time. This
- * keeps the minimum in one kv row. A minimal stand-in with the signature the detector's
- * history work defines (`markRescoreFrom`); the detector reads and clears the mark there.
+ * Asks the next `detect` to rescore events from a time on, although none of them is new: a
+ * later stage changed what earlier events mean (a credential's origin arrived late, so their
+ * actor changed). Kept in `kv` as the earliest such time and a count of calls; `detect`
+ * replays from the checkpoint before that time and clears the mark only if no call came in
+ * meanwhile (a mark set during its run, even a later one, is kept for the next run).
  */
 import type { Store } from './index.ts';
 
-export const RESCORE_KEY = 'detect.rescoreFrom';
+export const RESCORE_KEY = 'detect.rescore_from';
+
+export interface RescoreMark {
+  since: number;
+  /** The stored value as read, to clear exactly this mark. */
+  value: string;
+}
 
 export async function markRescoreFrom(store: Store, sinceMs: number): Promise<void> {
-  const row = await store.db.selectFrom('kv').select('value').where('key', '=', RESCORE_KEY).executeTakeFirst();
-  const current = row ? Number(row.value) : Number.POSITIVE_INFINITY;
-  if (Number.isFinite(current) && current <= sinceMs) return;
-  const value = String(sinceMs);
+  if (!Number.isFinite(sinceMs)) throw new RangeError(`markRescoreFrom: ${sinceMs} is not a time`);
+  const current = await readRescoreFrom(store);
+  const since = Math.min(Math.floor(sinceMs), current?.since ?? Number.POSITIVE_INFINITY);
+  const calls = current ? Number(current.value.split(' ')[1] ?? 0) + 1 : 1;
+  const value = `${since} ${calls}`;
   await store.db
     .insertInto('kv')
     .values({ key: RESCORE_KEY, value })
@@ -21,7 +29,14 @@ export async function markRescoreFrom(store: Store, sinceMs: number): Promise<vo
 }
 
 /** The earliest time marked for rescoring, or null. */
-export async function rescoreFrom(store: Store): Promise<number | null> {
+export async function readRescoreFrom(store: Store): Promise<RescoreMark | null> {
   const row = await store.db.selectFrom('kv').select('value').where('key', '=', RESCORE_KEY).executeTakeFirst();
-  return row ? Number(row.value) : null;
+  if (!row) return null;
+  const since = Number(row.value.split(' ')[0]);
+  return Number.isFinite(since) ? { since, value: row.value } : null;
+}
+
+/** Clears `mark` if it is still the stored one. */
+export async function clearRescoreFrom(store: Store, mark: RescoreMark): Promise<void> {
+  await store.db.deleteFrom('kv').where('key', '=', RESCORE_KEY).where('value', '=', mark.value).execute();
 }

@@ -161,6 +161,17 @@ export interface JourneysTable {
   excess: number;
   decision: string;
   alert_id: string | null;
+  /** The checkpoint (epoch ms, a UTC day start; 0 before the first) this journey was scored after. */
+  segment: number;
+}
+
+/** The detector's state at a UTC day start, and the open alerts then: a replay restarts here. */
+export interface DetectCheckpointsTable {
+  at: number;
+  state: string;
+  /** JSON array of the alerts a later journey could still grow, as they were at `at`. */
+  alerts: string;
+  created_at: number;
 }
 
 /** Alerts: indexed columns plus the full `Alert` as JSON in `body`. */
@@ -193,6 +204,7 @@ export interface SuppressionsTable {
 
 export interface DetectTables {
   detect_state: DetectStateTable;
+  detect_checkpoints: DetectCheckpointsTable;
   journeys: JourneysTable;
   alerts: AlertsTable;
   suppressions: SuppressionsTable;

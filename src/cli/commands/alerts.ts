@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { feedback } from '../../alerts/feedback.ts';
 import { renderAlert } from '../../alerts/render.ts';
 import { findAlert, listAlerts } from '../../alerts/repository.ts';
+import { historyLine, readHistory } from '../../detect/index.ts';
 import { UsageError } from '../../errors.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
@@ -19,13 +20,18 @@ export function register(program: Command, io: CliIo): void {
   ).action(async (opts: { db?: string; format?: string; since?: string }) => {
     const format = parseFormat(opts.format, ['table', 'json', 'jsonl'] as const, 'table');
     const since = parseTimeOption('since', opts.since);
-    const alerts = await withStore(opts.db, (store) => listAlerts(store, { since }));
+    const [alerts, history] = await withStore(opts.db, async (store) => [
+      await listAlerts(store, { since }),
+      await readHistory(store),
+    ]);
     if (format === 'json') println(io.stdout, jsonText(alerts, 2));
     else if (format === 'jsonl') for (const a of alerts) println(io.stdout, jsonText(a));
     else if (alerts.length === 0)
       println(
         io.stdout,
-        'No alerts. (Run `trailhound detect` after ingesting; nothing alerts during the learning period.)',
+        history === null
+          ? 'No alerts. (Run `trailhound detect` after ingesting.)'
+          : `No alerts. The last \`trailhound detect\`: ${historyLine(history)}.`,
       );
     else
       println(

@@ -70,4 +70,22 @@ describe('trailhound detect / alerts / alert / feedback', () => {
     const bad = await run(['feedback', sut.id, 'maybe', '--db', db]);
     expect(bad.code).toBe(2);
   });
+
+  it('scores an ended trail whole without --flush, and every message agrees on --learning-days 0', async () => {
+    const db = join(dir, 'zero.db');
+    const store = await openStore({ db });
+    await storeRecords(store, routine(3));
+    await store.close();
+    const sut = await run(['detect', '--db', db, '--learning-days', '0']);
+    expect(sut.code).toBe(0);
+    expect(sut.stdout).toContain('the trail has ended: every journey scored');
+    expect(sut.stdout).toMatch(/^history: 3 days seen \(2026-01-05 to 2026-01-07\); no learning period/m);
+    expect(sut.stdout).not.toMatch(/learning until|learning period until/);
+    const listed = await run(['alerts', '--db', db]);
+    expect(listed.stdout).toMatch(/^No alerts\. .*no learning period: ordinary alerts from the first event/);
+    expect(listed.stdout).not.toMatch(/during the learning period|learning until/);
+    const learning = await run(['detect', '--db', db, '--learning-days', '14']);
+    expect(learning.stdout).toMatch(/replayed from the first event/);
+    expect(learning.stdout).toMatch(/^learning until 2026-01-19 \d\d:\d\d UTC: 3 of 14 days seen/m);
+  });
 });

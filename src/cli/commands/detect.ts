@@ -1,6 +1,7 @@
 /** `trailhound detect` and `trailhound run` (ingest, then detect). */
-import type { Command } from 'commander';
-import { type DetectOptions, type DetectSummary, detect } from '../../detect/index.ts';
+import { type Command, Option } from 'commander';
+import { type DetectOptions, type DetectSummary, detect, historyLine } from '../../detect/index.ts';
+import { UsageError } from '../../errors.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parsePositiveNumber, withStore } from '../shared.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
@@ -18,11 +19,26 @@ function addDetectOptions(command: Command): Command {
     .option('--learning-days <n>', 'days from the first event during which nothing alerts (default 14)')
     .option('--alerts-per-week <n>', 'target number of alerts per week (default 3)')
     .option('--gap-minutes <n>', 'inactivity that ends a journey (default 30)')
-    .option('--flush', 'close every open journey now (end of data): later events start new journeys');
+    .addOption(
+      new Option('--flush', 'close every open journey now (not needed: an ended trail is scored whole)').hideHelp(),
+    );
 }
 
-export function detectOptions(flags: DetectFlags): DetectOptions {
+/**
+ * The wall clock, or `TRAILHOUND_NOW` (ISO-8601) to score a trail as of another time: tests,
+ * and replaying an incident as it looked then.
+ */
+export function clockFrom(env: NodeJS.ProcessEnv): () => number {
+  const fixed = env.TRAILHOUND_NOW;
+  if (fixed === undefined || fixed === '') return Date.now;
+  const t = Date.parse(fixed);
+  if (!Number.isFinite(t)) throw new UsageError(`TRAILHOUND_NOW=${fixed} is not an ISO-8601 time.`);
+  return () => t;
+}
+
+export function detectOptions(flags: DetectFlags, env: NodeJS.ProcessEnv = {}): DetectOptions {
   return {
+    now: clockFrom(env),
     learningDays: parsePositiveNumber('learning-days', flags.learningDays),
     alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek),
     gapMinutes: parsePositiveNumber('gap-minutes', flags.gapMinutes),
@@ -32,9 +48,19 @@ export function detectOptions(flags: DetectFlags): DetectOptions {
 
 export function formatDetectSummary(s: DetectSummary): string {
   const rate = Math.round(s.eventsScanned / Math.max(s.elapsedMs / 1000, 0.001));
+  const open = s.history.trailEnded
+    ? 'the trail has ended: every journey scored'
+    : `${s.openJourneys} still open for the next run`;
+  const replay =
+    s.replayedFrom === null
+      ? ''
+      : ` (replayed from ${s.replayedFrom === 'start' ? 'the first event' : s.replayedFrom}: ${s.journeysReplayed} journey(s) rescored)`;
+  const withdrawn =
+    s.alertsWithdrawn > 0 ? `, ${s.alertsWithdrawn} withdrawn (no longer raised after late events)` : '';
   return [
-    `detect: ${s.journeysScored} journey(s) scored from ${s.eventsScanned} events (${rate} events/s); ${s.openJourneys} still open for the next run`,
-    `        ${s.alertsRaised} new alert(s), ${s.alertsUpdated} alert(s) grew${s.learningUntil ? `; learning until ${s.learningUntil}` : ''}`,
+    `detect: ${s.journeysScored} journey(s) scored from ${s.eventsScanned} events${replay} (${rate} events/s); ${open}`,
+    `        ${s.alertsRaised} new alert(s), ${s.alertsUpdated} alert(s) grew${withdrawn}`,
+    historyLine(s.history),
   ].join('\n');
 }
 
@@ -44,7 +70,7 @@ export function register(program: Command, io: CliIo): void {
       .command('detect')
       .description('Score every journey not yet scored, in time order, and raise alerts (idempotent)'),
   ).action(async (flags: DetectFlags) => {
-    const summary = await withStore(flags.db, (store) => detect(store, detectOptions(flags)));
+    const summary = await withStore(flags.db, (store) => detect(store, detectOptions(flags, io.env)));
     println(io.stdout, formatDetectSummary(summary));
   });
   addDetectOptions(
@@ -58,7 +84,7 @@ export function register(program: Command, io: CliIo): void {
       async (store) => {
         const ingested = await runIngest(store, paths, io);
         println(io.stderr, formatIngestSummary(ingested));
-        const summary = await detect(store, detectOptions(flags));
+        const summary = await detect(store, detectOptions(flags, io.env));
         println(io.stdout, formatDetectSummary(summary));
       },
       { create: true },

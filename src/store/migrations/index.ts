@@ -7,6 +7,7 @@ import * as ingest from './0001-ingest.ts';
 import * as detect from './0002-detect.ts';
 import * as outputs from './0003-outputs.ts';
 import * as targets from './0004-targets.ts';
+import * as history from './0005-history.ts';
 import * as credentials from './0006-credentials.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002-detect': detect,
   '0003-outputs': outputs,
   '0004-targets': targets,
+  '0005-history': history,
   '0006-credentials': credentials,
 };

@@ -1,0 +1,74 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../store/index.ts';
+import { detect } from './index.ts';
+import { attack, ORG_START, routine, storeRecords } from './org.fixture.ts';
+
+// PostgreSQL on 127.0.0.1:5432 with trust auth (as in src/store/postgres.test.ts); this file
+// creates and drops its own database.
+const ADMIN = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `trailhound_history_${process.pid}_${Date.now()}`;
+const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
+const DAY = 86_400_000;
+
+async function journeysOf(store: Store): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('journeys')
+    .select(['id', 'decision', 'alert_id', 'raw', 'excess', 'event_ids'])
+    .execute();
+  return rows.map((r) => `${r.id} ${r.decision} ${r.alert_id} ${r.raw} ${r.excess} ${r.event_ids}`).sort();
+}
+
+async function alertsOf(store: Store): Promise<string[]> {
+  const rows = await store.db.selectFrom('alerts').select(['id', 'severity', 'score', 'body']).execute();
+  return rows
+    .map(
+      (r) =>
+        `${r.id} ${r.severity} ${r.score} ${(JSON.parse(r.body) as { events: Array<{ eventId: string }> }).events.map((e) => e.eventId).join(',')}`,
+    )
+    .sort();
+}
+
+describe('late files on PostgreSQL', () => {
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+  });
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('a backfill of older days after detect gives what one pass on SQLite gives', async () => {
+    const records = [...routine(21), ...attack(ORG_START + 17 * DAY + 13 * 3_600_000)];
+    const options = { learningDays: 10, now: () => ORG_START + 40 * DAY };
+    const reference = await openStore({ db: ':memory:' });
+    await storeRecords(reference, records);
+    await detect(reference, options);
+    const sut = await openStore({ db: url });
+    try {
+      const cut = ORG_START + 9 * DAY + 5 * 3_600_000;
+      await storeRecords(
+        sut,
+        records.filter((r) => Date.parse(r.eventTime as string) >= cut),
+      );
+      await detect(sut, options);
+      await storeRecords(
+        sut,
+        records.filter((r) => Date.parse(r.eventTime as string) < cut),
+      );
+      const backfill = await detect(sut, options);
+      expect(backfill.replayedFrom).toBe('start');
+      expect(await journeysOf(sut)).toEqual(await journeysOf(reference));
+      expect(await alertsOf(sut)).toEqual(await alertsOf(reference));
+      expect((await alertsOf(sut)).length).toBe(1);
+    } finally {
+      await sut.close();
+      await reference.close();
+    }
+  });
+});
