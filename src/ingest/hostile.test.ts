@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cliProcess } from '../cli/testing.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { storeStats } from '../store/stats.ts';
 import { type IngestProblem, ingest, PROBLEM_ROWS_PER_FILE } from './index.ts';
@@ -127,15 +128,8 @@ describe('ingest of hostile input', () => {
       writeFileSync(join(work, 'logs', 'a.json'), JSON.stringify({ Records: [good(1)] }), { mode: 0o644 });
       writeFileSync(join(work, 'logs', 'b.json'), JSON.stringify({ Records: [good(2), good(3)] }), { mode: 0o000 });
       const db = join(work, 'th.db');
-      const cli = () =>
-        spawnSync(
-          process.execPath,
-          [join(import.meta.dirname, '../../bin/trailhound.js'), 'ingest', join(work, 'logs'), '--db', db],
-          {
-            encoding: 'utf8',
-            ...user,
-          },
-        );
+      const [node, args] = cliProcess(['ingest', join(work, 'logs'), '--db', db]);
+      const cli = () => spawnSync(node, args, { encoding: 'utf8', ...user });
       const first = cli();
       expect(first.stderr).toMatch(/b\.json: read-error: .*EACCES.*read again by the next run/);
       const between = await openStore({ db });
