@@ -8,6 +8,7 @@ import { describeEvent } from '../catalog/index.ts';
 import type { AlertDraft } from '../detect/engine.ts';
 import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
+import { responseSteps } from './response.ts';
 import { sequenceText } from './sequence.ts';
 import type { Alert, AlertEvent, AlertReason, Severity } from './types.ts';
 
@@ -178,6 +179,7 @@ export function buildAlert(
     typicalJourney: typical,
     status: previous?.status ?? 'new',
     note: previous?.note ?? null,
+    response: responseSteps(events, iso(end), previous?.response ?? []),
     journeyIds,
     person,
     critical,
