@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { UsageError } from '../errors.ts';
 import type { Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import type { TriageRepositories } from './types.ts';
@@ -31,6 +32,26 @@ export interface ServeOptions {
   /** A store (production) or ready-made repositories (tests, demos). */
   store?: Store | undefined;
   repositories?: TriageRepositories | undefined;
+  /** Required when `host` is not loopback: every API call must then carry it as a bearer token. */
+  token?: string | null | undefined;
+  /** A header an authenticating proxy sets to the analyst's name, recorded with each verdict. */
+  analystHeader?: string | null | undefined;
+  /** The detector's weekly alert budget and learning period, for the overview. */
+  alertsPerWeek?: number | undefined;
+  learningDays?: number | undefined;
+}
+
+/** Shortest token accepted: guessing 24 random characters is out of reach. */
+export const MIN_TOKEN_LENGTH = 24;
+
+/** Why these options must not start a server, or null when they may. */
+export function refuseToServe(options: Pick<ServeOptions, 'host' | 'token'>): string | null {
+  const token = options.token ?? null;
+  if (token !== null && (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)))
+    return `The token must be at least ${MIN_TOKEN_LENGTH} printable characters without spaces (e.g. \`openssl rand -hex 24\`).`;
+  if (!isLoopback(options.host) && token === null)
+    return `Refusing to listen on ${options.host} without a token: set TRAILHOUND_TOKEN (e.g. \`export TRAILHOUND_TOKEN=$(openssl rand -hex 24)\`), or bind to 127.0.0.1.`;
+  return null;
 }
 
 export interface RunningServer {
@@ -40,7 +61,13 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const repositories = options.repositories ?? (options.store ? storeRepositories(options.store) : undefined);
+  const refusal = refuseToServe(options);
+  if (refusal !== null) throw new UsageError(refusal);
+  const repositories =
+    options.repositories ??
+    (options.store
+      ? storeRepositories(options.store, { alertsPerWeek: options.alertsPerWeek, learningDays: options.learningDays })
+      : undefined);
   if (repositories === undefined) throw new Error('startServer needs a store or repositories');
   // On loopback, answer only to loopback names: a DNS-rebinding page cannot reach the API.
   const allowedHosts = isLoopback(options.host) ? [...LOOPBACK, options.host] : undefined;
@@ -48,6 +75,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     repositories,
     staticRoot: options.staticRoot === undefined ? DEFAULT_STATIC_ROOT : options.staticRoot,
     allowedHosts,
+    token: options.token ?? null,
+    analystHeader: options.analystHeader ?? null,
   });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {

@@ -7,10 +7,12 @@ import * as ingest from './0001-ingest.ts';
 import * as detect from './0002-detect.ts';
 import * as outputs from './0003-outputs.ts';
 import * as targets from './0004-targets.ts';
+import * as triage from './0008-triage.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-ingest': ingest,
   '0002-detect': detect,
   '0003-outputs': outputs,
   '0004-targets': targets,
+  '0008-triage': triage,
 };
