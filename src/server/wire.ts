@@ -68,6 +68,19 @@ export interface WireOptions {
 
 const DAY = 86_400_000;
 const SEARCH_WINDOW = 2000;
+const SUMMARY_CACHE = 50_000;
+
+interface WindowRow {
+  event_id: string;
+  time: number;
+  service: string;
+  action: string;
+  action_key: string;
+  account_id: string;
+  region: string;
+  source_ip: string | null;
+  success: number;
+}
 const iso = (t: number | null | undefined) =>
   t === null || t === undefined ? null : new Date(Number(t)).toISOString();
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -160,7 +173,9 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
   const { db } = store;
   const counters = new ActivityCounters(store);
   const model = new ModelSnapshot(store);
-  const reader = new RawRecordReader(store, 64);
+  // A parsed file holds ~1,000 records (a few MB of objects): few are kept; summaries are small.
+  const reader = new RawRecordReader(store, 16);
+  const summaries = new Map<string, EventSummary>();
   const identityCache = new VersionedCache<IdentityProfile | null>(256);
   const overviewCache = new VersionedCache<Overview>(1);
   const statsCache = new VersionedCache<StoreStats>(1);
@@ -190,6 +205,7 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
       .selectFrom('events')
       .select(['event_id', 'raw', 'blob_id', 'raw_line', 'raw_index'])
       .where('event_id', 'in', [...eventIds])
+      .orderBy('blob_id')
       .execute();
     for (const ref of refs) {
       const record = await reader.read(ref);
@@ -199,6 +215,70 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     return out;
   };
 
+  /** Summaries with catalog sentences; each needs its record re-read, so recent ones are kept. */
+  const summarize = async (eventIds: readonly string[]): Promise<Map<string, EventSummary>> => {
+    const out = new Map<string, EventSummary>();
+    const missing: string[] = [];
+    for (const id of eventIds) {
+      const hit = summaries.get(id);
+      if (hit) out.set(id, hit);
+      else missing.push(id);
+    }
+    for (const [id, e] of await fullEvents(missing)) {
+      const summary = toSummary(e);
+      out.set(id, summary);
+      if (summaries.size >= SUMMARY_CACHE) summaries.delete(summaries.keys().next().value as string);
+      summaries.set(id, summary);
+    }
+    return out;
+  };
+
+  const statements = new Map<string, import('better-sqlite3').Statement>();
+
+  /** One window of rows (newest first, before `after`): SQLite through a raw prepared statement. */
+  const window = async (q: EventSearch, after: { time: number; eventId: string } | null): Promise<WindowRow[]> => {
+    if (store.sqlite) {
+      const where: string[] = [];
+      const params: Array<string | number> = [];
+      if (q.actor !== undefined) {
+        where.push('actor_key = ?');
+        params.push(q.actor);
+      }
+      if (q.since !== undefined) {
+        where.push('time >= ?');
+        params.push(q.since);
+      }
+      if (q.until !== undefined) {
+        where.push('time < ?');
+        params.push(q.until);
+      }
+      if (after !== null) {
+        where.push('(time < ? OR (time = ? AND event_id < ?))');
+        params.push(after.time, after.time, after.eventId);
+      }
+      const text = `SELECT event_id, time, service, action, action_key, account_id, region, source_ip, success FROM events WHERE ${[...where, '1'].join(' AND ')} ORDER BY time DESC, event_id DESC LIMIT ?`;
+      let stmt = statements.get(text);
+      if (stmt === undefined) {
+        stmt = store.sqlite.prepare(text);
+        statements.set(text, stmt);
+      }
+      return stmt.all(...params, SEARCH_WINDOW) as WindowRow[];
+    }
+    let query = db
+      .selectFrom('events')
+      .select(['event_id', 'time', 'service', 'action', 'action_key', 'account_id', 'region', 'source_ip', 'success']);
+    if (q.actor !== undefined) query = query.where('actor_key', '=', q.actor);
+    if (q.since !== undefined) query = query.where('time', '>=', q.since);
+    if (q.until !== undefined) query = query.where('time', '<', q.until);
+    if (after !== null) {
+      const a = after;
+      query = query.where((eb) =>
+        eb.or([eb('time', '<', a.time), eb.and([eb('time', '=', a.time), eb('event_id', '<', a.eventId)])]),
+      );
+    }
+    return query.orderBy('time', 'desc').orderBy('event_id', 'desc').limit(SEARCH_WINDOW).execute();
+  };
+
   const search = async (q: EventSearch): Promise<EventPage> => {
     const matched: Array<{ eventId: string; time: number }> = [];
     let after = q.after ?? null;
@@ -206,29 +286,7 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     let exhausted = false;
     const wantAction = q.action;
     while (matched.length < q.limit && scanned < searchBudget) {
-      let query = db
-        .selectFrom('events')
-        .select([
-          'event_id',
-          'time',
-          'service',
-          'action',
-          'action_key',
-          'account_id',
-          'region',
-          'source_ip',
-          'success',
-        ]);
-      if (q.actor !== undefined) query = query.where('actor_key', '=', q.actor);
-      if (q.since !== undefined) query = query.where('time', '>=', q.since);
-      if (q.until !== undefined) query = query.where('time', '<', q.until);
-      if (after !== null) {
-        const a = after;
-        query = query.where((eb) =>
-          eb.or([eb('time', '<', a.time), eb.and([eb('time', '=', a.time), eb('event_id', '<', a.eventId)])]),
-        );
-      }
-      const rows = await query.orderBy('time', 'desc').orderBy('event_id', 'desc').limit(SEARCH_WINDOW).execute();
+      const rows = await window(q, after);
       for (const r of rows) {
         scanned += 1;
         after = { time: Number(r.time), eventId: r.event_id };
@@ -255,10 +313,10 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
       }
       if (matched.length < q.limit) await yieldToLoop();
     }
-    const full = await fullEvents(matched.map((m) => m.eventId));
+    const full = await summarize(matched.map((m) => m.eventId));
     const events = matched.flatMap((m) => {
       const e = full.get(m.eventId);
-      return e ? [toSummary(e)] : [];
+      return e ? [e] : [];
     });
     return { events, next: exhausted ? null : after, scanned };
   };
