@@ -19,6 +19,7 @@ export type { TriageRepositories } from './types.ts';
 export const DEFAULT_STATIC_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+const REFRESH_MS = 5000;
 
 export function isLoopback(host: string): boolean {
   return LOOPBACK.includes(host) || /^127\./.test(host);
@@ -78,13 +79,40 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     token: options.token ?? null,
     analystHeader: options.analystHeader ?? null,
   });
+  // Counters catch up in the background (in small batches that yield), so no page waits for
+  // a large store's first count; then every few seconds for what ingest added meanwhile.
+  const refresh = repositories.refresh;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+  let inflight: Promise<void> = Promise.resolve();
+  const stopCounting = new AbortController();
+  if (refresh !== undefined) {
+    const tick = () => {
+      if (closed) return;
+      inflight = refresh(stopCounting.signal)
+        .catch((error: unknown) => {
+          if (!closed) console.error('trailhound serve: counting events failed:', error);
+        })
+        .finally(() => {
+          if (!closed) timer = setTimeout(tick, REFRESH_MS).unref();
+        });
+    };
+    tick();
+  }
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         url: `http://${host}:${info.port}`,
         port: info.port,
-        close: () => new Promise<void>((done, fail) => server.close((e) => (e ? fail(e) : done()))),
+        close: () =>
+          new Promise<void>((done, fail) => {
+            closed = true;
+            stopCounting.abort();
+            if (timer !== null) clearTimeout(timer);
+            // The store closes after this: let a running count finish its batch first.
+            server.close((e) => (e ? fail(e) : void inflight.then(done)));
+          }),
       });
     });
     server.once('error', reject);

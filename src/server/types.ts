@@ -191,4 +191,6 @@ export interface TriageRepositories {
   identities: IdentityRepository;
   overview: OverviewRepository;
   quarantine: QuarantineRepository;
+  /** Brings maintained counters up to date; the server calls it at start and every few seconds. */
+  refresh?: (signal: AbortSignal) => Promise<void>;
 }

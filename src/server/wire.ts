@@ -601,6 +601,9 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     overview: {
       overview: async () => overviewCache.get('overview', await storeVersion(), overview),
     },
+    refresh: async (signal) => {
+      await counters.catchUp(signal);
+    },
     quarantine: {
       list: async (limit) => {
         const rows = await db

@@ -42,18 +42,19 @@ export class ActivityCounters {
    * Counts every event stored since the last call; returns how many it counted. Concurrent
    * callers share one run. Each batch commits with its watermark, so a crash redoes at most one.
    */
-  catchUp(): Promise<number> {
+  catchUp(signal?: AbortSignal): Promise<number> {
     if (this.#running === null)
-      this.#running = this.#catchUp().finally(() => {
+      this.#running = this.#catchUp(signal).finally(() => {
         this.#running = null;
       });
     return this.#running;
   }
 
-  async #catchUp(): Promise<number> {
+  async #catchUp(signal: AbortSignal | undefined): Promise<number> {
     const { db } = this.#store;
     let counted = 0;
     for (;;) {
+      if (signal?.aborted) return counted;
       const mark = await db.selectFrom('kv').select('value').where('key', '=', WATERMARK).executeTakeFirst();
       const after = mark ? Number(mark.value) : 0;
       const rows = await db
