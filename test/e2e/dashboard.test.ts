@@ -133,6 +133,12 @@ describe('dashboard', () => {
     expect(detach).not.toContain('\u001b');
     await shot('alert');
 
+    // Around this alert: this identity's other events an hour either side, oldest first, journey steps marked.
+    await page.getByRole('button', { name: /activity one hour either side/ }).click();
+    await page.waitForSelector('ol.context li');
+    expect(await page.locator('ol.context li.flagged').count()).toBe(alertStub.adminCreated.events.length);
+    expect(await page.locator('ol.context time').first().textContent()).toBe('03:12:05Z');
+
     await page.keyboard.press('Escape');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/alerts');
   });
@@ -151,6 +157,7 @@ describe('dashboard', () => {
     await page.waitForSelector('[data-testid=record]');
     const record = (await page.getByTestId('record').textContent()) ?? '';
     expect(record).toContain('"eventID": "ev-4"');
+    expect(record.split('\n').length).toBeGreaterThan(10);
     expect(record).toContain(hostile.html);
     expect(record).toContain('\\u202e');
     expect(await page.locator('img').count()).toBe(0);

@@ -37,7 +37,13 @@ function Row({ e }: { e: EventSummary }) {
     if (record !== null || open) return;
     try {
       // JSON.stringify escapes C0 controls; `visible` also shows bidi and other invisible characters.
-      setRecord(visible(JSON.stringify(await api.record(e.eventId), null, 2)));
+      // Line by line: the layout's own newlines stay (strings inside carry theirs as \n already).
+      setRecord(
+        JSON.stringify(await api.record(e.eventId), null, 2)
+          .split('\n')
+          .map(visible)
+          .join('\n'),
+      );
     } catch (err) {
       setError((err as Error).message);
     }
