@@ -42,11 +42,10 @@ async function serveChild(db: string): Promise<void> {
       process.stdout.write(
         `${JSON.stringify({ loopP99Ms: delay.percentile(99) / 1e6, loopMaxMs: delay.max / 1e6, rssMiB: process.memoryUsage().rss / 2 ** 20 })}\n`,
       );
-      break;
+      // Requests the clients gave up on may still be running: exit without closing the store under them.
+      process.exit(0);
     }
   }
-  await server.close();
-  await store.close();
 }
 
 async function buildStore(db: string, events: number): Promise<void> {
