@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveAlert } from '../alerts/repository.ts';
 import type { Alert } from '../alerts/types.ts';
 import { detect } from '../detect/index.ts';
 import { attack, ORG_START, routine, storeRecords } from '../detect/org.fixture.ts';
 import { ingest } from '../ingest/index.ts';
+import { writeSyntheticTrail } from '../ingest/synthetic.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import { alertFixtures, alertStub, asStored } from './fixtures.ts';
@@ -179,5 +183,45 @@ describe('the new pages over a real store (detector run on the small organizatio
     const one = org.records[7] as Record<string, unknown>;
     const res = await sut.request(`/api/events/${encodeURIComponent(one.eventID as string)}/record`);
     expect(((await res.json()) as { record: unknown }).record).toEqual(one);
+  });
+});
+
+describe('event search over stored files', () => {
+  it('re-reads at most six files a page, and the pages still hold every match exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-search-'));
+    try {
+      const s = await openStore({ db: ':memory:' });
+      store = s;
+      writeSyntheticTrail(join(dir, 'logs'), 12, 100, 5);
+      await ingest(s, [join(dir, 'logs')]);
+      const sut = createApp({ repositories: storeRepositories(s) });
+      const expected = await s.db
+        .selectFrom('events')
+        .select(['event_id', 'blob_id'])
+        .where('service', '=', 'iam')
+        .execute();
+      const blobOf = new Map(expected.map((r) => [r.event_id, r.blob_id]));
+      expect(new Set(expected.map((r) => r.blob_id)).size).toBe(12);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const q = new URLSearchParams({ service: 'iam', limit: '200' });
+        if (cursor) q.set('cursor', cursor);
+        const page = (await (await sut.request(`/api/events?${q}`)).json()) as {
+          events: Array<{ eventId: string }>;
+          next: string | null;
+        };
+        expect(new Set(page.events.map((e) => blobOf.get(e.eventId))).size).toBeLessThanOrEqual(6);
+        seen.push(...page.events.map((e) => e.eventId));
+        cursor = page.next;
+        pages += 1;
+      } while (cursor !== null && pages < 50);
+      expect(pages).toBeGreaterThanOrEqual(2);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.sort()).toEqual(expected.map((r) => r.event_id).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
