@@ -10,6 +10,7 @@ import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
 import { personLabel } from '../normalize/identity.ts';
 import type { CredentialIssuer } from '../store/credentials.ts';
+import { responseSteps } from './response.ts';
 import { sequenceText } from './sequence.ts';
 import type { Alert, AlertEvent, AlertReason, Severity } from './types.ts';
 
@@ -233,6 +234,7 @@ export function buildAlert(
     typicalJourney: typical,
     status: previous?.status ?? 'new',
     note: previous?.note ?? null,
+    response: responseSteps(events, iso(end), previous?.response ?? []),
     journeyIds,
     person,
     critical,

@@ -8,6 +8,13 @@ import { chainText, tokenLabel } from './build.ts';
 import { sequenceText } from './sequence.ts';
 import type { Alert } from './types.ts';
 
+/** The error code after a failed step, unless its sentence already ends with it ("failed: AccessDenied"). */
+function errorSuffix(e: Alert['events'][number]): string {
+  if (e.success) return '';
+  const code = e.errorCode ?? 'failed';
+  return e.sentence.includes(code) ? '' : ` (${esc(code)})`;
+}
+
 export function renderAlert(alert: Alert | StoredAlert): string {
   const lines: string[] = [];
   lines.push(
@@ -31,12 +38,20 @@ export function renderAlert(alert: Alert | StoredAlert): string {
   for (const e of alert.events) {
     const mark = e.success ? '✓' : '✗';
     lines.push(
-      `  ${e.time.slice(0, 19).replace('T', ' ')}  ${mark} ${esc(e.sentence)}${e.success ? '' : ` (${esc(e.errorCode ?? 'failed')})`}  [${esc(e.eventId)}]`,
+      `  ${e.time.slice(0, 19).replace('T', ' ')}  ${mark} ${esc(e.sentence)}${errorSuffix(e)}  [${esc(e.eventId)}]`,
     );
   }
   if (alert.typicalJourney) {
     lines.push('');
     lines.push(`Usually (nearest typical journey): ${sequenceText(alert.typicalJourney, (t) => esc(tokenLabel(t)))}`);
+  }
+  if (alert.response && alert.response.length > 0) {
+    lines.push('');
+    lines.push('What to do next (nothing has been run; read, decide, then paste):');
+    alert.response.forEach((step, i) => {
+      lines.push(`  ${i + 1}. ${esc(step.text)}`);
+      lines.push(`     $ ${esc(step.command)}`);
+    });
   }
   return lines.join('\n');
 }

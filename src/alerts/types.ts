@@ -2,6 +2,9 @@
  * The typed boundary of the detector's output: an alert as analysts, outputs and the
  * evaluation harness see it. `trailhound alerts --format json` prints `Alert[]`.
  */
+import type { ResponseStep } from './response.ts';
+
+export type { ResponseStep };
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type AlertStatus = 'new' | 'acknowledged' | 'benign' | 'malicious';
@@ -48,4 +51,9 @@ export interface Alert {
   typicalJourney: string[] | null;
   status: AlertStatus;
   note: string | null;
+  /**
+   * What to do next: containment steps derived from the events, each with the AWS CLI command
+   * that does it (never run by Trailhound). Absent on alerts stored before steps existed.
+   */
+  response?: ResponseStep[];
 }

@@ -3,15 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../alerts/types.ts';
-import { CONTENT_SECURITY_POLICY, createApp } from './app.ts';
-import { alertFixtures, alertStub, eventFixtures, hostile, statsStub } from './fixtures.ts';
+import { CONTENT_SECURITY_POLICY, createApp, sameSecret } from './app.ts';
+import {
+  alertFixtures,
+  alertStub,
+  eventFixtures,
+  hostile,
+  hostileUserName,
+  identityFixture,
+  recordFixtures,
+  statsStub,
+} from './fixtures.ts';
+import { refuseToServe } from './index.ts';
 import { memoryRepositories } from './memory.ts';
+import type { IdentityProfile, Overview } from './types.ts';
 
 function makeSut(options: { staticRoot?: string | null; allowedHosts?: string[]; alerts?: Alert[] } = {}) {
   const alerts = options.alerts ?? alertFixtures();
   const errors: unknown[] = [];
   const sut = createApp({
-    repositories: memoryRepositories(alerts, eventFixtures(), statsStub),
+    repositories: memoryRepositories(alerts, eventFixtures(), statsStub, {
+      records: recordFixtures(),
+      identities: [identityFixture()],
+    }),
     staticRoot: options.staticRoot ?? null,
     allowedHosts: options.allowedHosts,
     logError: (e) => errors.push(e),
@@ -148,16 +162,164 @@ describe('GET /api/stats and /api/events', () => {
     });
   });
 
-  it('lists events with sentences, filtered by actor, time and limit', async () => {
+  it('searches events newest first, filtered by actor, time and limit, with a cursor to the next page', async () => {
     const { sut } = makeSut();
     const q = new URLSearchParams({ actor: alertStub.adminCreated.actor, since: '2026-11-20T03:12:30Z', limit: '2' });
-    const { events } = (await (await sut.request(`/api/events?${q}`)).json()) as {
-      events: Array<{ eventId: string; sentence: string }>;
-    };
-    expect(events.map((e) => e.eventId)).toEqual(['ev-2', 'ev-3']);
-    expect(events[0]?.sentence).toContain('created the IAM user');
-    expect((await sut.request('/api/events?limit=0')).status).toBe(400);
-    expect((await sut.request('/api/events?limit=5000')).status).toBe(400);
+    type Page = { events: Array<{ eventId: string; sentence: string }>; next: string | null };
+    const first = (await (await sut.request(`/api/events?${q}`)).json()) as Page;
+    expect(first.events.map((e) => e.eventId)).toEqual(['ev-5', 'ev-4']);
+    expect(first.next).not.toBeNull();
+    q.set('cursor', first.next as string);
+    const second = (await (await sut.request(`/api/events?${q}`)).json()) as Page;
+    expect(second.events.map((e) => e.eventId)).toEqual(['ev-3', 'ev-2']);
+    expect(second.events[1]?.sentence).toContain('created the IAM user');
+    expect(second.next).toBeNull();
+  });
+
+  it('filters by action, service, outcome, account, region and source address', async () => {
+    const { sut } = makeSut();
+    const ids = async (q: Record<string, string>) =>
+      (
+        (await (await sut.request(`/api/events?${new URLSearchParams(q)}`)).json()) as {
+          events: Array<{ eventId: string }>;
+        }
+      ).events.map((e) => e.eventId);
+    expect(await ids({ action: 'iam:AttachUserPolicy' })).toEqual(['ev-4', 'ev-3']);
+    expect(await ids({ service: 'cloudtrail' })).toEqual(['ev-11', 'ev-10']);
+    expect(await ids({ outcome: 'failure' })).toEqual(['ev-3']);
+    expect(await ids({ account: '999999999999' })).toEqual([]);
+    expect((await ids({ region: 'us-east-1', source: '203.0.113.77' })).length).toBe(9);
+  });
+
+  it('refuses bad search input with one sentence naming the field', async () => {
+    const { sut } = makeSut();
+    for (const [q, word] of [
+      ['limit=0', 'limit'],
+      ['limit=5000', 'limit'],
+      ['since=yesterday', 'since'],
+      ['outcome=maybe', 'outcome'],
+      ['asn=Amazon', 'asn'],
+      ['cursor=not-a-cursor', 'cursor'],
+      ['colour=red', 'colour'],
+    ] as const) {
+      const res = await sut.request(`/api/events?${q}`);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('TH_BAD_REQUEST');
+      expect(body.error.message).toContain(word);
+    }
+  });
+
+  it('returns an event record as received, and 404 for an unknown one', async () => {
+    const { sut } = makeSut();
+    const res = await sut.request('/api/events/ev-2/record');
+    expect(res.status).toBe(200);
+    const { record } = (await res.json()) as { record: { requestParameters: { userName: string } } };
+    expect(record.requestParameters.userName).toBe(hostileUserName);
+    expect((await sut.request('/api/events/nope/record')).status).toBe(404);
+  });
+});
+
+describe('GET /api/overview and /api/identities/:key', () => {
+  it('summarizes alerts a week against the budget, events a day, learning, lag and quarantine', async () => {
+    const { sut } = makeSut();
+    const overview = (await (await sut.request('/api/overview')).json()) as Overview;
+    expect(overview.budgetPerWeek).toBe(3);
+    expect(overview.alertsPerWeek).toEqual([
+      { week: '2026-10-26', alerts: 1, malicious: 0, benign: 1 },
+      { week: '2026-11-16', alerts: 3, malicious: 0, benign: 0 },
+    ]);
+    expect(overview.eventsPerDay.map((d) => d.day)).toEqual(['2026-11-01', '2026-11-19', '2026-11-20', '2026-11-21']);
+    expect(overview.quarantine).toEqual({ count: 2, byCode: { 'invalid-json': 2 } });
+    expect(overview.openAlerts).toBe(2);
+    expect(overview.choices.services).toEqual(['cloudtrail', 'iam', 's3', 'signin', 'sts']);
+  });
+
+  it('shows an identity with what was learned, its alerts and the verdicts on them', async () => {
+    const { sut } = makeSut();
+    const key = encodeURIComponent(alertStub.adminCreated.actor);
+    await sut.request(
+      `/api/alerts/${alertStub.adminCreated.id}/feedback`,
+      postJson({ verdict: 'malicious', note: 'x' }),
+    );
+    const { identity } = (await (await sut.request(`/api/identities/${key}`)).json()) as { identity: IdentityProfile };
+    expect(identity.name).toBe('ci-deployer');
+    expect(identity.model?.peerGroup?.members.map((m) => m.name)).toEqual(['ci-deployer', 'cd-runner']);
+    expect(identity.hoursOfWeek).toHaveLength(168);
+    expect(identity.alerts.map((a) => [a.id, a.status])).toEqual([[alertStub.adminCreated.id, 'malicious']]);
+    expect(identity.verdicts.map((v) => [v.alertId, v.verdict, v.note])).toEqual([
+      [alertStub.adminCreated.id, 'malicious', 'x'],
+    ]);
+    const missing = await sut.request(`/api/identities/${encodeURIComponent('arn:aws:iam::1:user/nobody')}`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'TH_NOT_FOUND' } });
+  });
+});
+
+describe('authentication', () => {
+  const token = 'a'.repeat(20) + 'TOKEN-1234';
+
+  it('answers every /api/ call without the bearer token with 401, and with it 200', async () => {
+    const sut = createApp({ repositories: memoryRepositories(alertFixtures(), eventFixtures(), statsStub), token });
+    for (const path of ['/api/health', '/api/alerts', '/api/overview', '/api/events', '/api/nope']) {
+      const res = await sut.request(path);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      expect(await res.json()).toMatchObject({ error: { code: 'TH_UNAUTHORIZED' } });
+    }
+    for (const auth of [`Bearer ${token}x`, `Bearer ${token.slice(1)}`, token, `Basic ${token}`, 'Bearer '])
+      expect((await sut.request('/api/alerts', { headers: { authorization: auth } })).status).toBe(401);
+    const ok = await sut.request('/api/alerts', { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    const write = await sut.request(
+      `/api/alerts/${alertStub.adminCreated.id}/feedback`,
+      postJson({ verdict: 'benign' }, { authorization: 'Bearer wrong' }),
+    );
+    expect(write.status).toBe(401);
+  });
+
+  it('leaves the dashboard page itself open: it asks for the token', async () => {
+    const sut = createApp({ repositories: memoryRepositories([]), token, staticRoot: null });
+    expect((await sut.request('/')).status).toBe(200);
+  });
+
+  it('compares secrets without regard to where they differ', () => {
+    expect(sameSecret('abc', 'abc')).toBe(true);
+    expect(sameSecret('abd', 'abc')).toBe(false);
+    expect(sameSecret('abcd', 'abc')).toBe(false);
+  });
+
+  it('records the analyst named by the trusted header with each verdict, and refuses a verdict without it', async () => {
+    const alerts = alertFixtures();
+    const sut = createApp({
+      repositories: memoryRepositories(alerts, eventFixtures(), statsStub, { identities: [identityFixture()] }),
+      analystHeader: 'X-Forwarded-User',
+    });
+    const path = `/api/alerts/${alertStub.adminCreated.id}/feedback`;
+    expect((await sut.request(path, postJson({ verdict: 'benign' }))).status).toBe(401);
+    const res = await sut.request(
+      path,
+      postJson({ verdict: 'benign', note: 'drill', suppressDays: 7 }, { 'x-forwarded-user': 'dana@example.com' }),
+    );
+    expect(res.status).toBe(200);
+    const key = encodeURIComponent(alertStub.adminCreated.actor);
+    const { identity } = (await (await sut.request(`/api/identities/${key}`)).json()) as { identity: IdentityProfile };
+    expect(identity.verdicts[0]).toMatchObject({ verdict: 'benign', analyst: 'dana@example.com', note: 'drill' });
+    const until = Date.parse(identity.verdicts[0]?.suppressedUntil ?? '');
+    expect(until - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    // A suppression only goes with benign.
+    const bad = await sut.request(
+      path,
+      postJson({ verdict: 'malicious', suppressDays: 7 }, { 'x-forwarded-user': 'dana@example.com' }),
+    );
+    expect(bad.status).toBe(400);
+  });
+
+  it('refuses to serve beyond loopback without a token, or with a short one', () => {
+    expect(refuseToServe({ host: '127.0.0.1', token: null })).toBeNull();
+    expect(refuseToServe({ host: '0.0.0.0', token: null })).toContain('TRAILHOUND_TOKEN');
+    expect(refuseToServe({ host: '0.0.0.0', token: 'short' })).toContain('at least');
+    expect(refuseToServe({ host: '0.0.0.0', token })).toBeNull();
   });
 });
 

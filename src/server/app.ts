@@ -2,9 +2,11 @@
  * The HTTP surface of triage: a Hono app with a JSON API under `/api` and the built
  * dashboard everywhere else. Routes only parse and map HTTP; `TriageService` decides.
  * Security: strict CSP (no inline script), nosniff, no framing, a Host allow-list against
- * DNS rebinding when bound to loopback, and JSON-only writes (a cross-site form cannot
- * send `application/json` without a CORS preflight, which this server never grants).
+ * DNS rebinding when bound to loopback, JSON-only writes (a cross-site form cannot send
+ * `application/json` without a CORS preflight, which this server never grants), and off
+ * loopback a bearer token on every API call, compared in constant time.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -20,6 +22,13 @@ export interface AppDeps {
   staticRoot?: string | null;
   /** Host names (without port) the server answers to; unset answers any. */
   allowedHosts?: readonly string[] | undefined;
+  /** When set, every `/api/` call must carry `Authorization: Bearer <token>`. */
+  token?: string | null | undefined;
+  /**
+   * A header set by an authenticating proxy naming the analyst (e.g. `X-Forwarded-User`):
+   * recorded with each verdict, and a verdict without it is refused.
+   */
+  analystHeader?: string | null | undefined;
   /** Where unexpected errors are reported; default stderr. */
   logError?: (error: unknown) => void;
 }
@@ -36,18 +45,92 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const feedbackBody = z.object({
-  verdict: z.enum(VERDICTS),
-  note: z.string().max(2000).nullable().optional(),
-});
+const feedbackBody = z
+  .object({
+    verdict: z.enum(VERDICTS),
+    note: z.string().max(2000).nullable().optional(),
+    /** With benign: silence this identity doing these actions for this many days. */
+    suppressDays: z.number().int().min(1).max(365).optional(),
+  })
+  .refine((b) => b.suppressDays === undefined || b.verdict === 'benign', {
+    message: 'suppressDays only goes with benign',
+  });
 
 const MAX_EVENTS = 1000;
+const DAY = 86_400_000;
+
+const time = z
+  .string()
+  .refine((v) => Number.isFinite(Date.parse(v)), 'must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z')
+  .transform((v) => Date.parse(v));
+const text = z.string().min(1).max(2048);
+
+/** `/api/events` query: every field optional; `cursor` is the previous page's `next`. */
+const eventQuery = z
+  .object({
+    actor: text.optional(),
+    action: text.optional(),
+    service: text.optional(),
+    account: text.optional(),
+    region: text.optional(),
+    source: text.optional(),
+    asn: z
+      .string()
+      .regex(/^(AS)?\d{1,10}$/i, 'must be an AS number, e.g. AS14061')
+      .transform((v) => Number(v.replace(/^AS/i, '')))
+      .optional(),
+    outcome: z.enum(['success', 'failure']).optional(),
+    since: time.optional(),
+    until: time.optional(),
+    cursor: z
+      .string()
+      .max(4096)
+      .transform((v, ctx) => {
+        const parsed = decodeCursor(v);
+        if (parsed === null) ctx.addIssue({ code: 'custom', message: 'is not a cursor this server gave' });
+        return parsed ?? { time: 0, eventId: '' };
+      })
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_EVENTS).default(50),
+  })
+  .strict();
+
+export function encodeCursor(c: { time: number; eventId: string }): string {
+  return Buffer.from(JSON.stringify([c.time, c.eventId])).toString('base64url');
+}
+
+function decodeCursor(s: string): { time: number; eventId: string } | null {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && Number.isFinite(v[0]) && typeof v[1] === 'string') return { time: v[0], eventId: v[1] };
+  } catch {}
+  return null;
+}
+
+/** A zod failure as one sentence naming each bad field. */
+function invalid(error: z.ZodError): ApiError {
+  const parts = error.issues.map((i) =>
+    i.code === 'unrecognized_keys'
+      ? `unknown parameter ${i.keys.join(', ')}`
+      : `${i.path.join('.') || 'input'} ${i.message}`,
+  );
+  return badRequest(`${parts.join('; ')}.`);
+}
+
+/** Constant-time equality of two secrets (compared as SHA-256 digests, so lengths leak nothing). */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
 
 export function createApp(deps: AppDeps): Hono {
   const service = new TriageService(deps.repositories);
   const staticRoot = deps.staticRoot ?? null;
   const allowed = deps.allowedHosts?.map((h) => h.toLowerCase());
   const logError = deps.logError ?? ((e: unknown) => console.error('trailhound serve:', e));
+  const token = deps.token ?? null;
+  const analystHeader = deps.analystHeader?.toLowerCase() ?? null;
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -67,6 +150,11 @@ export function createApp(deps: AppDeps): Hono {
       originHost(origin) !== new URL(c.req.url).host
     )
       throw new ApiError(403, 'TH_FORBIDDEN_ORIGIN', 'Writes are accepted only from the dashboard itself.');
+    if (token !== null && c.req.path.startsWith('/api/')) {
+      const m = /^Bearer ([\x21-\x7e]+)$/.exec(c.req.header('authorization') ?? '');
+      if (m === null || !sameSecret(m[1] as string, token))
+        throw new ApiError(401, 'TH_UNAUTHORIZED', 'This server needs its token: send Authorization: Bearer <token>.');
+    }
     await next();
     setSecurityHeaders(c.res.headers, c.req.path);
   });
@@ -76,6 +164,7 @@ export function createApp(deps: AppDeps): Hono {
     if (status === 500) logError(error);
     const res = c.json(body, status);
     setSecurityHeaders(res.headers, c.req.path);
+    if (status === 401) res.headers.set('WWW-Authenticate', 'Bearer realm="trailhound"');
     return res;
   });
 
@@ -110,35 +199,65 @@ export function createApp(deps: AppDeps): Hono {
       const parsed = feedbackBody.safeParse(json);
       if (!parsed.success)
         throw badRequest(
-          `Feedback must be {"verdict": ${VERDICTS.map((v) => `"${v}"`).join('|')}, "note"?: string up to 2000 characters}.`,
+          `Feedback must be {"verdict": ${VERDICTS.map((v) => `"${v}"`).join('|')}, "note"?: string up to 2000 characters, "suppressDays"?: 1-365 with benign}.`,
         );
+      let analyst: string | null = null;
+      if (analystHeader !== null) {
+        analyst = c.req.header(analystHeader)?.trim() ?? null;
+        if (!analyst || analyst.length > 200)
+          throw new ApiError(401, 'TH_NO_ANALYST', `Verdicts need the analyst's name in the ${analystHeader} header.`);
+      }
       const note = parsed.data.note?.trim() || null;
-      return c.json({ alert: await service.recordFeedback(c.req.param('id'), parsed.data.verdict, note) });
+      const { verdict, suppressDays } = parsed.data;
+      const suppressUntil = suppressDays === undefined ? undefined : Date.now() + suppressDays * DAY;
+      return c.json({
+        alert: await service.recordFeedback(c.req.param('id'), verdict, note, { analyst, suppressUntil }),
+      });
     },
   );
 
   app.get('/api/stats', async (c) => c.json(await service.stats()));
 
+  app.get('/api/overview', async (c) => c.json(await service.overview()));
+
+  app.get('/api/identities/:key', async (c) => c.json({ identity: await service.identity(c.req.param('key')) }));
+
   app.get('/api/events', async (c) => {
-    const limitText = c.req.query('limit');
-    const limit = limitText === undefined ? 200 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS)
-      throw badRequest(`limit must be a whole number from 1 to ${MAX_EVENTS}.`);
-    const actor = c.req.query('actor') || undefined;
-    const events = await service.listEvents({
-      actor,
-      since: parseTime('since', c.req.query('since')),
-      until: parseTime('until', c.req.query('until')),
-      limit,
+    const parsed = eventQuery.safeParse(c.req.query());
+    if (!parsed.success) throw invalid(parsed.error);
+    const q = parsed.data;
+    const page = await service.searchEvents({
+      actor: q.actor,
+      action: q.action,
+      service: q.service,
+      account: q.account,
+      region: q.region,
+      sourceIp: q.source,
+      asn: q.asn,
+      outcome: q.outcome,
+      since: q.since,
+      until: q.until,
+      after: q.cursor,
+      limit: q.limit,
     });
-    return c.json({ events });
+    return c.json({ events: page.events, next: page.next ? encodeCursor(page.next) : null, scanned: page.scanned });
+  });
+
+  app.get('/api/events/:eventId/record', async (c) =>
+    c.json({ record: await service.eventRecord(c.req.param('eventId')) }),
+  );
+
+  app.get('/api/quarantine', async (c) => {
+    const parsed = z.coerce.number().int().min(1).max(1000).default(100).safeParse(c.req.query('limit'));
+    if (!parsed.success) throw badRequest('limit must be a whole number from 1 to 1000.');
+    return c.json({ items: await service.quarantine(parsed.data) });
   });
 
   app.all('/api/*', () => {
     throw new ApiError(
       404,
       'TH_NO_ROUTE',
-      'No such API route. Routes: /api/alerts, /api/alerts/:id, /api/alerts/:id/feedback, /api/events, /api/stats, /api/health.',
+      'No such API route. Routes: /api/overview, /api/alerts, /api/alerts/:id, /api/alerts/:id/feedback, /api/identities/:key, /api/events, /api/events/:eventId/record, /api/quarantine, /api/stats, /api/health.',
     );
   });
 

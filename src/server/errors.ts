@@ -5,7 +5,7 @@
 import { TrailhoundError } from '../errors.ts';
 
 export class ApiError extends TrailhoundError {
-  readonly status: 400 | 403 | 404 | 413 | 415 | 500;
+  readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 500;
   constructor(status: ApiError['status'], code: string, message: string) {
     super(code, message);
     this.status = status;

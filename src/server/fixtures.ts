@@ -4,9 +4,10 @@
  * payload here: HTML/script, Slack mentions and links, ANSI escapes, a bidi override.
  */
 import type { StoredAlert } from '../alerts/build.ts';
+import { shellQuote } from '../alerts/response.ts';
 import type { Alert, AlertEvent } from '../alerts/types.ts';
 import type { StoreStats } from '../store/stats.ts';
-import type { EventSummary } from './types.ts';
+import type { EventSummary, IdentityProfile } from './types.ts';
 
 /** Payloads that must come out of every surface as inert text. */
 export const hostile = {
@@ -97,6 +98,21 @@ const adminCreated: Alert = {
   typicalJourney: ['sts:GetCallerIdentity', 'ecr:GetAuthorizationToken', 'ecs:UpdateService', 'ecs:DescribeServices'],
   status: 'new',
   note: null,
+  response: [
+    {
+      kind: 'deactivate-access-key',
+      text: 'Deactivate access key AKIAEXAMPLEDEPLOYER1 of ci-deployer, used for these calls',
+      command:
+        "aws iam update-access-key --user-name 'ci-deployer' --access-key-id 'AKIAEXAMPLEDEPLOYER1' --status Inactive",
+      eventIds: ['ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5'],
+    },
+    {
+      kind: 'detach-policy',
+      text: `Detach policy arn:aws:iam::aws:policy/AdministratorAccess from user ${hostileUserName}`,
+      command: `aws iam detach-user-policy --user-name ${shellQuote(hostileUserName)} --policy-arn 'arn:aws:iam::aws:policy/AdministratorAccess'`,
+      eventIds: ['ev-4'],
+    },
+  ],
 };
 
 const loggingStopped: Alert = {
@@ -122,6 +138,14 @@ const loggingStopped: Alert = {
   typicalJourney: null,
   status: 'new',
   note: null,
+  response: [
+    {
+      kind: 'restart-trail',
+      text: 'Restart logging on trail org-trail',
+      command: "aws cloudtrail start-logging --name 'org-trail' --region 'us-east-1'",
+      eventIds: ['ev-11'],
+    },
+  ],
 };
 
 const bucketShared: Alert = {
@@ -200,9 +224,83 @@ export function eventFixtures(): EventSummary[] {
       success: e.success,
       errorCode: e.errorCode,
       sourceIp: '203.0.113.77',
+      sourceAs: null,
+      accountId: '111122223333',
+      region: 'us-east-1',
       sentence: e.sentence,
     })),
   );
+}
+
+/** Each fixture event's record as received: a CloudTrail record carrying the hostile userName. */
+export function recordFixtures(): Map<string, Record<string, unknown>> {
+  return new Map(
+    eventFixtures().map((e) => [
+      e.eventId,
+      {
+        eventVersion: '1.09',
+        eventID: e.eventId,
+        eventTime: e.time,
+        eventSource: `${e.action.split(':')[0]}.amazonaws.com`,
+        eventName: e.action.split(':')[1],
+        awsRegion: e.region,
+        sourceIPAddress: e.sourceIp,
+        userIdentity: { type: 'IAMUser', arn: e.actor, userName: e.actorName },
+        requestParameters: { userName: hostileUserName },
+        ...(e.errorCode ? { errorCode: e.errorCode } : {}),
+      },
+    ]),
+  );
+}
+
+/** What the detector learned about ci-deployer, as the identity page shows it. */
+export function identityFixture(): IdentityProfile {
+  const hours = new Array<number>(168).fill(0);
+  for (let day = 0; day < 5; day++) for (let h = 8; h < 18; h++) hours[day * 24 + h] = 20 + h;
+  hours[3 * 24 + 3] = 5;
+  return {
+    key: adminCreated.actor,
+    name: adminCreated.actorName,
+    type: 'iam-user',
+    accountId: '111122223333',
+    roleArn: null,
+    person: null,
+    assumedBy: [],
+    firstEvent: '2026-10-01T08:00:00.000Z',
+    lastEvent: '2026-11-20T03:14:41.000Z',
+    events: 4210,
+    failures: 12,
+    model: {
+      journeys: 310,
+      peerGroup: {
+        name: 'deployers',
+        members: [
+          { key: adminCreated.actor, name: 'ci-deployer' },
+          { key: 'arn:aws:iam::111122223333:user/cd-runner', name: 'cd-runner' },
+        ],
+      },
+      typicalJourneys: [
+        {
+          tokens: ['sts:GetCallerIdentity', 'ecr:GetAuthorizationToken', 'ecs:UpdateService', 'ecs:DescribeServices'],
+          journeys: 280,
+          last: '2026-11-19T17:00:00.000Z',
+        },
+        { tokens: ['s3:ListBuckets', 's3:GetObject'], journeys: 30, last: '2026-11-18T09:00:00.000Z' },
+      ],
+      networks: [{ network: '10.0.0.0/24', journeys: 300 }],
+      systems: [{ as: 'AS16509 Amazon.com, Inc.', journeys: 300 }],
+      clients: [{ client: 'sdk/Boto3', journeys: 310 }],
+      regions: [{ region: 'us-east-1', journeys: 310 }],
+    },
+    hoursOfWeek: hours,
+    activity: Array.from({ length: 50 }, (_, i) => ({
+      day: new Date(Date.UTC(2026, 9, 1) + i * 86_400_000).toISOString().slice(0, 10),
+      events: 60 + ((i * 37) % 40),
+      failures: i % 7 === 0 ? 1 : 0,
+    })),
+    alerts: [],
+    verdicts: [],
+  };
 }
 
 /** A fixture as the detector stores it (the contract plus its additive fields), for store-backed tests. */

@@ -5,7 +5,17 @@
 import type { Alert, AlertStatus, Severity } from '../alerts/types.ts';
 import { NotFoundError } from '../errors.ts';
 import type { StoreStats } from '../store/stats.ts';
-import type { EventQuery, EventSummary, TriageRepositories, Verdict } from './types.ts';
+import type {
+  EventPage,
+  EventQuery,
+  EventSearch,
+  EventSummary,
+  FeedbackExtras,
+  IdentityProfile,
+  Overview,
+  TriageRepositories,
+  Verdict,
+} from './types.ts';
 
 /** One row of the queue: everything but the journey, which only the detail view needs. */
 export interface AlertListItem {
@@ -66,14 +76,38 @@ export class TriageService {
   }
 
   /** Records a verdict and returns the alert as it now reads. */
-  async recordFeedback(id: string, verdict: Verdict, note: string | null): Promise<Alert> {
+  async recordFeedback(id: string, verdict: Verdict, note: string | null, extras: FeedbackExtras = {}): Promise<Alert> {
     await this.getAlert(id);
-    await this.#repos.alerts.recordFeedback(id, verdict, note);
+    await this.#repos.alerts.recordFeedback(id, verdict, note, extras);
     return this.getAlert(id);
   }
 
   async listEvents(query: EventQuery): Promise<EventSummary[]> {
     return this.#repos.events.list(query);
+  }
+
+  async searchEvents(query: EventSearch): Promise<EventPage> {
+    return this.#repos.events.search(query);
+  }
+
+  async eventRecord(eventId: string): Promise<Record<string, unknown>> {
+    const record = await this.#repos.events.record(eventId);
+    if (record === null) throw new NotFoundError('event', eventId);
+    return record;
+  }
+
+  async identity(key: string): Promise<IdentityProfile> {
+    const profile = await this.#repos.identities.get(key);
+    if (profile === null) throw new NotFoundError('identity', key);
+    return profile;
+  }
+
+  async overview(): Promise<Overview> {
+    return this.#repos.overview.overview();
+  }
+
+  async quarantine(limit: number) {
+    return this.#repos.quarantine.list(limit);
   }
 
   async stats(): Promise<TriageStats> {

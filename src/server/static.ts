@@ -30,7 +30,7 @@ export const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Trailhound</title></head>
 <body><h1>Trailhound</h1>
 <p>The dashboard is not built. Run <code>npm run build:web</code> and restart <code>trailhound serve</code>.</p>
-<p>The JSON API is up: <a href="/api/alerts">/api/alerts</a>, <a href="/api/stats">/api/stats</a>, <a href="/api/health">/api/health</a>.</p>
+<p>The JSON API is up: <a href="/api/overview">/api/overview</a>, <a href="/api/alerts">/api/alerts</a>, <a href="/api/events">/api/events</a>, <a href="/api/health">/api/health</a>.</p>
 </body></html>
 `;
 

@@ -16,7 +16,27 @@ export interface AlertRepository {
   /** One alert by its exact id, or null. */
   get(alertId: string): Promise<Alert | null>;
   /** Records an analyst's verdict; the next `list` shows it as the alert's status and note. */
-  recordFeedback(alertId: string, verdict: Verdict, note: string | null): Promise<void>;
+  recordFeedback(alertId: string, verdict: Verdict, note: string | null, options?: FeedbackExtras): Promise<void>;
+  /** The verdicts given on one identity's alerts, newest first. */
+  verdicts(actorKey: string): Promise<VerdictRecord[]>;
+}
+
+export interface FeedbackExtras {
+  /** The analyst named by the trusted header, when one is configured. */
+  analyst?: string | null | undefined;
+  /** With `benign`: silence this identity doing these actions until then (epoch ms). */
+  suppressUntil?: number | undefined;
+}
+
+export interface VerdictRecord {
+  alertId: string;
+  verdict: Verdict;
+  note: string | null;
+  analyst: string | null;
+  /** ISO-8601 of the suppression's expiry, when the verdict added one. */
+  suppressedUntil: string | null;
+  /** ISO-8601. */
+  at: string;
 }
 
 /** One stored event as the dashboard shows it: who, what, outcome and the catalog sentence. */
@@ -30,7 +50,40 @@ export interface EventSummary {
   success: boolean;
   errorCode: string | null;
   sourceIp: string | null;
+  /** The source address's autonomous system, e.g. `AS14061 DigitalOcean, LLC`, when known. */
+  sourceAs: string | null;
+  accountId: string;
+  region: string;
   sentence: string;
+}
+
+/** An event search: every field narrows it; results come newest first. */
+export interface EventSearch {
+  actor?: string | undefined;
+  /** `service:Action` or just `Action` (exact, as stored: `iam:CreateAccessKey`). */
+  action?: string | undefined;
+  service?: string | undefined;
+  account?: string | undefined;
+  region?: string | undefined;
+  sourceIp?: string | undefined;
+  /** Autonomous system number. */
+  asn?: number | undefined;
+  outcome?: 'success' | 'failure' | undefined;
+  /** Epoch ms, inclusive. */
+  since?: number | undefined;
+  /** Epoch ms, exclusive. */
+  until?: number | undefined;
+  /** Continue after this event (from a previous page's `next`). */
+  after?: { time: number; eventId: string } | undefined;
+  limit: number;
+}
+
+export interface EventPage {
+  events: EventSummary[];
+  /** Where the next page starts, or null when the search reached the oldest event. */
+  next: { time: number; eventId: string } | null;
+  /** Events examined for this page: a rare filter stops after a bounded number and says so. */
+  scanned: number;
 }
 
 export interface EventQuery {
@@ -44,6 +97,81 @@ export interface EventQuery {
 
 export interface EventRepository {
   list(query: EventQuery): Promise<EventSummary[]>;
+  search(query: EventSearch): Promise<EventPage>;
+  /** The record exactly as received (parsed JSON), or null for an unknown eventID. */
+  record(eventId: string): Promise<Record<string, unknown> | null>;
+}
+
+/** Everything the identity page shows about one identity. */
+export interface IdentityProfile {
+  key: string;
+  name: string;
+  type: string;
+  accountId: string | null;
+  roleArn: string | null;
+  /** The person behind a role session, when the identity is a role used by one person. */
+  person: string | null;
+  /** Identities seen assuming this role session (from alerts' credential chains). */
+  assumedBy: Array<{ actor: string; name: string }>;
+  /** ISO-8601 of the first and last event. */
+  firstEvent: string | null;
+  lastEvent: string | null;
+  events: number;
+  failures: number;
+  /** What the detector has learned; null when it has not scored this identity yet. */
+  model: {
+    journeys: number;
+    peerGroup: { name: string; members: Array<{ key: string; name: string }> } | null;
+    typicalJourneys: Array<{ tokens: string[]; journeys: number; last: string }>;
+    networks: Array<{ network: string; journeys: number }>;
+    systems: Array<{ as: string; journeys: number }>;
+    clients: Array<{ client: string; journeys: number }>;
+    regions: Array<{ region: string; journeys: number }>;
+  } | null;
+  /** 168 counts: events per hour of the UTC week, Monday 00:00 first. */
+  hoursOfWeek: number[];
+  activity: Array<{ day: string; events: number; failures: number }>;
+  alerts: Array<{
+    id: string;
+    severity: Alert['severity'];
+    title: string;
+    start: string;
+    status: AlertStatus;
+    note: string | null;
+  }>;
+  verdicts: VerdictRecord[];
+}
+
+export interface IdentityRepository {
+  get(key: string): Promise<IdentityProfile | null>;
+}
+
+/** The overview page: volume, alerts against the budget, learning and lag. */
+export interface Overview {
+  /** Alerts raised per UTC week (Monday), oldest first, against the weekly budget. */
+  alertsPerWeek: Array<{ week: string; alerts: number; malicious: number; benign: number }>;
+  budgetPerWeek: number;
+  eventsPerDay: Array<{ day: string; events: number; failures: number }>;
+  events: number;
+  identities: number;
+  peerGroups: number | null;
+  learning: { until: string | null; learning: boolean };
+  /** The newest stored event, the newest finished file and how far the detector is behind. */
+  lag: {
+    newestEvent: string | null;
+    newestFile: string | null;
+    detectedUntil: string | null;
+    /** Newest event minus the detector's position, ms; null when either is unknown. */
+    behindMs: number | null;
+  };
+  quarantine: { count: number; byCode: Record<string, number> };
+  openAlerts: number;
+  /** Every account, region and service seen, most events first: the event search's choices. */
+  choices: { accounts: string[]; regions: string[]; services: string[] };
+}
+
+export interface OverviewRepository {
+  overview(): Promise<Overview>;
 }
 
 export interface StatsRepository {
@@ -51,8 +179,18 @@ export interface StatsRepository {
   stats(): Promise<StoreStats | null>;
 }
 
+export interface QuarantineRepository {
+  /** The newest quarantined items with their reasons. */
+  list(limit: number): Promise<Array<{ file: string; line: number | null; code: string; reason: string; at: string }>>;
+}
+
 export interface TriageRepositories {
   alerts: AlertRepository;
   events: EventRepository;
   stats: StatsRepository;
+  identities: IdentityRepository;
+  overview: OverviewRepository;
+  quarantine: QuarantineRepository;
+  /** Brings maintained counters up to date; the server calls it at start and every few seconds. */
+  refresh?: (signal: AbortSignal) => Promise<void>;
 }

@@ -1,11 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveAlert } from '../alerts/repository.ts';
 import type { Alert } from '../alerts/types.ts';
+import { detect } from '../detect/index.ts';
+import { attack, ORG_START, routine, storeRecords } from '../detect/org.fixture.ts';
 import { ingest } from '../ingest/index.ts';
+import { writeSyntheticTrail } from '../ingest/synthetic.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import { alertFixtures, alertStub, asStored } from './fixtures.ts';
+import type { IdentityProfile, Overview } from './types.ts';
 import { storeRepositories } from './wire.ts';
+
+const DAY = 86_400_000;
 
 let store: Store | null = null;
 afterEach(async () => {
@@ -58,10 +67,161 @@ describe('the API over a real store', () => {
       events: Array<{ time: string; sentence: string; action: string }>;
     };
     expect(events).toHaveLength(3);
-    expect(events.map((e) => e.time)).toEqual([...events.map((e) => e.time)].sort());
+    expect(events.map((e) => e.time)).toEqual([...events.map((e) => e.time)].sort().reverse());
     for (const e of events) {
       expect(e.sentence.length).toBeGreaterThan(10);
       expect(e.action).toMatch(/^[a-z0-9-]+:\w+$/);
+    }
+  });
+});
+
+describe('the new pages over a real store (detector run on the small organization)', () => {
+  async function organization(): Promise<{ store: Store; records: Array<Record<string, unknown>> }> {
+    const s = await openStore({ db: ':memory:' });
+    const records = [...routine(21), ...attack(ORG_START + 17 * DAY + 13 * 3_600_000)];
+    await storeRecords(s, records);
+    await detect(s, { learningDays: 10, flush: true });
+    return { store: s, records };
+  }
+
+  it('shows an identity: who, peer group, typical journeys, networks, hours and activity from counters, alerts with steps', async () => {
+    const org = await organization();
+    store = org.store;
+    const sut = createApp({ repositories: storeRepositories(store) });
+    const dev3 = org.records.filter((r) => (r.userIdentity as { userName?: string }).userName === 'dev3');
+    const key = 'arn:aws:iam::111122223333:user/dev3';
+    const res = await sut.request(`/api/identities/${encodeURIComponent(key)}`);
+    expect(res.status).toBe(200);
+    const { identity } = (await res.json()) as { identity: IdentityProfile };
+    expect(identity).toMatchObject({ key, name: 'dev3', type: 'iam-user', accountId: '111122223333' });
+    expect(identity.events).toBe(dev3.length);
+    expect(identity.hoursOfWeek.reduce((a, b) => a + b, 0)).toBe(dev3.length);
+    expect(identity.activity.reduce((n, d) => n + d.events, 0)).toBe(dev3.length);
+    // Monday-first hours of the week: the fixture's working days are Monday to Friday.
+    expect(identity.hoursOfWeek.slice(5 * 24).some((n) => n > 0)).toBe(false);
+    expect(identity.model?.journeys).toBeGreaterThan(5);
+    expect(identity.model?.peerGroup?.members.map((m) => m.name)).toContain('dev3');
+    expect(identity.model?.typicalJourneys[0]?.tokens.length).toBeGreaterThan(0);
+    expect(identity.model?.networks.length).toBeGreaterThan(0);
+    expect(identity.alerts).toHaveLength(1);
+
+    const { alert } = (await (await sut.request(`/api/alerts/${identity.alerts[0]?.id}`)).json()) as { alert: Alert };
+    expect(alert.response?.map((s) => s.kind)).toEqual(
+      expect.arrayContaining(['review-user', 'detach-policy', 'deactivate-access-key']),
+    );
+    expect(alert.response?.find((s) => s.kind === 'detach-policy')?.command).toBe(
+      "aws iam detach-user-policy --user-name 'backup-admin' --policy-arn 'arn:aws:iam::aws:policy/AdministratorAccess'",
+    );
+
+    // A verdict is logged with the identity and changes what the page shows.
+    await sut.request(`/api/alerts/${alert.id}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ verdict: 'benign', note: 'drill', suppressDays: 3 }),
+    });
+    const again = (await (await sut.request(`/api/identities/${encodeURIComponent(key)}`)).json()) as {
+      identity: IdentityProfile;
+    };
+    expect(again.identity.alerts[0]?.status).toBe('benign');
+    expect(again.identity.verdicts[0]).toMatchObject({ alertId: alert.id, verdict: 'benign', note: 'drill' });
+    expect(again.identity.verdicts[0]?.suppressedUntil).not.toBeNull();
+  });
+
+  it('keeps the overview counters up to date as events arrive, and never counts an event twice', async () => {
+    const org = await organization();
+    store = org.store;
+    const sut = createApp({ repositories: storeRepositories(store) });
+    const read = async () => (await (await sut.request('/api/overview')).json()) as Overview;
+    const before = await read();
+    expect(before.events).toBe(org.records.length);
+    expect(before.identities).toBe(new Set(org.records.map((r) => (r.userIdentity as { arn: string }).arn)).size);
+    expect(before.peerGroups).toBeGreaterThan(0);
+    expect(before.alertsPerWeek.reduce((n, w) => n + w.alerts, 0)).toBe(1);
+    expect(before.learning.learning).toBe(false);
+    expect(before.lag.newestEvent).not.toBeNull();
+    expect(before.choices.services).toContain('iam');
+    const later = routine(22).slice(-10);
+    await storeRecords(store, [...later, ...org.records.slice(0, 5)]);
+    const after = await read();
+    const fresh = later.filter((r) => !org.records.some((o) => o.eventID === r.eventID)).length;
+    expect(after.events).toBe(before.events + fresh);
+    expect(after.eventsPerDay.reduce((n, d) => n + d.events, 0)).toBe(after.events);
+  });
+
+  it('pages through a search newest first with the same events a full listing holds, and gives records as received', async () => {
+    const org = await organization();
+    store = org.store;
+    const sut = createApp({ repositories: storeRepositories(store, { searchBudget: 300 }) });
+    const failures = org.records
+      .filter((r) => r.errorCode !== undefined && String(r.eventSource).startsWith('iam'))
+      .map((r) => r.eventID as string);
+    const successes = org.records.filter((r) => r.errorCode === undefined && String(r.eventSource).startsWith('iam'));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q = new URLSearchParams({ service: 'iam', outcome: 'success', limit: '25' });
+      if (cursor) q.set('cursor', cursor);
+      const page = (await (await sut.request(`/api/events?${q}`)).json()) as {
+        events: Array<{ eventId: string; time: string; success: boolean; action: string }>;
+        next: string | null;
+        scanned: number;
+      };
+      expect(page.scanned).toBeLessThanOrEqual(300 + 2000);
+      for (const e of page.events) {
+        expect(e.success).toBe(true);
+        expect(e.action.startsWith('iam:')).toBe(true);
+        seen.push(e.eventId);
+      }
+      cursor = page.next;
+      pages += 1;
+    } while (cursor !== null && pages < 500);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(successes.map((r) => r.eventID as string).sort());
+    expect(seen.some((id) => failures.includes(id))).toBe(false);
+
+    const one = org.records[7] as Record<string, unknown>;
+    const res = await sut.request(`/api/events/${encodeURIComponent(one.eventID as string)}/record`);
+    expect(((await res.json()) as { record: unknown }).record).toEqual(one);
+  });
+});
+
+describe('event search over stored files', () => {
+  it('re-reads at most six files a page, and the pages still hold every match exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-search-'));
+    try {
+      const s = await openStore({ db: ':memory:' });
+      store = s;
+      writeSyntheticTrail(join(dir, 'logs'), 12, 100, 5);
+      await ingest(s, [join(dir, 'logs')]);
+      const sut = createApp({ repositories: storeRepositories(s) });
+      const expected = await s.db
+        .selectFrom('events')
+        .select(['event_id', 'blob_id'])
+        .where('service', '=', 'iam')
+        .execute();
+      const blobOf = new Map(expected.map((r) => [r.event_id, r.blob_id]));
+      expect(new Set(expected.map((r) => r.blob_id)).size).toBe(12);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const q = new URLSearchParams({ service: 'iam', limit: '200' });
+        if (cursor) q.set('cursor', cursor);
+        const page = (await (await sut.request(`/api/events?${q}`)).json()) as {
+          events: Array<{ eventId: string }>;
+          next: string | null;
+        };
+        expect(new Set(page.events.map((e) => blobOf.get(e.eventId))).size).toBeLessThanOrEqual(6);
+        seen.push(...page.events.map((e) => e.eventId));
+        cursor = page.next;
+        pages += 1;
+      } while (cursor !== null && pages < 50);
+      expect(pages).toBeGreaterThanOrEqual(2);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.sort()).toEqual(expected.map((r) => r.event_id).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -210,7 +210,7 @@ export interface DetectTables {
   suppressions: SuppressionsTable;
 }
 
-export interface Database extends IngestTables, DetectTables, OutputTables {}
+export interface Database extends IngestTables, DetectTables, OutputTables, TriageTables {}
 
 // ---- Alert outputs (src/alerts/outputs) ----------------------------------------------------
 
@@ -224,4 +224,47 @@ export interface OutputSendsTable {
 
 export interface OutputTables {
   output_sends: OutputSendsTable;
+}
+
+// ---- Triage (src/server): counters the dashboard answers from, and the verdict log ----------
+
+/** Events and failures per identity per UTC day (`day` = floor(time / 86_400_000)). */
+export interface ActivityDaysTable {
+  actor_key: string;
+  day: number;
+  events: number;
+  failures: number;
+}
+
+/** Events per identity per hour of the UTC week (0 = Monday 00:00 ... 167 = Sunday 23:00). */
+export interface ActivityHoursTable {
+  actor_key: string;
+  hour: number;
+  events: number;
+}
+
+/** Events per account, region and service (`kind`) ever seen. */
+export interface ActivityValuesTable {
+  kind: string;
+  value: string;
+  events: number;
+}
+
+/** Every verdict an analyst gave, with who gave it when a trusted header names them. */
+export interface AlertVerdictsTable {
+  id: Generated<number>;
+  alert_id: string;
+  actor_key: string;
+  verdict: string;
+  note: string | null;
+  analyst: string | null;
+  suppressed_until: number | null;
+  created_at: number;
+}
+
+export interface TriageTables {
+  activity_days: ActivityDaysTable;
+  activity_hours: ActivityHoursTable;
+  activity_values: ActivityValuesTable;
+  alert_verdicts: AlertVerdictsTable;
 }

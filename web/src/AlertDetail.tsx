@@ -2,12 +2,14 @@
 // journey in order with its outcome, why it was raised, what this identity usually does,
 // and the verdict buttons. Every CloudTrail string is rendered as text (React escaping)
 // after `visible` makes control and bidi characters show as escapes.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 // Pure and dependency-free: shared with the terminal rendering.
 import { foldRepeats } from '../../src/alerts/sequence.ts';
 import { type Alert, api, type Verdict } from './api.ts';
 import { Context } from './Context.tsx';
-import { techniqueUrl, visible, when } from './text.ts';
+import { ResponseSteps } from './ResponseSteps.tsx';
+import { Link, paths } from './route.tsx';
+import { errorSuffix, techniqueUrl, visible, when } from './text.ts';
 
 // Journeys longer than this fold to their first steps plus the steps the reasons name.
 const FOLD_ABOVE = 40;
@@ -26,7 +28,17 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [showAll, setShowAll] = useState(false);
+  const [suppress, setSuppress] = useState(false);
+  const [suppressDays, setSuppressDays] = useState(30);
   const noteId = useId();
+  const top = useRef<HTMLElement | null>(null);
+
+  // Opening an alert low in the queue must not leave its title scrolled off screen.
+  useEffect(() => {
+    void id;
+    window.scrollTo({ top: 0 });
+    top.current?.scrollTo?.({ top: 0 });
+  }, [id]);
 
   useEffect(() => {
     let live = true;
@@ -62,9 +74,10 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
     setBusy(true);
     setSaved(null);
     try {
-      const updated = await api.feedback(alert.id, verdict, note);
+      const days = verdict === 'benign' && suppress ? suppressDays : null;
+      const updated = await api.feedback(alert.id, verdict, note, days);
       setAlert(updated);
-      setSaved(`Marked ${updated.status}.`);
+      setSaved(`Marked ${updated.status}${days === null ? '' : `; silenced for ${days} days`}.`);
       onChanged();
     } catch (e) {
       setError((e as Error).message);
@@ -83,7 +96,7 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
     .filter((i) => showAll || alert.events.length <= FOLD_ABOVE || i < FOLD_HEAD || flagged[i]);
   const maxWeight = Math.max(0.0001, ...reasons.map((r) => r.weight));
   return (
-    <section className="detail" aria-labelledby="alert-title">
+    <section className="detail" aria-labelledby="alert-title" ref={top}>
       <header className="detail-head">
         <span className={`sev sev-${alert.severity}`}>{alert.severity}</span>
         <span className="score">score {Math.round(alert.score)}/100</span>
@@ -93,7 +106,10 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
       </header>
       <h2 id="alert-title">{visible(alert.title)}</h2>
       <p className="who">
-        <strong>{visible(alert.actorName)}</strong> <code className="actor-key">{visible(alert.actor)}</code>
+        <Link to={paths.identity(alert.actor)} className="actor-link">
+          <strong>{visible(alert.actorName)}</strong>
+        </Link>{' '}
+        <code className="actor-key">{visible(alert.actor)}</code>
         {alert.peerGroup !== null && <> · peer group {visible(alert.peerGroup)}</>} ·{' '}
         <time dateTime={alert.start}>{when(alert.start)}</time> – <time dateTime={alert.end}>{when(alert.end)}</time>
       </p>
@@ -135,7 +151,7 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
               <code className="action">{visible(e.action)}</code>
               <span className="sentence">
                 {visible(e.sentence)}
-                {!e.success && e.errorCode && <span className="error-code"> ({visible(e.errorCode)})</span>}
+                {errorSuffix(e) && <span className="error-code"> ({visible(errorSuffix(e) as string)})</span>}
               </span>
             </li>
           );
@@ -146,6 +162,8 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
           Show all {alert.events.length} steps ({alert.events.length - shown.length} hidden)
         </button>
       )}
+
+      <ResponseSteps alert={alert} />
 
       <h3>Typical journey for this identity</h3>
       {alert.typicalJourney === null || alert.typicalJourney.length === 0 ? (
@@ -193,6 +211,24 @@ export function AlertDetail({ id, onChanged }: { id: string; onChanged: () => vo
         <h3>Verdict</h3>
         <label htmlFor={noteId}>Note (optional)</label>
         <textarea id={noteId} value={note} maxLength={2000} rows={2} onChange={(e) => setNote(e.target.value)} />
+        <p className="suppress">
+          <label>
+            <input type="checkbox" checked={suppress} onChange={(e) => setSuppress(e.target.checked)} /> With benign:
+            silence {visible(alert.actorName)} doing these actions for
+          </label>{' '}
+          <select
+            aria-label="Silence for"
+            value={suppressDays}
+            disabled={!suppress}
+            onChange={(e) => setSuppressDays(Number(e.target.value))}
+          >
+            {[7, 30, 90, 365].map((d) => (
+              <option key={d} value={d}>
+                {d} days
+              </option>
+            ))}
+          </select>
+        </p>
         <div className="buttons">
           {VERDICTS.map(([verdict, label]) => (
             <button

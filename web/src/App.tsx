@@ -1,81 +1,115 @@
-// The dashboard shell: stats header, alert queue with a status filter, and the selected
-// alert's detail. The URL (`/alerts/<id>`) names the open alert so links from Slack work.
+// The dashboard shell: navigation, totals, the token prompt when the server wants one, and
+// the page the URL names (overview, alert queue and story, event search, identity).
 import { useCallback, useEffect, useState } from 'react';
-import { AlertDetail } from './AlertDetail.tsx';
-import { type AlertListItem, type AlertStatus, api, type Stats } from './api.ts';
-import { Queue } from './Queue.tsx';
+import { AlertsPage } from './AlertsPage.tsx';
+import { api, type Stats, token, whenUnauthorized } from './api.ts';
+import { EventsPage } from './EventsPage.tsx';
+import { IdentityPage } from './IdentityPage.tsx';
+import { OverviewPage } from './OverviewPage.tsx';
+import { QuarantinePage } from './QuarantinePage.tsx';
+import { Link, useRoute } from './route.tsx';
 import { StatsBar } from './StatsBar.tsx';
 
-function idFromPath(): string | null {
-  const m = /^\/alerts\/([^/]+)$/.exec(window.location.pathname);
-  if (!m?.[1]) return null;
-  try {
-    return decodeURIComponent(m[1]);
-  } catch {
-    return null;
-  }
+function TokenPrompt({ onSaved }: { onSaved: () => void }) {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      className="token-prompt"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (value.trim() === '') return;
+        token.set(value.trim());
+        onSaved();
+      }}
+    >
+      <h2>This server needs its token</h2>
+      <p className="quiet">
+        Paste the value of <code>TRAILHOUND_TOKEN</code> the server was started with. It is kept for this browser tab
+        only.
+      </p>
+      <label>
+        Token <input type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+      </label>{' '}
+      <button type="submit">Continue</button>
+    </form>
+  );
 }
 
 export function App() {
-  const [filter, setFilter] = useState<AlertStatus | 'all'>('new');
-  const [alerts, setAlerts] = useState<AlertListItem[] | null>(null);
+  const route = useRoute();
   const [stats, setStats] = useState<Stats | null>(null);
-  const [selected, setSelected] = useState<string | null>(idFromPath);
-  const [error, setError] = useState<string | null>(null);
-
-  // Alerts and totals load apart: counting a large store takes longer than listing alerts
-  // (0.6 s against 15 ms at 156k events, measured), and the queue should not wait for it.
-  const refresh = useCallback(async () => {
-    const fail = (e: unknown) => setError((e as Error).message);
-    await Promise.all([
-      api.alerts(filter).then((list) => {
-        setAlerts(list);
-        setError(null);
-      }, fail),
-      api.stats().then(setStats, fail),
-    ]);
-  }, [filter]);
+  const [needsToken, setNeedsToken] = useState(false);
+  // Bumped when something changes server state (a verdict) or a token arrives: pages reload.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
-
-  useEffect(() => {
-    const onPop = () => setSelected(idFromPath());
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    whenUnauthorized(() => {
+      token.clear();
+      setNeedsToken(true);
+    });
   }, []);
 
-  const open = (id: string | null) => {
-    window.history.pushState(null, '', id === null ? '/' : `/alerts/${encodeURIComponent(id)}`);
-    setSelected(id);
-  };
+  const changed = useCallback(() => setGeneration((g) => g + 1), []);
+
+  useEffect(() => {
+    void generation;
+    api.stats().then(setStats, () => setStats(null));
+  }, [generation]);
+
+  const page = (() => {
+    switch (route.page) {
+      case 'overview':
+        return <OverviewPage key={generation} />;
+      case 'alerts':
+        return <AlertsPage selected={route.id} generation={generation} onChanged={changed} />;
+      case 'events':
+        return <EventsPage key={`${generation}:${route.query}`} query={route.query} />;
+      case 'identity':
+        return <IdentityPage key={`${generation}:${route.key}`} identityKey={route.key} />;
+      case 'quarantine':
+        return <QuarantinePage key={generation} />;
+      default:
+        return (
+          <section className="page">
+            <p>
+              No such page. <Link to="/">Go to the overview.</Link>
+            </p>
+          </section>
+        );
+    }
+  })();
 
   return (
     <div className="app">
       <header className="top">
         <h1>
-          <button type="button" className="home" onClick={() => open(null)}>
+          <Link to="/" className="home">
             Trailhound
-          </button>
+          </Link>
         </h1>
+        <nav className="nav" aria-label="Pages">
+          <Link to="/" className={route.page === 'overview' ? 'current' : undefined}>
+            Overview
+          </Link>
+          <Link to="/alerts" className={route.page === 'alerts' ? 'current' : undefined}>
+            Alerts
+          </Link>
+          <Link to="/events" className={route.page === 'events' ? 'current' : undefined}>
+            Events
+          </Link>
+        </nav>
         <StatsBar stats={stats} />
       </header>
-      {error !== null && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+      {needsToken ? (
+        <TokenPrompt
+          onSaved={() => {
+            setNeedsToken(false);
+            changed();
+          }}
+        />
+      ) : (
+        page
       )}
-      <main className="panes">
-        <Queue alerts={alerts} filter={filter} onFilter={setFilter} selected={selected} onSelect={open} />
-        {selected === null ? (
-          <section className="detail empty" aria-label="Alert detail">
-            <p>Select an alert to see its journey and why it was raised.</p>
-          </section>
-        ) : (
-          <AlertDetail key={selected} id={selected} onChanged={refresh} />
-        )}
-      </main>
       {/* Alert texts name autonomous systems from CC BY 4.0 data; DB-IP's licence asks web pages that show it for this link. */}
       <footer className="credits">
         Network (AS) names: RouteViews, NRO and{' '}

@@ -1,3 +1,5 @@
+// One line per alert: severity, actor, short title, time, status. The full title is the
+// row's tooltip and the open alert's heading.
 import type { AlertListItem, AlertStatus } from './api.ts';
 import { visible, when } from './text.ts';
 
@@ -14,10 +16,19 @@ interface QueueProps {
   filter: AlertStatus | 'all';
   onFilter: (f: AlertStatus | 'all') => void;
   selected: string | null;
+  /** The row j/k has moved to. */
+  cursor: string | null;
   onSelect: (id: string) => void;
 }
 
-export function Queue({ alerts, filter, onFilter, selected, onSelect }: QueueProps) {
+/** The title without its leading "actor: ", which the row already shows. */
+function shortTitle(a: AlertListItem): string {
+  const prefix = `${a.actorName}`;
+  const t = a.title.startsWith(prefix) ? a.title.slice(prefix.length).replace(/^( \([^)]*\))?: /, '') : a.title;
+  return t;
+}
+
+export function Queue({ alerts, filter, onFilter, selected, cursor, onSelect }: QueueProps) {
   return (
     <section className="queue" aria-label="Alert queue">
       <div className="queue-head">
@@ -43,20 +54,17 @@ export function Queue({ alerts, filter, onFilter, selected, onSelect }: QueuePro
             <li key={a.id}>
               <button
                 type="button"
-                className={a.id === selected ? 'alert-row selected' : 'alert-row'}
+                id={`row-${a.id}`}
+                className={`alert-row${a.id === selected ? ' selected' : ''}${a.id === cursor ? ' cursor' : ''}`}
                 aria-current={a.id === selected ? 'true' : undefined}
+                title={visible(a.title)}
                 onClick={() => onSelect(a.id)}
               >
                 <span className={`sev sev-${a.severity}`}>{a.severity}</span>
-                <span className="score" title="risk score">
-                  {Math.round(a.score)}
-                </span>
-                <span className="title">{visible(a.title)}</span>
-                <span className="meta">
-                  <span className="actor">{visible(a.actorName)}</span> ·{' '}
-                  <time dateTime={a.start}>{when(a.start)}</time> ·{' '}
-                  <span className={`status status-${a.status}`}>{a.status}</span>
-                </span>
+                <span className="actor">{visible(a.actorName)}</span>
+                <span className="title">{visible(shortTitle(a))}</span>
+                <time dateTime={a.start}>{when(a.start).slice(5, 16)}</time>
+                <span className={`status status-${a.status}`}>{a.status}</span>
               </button>
             </li>
           ))}

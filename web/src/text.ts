@@ -18,3 +18,12 @@ export function techniqueUrl(id: string): string | null {
   const [base, sub] = id.split('.');
   return `https://attack.mitre.org/techniques/${base}/${sub ? `${sub}/` : ''}`;
 }
+
+/** The error code to show after a failed step, or null when its sentence already says it ("failed: AccessDenied"). */
+export function errorSuffix(e: { success: boolean; errorCode: string | null; sentence: string }): string | null {
+  if (e.success || e.errorCode === null) return null;
+  return e.sentence.includes(e.errorCode) ? null : e.errorCode;
+}
+
+/** `1234567` → `1,234,567`. */
+export const count = (n: number): string => n.toLocaleString('en');

@@ -1,7 +1,7 @@
 /** `trailhound serve`: the triage dashboard and JSON API over the store. */
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { DEFAULT_STATIC_ROOT, isLoopback, startServer } from '../../server/index.ts';
+import { DEFAULT_STATIC_ROOT, refuseToServe, startServer } from '../../server/index.ts';
 import { isBuilt } from '../../server/static.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
@@ -13,35 +13,72 @@ export function register(program: Command, io: CliIo): void {
       .command('serve')
       .description('Serve the triage dashboard and JSON API (loopback only unless --host says otherwise)')
       .option('--port <n>', 'TCP port', '8080')
-      .option('--host <addr>', 'address to bind', '127.0.0.1'),
-  ).action(async (opts: { db?: string; port: string; host: string }) => {
-    const port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--port ${opts.port} is not a port number (0-65535).`);
-    const store = await openCommandStore(opts.db);
-    const server = await startServer({ host: opts.host, port, store }).catch(async (error: unknown) => {
-      await store.close();
-      throw new UsageError(`Cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
-    });
-    println(
-      io.stdout,
-      `trailhound: dashboard and API on ${escapeForTerminal(server.url)} (store ${escapeForTerminal(store.location)})`,
-    );
-    if (!(await isBuilt(DEFAULT_STATIC_ROOT)))
-      println(io.stdout, 'trailhound: the dashboard is not built; run `npm run build:web` (the API works without it).');
-    if (!isLoopback(opts.host))
+      .option('--host <addr>', 'address to bind (beyond loopback, TRAILHOUND_TOKEN is required)', '127.0.0.1')
+      .option(
+        '--analyst-header <name>',
+        'header an authenticating proxy sets to the analyst name, recorded with each verdict (e.g. X-Forwarded-User)',
+      )
+      .option('--alerts-per-week <n>', 'the weekly alert budget detect runs with, for the overview', '3')
+      .option('--learning-days <n>', 'the learning period detect runs with, for the overview', '14'),
+  ).action(
+    async (opts: {
+      db?: string;
+      port: string;
+      host: string;
+      analystHeader?: string;
+      alertsPerWeek: string;
+      learningDays: string;
+    }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${opts.port} is not a port number (0-65535).`);
+      const alertsPerWeek = Number(opts.alertsPerWeek);
+      const learningDays = Number(opts.learningDays);
+      if (!(alertsPerWeek > 0))
+        throw new UsageError(`--alerts-per-week ${opts.alertsPerWeek} is not a positive number.`);
+      if (!Number.isInteger(learningDays) || learningDays < 0)
+        throw new UsageError(`--learning-days ${opts.learningDays} is not a whole number of days.`);
+      if (opts.analystHeader !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(opts.analystHeader))
+        throw new UsageError(`--analyst-header ${opts.analystHeader} is not a header name.`);
+      const token = io.env.TRAILHOUND_TOKEN || null;
+      const refusal = refuseToServe({ host: opts.host, token });
+      if (refusal !== null) throw new UsageError(refusal);
+      const store = await openCommandStore(opts.db);
+      const server = await startServer({
+        host: opts.host,
+        port,
+        store,
+        token,
+        analystHeader: opts.analystHeader ?? null,
+        alertsPerWeek,
+        learningDays,
+      }).catch(async (error: unknown) => {
+        await store.close();
+        throw new UsageError(`Cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
+      });
       println(
-        io.stderr,
-        'trailhound: warning: listening beyond loopback; the API has no authentication, put it behind an authenticating proxy.',
+        io.stdout,
+        `trailhound: dashboard and API on ${escapeForTerminal(server.url)} (store ${escapeForTerminal(store.location)})`,
       );
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void server.close().finally(() => store.close().finally(resolve));
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-  });
+      if (!(await isBuilt(DEFAULT_STATIC_ROOT)))
+        println(
+          io.stdout,
+          'trailhound: the dashboard is not built; run `npm run build:web` (the API works without it).',
+        );
+      if (token !== null)
+        println(
+          io.stdout,
+          'trailhound: every /api/ call needs Authorization: Bearer $TRAILHOUND_TOKEN; the dashboard asks for it once.',
+        );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server.close().finally(() => store.close().finally(resolve));
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    },
+  );
 }
