@@ -178,6 +178,22 @@ export interface OutputSendsTable {
   sent_at: number;
 }
 
+/**
+ * One alert's delivery to one destination: `pending` while claimed (`owner` holds it until
+ * `lease_until`) or waiting for a retry, `sent` once accepted, `dead` once retries ran out.
+ */
+export interface OutputDeliveriesTable {
+  output: string;
+  alert_id: string;
+  state: string;
+  owner: string | null;
+  lease_until: number;
+  attempts: number;
+  last_error: string | null;
+  updated_at: number;
+}
+
 export interface OutputTables {
   output_sends: OutputSendsTable;
+  output_deliveries: OutputDeliveriesTable;
 }

@@ -25,14 +25,14 @@ describe('trailhound notify', () => {
     const dry = await run(['notify', '--db', db, '--jsonl', file, '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`would send ${alertStub.adminCreated.id}`);
-    expect(dry.stdout).toContain('jsonl: would send 2 alert(s); 0 already sent before.');
+    expect(dry.stdout).toContain('file: would send 2 alert(s); 0 already sent before.');
     expect(dry.stdout).not.toContain('\u001b');
     expect(dry.stdout).not.toContain('\u202e');
 
     const first = await run(['notify', '--db', db, '--jsonl', file]);
-    expect(first.stdout).toContain('jsonl: sent 2 alert(s); 0 already sent before.');
+    expect(first.stdout).toContain('file: sent 2 alert(s); 0 already sent before.');
     const second = await run(['notify', '--db', db, '--jsonl', file]);
-    expect(second.stdout).toBe('jsonl: sent 0 alert(s); 2 already sent before.\n');
+    expect(second.stdout).toBe('file: sent 0 alert(s); 2 already sent before.\n');
     expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(2);
   });
 

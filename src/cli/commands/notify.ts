@@ -1,51 +1,81 @@
-/** `trailhound notify`: sends alerts a destination has not received yet (Slack, webhook, JSON lines, syslog). */
+/** `trailhound notify`: sends alerts a destination has not received yet, exactly once per destination. */
 import type { Command } from 'commander';
-import { createOutput, notify, storeSentLog } from '../../alerts/outputs/index.ts';
+import { type AlertOutput, createOutput, notify, OutputDeliveries } from '../../alerts/outputs/index.ts';
 import { listAlerts } from '../../detect/index.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parseTimeOption, withStore } from '../shared.ts';
 
-interface NotifyFlags {
-  db?: string;
+export interface OutputFlags {
   slack?: string;
   webhook?: string;
   webhookSecret?: string;
   jsonl?: string;
   syslog?: string;
+  securityhub?: string;
+  account?: string;
+  endpoint?: string;
+  format?: string;
   dashboardUrl?: string;
+}
+
+interface NotifyFlags extends OutputFlags {
+  db?: string;
   since?: string;
   dryRun?: boolean;
 }
 
+/** The output flags shared by `notify` and `outputs retry`. */
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('--slack <url>', 'Slack incoming-webhook URL')
+    .option('--webhook <url>', 'POST alerts as JSON to this URL')
+    .option('--webhook-secret <secret>', 'sign webhook bodies with HMAC-SHA256 (default: $TRAILHOUND_WEBHOOK_SECRET)')
+    .option('--jsonl <file>', 'append alerts as JSON lines to this file')
+    .option('--syslog <target>', 'RFC 5424 syslog: udp://host:port, tcp://host:port or host[:port]')
+    .option('--securityhub <region>', 'import ASFF findings into AWS Security Hub in this region')
+    .option('--account <id>', 'Security Hub account (default: the account in the actor ARN)')
+    .option('--endpoint <url>', 'Security Hub endpoint (default: the AWS one)')
+    .option('--format <name>', 'trailhound, ocsf or asff for --jsonl and --webhook (default trailhound)')
+    .option('--dashboard-url <url>', 'dashboard base URL for links in messages');
+}
+
+export function outputFromFlags(opts: OutputFlags, io: CliIo): AlertOutput {
+  const output = createOutput({
+    slack: opts.slack,
+    webhook: opts.webhook,
+    webhookSecret: opts.webhookSecret ?? io.env.TRAILHOUND_WEBHOOK_SECRET,
+    jsonl: opts.jsonl,
+    syslog: opts.syslog,
+    securityhub: opts.securityhub,
+    account: opts.account,
+    endpoint: opts.endpoint,
+    format: opts.format,
+    dashboardUrl: opts.dashboardUrl,
+  });
+  for (const w of output.warnings) println(io.stderr, `trailhound: warning: ${w}`);
+  return output;
+}
+
 export function register(program: Command, io: CliIo): void {
   addDbOption(
-    program
-      .command('notify')
-      .description('Send new alerts not yet sent to one output; run it from cron after `trailhound detect`')
-      .option('--slack <url>', 'Slack incoming-webhook URL')
-      .option('--webhook <url>', 'POST alerts as JSON to this URL')
-      .option('--webhook-secret <secret>', 'sign webhook bodies with HMAC-SHA256 (default: $TRAILHOUND_WEBHOOK_SECRET)')
-      .option('--jsonl <file>', 'append alerts as JSON lines to this file')
-      .option('--syslog <target>', 'RFC 5424 syslog: udp://host:port, tcp://host:port or host[:port]')
-      .option('--dashboard-url <url>', 'dashboard base URL for links in Slack messages')
+    addOutputOptions(
+      program
+        .command('notify')
+        .description(
+          'Send new alerts not yet sent to one output, exactly once; run it from cron after `trailhound detect`',
+        ),
+    )
       .option('--since <iso>', 'only alerts that ended at or after this time')
       .option('--dry-run', 'list what would be sent; send and record nothing'),
   ).action(async (opts: NotifyFlags) => {
-    const output = createOutput({
-      slack: opts.slack,
-      webhook: opts.webhook,
-      webhookSecret: opts.webhookSecret ?? io.env.TRAILHOUND_WEBHOOK_SECRET,
-      jsonl: opts.jsonl,
-      syslog: opts.syslog,
-      dashboardUrl: opts.dashboardUrl,
-    });
+    const output = outputFromFlags(opts, io);
     const since = parseTimeOption('since', opts.since);
     const result = await withStore(opts.db, async (store) =>
       notify({
         output,
         alerts: await listAlerts(store, { since }),
-        log: storeSentLog(store),
+        log: new OutputDeliveries(store),
         since,
         dryRun: opts.dryRun,
       }),
@@ -56,9 +86,10 @@ export function register(program: Command, io: CliIo): void {
         io.stdout,
         `${verb} ${escapeForTerminal(a.id)}  ${a.severity}  ${escapeForTerminal(a.actorName)}  ${escapeForTerminal(a.title)}`,
       );
+    const busy = result.claimedElsewhere > 0 ? `; ${result.claimedElsewhere} being sent by another process` : '';
     println(
       io.stdout,
-      `${output.name}: ${verb} ${result.sent.length} alert(s); ${result.alreadySent} already sent before.`,
+      `${output.name}: ${verb} ${result.sent.length} alert(s); ${result.alreadySent} already sent before${busy}.`,
     );
   });
 }
