@@ -33,9 +33,9 @@ export interface NotifyOptions {
   dryRun?: boolean | undefined;
   now?: () => number;
   /** Who holds the claims (default: a random id per run). */
-  owner?: string;
-  leaseMs?: number;
-  retry?: Partial<RetryPolicy>;
+  owner?: string | undefined;
+  leaseMs?: number | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
   sleep?: (ms: number) => Promise<unknown>;
   /** Called after each failed attempt (for logs and metrics). */
   onFailure?: (alert: Alert, attempt: number, error: Error, dead: boolean) => void;

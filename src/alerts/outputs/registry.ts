@@ -49,7 +49,7 @@ export function createDestination(spec: DestinationSpec, now: () => number = Dat
     throw new UsageError(
       `The ${plugin.name} output cannot carry the ${format.name} format; it takes ${plugin.formats.join(', ')}.`,
     );
-  const transport = plugin.create(spec);
+  const transport = plugin.create({ ...spec, format: format.name });
   const host = spec.hostname ?? hostname();
   const context = (): FormatContext => ({
     now: now(),

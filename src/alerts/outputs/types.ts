@@ -58,6 +58,8 @@ export interface DestinationOptions {
   account?: string | undefined;
   endpoint?: string | undefined;
   hostname?: string | undefined;
+  /** The format the transport will carry (set by the registry). */
+  format?: string | undefined;
 }
 
 export interface TransportPlugin {

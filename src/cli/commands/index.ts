@@ -10,8 +10,10 @@ import { register as describeCommand } from './describe.ts';
 import { register as detectCommand } from './detect.ts';
 import { register as evalCommand } from './eval.ts';
 import { register as eventsCommand } from './events.ts';
+import { register as exportCommand } from './export.ts';
 import { register as ingestCommand } from './ingest.ts';
 import { register as notifyCommand } from './notify.ts';
+import { register as outputsCommand } from './outputs.ts';
 import { register as serveCommand } from './serve.ts';
 import { register as simulateCommand } from './simulate.ts';
 import { register as statsCommand } from './stats.ts';
@@ -31,6 +33,8 @@ const commands: Register[] = [
   demoCommand,
   serveCommand,
   notifyCommand,
+  outputsCommand,
+  exportCommand,
 ];
 
 export function registerCommands(program: Command, io: CliIo): void {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { type AlertOutput, createOutput, notify, OutputDeliveries } from '../../alerts/outputs/index.ts';
 import { listAlerts } from '../../detect/index.ts';
+import { UsageError } from '../../errors.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parseTimeOption, withStore } from '../shared.ts';
@@ -23,6 +24,16 @@ interface NotifyFlags extends OutputFlags {
   db?: string;
   since?: string;
   dryRun?: boolean;
+  retries?: string;
+}
+
+/** `--retries N`: attempts per alert before it goes to the dead-letter queue. */
+export function parseRetries(value: string | undefined): { attempts: number } | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 20)
+    throw new UsageError(`--retries ${value} is not a whole number from 1 to 20.`);
+  return { attempts: n };
 }
 
 /** The output flags shared by `notify` and `outputs retry`. */
@@ -67,7 +78,8 @@ export function register(program: Command, io: CliIo): void {
         ),
     )
       .option('--since <iso>', 'only alerts that ended at or after this time')
-      .option('--dry-run', 'list what would be sent; send and record nothing'),
+      .option('--dry-run', 'list what would be sent; send and record nothing')
+      .option('--retries <n>', 'attempts per alert, with back-off, before the dead-letter queue (default 4)'),
   ).action(async (opts: NotifyFlags) => {
     const output = outputFromFlags(opts, io);
     const since = parseTimeOption('since', opts.since);
@@ -78,6 +90,7 @@ export function register(program: Command, io: CliIo): void {
         log: new OutputDeliveries(store),
         since,
         dryRun: opts.dryRun,
+        retry: parseRetries(opts.retries),
       }),
     );
     const verb = opts.dryRun ? 'would send' : 'sent';

@@ -44,5 +44,5 @@ export const webhookPlugin: TransportPlugin = {
   description: 'POST JSON to a URL, signed with HMAC-SHA256 when a secret is set',
   defaultFormat: 'trailhound',
   formats: ['trailhound', 'ocsf', 'asff'],
-  create: (options) => webhookTransport({ url: options.target, secret: options.secret }),
+  create: (options) => webhookTransport({ url: options.target, secret: options.secret }, options.format),
 };
