@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.ts';
 import { register as alertsCommand } from './alerts.ts';
+import { register as configCommand } from './config.ts';
 import { register as demoCommand } from './demo.ts';
 import { register as describeCommand } from './describe.ts';
 import { register as detectCommand } from './detect.ts';
@@ -35,6 +36,7 @@ const commands: Register[] = [
   notifyCommand,
   outputsCommand,
   exportCommand,
+  configCommand,
 ];
 
 export function registerCommands(program: Command, io: CliIo): void {
