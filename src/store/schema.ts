@@ -193,7 +193,17 @@ export interface OutputDeliveriesTable {
   updated_at: number;
 }
 
+/** `trailhound watch`: the last S3 key ingested under one day prefix (`s3://bucket/.../2026/11/30/`). */
+export interface WatchCheckpointsTable {
+  prefix: string;
+  /** The account/region folder the day belongs to (`s3://bucket/.../CloudTrail/eu-west-1/`). */
+  base: string;
+  last_key: string;
+  updated_at: number;
+}
+
 export interface OutputTables {
   output_sends: OutputSendsTable;
   output_deliveries: OutputDeliveriesTable;
+  watch_checkpoints: WatchCheckpointsTable;
 }

@@ -30,12 +30,7 @@ export function register(program: Command, io: CliIo): void {
       io.stdout,
       `# ${loaded.file === null ? 'no configuration file: defaults' : escapeForTerminal(loaded.file)}`,
     );
-    io.stdout.write(
-      stringify(maskedConfig(loaded.config, io.env))
-        .split('\n')
-        .map(escapeForTerminal)
-        .join('\n'),
-    );
+    io.stdout.write(stringify(maskedConfig(loaded.config, io.env)).split('\n').map(escapeForTerminal).join('\n'));
     println(io.stdout, '# configuration is valid');
   });
 }

@@ -15,9 +15,11 @@ import { register as exportCommand } from './export.ts';
 import { register as ingestCommand } from './ingest.ts';
 import { register as notifyCommand } from './notify.ts';
 import { register as outputsCommand } from './outputs.ts';
+import { register as pruneCommand } from './prune.ts';
 import { register as serveCommand } from './serve.ts';
 import { register as simulateCommand } from './simulate.ts';
 import { register as statsCommand } from './stats.ts';
+import { register as watchCommand } from './watch.ts';
 
 type Register = (program: Command, io: CliIo) => void;
 
@@ -37,6 +39,8 @@ const commands: Register[] = [
   outputsCommand,
   exportCommand,
   configCommand,
+  watchCommand,
+  pruneCommand,
 ];
 
 export function registerCommands(program: Command, io: CliIo): void {

@@ -7,12 +7,12 @@ import * as ingest from './0001-ingest.ts';
 import * as detect from './0002-detect.ts';
 import * as outputs from './0003-outputs.ts';
 import * as targets from './0004-targets.ts';
-import * as deliveries from './0007-deliveries.ts';
+import * as alwaysOn from './0007-always-on.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-ingest': ingest,
   '0002-detect': detect,
   '0003-outputs': outputs,
   '0004-targets': targets,
-  '0007-deliveries': deliveries,
+  '0007-always-on': alwaysOn,
 };
