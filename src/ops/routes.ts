@@ -3,14 +3,29 @@
  * Health is "the last watch cycle ended recently"; a server without a watcher is healthy when it answers.
  */
 import { Hono } from 'hono';
-import type { TrailhoundMetrics } from './metrics.ts';
+import { collectDefaultMetrics } from 'prom-client';
+import { TrailhoundMetrics } from './metrics.ts';
 
 export interface Health {
   ok: boolean;
   detail: Record<string, unknown>;
 }
 
-export function operationsRoutes(metrics: TrailhoundMetrics, health: () => Health = () => ({ ok: true, detail: {} })) {
+let processMetrics: TrailhoundMetrics | null = null;
+
+/** One registry per process for `serve`, with Node's process metrics (memory, event loop lag). */
+function serveMetrics(): TrailhoundMetrics {
+  if (processMetrics === null) {
+    processMetrics = new TrailhoundMetrics();
+    collectDefaultMetrics({ register: processMetrics.registry, prefix: 'trailhound_' });
+  }
+  return processMetrics;
+}
+
+export function operationsRoutes(
+  metrics: TrailhoundMetrics = serveMetrics(),
+  health: () => Health = () => ({ ok: true, detail: {} }),
+) {
   const app = new Hono();
   app.get('/metrics', async (c) => {
     const body = await metrics.registry.metrics();

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
-import { pruneEvents, storeSizeBytes } from '../../watch/retention.ts';
+import { storeSizeBytes } from '../../ops/store-size.ts';
+import { pruneEvents } from '../../watch/retention.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parsePositiveNumber, withStore } from '../shared.ts';
 import { addConfigOption } from './config.ts';
