@@ -1,6 +1,14 @@
 /** `trailhound notify`: sends alerts a destination has not received yet, exactly once per destination. */
 import type { Command } from 'commander';
-import { type AlertOutput, createOutput, notify, OutputDeliveries } from '../../alerts/outputs/index.ts';
+import {
+  type AlertOutput,
+  createDestination,
+  createOutput,
+  notify,
+  OUTPUT_NAMES,
+  OutputDeliveries,
+} from '../../alerts/outputs/index.ts';
+import { destinationOf, loadConfig, outputLabel } from '../../config/index.ts';
 import { listAlerts } from '../../detect/index.ts';
 import { UsageError } from '../../errors.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
@@ -22,6 +30,7 @@ export interface OutputFlags {
 
 interface NotifyFlags extends OutputFlags {
   db?: string;
+  config?: string;
   since?: string;
   dryRun?: boolean;
   retries?: string;
@@ -51,6 +60,24 @@ export function addOutputOptions(command: Command): Command {
     .option('--dashboard-url <url>', 'dashboard base URL for links in messages');
 }
 
+/**
+ * The outputs a command sends to: the one its flags name, else every output in the
+ * configuration file. None at all is a usage error, never a silent no-op.
+ */
+export function outputsFromFlagsOrConfig(opts: OutputFlags & { config?: string }, io: CliIo): AlertOutput[] {
+  if (OUTPUT_NAMES.some((n) => opts[n] !== undefined)) return [outputFromFlags(opts, io)];
+  const { config, file } = loadConfig(opts.config, io.env);
+  if (config.outputs.length === 0)
+    throw new UsageError(
+      `Give exactly one output: ${OUTPUT_NAMES.map((n) => `--${n}`).join(', ')}; or list outputs in ${file ?? 'trailhound.yaml'}.`,
+    );
+  return config.outputs.map((o) => {
+    const output = createDestination(destinationOf(o, io.env));
+    for (const w of output.warnings) println(io.stderr, `trailhound: warning: output ${outputLabel(o)}: ${w}`);
+    return output;
+  });
+}
+
 export function outputFromFlags(opts: OutputFlags, io: CliIo): AlertOutput {
   const output = createOutput({
     slack: opts.slack,
@@ -74,35 +101,50 @@ export function register(program: Command, io: CliIo): void {
       program
         .command('notify')
         .description(
-          'Send new alerts not yet sent to one output, exactly once; run it from cron after `trailhound detect`',
+          'Send new alerts not yet sent to one output (or every configured one), exactly once; run it after `trailhound detect`',
         ),
     )
       .option('--since <iso>', 'only alerts that ended at or after this time')
       .option('--dry-run', 'list what would be sent; send and record nothing')
-      .option('--retries <n>', 'attempts per alert, with back-off, before the dead-letter queue (default 4)'),
+      .option('--retries <n>', 'attempts per alert, with back-off, before the dead-letter queue (default 4)')
+      .option(
+        '--config <file>',
+        'without output flags: send to every output in this configuration (default ./trailhound.yaml)',
+      ),
   ).action(async (opts: NotifyFlags) => {
-    const output = outputFromFlags(opts, io);
+    const outputs = outputsFromFlagsOrConfig(opts, io);
     const since = parseTimeOption('since', opts.since);
-    const result = await withStore(opts.db, async (store) =>
-      notify({
-        output,
-        alerts: await listAlerts(store, { since }),
-        log: new OutputDeliveries(store),
-        since,
-        dryRun: opts.dryRun,
-        retry: parseRetries(opts.retries),
-      }),
-    );
     const verb = opts.dryRun ? 'would send' : 'sent';
-    for (const a of result.sent)
-      println(
-        io.stdout,
-        `${verb} ${escapeForTerminal(a.id)}  ${a.severity}  ${escapeForTerminal(a.actorName)}  ${escapeForTerminal(a.title)}`,
-      );
-    const busy = result.claimedElsewhere > 0 ? `; ${result.claimedElsewhere} being sent by another process` : '';
-    println(
-      io.stdout,
-      `${output.name}: ${verb} ${result.sent.length} alert(s); ${result.alreadySent} already sent before${busy}.`,
-    );
+    await withStore(opts.db, async (store) => {
+      const alerts = await listAlerts(store, { since });
+      const log = new OutputDeliveries(store);
+      const failures: Error[] = [];
+      for (const output of outputs) {
+        // One output failing (its alert dead-lettered) does not keep the others from theirs.
+        const result = await notify({
+          output,
+          alerts,
+          log,
+          since,
+          dryRun: opts.dryRun,
+          retry: parseRetries(opts.retries),
+        }).catch((error: Error) => {
+          failures.push(error);
+          return null;
+        });
+        if (result === null) continue;
+        for (const a of result.sent)
+          println(
+            io.stdout,
+            `${verb} ${escapeForTerminal(a.id)}  ${a.severity}  ${escapeForTerminal(a.actorName)}  ${escapeForTerminal(a.title)}`,
+          );
+        const busy = result.claimedElsewhere > 0 ? `; ${result.claimedElsewhere} being sent by another process` : '';
+        println(
+          io.stdout,
+          `${output.name}: ${verb} ${result.sent.length} alert(s); ${result.alreadySent} already sent before${busy}.`,
+        );
+      }
+      if (failures.length > 0) throw failures[0];
+    });
   });
 }
