@@ -8,7 +8,7 @@ import { listAlerts } from '../../detect/index.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parseFormat, renderTable, withStore } from '../shared.ts';
-import { addOutputOptions, type OutputFlags, outputFromFlags, parseRetries } from './notify.ts';
+import { addOutputOptions, type OutputFlags, outputsFromFlagsOrConfig, parseRetries } from './notify.ts';
 
 export function register(program: Command, io: CliIo): void {
   const outputs = program.command('outputs').description('Output formats and transports, and the dead-letter queue');
@@ -52,21 +52,27 @@ export function register(program: Command, io: CliIo): void {
   });
   addDbOption(
     addOutputOptions(
-      outputs.command('retry').description('Send the dead-lettered alerts of one output again (same flags as notify)'),
-    ).option('--retries <n>', 'attempts per alert before it goes back to the dead-letter queue (default 4)'),
-  ).action(async (opts: OutputFlags & { db?: string; retries?: string }) => {
-    const output = outputFromFlags(opts, io);
-    const { requeued, result } = await withStore(opts.db, async (store) => {
+      outputs
+        .command('retry')
+        .description('Send dead-lettered alerts again: of the output the flags name, else of every configured output'),
+    )
+      .option('--retries <n>', 'attempts per alert before it goes back to the dead-letter queue (default 4)')
+      .option('--config <file>', 'without output flags: every output in this configuration'),
+  ).action(async (opts: OutputFlags & { db?: string; retries?: string; config?: string }) => {
+    const outputs = outputsFromFlagsOrConfig(opts, io);
+    await withStore(opts.db, async (store) => {
       const log = new OutputDeliveries(store);
-      const requeued = await log.requeueDead(output.key, Date.now());
-      const result = await notify({ output, alerts: await listAlerts(store), log, retry: parseRetries(opts.retries) });
-      return { requeued, result };
+      const alerts = await listAlerts(store);
+      for (const output of outputs) {
+        const requeued = await log.requeueDead(output.key, Date.now());
+        const result = await notify({ output, alerts, log, retry: parseRetries(opts.retries) });
+        for (const a of result.sent)
+          println(io.stdout, `sent ${escapeForTerminal(a.id)}  ${a.severity}  ${escapeForTerminal(a.actorName)}`);
+        println(
+          io.stdout,
+          `${output.name}: ${requeued} dead-lettered alert(s) requeued; sent ${result.sent.length} alert(s).`,
+        );
+      }
     });
-    for (const a of result.sent)
-      println(io.stdout, `sent ${escapeForTerminal(a.id)}  ${a.severity}  ${escapeForTerminal(a.actorName)}`);
-    println(
-      io.stdout,
-      `${output.name}: ${requeued} dead-lettered alert(s) requeued; sent ${result.sent.length} alert(s).`,
-    );
   });
 }
