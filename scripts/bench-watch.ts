@@ -4,9 +4,11 @@
  * watch` runs) ingests, detects and posts alerts to a webhook receiver started here. For each
  * planted attack it reports the real delay from the landing of the file holding its last
  * event to its alert arriving, and the replay rate in events/s.
- * Target: under the inactivity gap (30 simulated minutes) plus 2 minutes of real time.
+ * Target: under the inactivity gap (30 simulated minutes) plus 2 minutes of real time. The
+ * watcher is stopped and started again `--restarts` times on the way (a new store handle and
+ * watcher, as a process restart), and the run checks that no event or alert was lost or doubled.
  *
- *   npx tsx scripts/bench-watch.ts [--weeks 3] [--rate 1000] [--target folder|s3] [--interval 1] [--seed 1] [--attacks rate|all]
+ *   npx tsx scripts/bench-watch.ts [--weeks 3] [--rate 1000] [--target folder|s3] [--interval 1] [--seed 1] [--attacks rate|all] [--restarts 2]
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -33,6 +35,7 @@ const TARGET = arg('target', 'folder');
 const INTERVAL_S = Number(arg('interval', '1'));
 const SEED = Number(arg('seed', '1'));
 const ATTACKS = arg('attacks', 'rate');
+const RESTARTS = Number(arg('restarts', '2'));
 const GAP_MIN = 30;
 
 const work = mkdtempSync(join(tmpdir(), 'th-bench-watch-'));
@@ -80,6 +83,7 @@ for (const f of files) {
 }
 
 const arrivals = new Map<string, number>();
+const deliveries = new Map<string, number>();
 const receiver = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -88,11 +92,13 @@ const receiver = createServer((req, res) => {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
       alerts: Array<{ events: Array<{ eventId: string }> }>;
     };
-    for (const a of body.alerts)
+    for (const a of body.alerts as Array<{ id: string; events: Array<{ eventId: string }> }>) {
+      deliveries.set(a.id, (deliveries.get(a.id) ?? 0) + 1);
       for (const e of a.events) {
         const attack = attackByEvent.get(e.eventId);
         if (attack !== undefined && !arrivals.has(attack)) arrivals.set(attack, at);
       }
+    }
     res.writeHead(200).end();
   });
 });
@@ -137,33 +143,52 @@ if (TARGET === 's3') {
   };
 }
 
-const store = await openStore({ db: join(work, 'th.db') });
+const db = join(work, 'th.db');
 const learningDays = Math.round((Date.parse(sim.meta.learningEnd) - Date.parse(sim.meta.start)) / 86_400_000);
 const realStart = performance.now();
 const simNow = () => simStart + (performance.now() - realStart) * speed;
-const watcher = new Watcher({
-  store,
-  sources: [source],
-  outputs: [createDestination({ transport: 'webhook', target: hook, secret: 'bench' })],
-  log: createLogger(
-    'warn',
-    new Writable({
-      write: (c, _e, done) => {
-        process.stderr.write(c);
-        done();
-      },
-    }),
-  ),
-  metrics: new TrailhoundMetrics(),
-  intervalMs: INTERVAL_S * 1000,
-  detect: { learningDays, gapMinutes: GAP_MIN },
-  s3: { now: () => simNow(), latenessMs: 15 * 60_000 },
-});
-const stop = new AbortController();
-const running = watcher.run(stop.signal);
+const output = createDestination({ transport: 'webhook', target: hook, secret: 'bench' });
+const log = createLogger(
+  'warn',
+  new Writable({
+    write: (c, _e, done) => {
+      process.stderr.write(c);
+      done();
+    },
+  }),
+);
+
+/** A watcher with its own store handle, as one `trailhound watch` process. */
+async function startWatcher() {
+  const store = await openStore({ db });
+  const watcher = new Watcher({
+    store,
+    sources: [source],
+    outputs: [output],
+    log,
+    metrics: new TrailhoundMetrics(),
+    intervalMs: INTERVAL_S * 1000,
+    detect: { learningDays, gapMinutes: GAP_MIN },
+    s3: { now: () => simNow(), latenessMs: 15 * 60_000 },
+  });
+  const stop = new AbortController();
+  const running = watcher.run(stop.signal);
+  return async () => {
+    stop.abort();
+    await running;
+    await store.close();
+  };
+}
+let stopWatcher = await startWatcher();
+const restartAt = Array.from({ length: RESTARTS }, (_, i) => Math.floor(((i + 1) * files.length) / (RESTARTS + 1)));
 
 const landed = new Map<string, number>();
-for (const f of files) {
+for (const [n, f] of files.entries()) {
+  if (restartAt.includes(n)) {
+    await stopWatcher();
+    stopWatcher = await startWatcher();
+    console.log(`restarted the watcher after ${n} files`);
+  }
   const wait = (f.at - simStart) / speed - (performance.now() - realStart);
   if (wait > 0) await sleep(wait);
   await put(f.rel, f.path);
@@ -173,8 +198,7 @@ console.log(`replay done in ${((performance.now() - realStart) / 1000).toFixed(0
 // Journeys still open at the end close once the gap has passed by event time; give the watcher 2 minutes.
 const deadline = performance.now() + 120_000;
 while (performance.now() < deadline && arrivals.size < sim.labels.length) await sleep(1000);
-stop.abort();
-await running;
+await stopWatcher();
 
 const targetS = (GAP_MIN * 60) / speed + 120;
 console.log(`\nattack                               delay s  (in sim minutes)  ${targetS.toFixed(0)} s target`);
@@ -197,7 +221,16 @@ delays.sort((a, b) => a - b);
 console.log(
   `\n${delays.length} of ${sim.labels.length} attacks alerted; delay median ${delays[Math.floor(delays.length / 2)]?.toFixed(1)} s, max ${delays.at(-1)?.toFixed(1)} s; load ${loadavg()[0]?.toFixed(1)} on this machine`,
 );
-await store.close();
+const check = await openStore({ db });
+const stored = await check.db
+  .selectFrom('events')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .executeTakeFirstOrThrow();
+const doubled = [...deliveries.values()].filter((n) => n > 1).length;
+console.log(
+  `events stored ${Number(stored.n)} of ${sim.meta.counts.events} simulated; ${deliveries.size} alerts delivered, ${doubled} more than once; ${RESTARTS} restarts`,
+);
+await check.close();
 receiver.close();
 await stopS3?.();
 rmSync(work, { recursive: true, force: true });

@@ -59,7 +59,7 @@ export class S3Follower {
   listCalls = 0;
   private bases: string[] | null = null;
   private discoveredAt = 0;
-  private readonly client: S3Client;
+  readonly client: S3Client;
   private readonly checkpoints: WatchCheckpoints;
   private readonly options: Required<S3FollowerOptions>;
 

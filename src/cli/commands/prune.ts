@@ -1,6 +1,6 @@
 /** `trailhound prune`: delete raw events older than N days; keep journeys, models, alerts and the events alerts cite. */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/index.ts';
+import { dbOf, loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
 import { storeSizeBytes } from '../../ops/store-size.ts';
 import { pruneEvents } from '../../watch/retention.ts';
@@ -22,7 +22,7 @@ export function register(program: Command, io: CliIo): void {
     const retainDays = parsePositiveNumber('retain-days', opts.retainDays) ?? config.retention.days;
     if (retainDays === undefined || retainDays <= 0)
       throw new UsageError('Give --retain-days N (N > 0), or retention.days in trailhound.yaml.');
-    const { result, before, after } = await withStore(opts.db ?? config.db, async (store) => {
+    const { result, before, after } = await withStore(dbOf(config, opts.db, io.env), async (store) => {
       const before = await storeSizeBytes(store);
       const result = await pruneEvents(store, { retainDays, dryRun: opts.dryRun === true });
       return { result, before, after: await storeSizeBytes(store) };
