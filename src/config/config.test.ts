@@ -79,6 +79,13 @@ describe('trailhound.yaml', () => {
     expect(dbOf(c, 'flag.db')).toBe('flag.db');
   });
 
+  it('accepts the example in deploy/', () => {
+    const example = new URL('../../deploy/trailhound.example.yaml', import.meta.url).pathname;
+    const { config } = loadConfig(example, {});
+    expect(config.outputs.map((o) => o.transport)).toEqual(['slack', 'webhook', 'file', 'syslog', 'securityhub']);
+    expect(config.retention.days).toBe(400);
+  });
+
   it('refuses a config file that was asked for and does not exist', () => {
     expect(() => loadConfig('/nonexistent/trailhound.yaml', {})).toThrow(/Cannot read the configuration/);
   });
