@@ -38,6 +38,8 @@ export interface IngestOptions {
   /** Called for every quarantined item, e.g. to print it. */
   onProblem?: (problem: IngestProblem) => void;
   stdin?: NodeJS.ReadableStream;
+  /** For `s3://` paths: one client for all of them (`watch` ingests each new object by its URL). */
+  s3Client?: import('@aws-sdk/client-s3').S3Client;
   /** Reread files even when their fingerprint says they are done. */
   force?: boolean;
   /** Throw `NothingIngestedError` when nothing at all could be read (the CLI's exit status). */
@@ -174,7 +176,10 @@ export async function ingest(
   };
 
   for (const spec of paths) {
-    const source = openSource(spec, options.stdin ? { stdin: options.stdin } : {});
+    const source = openSource(spec, {
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(options.s3Client ? { s3Client: options.s3Client } : {}),
+    });
     for await (const file of unfinished(store, source.files(), options.force === true)) {
       if (file.skip === 'digest') {
         summary.digestFiles++;

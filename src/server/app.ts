@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AlertStatus } from '../alerts/types.ts';
+import { operationsRoutes } from '../ops/routes.ts';
 import { ApiError, badRequest, toErrorResponse } from './errors.ts';
 import { STATUSES, TriageService } from './service.ts';
 import { isBuilt, NOT_BUILT_PAGE, readStatic } from './static.ts';
@@ -169,6 +170,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.get('/api/health', (c) => c.json({ ok: true }));
+  app.route('/', operationsRoutes());
 
   app.get('/api/alerts', async (c) => {
     const statuses = parseStatuses(c.req.query('status'));

@@ -222,8 +222,34 @@ export interface OutputSendsTable {
   sent_at: number;
 }
 
+/**
+ * One alert's delivery to one destination: `pending` while claimed (`owner` holds it until
+ * `lease_until`) or waiting for a retry, `sent` once accepted, `dead` once retries ran out.
+ */
+export interface OutputDeliveriesTable {
+  output: string;
+  alert_id: string;
+  state: string;
+  owner: string | null;
+  lease_until: number;
+  attempts: number;
+  last_error: string | null;
+  updated_at: number;
+}
+
+/** `trailhound watch`: the last S3 key ingested under one day prefix (`s3://bucket/.../2026/11/30/`). */
+export interface WatchCheckpointsTable {
+  prefix: string;
+  /** The account/region folder the day belongs to (`s3://bucket/.../CloudTrail/eu-west-1/`). */
+  base: string;
+  last_key: string;
+  updated_at: number;
+}
+
 export interface OutputTables {
   output_sends: OutputSendsTable;
+  output_deliveries: OutputDeliveriesTable;
+  watch_checkpoints: WatchCheckpointsTable;
 }
 
 // ---- Triage (src/server): counters the dashboard answers from, and the verdict log ----------

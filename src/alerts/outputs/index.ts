@@ -1,17 +1,15 @@
 /**
- * The output registry: builds the one `AlertOutput` a `trailhound notify` run asked for.
- * Add an output by adding a file that returns an `AlertOutput` and a case here.
+ * Alert outputs: formats x transports (see `registry.ts`), delivered exactly once per
+ * destination (see `deliveries.ts`). `createOutput` builds the one output the `notify` flags name.
  */
 import { UsageError } from '../../errors.ts';
-import { jsonlOutput } from './jsonl.ts';
-import { slackOutput } from './slack.ts';
-import { parseSyslogTarget, syslogOutput } from './syslog.ts';
+import { createDestination, type DestinationSpec } from './registry.ts';
 import type { AlertOutput } from './types.ts';
-import { webhookOutput } from './webhook.ts';
 
-export { type NotifyOptions, type NotifyResult, notify } from './notify.ts';
-export { memorySentLog, type SentLog, storeSentLog } from './sent-log.ts';
-export type { AlertOutput } from './types.ts';
+export { type DeadLetter, type DeliveryLog, MemoryDeliveries, OutputDeliveries } from './deliveries.ts';
+export { DEFAULT_RETRY, type NotifyOptions, type NotifyResult, notify, type RetryPolicy } from './notify.ts';
+export { createDestination, type DestinationSpec, FORMATS, getFormat, TRANSPORTS } from './registry.ts';
+export type { AlertFormat, AlertOutput, TransportPlugin } from './types.ts';
 export { OutputError } from './types.ts';
 
 export interface OutputSpec {
@@ -20,20 +18,44 @@ export interface OutputSpec {
   webhookSecret?: string | undefined;
   jsonl?: string | undefined;
   syslog?: string | undefined;
+  securityhub?: string | undefined;
+  /** Format for transports that carry more than one (file, webhook). */
+  format?: string | undefined;
   dashboardUrl?: string | undefined;
+  account?: string | undefined;
+  endpoint?: string | undefined;
 }
 
-export const OUTPUT_NAMES = ['slack', 'webhook', 'jsonl', 'syslog'] as const;
+export const OUTPUT_NAMES = ['slack', 'webhook', 'jsonl', 'syslog', 'securityhub'] as const;
+const TRANSPORT_OF: Record<(typeof OUTPUT_NAMES)[number], string> = {
+  slack: 'slack',
+  webhook: 'webhook',
+  jsonl: 'file',
+  syslog: 'syslog',
+  securityhub: 'securityhub',
+};
 
-/** The output named by exactly one of `slack`, `webhook`, `jsonl`, `syslog`. */
-export function createOutput(spec: OutputSpec): AlertOutput {
+/** The destination spec named by exactly one of the output flags. */
+export function outputSpecToDestination(spec: OutputSpec): DestinationSpec {
   const given = OUTPUT_NAMES.filter((n) => spec[n] !== undefined);
   if (given.length !== 1)
     throw new UsageError(
       `Give exactly one output: ${OUTPUT_NAMES.map((n) => `--${n}`).join(', ')}${given.length > 1 ? ` (got ${given.map((n) => `--${n}`).join(' and ')})` : ''}.`,
     );
-  if (spec.slack !== undefined) return slackOutput({ webhookUrl: spec.slack, dashboardUrl: spec.dashboardUrl });
-  if (spec.webhook !== undefined) return webhookOutput({ url: spec.webhook, secret: spec.webhookSecret });
-  if (spec.jsonl !== undefined) return jsonlOutput({ path: spec.jsonl });
-  return syslogOutput(parseSyslogTarget(spec.syslog as string));
+  const name = given[0] as (typeof OUTPUT_NAMES)[number];
+  const target = spec[name] as string;
+  return {
+    transport: TRANSPORT_OF[name],
+    format: spec.format,
+    ...(name === 'securityhub' ? { region: target } : { target }),
+    secret: name === 'webhook' ? spec.webhookSecret : undefined,
+    dashboardUrl: spec.dashboardUrl,
+    account: spec.account,
+    endpoint: spec.endpoint,
+  };
+}
+
+/** The output named by exactly one of `slack`, `webhook`, `jsonl`, `syslog`, `securityhub`. */
+export function createOutput(spec: OutputSpec): AlertOutput {
+  return createDestination(outputSpecToDestination(spec));
 }

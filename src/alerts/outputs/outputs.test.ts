@@ -8,10 +8,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alertFixtures, alertStub } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
 import type { Alert } from '../types.ts';
-import { createOutput, memorySentLog, notify, OutputError, storeSentLog } from './index.ts';
-import { slackMessage, slackOutput } from './slack.ts';
-import { parseSyslogTarget, syslogOutput } from './syslog.ts';
-import { signWebhook, webhookOutput } from './webhook.ts';
+import { slackMessage } from './formats/slack.ts';
+import { createDestination, createOutput, MemoryDeliveries, notify, OutputDeliveries, OutputError } from './index.ts';
+import { parseSyslogTarget } from './transports/syslog.ts';
+import { signWebhook, UNSIGNED_WEBHOOK_WARNING } from './transports/webhook.ts';
+
+const slackOutput = (o: { webhookUrl: string; dashboardUrl?: string }) =>
+  createOutput({ slack: o.webhookUrl, dashboardUrl: o.dashboardUrl });
+const webhookOutput = (o: { url: string; secret?: string }) =>
+  createOutput({ webhook: o.url, webhookSecret: o.secret });
+const syslogOutput = (o: { host: string; port: number; protocol: 'udp' | 'tcp'; hostname: string }) =>
+  createDestination({ transport: 'syslog', target: `${o.protocol}://${o.host}:${o.port}`, hostname: o.hostname });
+const memorySentLog = () => new MemoryDeliveries();
+const noWait = { sleep: async () => undefined };
 
 interface SlackBlock {
   type: string;
@@ -110,11 +119,11 @@ describe('slack output', () => {
     const hook = await receiver();
     const store = await openStore({ db: ':memory:' });
     closers.push(() => store.close());
-    const log = storeSentLog(store);
+    const log = new OutputDeliveries(store);
     const sut = slackOutput({ webhookUrl: hook.url });
     expect((await notify({ output: sut, alerts: alertFixtures(), log })).sent).toHaveLength(2);
     const again = await notify({ output: sut, alerts: alertFixtures(), log });
-    expect(again).toEqual({ sent: [], alreadySent: 2 });
+    expect(again).toEqual({ sent: [], alreadySent: 2, claimedElsewhere: 0 });
     expect(hook.requests).toHaveLength(2);
     // Another channel is another destination: it gets its own copy.
     const other = slackOutput({ webhookUrl: `${hook.url}-other` });
@@ -124,18 +133,40 @@ describe('slack output', () => {
     expect(keys.map((k) => k.output).join(' ')).not.toContain('secret-token');
   });
 
-  it('stops at a failure, records what went out, and sends the rest next time', async () => {
-    const hook = await receiver([2]);
+  it('retries a failed send with back-off and delivers it once', async () => {
+    const hook = await receiver([2, 3]);
+    const log = memorySentLog();
+    const delays: number[] = [];
+    const result = await notify({
+      output: slackOutput({ webhookUrl: hook.url }),
+      alerts: alertFixtures(),
+      log,
+      retry: { attempts: 4, baseDelayMs: 100 },
+      sleep: async (ms) => void delays.push(ms),
+    });
+    expect(result.sent.map((a) => a.id)).toEqual([alertStub.adminCreated.id, alertStub.loggingStopped.id]);
+    expect(delays).toEqual([100, 200]);
+    expect(hook.requests).toHaveLength(2);
+  });
+
+  it('dead-letters an alert whose retries ran out, stops, and sends it again after a requeue', async () => {
+    const hook = await receiver([2, 3, 4]);
     const log = memorySentLog();
     const sut = slackOutput({ webhookUrl: hook.url });
-    const failed = notify({ output: sut, alerts: alertFixtures(), log });
+    const failed = notify({ output: sut, alerts: alertFixtures(), log, retry: { attempts: 3 }, ...noWait });
     await expect(failed).rejects.toBeInstanceOf(OutputError);
+    await expect(failed).rejects.toThrow(/dead-letter queue.*1 of 2 alerts were sent, 0 wait/);
     expect(log.entries.map((e) => e.alertId)).toEqual([alertStub.adminCreated.id]);
-    await expect(failed).rejects.toThrow(/1 of 2 alerts were sent/);
-    const retry = await notify({ output: sut, alerts: alertFixtures(), log });
+    const dead = await log.deadLetters(sut.key);
+    expect(dead.map((d) => [d.alertId, d.attempts])).toEqual([[alertStub.loggingStopped.id, 3]]);
+    expect(dead[0]?.lastError).toContain('HTTP 500');
+    expect(dead[0]?.lastError).not.toContain('secret-token');
+    // A dead letter is not retried by the next run, only after a requeue.
+    expect((await notify({ output: sut, alerts: alertFixtures(), log, ...noWait })).sent).toEqual([]);
+    expect(await log.requeueDead(sut.key, Date.now())).toBe(1);
+    const retry = await notify({ output: sut, alerts: alertFixtures(), log, ...noWait });
     expect(retry.sent.map((a) => a.id)).toEqual([alertStub.loggingStopped.id]);
-    const delivered = hook.requests.map((r) => (JSON.parse(r.body) as { blocks: unknown[] }).blocks.length > 0);
-    expect(delivered).toHaveLength(2);
+    expect(hook.requests).toHaveLength(2);
   });
 
   it('reports an HTTP failure without echoing the secret URL', async () => {
@@ -183,7 +214,8 @@ describe('slack output', () => {
 describe('webhook output', () => {
   it('posts the alerts as JSON signed with HMAC-SHA256 over timestamp and body', async () => {
     const hook = await receiver();
-    const sut = webhookOutput({ url: hook.url, secret: 's3cret', now: () => 1_800_000_000 });
+    const sut = webhookOutput({ url: hook.url, secret: 's3cret' });
+    expect(sut.warnings).toEqual([]);
     await notify({
       output: sut,
       alerts: alertFixtures(),
@@ -192,8 +224,10 @@ describe('webhook output', () => {
     });
     expect(hook.requests).toHaveLength(1);
     const { headers, body } = hook.requests[0] as Captured;
-    expect(headers['x-trailhound-timestamp']).toBe('1800000000');
-    expect(headers['x-trailhound-signature']).toBe(signWebhook('s3cret', '1800000000', body));
+    const timestamp = String(headers['x-trailhound-timestamp']);
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
+    expect(headers['x-trailhound-signature']).toBe(signWebhook('s3cret', timestamp, body));
+    expect(headers['x-trailhound-signature']).not.toBe(signWebhook('other', timestamp, body));
     expect(rawIn(body, RAW_CONTROL)).toEqual([]);
     const parsed = JSON.parse(body) as { source: string; alerts: Alert[] };
     expect(parsed.source).toBe('trailhound');
@@ -201,9 +235,11 @@ describe('webhook output', () => {
     expect(parsed.alerts[0]?.actorName).toBe(alertStub.loggingStopped.actorName);
   });
 
-  it('sends no signature headers without a secret', async () => {
+  it('sends no signature headers without a secret, and warns', async () => {
     const hook = await receiver();
-    await webhookOutput({ url: hook.url }).send([alertStub.adminCreated]);
+    const sut = webhookOutput({ url: hook.url });
+    expect(sut.warnings).toEqual([UNSIGNED_WEBHOOK_WARNING]);
+    await sut.send([alertStub.adminCreated]);
     expect(hook.requests[0]?.headers['x-trailhound-signature']).toBeUndefined();
   });
 });
@@ -264,7 +300,7 @@ describe('syslog output', () => {
   it('parses targets and refuses junk', () => {
     expect(parseSyslogTarget('siem.internal')).toEqual({ protocol: 'udp', host: 'siem.internal', port: 514 });
     expect(parseSyslogTarget('tcp://[::1]:6514')).toEqual({ protocol: 'tcp', host: '::1', port: 6514 });
-    expect(() => parseSyslogTarget('ftp://x')).toThrow(/--syslog/);
+    expect(() => parseSyslogTarget('ftp://x')).toThrow(/syslog target/);
   });
 });
 

@@ -12,14 +12,8 @@ export function truncate(s: string, max: number): string {
   return points.length <= max ? s : `${points.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 
-// JSON.stringify escapes C0 controls but leaves DEL, C1 controls, line separators, bidi
-// overrides and zero-width characters raw: `cat`/`tail -f` of the file would act on them.
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-
-/** `JSON.stringify` whose output is plain, inert text even when printed to a terminal. */
-export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** `JSON.stringify` whose output is plain, inert text even when printed to a terminal (`cat`/`tail -f` of a file). */
+export { jsonText as safeJson } from '../../util/json.ts';
 
 /** A short hash of a destination, for sent-log keys that must not store the secret URL. */
 export function destinationHash(target: string): string {

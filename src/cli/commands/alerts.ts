@@ -5,9 +5,9 @@ import { renderAlert } from '../../alerts/render.ts';
 import { findAlert, listAlerts } from '../../alerts/repository.ts';
 import { historyLine, readHistory } from '../../detect/index.ts';
 import { UsageError } from '../../errors.ts';
+import { jsonText } from '../../util/json.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
-import { jsonText } from '../json.ts';
 import { addDbOption, parseFormat, parseTimeOption, renderTable, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {

@@ -10,9 +10,9 @@ import { NothingIngestedError } from '../../errors.ts';
 import type { Event } from '../../normalize/event.ts';
 import { normalizeRecord } from '../../normalize/index.ts';
 import { type Origin, openSource } from '../../sources/index.ts';
+import { jsonText } from '../../util/json.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
-import { jsonText } from '../json.ts';
 import { parseFormat } from '../shared.ts';
 
 export type DescribeFormat = 'text' | 'json' | 'jsonl';

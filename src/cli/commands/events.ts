@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { describeEvent } from '../../catalog/index.ts';
 import type { Event } from '../../normalize/event.ts';
 import { queryEvents } from '../../store/events.ts';
+import { jsonText } from '../../util/json.ts';
 import { type CliIo, println } from '../io.ts';
-import { jsonText } from '../json.ts';
 import { addDbOption, parseFormat, parsePositiveNumber, parseTimeOption, renderTable, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {

@@ -36,6 +36,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'demo', summary: 'Build the bundled demo organization, ingest it, detect, and show the alerts (what `npm start` runs)', load: () => import('./demo.ts') },
   { name: 'serve', summary: 'Serve the triage dashboard and JSON API (loopback only unless --host says otherwise)', load: () => import('./serve.ts') },
   { name: 'notify', summary: 'Send new alerts not yet sent to one output; run it from cron after `trailhound detect`', load: () => import('./notify.ts') },
+  { name: 'outputs', summary: 'Output formats and transports, and the dead-letter queue', load: () => import('./outputs.ts') },
+  { name: 'export', summary: 'Write alerts to stdout, one per line: OCSF Detection Findings, ASFF findings or Trailhound JSON', load: () => import('./export.ts') },
+  { name: 'config', summary: 'The configuration file, trailhound.yaml', load: () => import('./config.ts') },
+  { name: 'watch', args: '[sources...]', summary: 'Follow folders and s3:// prefixes: ingest new files, detect, deliver alerts; runs until SIGINT/SIGTERM', load: () => import('./watch.ts') },
+  { name: 'prune', summary: 'Delete raw events older than N days (journeys, models, alerts and the events alerts cite stay)', load: () => import('./prune.ts') },
 ];
 
 /**

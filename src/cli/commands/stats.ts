@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { storeSizeBytes } from '../../ops/store-size.ts';
 import { storeStats } from '../../store/stats.ts';
+import { jsonText } from '../../util/json.ts';
 import { type CliIo, println } from '../io.ts';
-import { jsonText } from '../json.ts';
 import { addDbOption, parseFormat, renderTable, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
@@ -12,7 +13,10 @@ export function register(program: Command, io: CliIo): void {
       .option('--format <format>', 'table or json', 'table'),
   ).action(async (opts: { db?: string; format?: string }) => {
     const format = parseFormat(opts.format, ['table', 'json'] as const, 'table');
-    const stats = await withStore(opts.db, storeStats);
+    const stats = await withStore(opts.db, async (store) => ({
+      ...(await storeStats(store)),
+      sizeBytes: await storeSizeBytes(store),
+    }));
     if (format === 'json') {
       println(io.stdout, jsonText(stats, 2));
       return;
@@ -27,6 +31,7 @@ export function register(program: Command, io: CliIo): void {
       ['files', stats.files],
       ['insights', stats.insights],
       ['quarantined', stats.quarantined],
+      ['store size (MB)', (stats.sizeBytes / 1e6).toFixed(1)],
       ...Object.entries(stats.quarantineByCode).map(([code, n]): [string, number] => [`  ${code}`, n]),
     ];
     println(io.stdout, renderTable(['', 'value'], rows));

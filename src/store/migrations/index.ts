@@ -9,6 +9,7 @@ import * as outputs from './0003-outputs.ts';
 import * as targets from './0004-targets.ts';
 import * as history from './0005-history.ts';
 import * as credentials from './0006-credentials.ts';
+import * as alwaysOn from './0007-always-on.ts';
 import * as triage from './0008-triage.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '0004-targets': targets,
   '0005-history': history,
   '0006-credentials': credentials,
+  '0007-always-on': alwaysOn,
   '0008-triage': triage,
 };

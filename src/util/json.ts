@@ -1,5 +1,5 @@
 /**
- * JSON as the CLI prints it (`--format json|jsonl`). Two differences from a bare
+ * JSON as the CLI prints it (`--format json|jsonl`) and outputs write it. Two differences from a bare
  * `JSON.stringify`, both because record strings are written by whoever called AWS:
  * - characters that change how a terminal draws the rest of the line (DEL, C1 controls
  *   such as the one-byte CSI 0x9b, bidi overrides and isolates, zero-width characters,

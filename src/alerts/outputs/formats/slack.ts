@@ -1,5 +1,5 @@
 /**
- * Slack incoming-webhook output: one Block Kit message per alert (title, severity, actor,
+ * Slack Block Kit format: one message per alert (title, severity, actor,
  * summary, top reasons, the first steps of the journey, a dashboard link).
  * Every CloudTrail string is hostile: `slackText` renders control and bidi characters
  * visibly, escapes `&`, `<`, `>` as Slack requires (so `<!channel>`, `<@U123>` and
@@ -7,17 +7,9 @@
  * every mrkdwn object is `verbatim` so Slack does not auto-link or auto-mention.
  */
 
-import { escapeForTerminal } from '../../util/terminal.ts';
-import type { Alert } from '../types.ts';
-import { postJson } from './http.ts';
-import { destinationHash, parseHttpUrl } from './text.ts';
-import type { AlertOutput } from './types.ts';
-
-export interface SlackOptions {
-  webhookUrl: string;
-  /** Base URL of the dashboard; adds an "Open in Trailhound" button. */
-  dashboardUrl?: string | undefined;
-}
+import { escapeForTerminal } from '../../../util/terminal.ts';
+import type { Alert } from '../../types.ts';
+import type { AlertFormat } from '../types.ts';
 
 // Slack limits: header text 150, section text 3000, field 2000 characters (after escaping).
 const LIMITS = { header: 150, field: 300, summary: 1200, reason: 400, step: 300 } as const;
@@ -100,15 +92,9 @@ export function slackMessage(alert: Alert, dashboardUrl?: string): Record<string
   return { text: `[${alert.severity}] ${title}: ${actor}`, blocks, unfurl_links: false, unfurl_media: false };
 }
 
-export function slackOutput(options: SlackOptions): AlertOutput {
-  const url = parseHttpUrl(options.webhookUrl, '--slack');
-  if (options.dashboardUrl !== undefined) parseHttpUrl(options.dashboardUrl, '--dashboard-url');
-  return {
-    name: 'slack',
-    key: `slack:${destinationHash(url.toString())}`,
-    async send(alerts) {
-      for (const alert of alerts)
-        await postJson(url, JSON.stringify(slackMessage(alert, options.dashboardUrl)), {}, 'The Slack webhook');
-    },
-  };
-}
+export const slackFormat: AlertFormat = {
+  name: 'slack',
+  description: 'Slack Block Kit message, every attacker string inert',
+  kind: 'json',
+  render: (alert, context) => slackMessage(alert, context.dashboardUrl),
+};

@@ -1,0 +1,137 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+import { dbOf, destinationOf, durationMs, loadConfig, parseConfig } from './index.ts';
+
+const GOOD = `# Trailhound, always on
+db: /var/lib/trailhound/th.db
+sources:
+  - s3://org-trail/AWSLogs/o-abc123/
+  - /var/log/cloudtrail
+watch:
+  interval: 30s
+detect:
+  learningDays: 21
+  alertsPerWeek: 5
+retention:
+  days: 400
+server:
+  port: 9090
+outputs:
+  - transport: webhook
+    format: ocsf
+    url: https://siem.internal/hook
+    secretEnv: TH_HOOK_SECRET
+  - transport: slack
+    urlEnv: TH_SLACK_URL
+  - transport: file
+    path: /var/lib/trailhound/alerts.jsonl
+  - transport: securityhub
+    region: eu-west-1
+`;
+
+describe('trailhound.yaml', () => {
+  it('parses a full configuration and fills defaults', () => {
+    const c = parseConfig(GOOD);
+    expect(c.sources).toHaveLength(2);
+    expect(c.watch.interval).toBe('30s');
+    expect(c.detect).toEqual({ learningDays: 21, alertsPerWeek: 5 });
+    expect(c.server).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(c.log.level).toBe('info');
+    expect(c.outputs.map((o) => o.transport)).toEqual(['webhook', 'slack', 'file', 'securityhub']);
+    expect(durationMs(c.watch.interval)).toBe(30_000);
+  });
+
+  it('names the bad key and its line', () => {
+    expect(() => parseConfig(GOOD.replace('  alertsPerWeek: 5', '  alertsPerWeak: 5'), 'th.yaml')).toThrow(
+      /^th\.yaml:10: detect\.alertsPerWeak: /,
+    );
+    expect(() => parseConfig(GOOD.replace('port: 9090', 'port: ninety'), 'th.yaml')).toThrow(
+      /^th\.yaml:14: server\.port: /,
+    );
+    expect(() => parseConfig(GOOD.replace('region: eu-west-1', 'regio: eu-west-1'), 'th.yaml')).toThrow(
+      /^th\.yaml:24: outputs\[3\]\.region: /,
+    );
+    expect(() => parseConfig(GOOD.replace('transport: file', 'transport: pager'), 'th.yaml')).toThrow(
+      /^th\.yaml:22: outputs\[2\]\.transport: /,
+    );
+    expect(() => parseConfig('sources: [a\n', 'th.yaml')).toThrow(/^th\.yaml:\d+: not valid YAML/);
+  });
+
+  it('refuses secrets in the file, pointing at the ...Env form', () => {
+    const bad = GOOD.replace('    secretEnv: TH_HOOK_SECRET', '    secret: hunter2');
+    expect(() => parseConfig(bad, 'th.yaml')).toThrow(
+      /^th\.yaml:19: outputs\[0\]\.secret: secrets are not kept in the configuration file.*secretEnv/,
+    );
+    expect(() => parseConfig(bad, 'th.yaml')).not.toThrow(/hunter2/);
+  });
+
+  it('reads secrets from the environment and refuses a missing one', () => {
+    const c = parseConfig(GOOD);
+    const env = { TH_HOOK_SECRET: 's3cret', TH_SLACK_URL: 'https://hooks.slack.com/services/T/B/x' };
+    expect(destinationOf(c.outputs[0] as never, env)).toMatchObject({ transport: 'webhook', secret: 's3cret' });
+    expect(destinationOf(c.outputs[1] as never, env)).toMatchObject({ target: env.TH_SLACK_URL });
+    expect(() => destinationOf(c.outputs[1] as never, {})).toThrow(/TH_SLACK_URL, which is not set/);
+    expect(dbOf(c, undefined)).toBe('/var/lib/trailhound/th.db');
+    expect(dbOf(c, 'flag.db')).toBe('flag.db');
+  });
+
+  it('accepts the example in deploy/', () => {
+    const example = new URL('../../deploy/trailhound.example.yaml', import.meta.url).pathname;
+    const { config } = loadConfig(example, {});
+    expect(config.outputs.map((o) => o.transport)).toEqual(['slack', 'webhook', 'file', 'syslog', 'securityhub']);
+    expect(config.retention.days).toBe(400);
+  });
+
+  it('refuses a config file that was asked for and does not exist', () => {
+    expect(() => loadConfig('/nonexistent/trailhound.yaml', {})).toThrow(/Cannot read the configuration/);
+  });
+});
+
+/** Runs the CLI in-process with this environment (runCli's is empty). */
+async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  err.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const code = await main(['node', 'trailhound', ...args], {
+    stdout: out,
+    stderr: err,
+    stdin: Readable.from(['']),
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('trailhound config check', () => {
+  it('prints the effective configuration with secrets masked, and fails on a missing secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-config-'));
+    const file = join(dir, 'trailhound.yaml');
+    writeFileSync(file, GOOD.replace('db: /var/lib/trailhound/th.db', 'db: postgres://th:pw@127.0.0.1/th'));
+    const missing = await runCli(['config', 'check', '--config', file]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('reads the environment variable TH_HOOK_SECRET, which is not set');
+    const env = {
+      TH_HOOK_SECRET: 'value-of-the-secret',
+      TH_SLACK_URL: 'https://hooks.slack.com/services/T/B/slack-secret',
+    };
+    {
+      const ok = await runCli(['config', 'check', '--config', file], env);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('secretEnv: TH_HOOK_SECRET (set, ****)');
+      expect(ok.stdout).toContain('db: postgres://th:****@127.0.0.1/th');
+      expect(ok.stdout).toContain('interval: 30s');
+      expect(ok.stdout).toContain('# configuration is valid');
+      for (const secret of ['value-of-the-secret', 'slack-secret', ':pw@']) expect(ok.stdout).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The shape of `trailhound.yaml`, validated with zod. Unknown keys are refused (a typo must
+ * not silently fall back to a default). Secrets are never in the file: an output names the
+ * environment variable that holds its secret (`secretEnv`, `urlEnv`), and a key named like a
+ * secret (`secret`, `password`, `token`) is refused with a pointer to the `...Env` form.
+ */
+import { z } from 'zod';
+
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'a duration like 500ms, 60s, 5m or 1h')
+  .or(z.number().positive());
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+const common = {
+  /** Name for logs and `config check`; default `transport[/format]`. */
+  name: z.string().min(1).optional(),
+  format: z.string().min(1).optional(),
+};
+
+export const outputSchema = z.discriminatedUnion('transport', [
+  z.strictObject({ transport: z.literal('file'), path: z.string().min(1), ...common }),
+  z.strictObject({
+    transport: z.literal('webhook'),
+    url: z.string().url().optional(),
+    urlEnv: envName.optional(),
+    secretEnv: envName.optional(),
+    ...common,
+  }),
+  z.strictObject({
+    transport: z.literal('slack'),
+    urlEnv: envName,
+    dashboardUrl: z.string().url().optional(),
+    ...common,
+  }),
+  z.strictObject({ transport: z.literal('syslog'), target: z.string().min(1), ...common }),
+  z.strictObject({
+    transport: z.literal('securityhub'),
+    region: z.string().min(1),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+      .optional(),
+    endpoint: z.string().url().optional(),
+    ...common,
+  }),
+]);
+
+export const configSchema = z.strictObject({
+  /** SQLite file or postgres:// URL; `dbEnv` names a variable holding a URL with a password. */
+  db: z.string().min(1).optional(),
+  dbEnv: envName.optional(),
+  sources: z.array(z.string().min(1)).default([]),
+  watch: z.strictObject({ interval: duration.default('60s') }).default({ interval: '60s' }),
+  detect: z
+    .strictObject({
+      learningDays: z.number().int().min(0).max(365).optional(),
+      /** The alert budget: target alerts per week. */
+      alertsPerWeek: z.number().positive().max(1000).optional(),
+      gapMinutes: z
+        .number()
+        .positive()
+        .max(24 * 60)
+        .optional(),
+    })
+    .default({}),
+  retention: z.strictObject({ days: z.number().int().positive().optional() }).default({}),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+    })
+    .default({ host: '127.0.0.1', port: 8080 }),
+  log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({
+    level: 'info',
+  }),
+  outputs: z.array(outputSchema).default([]),
+});
+
+export type TrailhoundConfig = z.infer<typeof configSchema>;
+export type OutputConfig = z.infer<typeof outputSchema>;
+
+/** Keys that look like a secret written into the file. */
+export const SECRET_KEY = /^(secret|password|passwd|token|apiKey|api_key|webhookSecret|accessKey|secretAccessKey)$/i;

@@ -1,0 +1,60 @@
+/** The `watch_checkpoints` table: the last S3 key ingested under each day prefix. */
+import type { Store } from '../store/index.ts';
+
+export interface Checkpoint {
+  prefix: string;
+  lastKey: string;
+}
+
+export class WatchCheckpoints {
+  private readonly store: Store;
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  /** The checkpoints of one account/region folder, oldest day first. */
+  async forBase(base: string): Promise<Checkpoint[]> {
+    const rows = await this.store.db
+      .selectFrom('watch_checkpoints')
+      .select(['prefix', 'last_key'])
+      .where('base', '=', base)
+      .orderBy('prefix')
+      .execute();
+    return rows.map((r) => ({ prefix: r.prefix, lastKey: r.last_key }));
+  }
+
+  /** Moves a day's checkpoint forward (never back) and forgets days before `keepFrom`. */
+  async advance(base: string, prefix: string, lastKey: string, keepFrom: string, now: number): Promise<void> {
+    await this.store.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .selectFrom('watch_checkpoints')
+        .select('last_key')
+        .where('prefix', '=', prefix)
+        .executeTakeFirst();
+      if (row === undefined)
+        await tx.insertInto('watch_checkpoints').values({ prefix, base, last_key: lastKey, updated_at: now }).execute();
+      else if (row.last_key < lastKey)
+        await tx
+          .updateTable('watch_checkpoints')
+          .set({ last_key: lastKey, updated_at: now })
+          .where('prefix', '=', prefix)
+          .execute();
+      await tx.deleteFrom('watch_checkpoints').where('base', '=', base).where('prefix', '<', keepFrom).execute();
+    });
+  }
+
+  /** Which of these file names ingest already finished (re-listed inside the lateness margin). */
+  async finished(names: readonly string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (let i = 0; i < names.length; i += 500) {
+      const rows = await this.store.db
+        .selectFrom('files')
+        .select('name')
+        .where('name', 'in', names.slice(i, i + 500))
+        .where('status', '=', 'done')
+        .execute();
+      for (const r of rows) done.add(r.name);
+    }
+    return done;
+  }
+}

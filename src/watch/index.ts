@@ -1,0 +1,186 @@
+/**
+ * `trailhound watch`: follows folders and S3 prefixes, and every interval ingests what is new,
+ * runs detect, and delivers new alerts to every configured output, exactly once each. A cycle
+ * that fails (S3 unreachable, a store error) is logged and retried with back-off; nothing is
+ * checkpointed until ingest has stored it, so a crash or restart repeats at most the listing.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type AlertOutput, notify, OutputDeliveries } from '../alerts/outputs/index.ts';
+import { type DetectOptions, detect, listAlerts } from '../detect/index.ts';
+import { type IngestSummary, ingest } from '../ingest/index.ts';
+import type { Logger } from '../ops/log.ts';
+import type { TrailhoundMetrics } from '../ops/metrics.ts';
+import { createS3Client } from '../sources/s3.ts';
+import type { Store } from '../store/index.ts';
+import { WatchCheckpoints } from './checkpoints.ts';
+import { S3Follower, type S3FollowerOptions } from './s3-follower.ts';
+
+export { S3Follower, startAfterFor } from './s3-follower.ts';
+
+export interface WatchOptions {
+  store: Store;
+  sources: readonly string[];
+  outputs: readonly AlertOutput[];
+  log: Logger;
+  metrics?: TrailhoundMetrics | undefined;
+  detect?: DetectOptions;
+  intervalMs?: number;
+  /** Longest wait between failed cycles. */
+  maxBackoffMs?: number;
+  s3Client?: S3Client;
+  s3?: S3FollowerOptions;
+  now?: () => number;
+  /** After each cycle, e.g. retention. */
+  afterCycle?: () => Promise<void>;
+}
+
+export interface CycleSummary {
+  files: number;
+  events: number;
+  quarantined: number;
+  journeysScored: number;
+  alertsRaised: number;
+  alertsSent: number;
+  outputFailures: number;
+}
+
+export class Watcher {
+  readonly owner = randomUUID();
+  /** Ends of successful cycles (epoch ms), for /healthz. */
+  lastSuccess: number | null = null;
+  consecutiveFailures = 0;
+  private readonly followers = new Map<string, S3Follower>();
+  private readonly options: WatchOptions;
+  private readonly checkpoints: WatchCheckpoints;
+  private readonly deliveries: OutputDeliveries;
+  private s3Client: S3Client | undefined;
+
+  constructor(options: WatchOptions) {
+    this.options = options;
+    this.checkpoints = new WatchCheckpoints(options.store);
+    this.deliveries = new OutputDeliveries(options.store);
+    this.s3Client = options.s3Client;
+  }
+
+  get intervalMs(): number {
+    return this.options.intervalMs ?? 60_000;
+  }
+
+  /** One pass: ingest what is new, detect, deliver. Throws when a source cannot be read. */
+  async cycle(): Promise<CycleSummary> {
+    const { store, log, metrics } = this.options;
+    const now = this.options.now ?? Date.now;
+    const summary: CycleSummary = {
+      files: 0,
+      events: 0,
+      quarantined: 0,
+      journeysScored: 0,
+      alertsRaised: 0,
+      alertsSent: 0,
+      outputFailures: 0,
+    };
+    const add = (s: IngestSummary) => {
+      summary.files += s.filesRead;
+      summary.events += s.inserted;
+      summary.quarantined += s.quarantined;
+    };
+    let newest = 0;
+    for (const source of this.options.sources) {
+      if (source.startsWith('s3://')) {
+        const follower = await this.follower(source);
+        const fresh = await follower.listNew();
+        if (fresh.length === 0) continue;
+        add(
+          await ingest(
+            store,
+            fresh.map((o) => o.url),
+          ),
+        );
+        await follower.commit(fresh);
+        newest = Math.max(newest, ...fresh.map((o) => o.lastModified));
+      } else {
+        add(await ingest(store, [source]));
+      }
+    }
+    if (newest > 0) metrics?.lag.set(Math.max(0, (now() - newest) / 1000));
+    metrics?.filesRead.inc(summary.files);
+    metrics?.eventsIngested.inc(summary.events);
+    metrics?.quarantined.inc(summary.quarantined);
+
+    const detected = await detect(store, this.options.detect ?? {});
+    summary.journeysScored = detected.journeysScored;
+    summary.alertsRaised = detected.alertsRaised;
+    metrics?.journeysScored.inc(detected.journeysScored);
+    metrics?.alerts.inc(detected.alertsRaised);
+
+    if (this.options.outputs.length > 0) {
+      const alerts = await listAlerts(store);
+      for (const output of this.options.outputs) {
+        try {
+          const result = await notify({
+            output,
+            alerts,
+            log: this.deliveries,
+            owner: this.owner,
+            onFailure: (alert, attempt, error, dead) => {
+              summary.outputFailures += 1;
+              metrics?.outputFailures.inc({ output: output.name });
+              log.warn({ output: output.name, alert: alert.id, attempt, dead, err: error.message }, 'delivery failed');
+            },
+          });
+          summary.alertsSent += result.sent.length;
+          metrics?.alertsSent.inc({ output: output.name }, result.sent.length);
+        } catch (error) {
+          // The alert is dead-lettered; other outputs still get theirs.
+          log.error({ output: output.name, err: (error as Error).message }, 'output stopped for this cycle');
+        }
+      }
+    }
+    await this.options.afterCycle?.();
+    return summary;
+  }
+
+  /** Runs cycles until `signal` aborts; the cycle in progress always finishes first. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { log, metrics } = this.options;
+    const now = this.options.now ?? Date.now;
+    log.info(
+      { sources: this.options.sources, intervalMs: this.intervalMs, outputs: this.options.outputs.map((o) => o.name) },
+      'watch started',
+    );
+    while (!signal.aborted) {
+      const started = now();
+      let wait = this.intervalMs;
+      try {
+        const s = await this.cycle();
+        this.lastSuccess = now();
+        this.consecutiveFailures = 0;
+        metrics?.cycles.inc({ result: 'ok' });
+        metrics?.lastCycle.set(this.lastSuccess / 1000);
+        log.info({ ...s, ms: now() - started }, 'cycle');
+      } catch (error) {
+        this.consecutiveFailures += 1;
+        metrics?.cycles.inc({ result: 'error' });
+        wait = Math.min(this.options.maxBackoffMs ?? 600_000, this.intervalMs * 2 ** this.consecutiveFailures);
+        log.error(
+          { err: (error as Error).message, failures: this.consecutiveFailures, retryInMs: wait },
+          'cycle failed; retrying with back-off',
+        );
+      }
+      await sleep(Math.max(0, wait - (now() - started)), undefined, { signal }).catch(() => undefined);
+    }
+    log.info('watch stopped');
+  }
+
+  private async follower(source: string): Promise<S3Follower> {
+    let f = this.followers.get(source);
+    if (f === undefined) {
+      this.s3Client ??= await createS3Client(process.env);
+      f = new S3Follower(source, this.s3Client, this.checkpoints, this.options.s3);
+      this.followers.set(source, f);
+    }
+    return f;
+  }
+}
