@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../catalog/test-support.ts';
-import { jsonText, MAX_JSON_DEPTH, TOO_DEEP } from './json.ts';
 import { runCli } from '../cli/testing.ts';
+import { jsonText, MAX_JSON_DEPTH, TOO_DEEP } from './json.ts';
 
 /** Everything a terminal may act on that JSON.stringify leaves raw. */
 const RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
