@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { saveAlert } from '../alerts/repository.ts';
 import { main } from '../cli/main.ts';
 import { cliProcess } from '../cli/testing.ts';
+import { alertFixtures, asStored } from '../server/fixtures.ts';
+import { openStore } from '../store/index.ts';
 import { dbOf, destinationOf, durationMs, loadConfig, parseConfig } from './index.ts';
 
 const GOOD = `# Trailhound, always on
@@ -184,5 +187,22 @@ describe('detect and serve read trailhound.yaml; flags override it', () => {
     expect(body).toMatchObject({ status: 'ok', store: { dialect: 'sqlite', answered: true } });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('notify reads trailhound.yaml', () => {
+  it('sends from the store the file names to the outputs it lists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-config-notify-'));
+    const db = join(dir, 'th.db');
+    const store = await openStore({ db });
+    for (const a of alertFixtures().slice(0, 2)) await saveAlert(store, asStored({ ...a, status: 'new' }));
+    await store.close();
+    const out = join(dir, 'alerts.jsonl');
+    const file = join(dir, 'trailhound.yaml');
+    writeFileSync(file, `db: ${db}\noutputs:\n  - transport: file\n    path: ${out}\n`);
+    const run = await runCli(['notify', '--config', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/sent 2 alert\(s\)/);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(2);
   });
 });
