@@ -238,14 +238,25 @@ await detect(check, { learningDays, gapMinutes: GAP_MIN, now: simNow });
 const batch = await openStore({ db: join(work, 'batch.db') });
 await ingest(batch, [simOut]);
 await detect(batch, { learningDays, gapMinutes: GAP_MIN });
-const live = (alerts: Awaited<ReturnType<typeof listAlerts>>) =>
+type Alerts = Awaited<ReturnType<typeof listAlerts>>;
+const live = (alerts: Alerts) =>
   new Set(alerts.filter((a) => !(a as { withdrawn?: unknown }).withdrawn).map((a) => a.id));
+const batchAlerts = await listAlerts(batch);
 const watchedIds = live(await listAlerts(check));
-const batchIds = live(await listAlerts(batch));
+const batchIds = live(batchAlerts);
 const onlyWatch = [...watchedIds].filter((id) => !batchIds.has(id));
 const onlyBatch = [...batchIds].filter((id) => !watchedIds.has(id));
 console.log(
   `alerts: watch ${watchedIds.size}, one ingest + one detect ${batchIds.size}; only in watch ${onlyWatch.length}, only in the batch ${onlyBatch.length}${onlyWatch.length + onlyBatch.length === 0 ? ' (identical)' : `: ${[...onlyWatch, ...onlyBatch].slice(0, 5).join(', ')}`}`,
+);
+// Alerts are sent once, when first raised: an attack whose events join an alert already sent
+// (same actor and session, later) is in the stored alert but not in what the receiver got.
+const cited = new Set(
+  batchAlerts.flatMap((a) => a.events.map((e) => attackByEvent.get(e.eventId)).filter((x) => x !== undefined)),
+);
+const joinedLater = [...cited].filter((attack) => !arrivals.has(attack)).sort();
+console.log(
+  `attacks in the final alerts: ${cited.size} of ${sim.labels.length}; in an alert when it was delivered: ${arrivals.size}${joinedLater.length > 0 ? `; joined an alert after it was sent: ${joinedLater.join(', ')}` : ''}`,
 );
 await batch.close();
 await check.close();
