@@ -75,6 +75,7 @@ describe('watch an S3 bucket (s3rver)', () => {
   const saved = { ...process.env };
   let client: S3Client;
   const listed: Array<{ Prefix?: string; StartAfter?: string; Delimiter?: string }> = [];
+  const got: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'th-watch-s3-'));
@@ -96,6 +97,7 @@ describe('watch an S3 bucket (s3rver)', () => {
       (next, context) => async (args) => {
         if (context.commandName === 'ListObjectsV2Command') listed.push({ ...(args.input as object) });
         if (context.commandName === 'ListObjectsCommand') listed.push({ Delimiter: 'skip-scan' });
+        if (context.commandName === 'GetObjectCommand') got.push(String((args.input as { Key?: string }).Key));
         return next(args);
       },
       { step: 'initialize', name: 'countLists' },
@@ -170,8 +172,14 @@ describe('watch an S3 bucket (s3rver)', () => {
         Body: file(record('watch-late-1', '2024-07-30T21:52:00Z'), record('watch-new-1', '2024-07-30T22:06:00Z')),
       }),
     );
+    listed.length = 0;
+    got.length = 0;
     const c3 = await first.watcher.cycle();
     expect(c3.files).toBe(2);
+    // The new objects are read by key with the watcher's client: the day prefixes' listings alone, none per object.
+    expect(got.sort()).toEqual([lateKey('20240730T2155', 'l1'), lateKey('20240730T2210', 'n1')]);
+    expect(listed).toHaveLength(4);
+    expect(listed.some((l) => l.Prefix?.endsWith('.json.gz'))).toBe(false);
     expect(c3.events).toBe(2); // the duplicate eventID is stored once
     expect(await count(first.store)).toBe(all + 2);
     expect(await first.metrics.registry.getSingleMetricAsString('trailhound_events_ingested_total')).toContain(
