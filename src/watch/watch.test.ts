@@ -325,7 +325,7 @@ describe('watch a folder', () => {
     expect(lag).toBeLessThan(120);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { status: string }).status).toBe('ok');
+    expect(await health.json()).toMatchObject({ status: 'ok', store: { dialect: 'sqlite', answered: true } });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(logLines().at(-1)?.msg).toBe('watch stopped');
