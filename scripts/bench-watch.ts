@@ -19,6 +19,8 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { createDestination } from '../src/alerts/outputs/index.ts';
+import { detect, listAlerts } from '../src/detect/index.ts';
+import { ingest } from '../src/ingest/index.ts';
 import { createLogger } from '../src/ops/log.ts';
 import { TrailhoundMetrics } from '../src/ops/metrics.ts';
 import { simulate } from '../src/sim/index.ts';
@@ -168,7 +170,8 @@ async function startWatcher() {
     log,
     metrics: new TrailhoundMetrics(),
     intervalMs: INTERVAL_S * 1000,
-    detect: { learningDays, gapMinutes: GAP_MIN },
+    // Detect's clock closes idle journeys: it is the replay's clock, as the real one is for a live trail.
+    detect: { learningDays, gapMinutes: GAP_MIN, now: simNow },
     s3: { now: () => simNow(), latenessMs: 15 * 60_000 },
   });
   const stop = new AbortController();
@@ -230,6 +233,32 @@ const doubled = [...deliveries.values()].filter((n) => n > 1).length;
 console.log(
   `events stored ${Number(stored.n)} of ${sim.meta.counts.events} simulated; ${deliveries.size} alerts delivered, ${doubled} more than once; ${RESTARTS} restarts`,
 );
+// The same files read by one ingest and one detect: watch must raise exactly these alerts.
+await detect(check, { learningDays, gapMinutes: GAP_MIN, now: simNow });
+const batch = await openStore({ db: join(work, 'batch.db') });
+await ingest(batch, [simOut]);
+await detect(batch, { learningDays, gapMinutes: GAP_MIN });
+type Alerts = Awaited<ReturnType<typeof listAlerts>>;
+const live = (alerts: Alerts) =>
+  new Set(alerts.filter((a) => !(a as { withdrawn?: unknown }).withdrawn).map((a) => a.id));
+const batchAlerts = await listAlerts(batch);
+const watchedIds = live(await listAlerts(check));
+const batchIds = live(batchAlerts);
+const onlyWatch = [...watchedIds].filter((id) => !batchIds.has(id));
+const onlyBatch = [...batchIds].filter((id) => !watchedIds.has(id));
+console.log(
+  `alerts: watch ${watchedIds.size}, one ingest + one detect ${batchIds.size}; only in watch ${onlyWatch.length}, only in the batch ${onlyBatch.length}${onlyWatch.length + onlyBatch.length === 0 ? ' (identical)' : `: ${[...onlyWatch, ...onlyBatch].slice(0, 5).join(', ')}`}`,
+);
+// Alerts are sent once, when first raised: an attack whose events join an alert already sent
+// (same actor and session, later) is in the stored alert but not in what the receiver got.
+const cited = new Set(
+  batchAlerts.flatMap((a) => a.events.map((e) => attackByEvent.get(e.eventId)).filter((x) => x !== undefined)),
+);
+const joinedLater = [...cited].filter((attack) => !arrivals.has(attack)).sort();
+console.log(
+  `attacks in the final alerts: ${cited.size} of ${sim.labels.length}; in an alert when it was delivered: ${arrivals.size}${joinedLater.length > 0 ? `; joined an alert after it was sent: ${joinedLater.join(', ')}` : ''}`,
+);
+await batch.close();
 await check.close();
 receiver.close();
 await stopS3?.();

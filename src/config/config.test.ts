@@ -1,9 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { saveAlert } from '../alerts/repository.ts';
 import { main } from '../cli/main.ts';
+import { cliProcess } from '../cli/testing.ts';
+import { alertFixtures, asStored } from '../server/fixtures.ts';
+import { openStore } from '../store/index.ts';
 import { dbOf, destinationOf, durationMs, loadConfig, parseConfig } from './index.ts';
 
 const GOOD = `# Trailhound, always on
@@ -133,5 +138,71 @@ describe('trailhound config check', () => {
       expect(ok.stdout).toContain('# configuration is valid');
       for (const secret of ['value-of-the-secret', 'slack-secret', ':pw@']) expect(ok.stdout).not.toContain(secret);
     }
+  });
+});
+
+// The real Stratus Red Team capture.
+const STRATUS = new URL('../../fixtures/stratus-red-team', import.meta.url).pathname;
+
+describe('detect and serve read trailhound.yaml; flags override it', () => {
+  it('detect takes db and detect: from the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-config-detect-'));
+    const db = join(dir, 'th.db');
+    const file = join(dir, 'trailhound.yaml');
+    writeFileSync(file, `db: ${db}\ndetect:\n  learningDays: 21\n  alertsPerWeek: 5\n`);
+    const ingested = await runCli(['ingest', STRATUS, '--db', db]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const fromFile = await runCli(['detect', '--config', file]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromFile.stdout).toMatch(/(of 21 days seen|learned from the first 21,)/);
+    const flagged = await runCli(['detect', '--config', file, '--learning-days', '5']);
+    expect(flagged.code, flagged.stderr).toBe(0);
+    expect(flagged.stdout).toMatch(/(of 5 days seen|learned from the first 5,)/);
+    // A wrong key in the file is refused by detect too, naming the line.
+    writeFileSync(file, `db: ${db}\ndetect:\n  learningDay: 21\n`);
+    const bad = await runCli(['detect', '--config', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/trailhound\.yaml:3: detect\.learningDay/);
+  });
+
+  it('serve takes db and server: from the file, and its /healthz reports the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-config-serve-'));
+    const db = join(dir, 'th.db');
+    expect((await runCli(['ingest', STRATUS, '--db', db])).code).toBe(0);
+    const file = join(dir, 'trailhound.yaml');
+    writeFileSync(file, `db: ${db}\nserver:\n  host: 127.0.0.1\n  port: 0\n`);
+    const [exe, argv] = cliProcess(['serve', '--config', file]);
+    const child = spawn(exe, argv, { env: { ...process.env, TRAILHOUND_CONFIG: '' } });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await expect.poll(() => /dashboard and API on (\S+)/.test(stdout), { timeout: 60_000 }).toBe(true);
+    expect(stdout).toContain(`(store ${db})`);
+    const url = /dashboard and API on (\S+)/.exec(stdout)?.[1] as string;
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as { status: string; store: { dialect: string; answered: boolean } };
+    expect(body).toMatchObject({ status: 'ok', store: { dialect: 'sqlite', answered: true } });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('notify reads trailhound.yaml', () => {
+  it('sends from the store the file names to the outputs it lists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-config-notify-'));
+    const db = join(dir, 'th.db');
+    const store = await openStore({ db });
+    for (const a of alertFixtures().slice(0, 2)) await saveAlert(store, asStored({ ...a, status: 'new' }));
+    await store.close();
+    const out = join(dir, 'alerts.jsonl');
+    const file = join(dir, 'trailhound.yaml');
+    writeFileSync(file, `db: ${db}\noutputs:\n  - transport: file\n    path: ${out}\n`);
+    const run = await runCli(['notify', '--config', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/sent 2 alert\(s\)/);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(2);
   });
 });

@@ -13,7 +13,7 @@ import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
 import { NothingIngestedError } from '../errors.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { openSource } from '../sources/index.ts';
-import type { Origin, SourceFile } from '../sources/types.ts';
+import type { Origin, Source, SourceFile } from '../sources/types.ts';
 import { type EventToStore, insertEvents, lastEventRowId } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
 import { retraceStored, traceBatch } from './chains.ts';
@@ -40,6 +40,8 @@ export interface IngestOptions {
   stdin?: NodeJS.ReadableStream;
   /** For `s3://` paths: one client for all of them (`watch` ingests each new object by its URL). */
   s3Client?: import('@aws-sdk/client-s3').S3Client;
+  /** Sources opened by the caller, read after `paths` (`watch` passes the S3 objects it listed, so none is listed again). */
+  sources?: readonly Source[];
   /** Reread files even when their fingerprint says they are done. */
   force?: boolean;
   /** Throw `NothingIngestedError` when nothing at all could be read (the CLI's exit status). */
@@ -175,11 +177,16 @@ export async function ingest(
     options.onProblem?.(p);
   };
 
-  for (const spec of paths) {
-    const source = openSource(spec, {
-      ...(options.stdin ? { stdin: options.stdin } : {}),
-      ...(options.s3Client ? { s3Client: options.s3Client } : {}),
-    });
+  // Opened one at a time: a wrong path is refused after the paths before it are stored.
+  function* sources(): Generator<Source> {
+    for (const spec of paths)
+      yield openSource(spec, {
+        ...(options.stdin ? { stdin: options.stdin } : {}),
+        ...(options.s3Client ? { s3Client: options.s3Client } : {}),
+      });
+    yield* options.sources ?? [];
+  }
+  for (const source of sources()) {
     for await (const file of unfinished(store, source.files(), options.force === true)) {
       if (file.skip === 'digest') {
         summary.digestFiles++;

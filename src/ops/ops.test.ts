@@ -13,6 +13,7 @@ import { openStore } from '../store/index.ts';
 import { pruneEvents } from '../watch/retention.ts';
 import { TrailhoundMetrics } from './metrics.ts';
 import { operationsRoutes } from './routes.ts';
+import { storeHealth } from './store-health.ts';
 import { storeSizeBytes } from './store-size.ts';
 
 describe('/metrics and /healthz', () => {
@@ -88,5 +89,23 @@ describe('retention', () => {
     const refused = await runCli(['prune', '--db', db]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--retain-days');
+  });
+});
+
+describe('serve /healthz', () => {
+  it('is healthy while the store answers and says why not once it does not', async () => {
+    const store = await openStore({ db: ':memory:' });
+    const up = await storeHealth(store);
+    expect(up.ok).toBe(true);
+    expect(up.detail).toMatchObject({ store: { dialect: 'sqlite', answered: true } });
+    await store.close();
+    const down = await storeHealth(store);
+    expect(down.ok).toBe(false);
+    expect(down.detail).toMatchObject({ store: { dialect: 'sqlite', answered: false } });
+    expect(String((down.detail.store as { error: string }).error)).not.toBe('');
+    const app = operationsRoutes(new TrailhoundMetrics(), () => storeHealth(store));
+    const res = await app.request('/healthz');
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { status: string }).status).toBe('unhealthy');
   });
 });

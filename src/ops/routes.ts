@@ -1,6 +1,6 @@
 /**
  * `/metrics` (Prometheus text format) and `/healthz`, mounted by `serve` and served by `watch`.
- * Health is "the last watch cycle ended recently"; a server without a watcher is healthy when it answers.
+ * Health is "the last watch cycle ended recently" for `watch`, "the store answers" for `serve`.
  */
 import { Hono } from 'hono';
 import { collectDefaultMetrics } from 'prom-client';
@@ -24,15 +24,15 @@ function serveMetrics(): TrailhoundMetrics {
 
 export function operationsRoutes(
   metrics: TrailhoundMetrics = serveMetrics(),
-  health: () => Health = () => ({ ok: true, detail: {} }),
+  health: () => Health | Promise<Health> = () => ({ ok: true, detail: {} }),
 ) {
   const app = new Hono();
   app.get('/metrics', async (c) => {
     const body = await metrics.registry.metrics();
     return c.body(body, 200, { 'content-type': metrics.registry.contentType });
   });
-  app.get('/healthz', (c) => {
-    const h = health();
+  app.get('/healthz', async (c) => {
+    const h = await health();
     return c.json({ status: h.ok ? 'ok' : 'unhealthy', ...h.detail }, h.ok ? 200 : 503);
   });
   return app;

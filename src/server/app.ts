@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AlertStatus } from '../alerts/types.ts';
-import { operationsRoutes } from '../ops/routes.ts';
+import { type Health, operationsRoutes } from '../ops/routes.ts';
 import { ApiError, badRequest, toErrorResponse } from './errors.ts';
 import { STATUSES, TriageService } from './service.ts';
 import { isBuilt, NOT_BUILT_PAGE, readStatic } from './static.ts';
@@ -32,6 +32,8 @@ export interface AppDeps {
   analystHeader?: string | null | undefined;
   /** Where unexpected errors are reported; default stderr. */
   logError?: (error: unknown) => void;
+  /** What `/healthz` reports (`serve`: whether the store answers); default healthy when the server answers. */
+  health?: () => Promise<Health>;
 }
 
 export const CONTENT_SECURITY_POLICY = [
@@ -170,7 +172,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.get('/api/health', (c) => c.json({ ok: true }));
-  app.route('/', operationsRoutes());
+  app.route('/', operationsRoutes(undefined, deps.health));
 
   app.get('/api/alerts', async (c) => {
     const statuses = parseStatuses(c.req.query('status'));

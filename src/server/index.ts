@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { UsageError } from '../errors.ts';
+import { storeHealth } from '../ops/store-health.ts';
 import type { Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import type { TriageRepositories } from './types.ts';
@@ -78,6 +79,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     allowedHosts,
     token: options.token ?? null,
     analystHeader: options.analystHeader ?? null,
+    ...(options.store ? { health: () => storeHealth(options.store as Store) } : {}),
   });
   // Counters catch up in the background (in small batches that yield), so no page waits for
   // a large store's first count; then every few seconds for what ingest added meanwhile.

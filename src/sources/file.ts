@@ -30,6 +30,7 @@ export function localFile(
     id,
     fingerprint: `${size}:${mtimeNs}`,
     size,
+    modifiedMs: Number(mtimeNs / 1_000_000n),
     ...(skip ? { skip } : {}),
     read: (hooks) => readLocal(path, id, limits, hooks?.onContent),
   };

@@ -78,13 +78,55 @@ export function s3Source(spec: string, options: S3SourceOptions): Source {
           const size = object.Size ?? 0;
           yield {
             id,
-            fingerprint: object.ETag ?? `${size}:${object.LastModified?.toISOString() ?? ''}`,
+            fingerprint: s3Fingerprint(object.ETag, size, object.LastModified),
             size,
+            ...(object.LastModified ? { modifiedMs: object.LastModified.getTime() } : {}),
             ...(skip ? { skip } : {}),
             read: (hooks) => readObject(s3, bucket, key, id, size, options.limits, hooks?.onContent),
           };
         }
         if (!page.IsTruncated || contents.length === 0) break;
+      }
+    },
+  };
+}
+
+/** A listed object's fingerprint: its ETag, else size and modification time. */
+export function s3Fingerprint(etag: string | undefined, size: number, lastModified: Date | undefined): string {
+  return etag ?? `${size}:${lastModified?.toISOString() ?? ''}`;
+}
+
+export interface ListedS3Object {
+  key: string;
+  /** `s3Fingerprint` of the listing entry. */
+  fingerprint: string;
+  size: number;
+  lastModified: number;
+}
+
+/**
+ * Objects of one bucket already listed by the caller (`watch`'s follower), read by key with no
+ * listing call; ids and fingerprints are those `s3Source` gives, so either finds the other's files done.
+ */
+export function s3ObjectsSource(
+  bucket: string,
+  objects: readonly ListedS3Object[],
+  options: { limits: ParseLimits; client: S3Client },
+): Source {
+  return {
+    description: `S3 s3://${bucket}/ (${objects.length} listed objects)`,
+    async *files(): AsyncGenerator<SourceFile> {
+      for (const o of objects) {
+        const id = `s3://${bucket}/${o.key}`;
+        const skip = skipReason(o.key);
+        yield {
+          id,
+          fingerprint: o.fingerprint,
+          size: o.size,
+          modifiedMs: o.lastModified,
+          ...(skip ? { skip } : {}),
+          read: (hooks) => readObject(options.client, bucket, o.key, id, o.size, options.limits, hooks?.onContent),
+        };
       }
     },
   };

@@ -50,6 +50,8 @@ export interface SourceFile {
   /** Size and mtime (files) or ETag (S3): a rerun skips a finished file with the same fingerprint. */
   fingerprint: string;
   size: number;
+  /** When it was last written (epoch ms), where the source knows: `watch`'s lag behind the newest delivered file. */
+  modifiedMs?: number;
   /** Digest files are listed so they can be counted, never read as events. */
   skip?: 'digest' | 'not-json';
   read(hooks?: ReadHooks): AsyncIterable<SourceItem>;

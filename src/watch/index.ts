@@ -12,7 +12,8 @@ import { type DetectOptions, detect, listAlerts } from '../detect/index.ts';
 import { type IngestSummary, ingest } from '../ingest/index.ts';
 import type { Logger } from '../ops/log.ts';
 import type { TrailhoundMetrics } from '../ops/metrics.ts';
-import { createS3Client } from '../sources/s3.ts';
+import { DEFAULT_LIMITS, openSource, type Source, type SourceFile } from '../sources/index.ts';
+import { createS3Client, s3ObjectsSource } from '../sources/s3.ts';
 import type { Store } from '../store/index.ts';
 import { WatchCheckpoints } from './checkpoints.ts';
 import { S3Follower, type S3FollowerOptions } from './s3-follower.ts';
@@ -51,6 +52,8 @@ export class Watcher {
   /** Ends of successful cycles (epoch ms), for /healthz. */
   lastSuccess: number | null = null;
   consecutiveFailures = 0;
+  /** Modification time (epoch ms) of the newest file seen in any source: the lag metric's reference. */
+  newestDelivered: number | null = null;
   private readonly followers = new Map<string, S3Follower>();
   private readonly options: WatchOptions;
   private readonly checkpoints: WatchCheckpoints;
@@ -86,25 +89,20 @@ export class Watcher {
       summary.events += s.inserted;
       summary.quarantined += s.quarantined;
     };
-    let newest = 0;
     for (const source of this.options.sources) {
       if (source.startsWith('s3://')) {
         const follower = await this.follower(source);
         const fresh = await follower.listNew();
         if (fresh.length === 0) continue;
-        add(
-          await ingest(
-            store,
-            fresh.map((o) => o.url),
-          ),
-        );
+        // Read by key with the follower's client: listing each object again cost a call per file.
+        const objects = s3ObjectsSource(follower.bucket, fresh, { client: follower.client, limits: DEFAULT_LIMITS });
+        add(await ingest(store, [], { sources: [this.observed(objects)] }));
         await follower.commit(fresh);
-        newest = Math.max(newest, ...fresh.map((o) => o.lastModified));
       } else {
-        add(await ingest(store, [source]));
+        add(await ingest(store, [], { sources: [this.observed(openSource(source))] }));
       }
     }
-    if (newest > 0) metrics?.lag.set(Math.max(0, (now() - newest) / 1000));
+    if (this.newestDelivered !== null) metrics?.lag.set(Math.max(0, (now() - this.newestDelivered) / 1000));
     metrics?.filesRead.inc(summary.files);
     metrics?.eventsIngested.inc(summary.events);
     metrics?.quarantined.inc(summary.quarantined);
@@ -172,6 +170,23 @@ export class Watcher {
       await sleep(Math.max(0, wait - (now() - started)), undefined, { signal }).catch(() => undefined);
     }
     log.info('watch stopped');
+  }
+
+  /** The source, noting the newest file it lists (a folder lists its finished files too, so a restart knows it at once). */
+  private observed(source: Source): Source {
+    const note = (file: SourceFile) => {
+      if (file.modifiedMs !== undefined && file.modifiedMs > (this.newestDelivered ?? 0))
+        this.newestDelivered = file.modifiedMs;
+    };
+    return {
+      description: source.description,
+      async *files() {
+        for await (const file of source.files()) {
+          note(file);
+          yield file;
+        }
+      },
+    };
   }
 
   private async follower(source: string): Promise<S3Follower> {

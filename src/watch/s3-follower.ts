@@ -11,7 +11,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { TrailhoundError } from '../errors.ts';
 import { skipReason } from '../sources/layout.ts';
-import { parseS3Url } from '../sources/s3.ts';
+import { parseS3Url, s3Fingerprint } from '../sources/s3.ts';
 import type { WatchCheckpoints } from './checkpoints.ts';
 
 export interface NewObject {
@@ -21,6 +21,8 @@ export interface NewObject {
   base: string;
   dayPrefix: string;
   lastModified: number;
+  size: number;
+  fingerprint: string;
 }
 
 export interface S3FollowerOptions {
@@ -99,6 +101,8 @@ export class S3Follower {
             base: this.url(base),
             dayPrefix: this.url(day),
             lastModified: o.lastModified,
+            size: o.size,
+            fingerprint: o.fingerprint,
           });
         }
       }
@@ -199,12 +203,18 @@ export class S3Follower {
   }
 
   private async listAll(prefix: string, startAfter: string | undefined) {
-    const out: Array<{ key: string; lastModified: number }> = [];
+    const out: Array<{ key: string; lastModified: number; size: number; fingerprint: string }> = [];
     let after = startAfter;
     for (;;) {
       const page = await this.list({ Prefix: prefix, ...(after ? { StartAfter: after } : {}) });
       for (const o of page.Contents ?? [])
-        if (o.Key !== undefined) out.push({ key: o.Key, lastModified: o.LastModified?.getTime() ?? 0 });
+        if (o.Key !== undefined)
+          out.push({
+            key: o.Key,
+            lastModified: o.LastModified?.getTime() ?? 0,
+            size: o.Size ?? 0,
+            fingerprint: s3Fingerprint(o.ETag, o.Size ?? 0, o.LastModified),
+          });
       const last = page.Contents?.at(-1)?.Key;
       if (!page.IsTruncated || last === undefined) break;
       after = last;

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,16 +10,19 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no types
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveAlert } from '../alerts/repository.ts';
+import type { Alert } from '../alerts/types.ts';
+import { cliProcess } from '../cli/testing.ts';
 import { ingest } from '../ingest/index.ts';
 import { createLogger } from '../ops/log.ts';
 import { TrailhoundMetrics } from '../ops/metrics.ts';
+import { alertFixtures, asStored } from '../server/fixtures.ts';
 import { createS3Client } from '../sources/s3.ts';
 import { S3_LAYOUT_PREFIX, s3LayoutObjects } from '../sources/s3-layout-fixture.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { startAfterFor, Watcher } from './index.ts';
 
 const BUCKET = 'org-trail';
-const BIN = new URL('../../bin/trailhound.js', import.meta.url).pathname;
 const DAY = `${S3_LAYOUT_PREFIX}/CloudTrail/us-east-1/2024/07/30/`;
 const lateKey = (stamp: string, id: string) => `${DAY}111122223333_CloudTrail_us-east-1_${stamp}Z_${id}.json.gz`;
 
@@ -71,6 +75,7 @@ describe('watch an S3 bucket (s3rver)', () => {
   const saved = { ...process.env };
   let client: S3Client;
   const listed: Array<{ Prefix?: string; StartAfter?: string; Delimiter?: string }> = [];
+  const got: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'th-watch-s3-'));
@@ -92,6 +97,7 @@ describe('watch an S3 bucket (s3rver)', () => {
       (next, context) => async (args) => {
         if (context.commandName === 'ListObjectsV2Command') listed.push({ ...(args.input as object) });
         if (context.commandName === 'ListObjectsCommand') listed.push({ Delimiter: 'skip-scan' });
+        if (context.commandName === 'GetObjectCommand') got.push(String((args.input as { Key?: string }).Key));
         return next(args);
       },
       { step: 'initialize', name: 'countLists' },
@@ -166,8 +172,14 @@ describe('watch an S3 bucket (s3rver)', () => {
         Body: file(record('watch-late-1', '2024-07-30T21:52:00Z'), record('watch-new-1', '2024-07-30T22:06:00Z')),
       }),
     );
+    listed.length = 0;
+    got.length = 0;
     const c3 = await first.watcher.cycle();
     expect(c3.files).toBe(2);
+    // The new objects are read by key with the watcher's client: the day prefixes' listings alone, none per object.
+    expect(got.sort()).toEqual([lateKey('20240730T2155', 'l1'), lateKey('20240730T2210', 'n1')]);
+    expect(listed).toHaveLength(4);
+    expect(listed.some((l) => l.Prefix?.endsWith('.json.gz'))).toBe(false);
     expect(c3.events).toBe(2); // the duplicate eventID is stored once
     expect(await count(first.store)).toBe(all + 2);
     expect(await first.metrics.registry.getSingleMetricAsString('trailhound_events_ingested_total')).toContain(
@@ -236,6 +248,34 @@ describe('startAfterFor', () => {
 });
 
 describe('watch a folder', () => {
+  it('reports its lag behind the newest file written, after a restart too', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'th-watch-lag-'));
+    const path = join(root, lateKey('20240730T2135', 'a'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file(record('lag-1', '2024-07-30T21:31:00Z')));
+    const written = Date.parse('2024-07-30T21:40:00Z');
+    utimesSync(path, written / 1000, written / 1000);
+    const db = join(root, 'th.db');
+    for (const run of [1, 2]) {
+      const store = await openStore({ db });
+      const metrics = new TrailhoundMetrics();
+      const watcher = new Watcher({
+        store,
+        sources: [join(root, 'AWSLogs')],
+        outputs: [],
+        log: captureLog().log,
+        metrics,
+        now: () => written + 90_000,
+      });
+      expect((await watcher.cycle()).files).toBe(run === 1 ? 1 : 0);
+      expect(await metrics.registry.getSingleMetricAsString('trailhound_lag_seconds')).toMatch(
+        /^trailhound_lag_seconds 90$/m,
+      );
+      await store.close();
+    }
+    rmSync(root, { recursive: true, force: true });
+  });
+
   it('ingests new files as they land, and the CLI serves /metrics and /healthz and exits 0 on SIGTERM', async () => {
     const root = mkdtempSync(join(tmpdir(), 'th-watch-dir-'));
     const put = (key: string, body: Buffer) => {
@@ -247,13 +287,17 @@ describe('watch a folder', () => {
       file(record('dir-1', '2024-07-30T21:31:00Z'), record('dir-2', '2024-07-30T21:32:00Z')),
     );
     const db = join(root, 'th.db');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'watch', join(root, 'AWSLogs'), '--db', db, '--interval', '1s', '--metrics-port', '0'],
-      {
-        env: { ...process.env },
-      },
-    );
+    const [exe, argv] = cliProcess([
+      'watch',
+      join(root, 'AWSLogs'),
+      '--db',
+      db,
+      '--interval',
+      '1s',
+      '--metrics-port',
+      '0',
+    ]);
+    const child = spawn(exe, argv, { env: { ...process.env } });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
@@ -275,9 +319,13 @@ describe('watch a folder', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^trailhound_events_ingested_total 3$/m);
     expect(metrics).toMatch(/^trailhound_watch_cycles_total\{result="ok"\} \d+$/m);
+    // A folder has a lag too: seconds since the newest file was written (just now).
+    const lag = Number(/^trailhound_lag_seconds ([\d.e+-]+)$/m.exec(metrics)?.[1]);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(120);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { status: string }).status).toBe('ok');
+    expect(await health.json()).toMatchObject({ status: 'ok', store: { dialect: 'sqlite', answered: true } });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(logLines().at(-1)?.msg).toBe('watch stopped');
@@ -285,4 +333,86 @@ describe('watch a folder', () => {
     expect(await count(store)).toBe(3);
     await store.close();
   });
+});
+
+/** A `trailhound watch` process; `logLines` are its JSON log lines so far. */
+function watchProcess(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const [exe, argv] = cliProcess(['watch', ...args]);
+  const child: ChildProcessWithoutNullStreams = spawn(exe, argv, { env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const logLines = () =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { child, exited, logLines, stderr: () => stderr };
+}
+
+describe('two watch processes at once', () => {
+  it('deliver each alert to one webhook receiver once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'th-watch-two-'));
+    const db = join(root, 'th.db');
+    const store = await openStore({ db });
+    const base = alertFixtures();
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const id = `al-${String(i).padStart(3, '0')}`;
+      ids.push(id);
+      await saveAlert(store, asStored({ ...(base[i % base.length] as Alert), id, status: 'new' }));
+    }
+    await store.close();
+    // Events too, so both also ingest and detect the same files at the same time.
+    const folder = join(root, 'AWSLogs');
+    mkdirSync(dirname(join(folder, lateKey('20240730T2135', 'a'))), { recursive: true });
+    writeFileSync(
+      join(folder, lateKey('20240730T2135', 'a')),
+      file(record('two-1', '2024-07-30T21:31:00Z'), record('two-2', '2024-07-30T21:32:00Z')),
+    );
+
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        // Slow answers, so both senders are mid-delivery at once.
+        setTimeout(() => {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { alerts: Array<{ id: string }> };
+          received.push(...body.alerts.map((a) => a.id));
+          res.writeHead(200).end('ok');
+        }, 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+
+    const args = [folder, '--db', db, '--interval', '1s', '--webhook', hook];
+    const env = { TRAILHOUND_WEBHOOK_SECRET: 'k' };
+    const a = watchProcess(args, env);
+    const b = watchProcess(args, env);
+    const cycles = (p: ReturnType<typeof watchProcess>) => p.logLines().filter((l) => l.msg === 'cycle').length;
+    // Both keep cycling after everything is sent: nothing is sent again.
+    await expect
+      .poll(() => received.length >= 30 && cycles(a) >= 3 && cycles(b) >= 3, { timeout: 90_000, interval: 200 })
+      .toBe(true);
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    expect([await a.exited, await b.exited], `${a.stderr()}\n${b.stderr()}`).toEqual([0, 0]);
+    server.close();
+
+    expect([...received].sort()).toEqual(ids);
+    const sent = (p: ReturnType<typeof watchProcess>) =>
+      p
+        .logLines()
+        .filter((l) => l.msg === 'cycle')
+        .reduce((n, l) => n + Number(l.alertsSent), 0);
+    expect(sent(a) + sent(b)).toBe(30);
+    const check = await openStore({ db });
+    expect(await count(check)).toBe(2);
+    await check.close();
+    rmSync(root, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -5,13 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/testing.ts';
+import { cliProcess, runCli } from '../../cli/testing.ts';
 import { alertFixtures, asStored } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
 import { saveAlert } from '../repository.ts';
 import type { Alert } from '../types.ts';
-
-const BIN = new URL('../../../bin/trailhound.js', import.meta.url).pathname;
 
 /** A store with `n` new alerts, copies of the fixtures under distinct ids. */
 async function dbWithAlerts(n: number): Promise<{ db: string; ids: string[] }> {
@@ -60,7 +58,8 @@ afterEach(async () => {
 
 function runProcess(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const [exe, argv] = cliProcess(args);
+    const child = spawn(exe, argv, {
       env: { ...process.env, TRAILHOUND_WEBHOOK_SECRET: 'k' },
     });
     let stdout = '';

@@ -1,13 +1,16 @@
 /** `trailhound detect` and `trailhound run` (ingest, then detect). */
 import { type Command, Option } from 'commander';
+import { dbOf, loadConfig, type TrailhoundConfig } from '../../config/index.ts';
 import { type DetectOptions, type DetectSummary, detect, historyLine } from '../../detect/index.ts';
 import { UsageError } from '../../errors.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parsePositiveNumber, withStore } from '../shared.ts';
+import { addConfigOption } from './config.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
 
 interface DetectFlags {
   db?: string;
+  config?: string;
   learningDays?: string;
   alertsPerWeek?: string;
   gapMinutes?: string;
@@ -15,10 +18,13 @@ interface DetectFlags {
 }
 
 function addDetectOptions(command: Command): Command {
-  return addDbOption(command)
-    .option('--learning-days <n>', 'days from the first event during which nothing alerts (default 14)')
-    .option('--alerts-per-week <n>', 'target number of alerts per week (default 3)')
-    .option('--gap-minutes <n>', 'inactivity that ends a journey (default 30)')
+  return addConfigOption(addDbOption(command))
+    .option(
+      '--learning-days <n>',
+      'days from the first event during which nothing alerts (default: detect.learningDays, else 14)',
+    )
+    .option('--alerts-per-week <n>', 'target number of alerts per week (default: detect.alertsPerWeek, else 3)')
+    .option('--gap-minutes <n>', 'inactivity that ends a journey (default: detect.gapMinutes, else 30)')
     .addOption(
       new Option('--flush', 'close every open journey now (not needed: an ended trail is scored whole)').hideHelp(),
     );
@@ -36,12 +42,17 @@ export function clockFrom(env: NodeJS.ProcessEnv): () => number {
   return () => t;
 }
 
-export function detectOptions(flags: DetectFlags, env: NodeJS.ProcessEnv = {}): DetectOptions {
+/** Flags override `detect:` in trailhound.yaml; what neither sets is detect's default. */
+export function detectOptions(
+  flags: DetectFlags,
+  env: NodeJS.ProcessEnv = {},
+  config: TrailhoundConfig['detect'] = {},
+): DetectOptions {
   return {
     now: clockFrom(env),
-    learningDays: parsePositiveNumber('learning-days', flags.learningDays),
-    alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek),
-    gapMinutes: parsePositiveNumber('gap-minutes', flags.gapMinutes),
+    learningDays: parsePositiveNumber('learning-days', flags.learningDays) ?? config.learningDays,
+    alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek) ?? config.alertsPerWeek,
+    gapMinutes: parsePositiveNumber('gap-minutes', flags.gapMinutes) ?? config.gapMinutes,
     flush: flags.flush === true,
   };
 }
@@ -70,7 +81,9 @@ export function register(program: Command, io: CliIo): void {
       .command('detect')
       .description('Score every journey not yet scored, in time order, and raise alerts (idempotent)'),
   ).action(async (flags: DetectFlags) => {
-    const summary = await withStore(flags.db, (store) => detect(store, detectOptions(flags, io.env)));
+    const { config } = loadConfig(flags.config, io.env);
+    const options = detectOptions(flags, io.env, config.detect);
+    const summary = await withStore(dbOf(config, flags.db, io.env), (store) => detect(store, options));
     println(io.stdout, formatDetectSummary(summary));
   });
   addDetectOptions(
@@ -79,12 +92,14 @@ export function register(program: Command, io: CliIo): void {
       .description('Ingest CloudTrail from PATHs, then detect')
       .argument('<paths...>', 'files, folders, - or s3:// URLs'),
   ).action(async (paths: string[], flags: DetectFlags) => {
+    const { config } = loadConfig(flags.config, io.env);
+    const options = detectOptions(flags, io.env, config.detect);
     await withStore(
-      flags.db,
+      dbOf(config, flags.db, io.env),
       async (store) => {
         const ingested = await runIngest(store, paths, io);
         println(io.stderr, formatIngestSummary(ingested));
-        const summary = await detect(store, detectOptions(flags, io.env));
+        const summary = await detect(store, options);
         println(io.stdout, formatDetectSummary(summary));
       },
       { create: true },

@@ -8,7 +8,7 @@ import {
   OUTPUT_NAMES,
   OutputDeliveries,
 } from '../../alerts/outputs/index.ts';
-import { destinationOf, loadConfig, outputLabel } from '../../config/index.ts';
+import { dbOf, destinationOf, loadConfig, outputLabel } from '../../config/index.ts';
 import { listAlerts } from '../../detect/index.ts';
 import { UsageError } from '../../errors.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
@@ -109,13 +109,14 @@ export function register(program: Command, io: CliIo): void {
       .option('--retries <n>', 'attempts per alert, with back-off, before the dead-letter queue (default 4)')
       .option(
         '--config <file>',
-        'without output flags: send to every output in this configuration (default ./trailhound.yaml)',
+        'configuration: its db, and without output flags every output in it (default: $TRAILHOUND_CONFIG, else ./trailhound.yaml if present)',
       ),
   ).action(async (opts: NotifyFlags) => {
     const outputs = outputsFromFlagsOrConfig(opts, io);
     const since = parseTimeOption('since', opts.since);
     const verb = opts.dryRun ? 'would send' : 'sent';
-    await withStore(opts.db, async (store) => {
+    const db = dbOf(loadConfig(opts.config, io.env).config, opts.db, io.env);
+    await withStore(db, async (store) => {
       const alerts = await listAlerts(store, { since });
       const log = new OutputDeliveries(store);
       const failures: Error[] = [];

@@ -1,39 +1,58 @@
 /** `trailhound serve`: the triage dashboard and JSON API over the store. */
 import type { Command } from 'commander';
+import { dbOf, loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
 import { DEFAULT_STATIC_ROOT, refuseToServe, startServer } from '../../server/index.ts';
 import { isBuilt } from '../../server/static.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, openCommandStore } from '../shared.ts';
+import { addConfigOption } from './config.ts';
 
 export function register(program: Command, io: CliIo): void {
-  addDbOption(
-    program
-      .command('serve')
-      .description('Serve the triage dashboard and JSON API (loopback only unless --host says otherwise)')
-      .option('--port <n>', 'TCP port', '8080')
-      .option('--host <addr>', 'address to bind (beyond loopback, TRAILHOUND_TOKEN is required)', '127.0.0.1')
-      .option(
-        '--analyst-header <name>',
-        'header an authenticating proxy sets to the analyst name, recorded with each verdict (e.g. X-Forwarded-User)',
-      )
-      .option('--alerts-per-week <n>', 'the weekly alert budget detect runs with, for the overview', '3')
-      .option('--learning-days <n>', 'the learning period detect runs with, for the overview', '14'),
+  addConfigOption(
+    addDbOption(
+      program
+        .command('serve')
+        .description('Serve the triage dashboard and JSON API (loopback only unless --host says otherwise)')
+        .option('--port <n>', 'TCP port (default: server.port, else 8080)')
+        .option(
+          '--host <addr>',
+          'address to bind; beyond loopback, TRAILHOUND_TOKEN is required (default: server.host, else 127.0.0.1)',
+        )
+        .option(
+          '--analyst-header <name>',
+          'header an authenticating proxy sets to the analyst name, recorded with each verdict (e.g. X-Forwarded-User)',
+        )
+        .option(
+          '--alerts-per-week <n>',
+          'the weekly alert budget detect runs with, for the overview (default: detect.alertsPerWeek, else 3)',
+        )
+        .option(
+          '--learning-days <n>',
+          'the learning period detect runs with, for the overview (default: detect.learningDays, else 14)',
+        ),
+    ),
   ).action(
     async (opts: {
       db?: string;
-      port: string;
-      host: string;
+      config?: string;
+      port?: string;
+      host?: string;
       analystHeader?: string;
-      alertsPerWeek: string;
-      learningDays: string;
+      alertsPerWeek?: string;
+      learningDays?: string;
     }) => {
-      const port = Number(opts.port);
+      // Flags override trailhound.yaml, which overrides the defaults.
+      const { config } = loadConfig(opts.config, io.env);
+      const host = opts.host ?? config.server.host;
+      const port = opts.port === undefined ? config.server.port : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port} is not a port number (0-65535).`);
-      const alertsPerWeek = Number(opts.alertsPerWeek);
-      const learningDays = Number(opts.learningDays);
+      const alertsPerWeek =
+        opts.alertsPerWeek === undefined ? (config.detect.alertsPerWeek ?? 3) : Number(opts.alertsPerWeek);
+      const learningDays =
+        opts.learningDays === undefined ? (config.detect.learningDays ?? 14) : Number(opts.learningDays);
       if (!(alertsPerWeek > 0))
         throw new UsageError(`--alerts-per-week ${opts.alertsPerWeek} is not a positive number.`);
       if (!Number.isInteger(learningDays) || learningDays < 0)
@@ -41,11 +60,11 @@ export function register(program: Command, io: CliIo): void {
       if (opts.analystHeader !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(opts.analystHeader))
         throw new UsageError(`--analyst-header ${opts.analystHeader} is not a header name.`);
       const token = io.env.TRAILHOUND_TOKEN || null;
-      const refusal = refuseToServe({ host: opts.host, token });
+      const refusal = refuseToServe({ host, token });
       if (refusal !== null) throw new UsageError(refusal);
-      const store = await openCommandStore(opts.db);
+      const store = await openCommandStore(dbOf(config, opts.db, io.env));
       const server = await startServer({
-        host: opts.host,
+        host,
         port,
         store,
         token,
@@ -54,7 +73,7 @@ export function register(program: Command, io: CliIo): void {
         learningDays,
       }).catch(async (error: unknown) => {
         await store.close();
-        throw new UsageError(`Cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
+        throw new UsageError(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
       });
       println(
         io.stdout,

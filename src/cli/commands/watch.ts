@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.ts';
 import { createLogger, type LogLevel } from '../../ops/log.ts';
 import { TrailhoundMetrics } from '../../ops/metrics.ts';
 import { operationsRoutes, serveOperations } from '../../ops/routes.ts';
+import { storeHealth } from '../../ops/store-health.ts';
 import { openStore } from '../../store/index.ts';
 import { Watcher } from '../../watch/index.ts';
 import type { CliIo } from '../io.ts';
@@ -93,14 +94,16 @@ export function register(program: Command, io: CliIo): void {
         port === undefined
           ? null
           : await serveOperations(
-              operationsRoutes(metrics, () => {
+              operationsRoutes(metrics, async () => {
                 const fresh =
                   watcher.lastSuccess !== null && Date.now() - watcher.lastSuccess < 3 * intervalMs + 60_000;
+                const db = await storeHealth(store);
                 return {
-                  ok: fresh,
+                  ok: fresh && db.ok,
                   detail: {
                     lastCycle: watcher.lastSuccess === null ? null : new Date(watcher.lastSuccess).toISOString(),
                     consecutiveFailures: watcher.consecutiveFailures,
+                    ...db.detail,
                   },
                 };
               }),
