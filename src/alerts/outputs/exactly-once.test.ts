@@ -102,7 +102,7 @@ describe('exactly once per destination', () => {
     expect(first.stderr).toMatch(/HTTP 500.*dead-letter queue/);
     const listed = await runCli(['outputs', 'list', '--db', db]);
     expect(listed.stdout).toContain('dead-letter queue: 1 alert(s)');
-    expect(listed.stdout).toMatch(/webhook:[0-9a-f]{16} {2}al-00\d {2}1 /);
+    expect(listed.stdout).toMatch(/webhook:[0-9a-f]{16} {2}al-00\d~\d+ {2}1 /);
     expect(listed.stdout).not.toContain('/hook');
     down = false;
     const retried = await runCli(['outputs', 'retry', '--db', db, '--webhook', hook.url]);

@@ -7,7 +7,14 @@ import { createDestination, type DestinationSpec } from './registry.ts';
 import type { AlertOutput } from './types.ts';
 
 export { type DeadLetter, type DeliveryLog, MemoryDeliveries, OutputDeliveries } from './deliveries.ts';
-export { DEFAULT_RETRY, type NotifyOptions, type NotifyResult, notify, type RetryPolicy } from './notify.ts';
+export {
+  DEFAULT_RETRY,
+  deliveryKey,
+  type NotifyOptions,
+  type NotifyResult,
+  notify,
+  type RetryPolicy,
+} from './notify.ts';
 export { createDestination, type DestinationSpec, FORMATS, getFormat, TRANSPORTS } from './registry.ts';
 export type { AlertFormat, AlertOutput, TransportPlugin } from './types.ts';
 export { OutputError } from './types.ts';

@@ -50,6 +50,15 @@ export interface NotifyResult {
   claimedElsewhere: number;
 }
 
+/**
+ * What a destination receives once: an alert as it stands with this many events. An alert that
+ * grows (an identity's next anomalous journey within 24 h, a later step of the same attack) is a
+ * new revision and is sent again, with the same alert id, so the analyst sees what joined it.
+ */
+export function deliveryKey(alert: Alert): string {
+  return `${alert.id}~${alert.events.length}`;
+}
+
 export async function notify(options: NotifyOptions): Promise<NotifyResult> {
   const { output, log } = options;
   const now = options.now ?? Date.now;
@@ -58,18 +67,20 @@ export async function notify(options: NotifyOptions): Promise<NotifyResult> {
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const sleep = options.sleep ?? sleepMs;
   const settled = await log.settled(output.key);
+  // Legacy rows (before revisions) are keyed by the bare alert id and cover every revision.
+  const stateOf = (a: Alert) => settled.get(deliveryKey(a)) ?? settled.get(a.id);
   const candidates = options.alerts.filter(
     (a) => a.status === 'new' && (options.since === undefined || Date.parse(a.end) >= options.since),
   );
   const pending = candidates
-    .filter((a) => !settled.has(a.id))
+    .filter((a) => stateOf(a) === undefined)
     .sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || (a.id < b.id ? -1 : 1));
-  const alreadySent = candidates.filter((a) => settled.get(a.id) === 'sent').length;
+  const alreadySent = candidates.filter((a) => stateOf(a) === 'sent').length;
   if (options.dryRun) return { sent: pending, alreadySent, claimedElsewhere: 0 };
   const sent: Alert[] = [];
   let claimedElsewhere = 0;
   for (const alert of pending) {
-    if (!(await log.claim(output.key, alert.id, owner, now(), leaseMs))) {
+    if (!(await log.claim(output.key, deliveryKey(alert), owner, now(), leaseMs))) {
       claimedElsewhere += 1;
       continue;
     }
@@ -80,7 +91,7 @@ export async function notify(options: NotifyOptions): Promise<NotifyResult> {
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
         const dead = attempt >= retry.attempts;
-        await log.markFailed(output.key, alert.id, owner, now(), err.message, dead);
+        await log.markFailed(output.key, deliveryKey(alert), owner, now(), err.message, dead);
         options.onFailure?.(alert, attempt, err, dead);
         if (dead) {
           const left = pending.length - sent.length - claimedElsewhere - 1;
@@ -93,7 +104,7 @@ export async function notify(options: NotifyOptions): Promise<NotifyResult> {
         await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
       }
     }
-    await log.markSent(output.key, alert.id, owner, now());
+    await log.markSent(output.key, deliveryKey(alert), owner, now());
     sent.push(alert);
   }
   return { sent, alreadySent, claimedElsewhere };

@@ -9,7 +9,15 @@ import { alertFixtures, alertStub } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
 import type { Alert } from '../types.ts';
 import { slackMessage } from './formats/slack.ts';
-import { createDestination, createOutput, MemoryDeliveries, notify, OutputDeliveries, OutputError } from './index.ts';
+import {
+  createDestination,
+  createOutput,
+  deliveryKey,
+  MemoryDeliveries,
+  notify,
+  OutputDeliveries,
+  OutputError,
+} from './index.ts';
 import { parseSyslogTarget } from './transports/syslog.ts';
 import { signWebhook, UNSIGNED_WEBHOOK_WARNING } from './transports/webhook.ts';
 
@@ -133,6 +141,29 @@ describe('slack output', () => {
     expect(keys.map((k) => k.output).join(' ')).not.toContain('secret-token');
   });
 
+  it('sends an alert again once when it grows, and a destination that had it before revisions keeps it', async () => {
+    const hook = await receiver();
+    const store = await openStore({ db: ':memory:' });
+    closers.push(() => store.close());
+    const log = new OutputDeliveries(store);
+    const sut = slackOutput({ webhookUrl: hook.url });
+    const [first, second] = alertFixtures();
+    if (!first || !second) throw new Error('fixtures');
+    expect((await notify({ output: sut, alerts: [first, second], log })).sent).toHaveLength(2);
+    const grown: Alert = { ...first, events: [...first.events, ...first.events.slice(0, 1)] };
+    const update = await notify({ output: sut, alerts: [grown, second], log });
+    expect(update.sent.map((a) => a.id)).toEqual([first.id]);
+    expect(update.alreadySent).toBe(1);
+    expect((await notify({ output: sut, alerts: [grown, second], log })).sent).toEqual([]);
+    expect(hook.requests).toHaveLength(3);
+    // A row keyed by the bare alert id (sent before revisions existed) covers every revision.
+    const legacy = new MemoryDeliveries();
+    const other = slackOutput({ webhookUrl: `${hook.url}-legacy` });
+    expect(await legacy.claim(other.key, first.id, 'old', 0, 1000)).toBe(true);
+    await legacy.markSent(other.key, first.id, 'old', 0);
+    expect((await notify({ output: other, alerts: [grown], log: legacy })).sent).toEqual([]);
+  });
+
   it('retries a failed send with back-off and delivers it once', async () => {
     const hook = await receiver([2, 3]);
     const log = memorySentLog();
@@ -156,9 +187,9 @@ describe('slack output', () => {
     const failed = notify({ output: sut, alerts: alertFixtures(), log, retry: { attempts: 3 }, ...noWait });
     await expect(failed).rejects.toBeInstanceOf(OutputError);
     await expect(failed).rejects.toThrow(/dead-letter queue.*1 of 2 alerts were sent, 0 wait/);
-    expect(log.entries.map((e) => e.alertId)).toEqual([alertStub.adminCreated.id]);
+    expect(log.entries.map((e) => e.alertId)).toEqual([deliveryKey(alertStub.adminCreated)]);
     const dead = await log.deadLetters(sut.key);
-    expect(dead.map((d) => [d.alertId, d.attempts])).toEqual([[alertStub.loggingStopped.id, 3]]);
+    expect(dead.map((d) => [d.alertId, d.attempts])).toEqual([[deliveryKey(alertStub.loggingStopped), 3]]);
     expect(dead[0]?.lastError).toContain('HTTP 500');
     expect(dead[0]?.lastError).not.toContain('secret-token');
     // A dead letter is not retried by the next run, only after a requeue.
