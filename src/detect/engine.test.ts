@@ -366,3 +366,28 @@ describe('organization stories (one event for the organization, one alert)', () 
     expect(later.alert?.id).toBe(alerts[0]?.id);
   });
 });
+
+describe('a team onboarded is one story', () => {
+  it('takes the first journeys of new identities under one permission set, hours apart, into one alert', () => {
+    const role =
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_MLEngineer_d544664bc1d940cb';
+    const newcomers = ['anika', 'olivia', 'wendy'].flatMap((name, i) =>
+      seq(
+        ['sagemaker:ListNotebookInstances', 'iam:CreateAccessKey', 'sagemaker:ListTrainingJobs'],
+        T0 + 20 * DAY + i * 5 * HOUR,
+        {
+          actorKey: `${role}/${name}@example.com`,
+          actorName: `MLEngineer (${name}@example.com)`,
+          actorType: 'assumed-role',
+          roleArn: role,
+          person: `${name}@example.com`,
+          risk: 0.9,
+        },
+      ),
+    );
+    const { alerts } = run(org(newcomers));
+    expect(alerts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(alerts.map((a) => a.alert.id)).size).toBe(1);
+    expect(alerts.map((a) => a.alert.actorName)).toEqual(alerts.map(() => 'MLEngineer (anika@example.com)'));
+  });
+});

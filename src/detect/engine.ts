@@ -11,7 +11,7 @@ import type { Journey } from '../journeys/builder.ts';
 import { stableHash } from '../journeys/builder.ts';
 import { potThreshold, TimedScores } from '../model/calibration.ts';
 import { journeyContext } from '../model/context.ts';
-import { BehaviourModel, type JourneyScore, type TokenEvidence } from '../model/model.ts';
+import { BehaviourModel, type JourneyScore, roleFamily, type TokenEvidence } from '../model/model.ts';
 import {
   journeySignals,
   SessionNetworks,
@@ -221,6 +221,7 @@ export class DetectionEngine {
           score,
           signals.map((h) => h.id),
           model.orgAccounts,
+          score.history === 0 ? roleFamily(model.identity(journey)) : null,
         );
     const story = ownMergeable ? null : this.stories.match(keys, journey.start);
     const open = story ? { id: story.alertId, end: story.end, owner: ownerOf(story) } : own;

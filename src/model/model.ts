@@ -155,6 +155,11 @@ export class BehaviourModel {
   readonly orgTargets: TargetProfile;
   /** The organization's own accounts: every recipient account its trail has shown. */
   readonly orgAccounts: Set<string>;
+  /**
+   * Identities by the role or permission set they work under, in any account (`roleFamily`),
+   * with what they did: the peers a new identity starts from before it has a peer group.
+   */
+  readonly families: Map<string, { members: string[]; ngram: NGramCounts }>;
   readonly criticalRisk: number;
   lastRecluster: number;
 
@@ -170,6 +175,7 @@ export class BehaviourModel {
     this.groups = new Map();
     this.orgTargets = new TargetProfile(10_000);
     this.orgAccounts = new Set();
+    this.families = new Map();
     this.criticalRisk = options.criticalRisk ?? 0.8;
     this.lastRecluster = Number.NEGATIVE_INFINITY;
   }
@@ -197,8 +203,28 @@ export class BehaviourModel {
         signals: new Map(),
       };
       this.identities.set(j.actorKey, m);
+      this.#joinFamily(m);
     }
     return m;
+  }
+
+  #joinFamily(m: IdentityModel): void {
+    const name = roleFamily(m);
+    if (name === null) return;
+    const f = this.families.get(name);
+    if (f) f.members.push(m.key);
+    else this.families.set(name, { members: [m.key], ngram: new NGramCounts() });
+  }
+
+  /**
+   * The peers a new identity's role or permission set implies, while it has no peer group: the
+   * other sessions of a vendor's role, the team that was given the same permission set today.
+   */
+  #familyGroup(m: IdentityModel): PeerGroup | null {
+    const name = roleFamily(m);
+    const f = name === null ? undefined : this.families.get(name);
+    if (!f || f.members.length < 2) return null;
+    return { id: `role:${name}`, name: `${name} (${f.members.length})`, members: f.members, ngram: f.ngram };
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */
@@ -221,7 +247,7 @@ export class BehaviourModel {
     ctx: JourneyContext = journeyContext(journey.events),
   ): JourneyScore {
     const self = this.identity(journey);
-    const group = this.peerGroupOf(self);
+    const group = this.peerGroupOf(self) ?? this.#familyGroup(self);
     // Peers are counted only for the few evidence tokens (below): no per-journey member copy.
     const peerCount = group ? group.members.length - (group.members.includes(self.key) ? 1 : 0) : 0;
     const probs = levelProbs(
@@ -647,6 +673,8 @@ export class BehaviourModel {
       const group = self.group ? this.groups.get(self.group) : undefined;
       // A group of one is never a peer group (peerGroupOf): its table would only copy its member's.
       if (group && group.members.length > 1) group.ngram.add(tokens, this.pairs, weight, contexts);
+      const family = this.families.get(roleFamily(self) ?? '');
+      if (family) family.ngram.add(tokens, this.pairs, weight, contexts);
       this.orgHistory.add(raw);
     }
     // Where and with what an alerted journey ran waits with it: an attack tool or network must
@@ -775,6 +803,13 @@ export class BehaviourModel {
         signals: new Map(x.signals ?? []),
       });
     }
+    for (const member of m.identities.values()) m.#joinFamily(member);
+    for (const f of m.families.values()) {
+      for (const k of f.members) {
+        const member = m.identities.get(k);
+        if (member) f.ngram.merge(member.ngram);
+      }
+    }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[] }>) {
       const ngram = new NGramCounts();
       for (const k of g.members.length > 1 ? g.members : []) {
@@ -785,6 +820,20 @@ export class BehaviourModel {
     }
     return m;
   }
+}
+
+/**
+ * The role or permission set an identity works under, the same in every account: the role's
+ * name without its path and Identity Center's per-account suffix (`AWSReservedSSO_MLEngineer`,
+ * `LumentaSecurityAudit`); `identity-center-user` for a directory user signing in. Null for IAM
+ * users and the rest: a new IAM user is new, whoever made it.
+ */
+export function roleFamily(m: Pick<IdentityModel, 'roleArn' | 'key'>): string | null {
+  if (m.roleArn) {
+    const name = m.roleArn.slice(m.roleArn.lastIndexOf('/') + 1).replace(/_[0-9a-f]{8,}$/, '');
+    return name === '' ? null : name;
+  }
+  return /^unknown:\d{12}:d-[0-9a-f]+\./.test(m.key) ? 'identity-center-user' : null;
 }
 
 /** `Admin (alice@example.com)` -> `alice`: the person when a role session names one. */

@@ -8,8 +8,10 @@
  * A journey about to raise a new alert gives its story keys (`storyKeys`); an open story with
  * one of them takes it in instead (the alert keeps its first journey's id, so it stays
  * deterministic). Each kind of key has its own horizon: the same change within minutes, a
- * rollout and what it caused within the hour, one person within two hours, a new trusted
- * party for a week after it was last seen.
+ * rollout and what it caused within the hour, one person within two hours, the first journeys
+ * of new identities under one role or permission set within a day (a team onboarded: users
+ * created, MFA registered, first sign-ins, exploration), a new trusted party for a week after
+ * it was last seen.
  */
 import type { Journey } from '../journeys/builder.ts';
 import type { EventRow } from '../store/events.ts';
@@ -17,7 +19,7 @@ import type { JourneyScore } from './model.ts';
 
 const MINUTE = 60_000;
 
-export type StoryKind = 'party' | 'rollout' | 'change' | 'person';
+export type StoryKind = 'party' | 'rollout' | 'change' | 'person' | 'newcomer';
 
 /** How long after its last journey a story still takes the next one in, per kind. */
 export const STORY_HORIZON: Record<StoryKind, number> = {
@@ -25,6 +27,7 @@ export const STORY_HORIZON: Record<StoryKind, number> = {
   rollout: 60 * MINUTE,
   change: 30 * MINUTE,
   person: 120 * MINUTE,
+  newcomer: 24 * 60 * MINUTE,
 };
 
 /** Calls that roll one template out to many accounts or regions (StackSets). */
@@ -60,13 +63,15 @@ function kindOf(key: string): StoryKind {
  * The keys of a journey about to alert, most specific first: every account outside the
  * organization its successful calls were aimed at (`party:`), a StackSet rollout or a call
  * CloudFormation made for one (`rollout:`), the set of actions new for the identity and its
- * peers (`change:`), and the person behind it (`person:`).
+ * peers (`change:`), the person behind it (`person:`), and, for the first journey of a new
+ * identity, the role or permission set it works under (`newcomer:`, see `roleFamily`).
  */
 export function storyKeys(
   journey: Journey,
   score: Pick<JourneyScore, 'evidence'>,
   signals: readonly string[],
   orgAccounts: ReadonlySet<string>,
+  newcomerFamily: string | null = null,
 ): string[] {
   const keys: string[] = [];
   const parties = new Set<string>();
@@ -88,6 +93,7 @@ export function storyKeys(
     keys.push(`change:${[...new Set(novel)].sort().join(',')}|${[...signals].sort().join(',')}`);
   const person = personOf(journey.events);
   if (person !== null) keys.push(`person:${person}`);
+  if (newcomerFamily !== null) keys.push(`newcomer:${newcomerFamily}`);
   return keys;
 }
 
