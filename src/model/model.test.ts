@@ -451,3 +451,48 @@ describe('new identities start from their role or permission set', () => {
     expect(a.evidence.map((e) => [e.token, e.peersDid])).toEqual(b.evidence.map((e) => [e.token, e.peersDid]));
   });
 });
+
+describe('long horizons: credentials and other users an identity never touched', () => {
+  const base = {
+    actorKey: 'arn:aws:iam::111122223333:user/sre',
+    actorName: 'sre',
+    risk: 0.25,
+    facts: ['decryptedSecret'],
+  };
+  /** An SRE that reads one secret daily for four weeks. */
+  function sre(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows = [];
+    for (let d = 0; d < 28; d++)
+      rows.push(
+        ...seq(['sts:GetCallerIdentity', 'secretsmanager:GetSecretValue', 'logs:FilterLogEvents'], T0 + d * DAY, {
+          ...base,
+          targets: [],
+        }).map((r) => (r.action === 'GetSecretValue' ? { ...r, targets: ['secret:prod/app'] } : r)),
+      );
+    for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+    return sut;
+  }
+  const read = (secret: string, start: number) =>
+    buildJourneys(seq(['secretsmanager:GetSecretValue'], start, { ...base, targets: [`secret:${secret}`] }));
+
+  it('scores the third day of new secrets as one slow harvest, naming how many and on how many days', () => {
+    const sut = sre();
+    const days = ['prod/db', 'prod/stripe', 'prod/github'].map((s, i) => read(s, T0 + (29 + i) * DAY)[0]);
+    const scores = days.map((j) => {
+      const s = sut.score(j as never);
+      sut.learn(j as never, s.raw);
+      return s;
+    });
+    const slow = (s: (typeof scores)[number]) => s.reasons.some((r) => r.text.includes('days of the last five'));
+    expect(scores.map(slow)).toEqual([false, false, true]);
+    expect(scores[2]?.targets).toBeGreaterThan(scores[0]?.targets as number);
+    expect(scores[2]?.novelty).toBeGreaterThan(0);
+  });
+
+  it('does not for the secret it reads every day', () => {
+    const sut = sre();
+    const [j] = read('prod/app', T0 + 29 * DAY);
+    expect(sut.score(j as never).targets).toBe(0);
+  });
+});

@@ -44,6 +44,8 @@ export interface IdentityModel {
   targets: TargetProfile;
   /** Baseline-free signals (src/model/signals.ts) of its learned journeys: id -> journeys. */
   signals: Map<string, number>;
+  /** Secrets, parameters and other users it first acted on in the last week: [time, target]. */
+  recentNew: Array<[number, string]>;
 }
 
 export interface PeerGroup {
@@ -116,6 +118,40 @@ export interface ModelOptions {
 }
 
 const log2 = Math.log2;
+
+/** Target kinds that name a credential: which one was read matters even for a read. */
+const CREDENTIAL_KINDS = new Set(['secret', 'parameter']);
+const KIND_TEXT: Record<string, string> = {
+  account: 'another account',
+  document: 'an SSM document',
+  secret: 'a secret',
+  parameter: 'a decrypted parameter',
+  principal: 'another user',
+};
+/** How far back new credentials count towards a slow harvest, and how many make one. */
+const SLOW_WINDOW = 5 * 86_400_000;
+const SLOW_MIN = 2;
+
+function rememberNew(m: IdentityModel, time: number, target: string): void {
+  m.recentNew.push([time, target]);
+  while (
+    m.recentNew.length > 0 &&
+    ((m.recentNew[0] as [number, string])[0] < time - 2 * SLOW_WINDOW || m.recentNew.length > 64)
+  )
+    m.recentNew.shift();
+}
+
+/**
+ * Credentials this identity first read in the last five days, before `start`, when there are
+ * at least two over two days or more: a harvest spread thin, each day's share too small to see.
+ */
+function slowNovelty(m: IdentityModel, start: number): { count: number; days: number; bits: number } | null {
+  const recent = m.recentNew.filter(([t]) => t < start && t >= start - SLOW_WINDOW);
+  if (recent.length < SLOW_MIN) return null;
+  const days = new Set(recent.map(([t]) => Math.floor(t / 86_400_000))).size;
+  if (days < 2) return null;
+  return { count: recent.length, days, bits: 1.5 * log2(1 + recent.length) };
+}
 const MAX_BITS = 12;
 const FAILED_FACTOR = 0.35;
 
@@ -201,6 +237,7 @@ export class BehaviourModel {
         heldBack: new Set(),
         targets: new TargetProfile(),
         signals: new Map(),
+        recentNew: [],
       };
       this.identities.set(j.actorKey, m);
       this.#joinFamily(m);
@@ -459,21 +496,29 @@ export class BehaviourModel {
     const who = shortName(self.name);
     for (let i = 0; i < journey.events.length; i++) {
       const row = journey.events[i] as EventRow;
-      if (row.targets.length === 0 || !row.success || row.risk < 0.3) continue;
+      if (row.targets.length === 0 || !row.success) continue;
       const w = tokens[i] as number;
       // Not skipped for tokens marked benign: benign feedback teaches the target it saw, so
       // sharing with the DR account stops alerting while sharing elsewhere still does.
       for (const target of row.targets) {
         if (self.targets.has(target)) continue;
         const [kind, value] = splitTarget(target);
-        const selfBits = Math.min(4, self.targets.surpriseOfNew(kind));
+        // A read aimed anywhere is no exposure, except a credential read: which secret matters.
+        if (row.risk < 0.3 && !CREDENTIAL_KINDS.has(kind)) continue;
+        let selfBits = Math.min(4, self.targets.surpriseOfNew(kind));
         const orgNew = !this.orgTargets.has(target) && !(kind === 'account' && this.orgAccounts.has(value));
         let peersDid = 0;
         for (const k of group ? group.members : []) {
           if (k !== self.key && this.identities.get(k)?.targets.has(target)) peersDid++;
         }
         const peerNew = group !== null && peersDid === 0;
-        const bits = selfBits + (orgNew ? 4 : 0) + (peerNew ? 1 : 0);
+        // Another user nobody here acted on (a dormant user revived, a service user's new key):
+        // strong even inside a routine session.
+        const principalBits = kind === 'principal' && orgNew ? 2 : 0;
+        // Slow: credentials new for a mature identity, a few a day for days, are one harvest.
+        const slow = CREDENTIAL_KINDS.has(kind) && self.journeys >= 20 ? slowNovelty(self, journey.start) : null;
+        if (slow) selfBits = Math.max(selfBits, 2);
+        const bits = selfBits + (orgNew ? 4 : 0) + (peerNew ? 1 : 0) + principalBits + (slow?.bits ?? 0);
         const weight = bits * (0.5 + row.risk);
         if (bits < 1 || (best.get(target)?.ev.weight ?? -1) >= weight) continue;
         const token = this.vocab.name(w);
@@ -482,8 +527,11 @@ export class BehaviourModel {
           `${tokenAction(token)} aimed at ${kind} ${value}${orgNew ? ', never seen in this organization' : ''}`,
           usual.length > 0
             ? `${who}'s earlier ones went to ${usual.map(([v, c]) => `${v} (${c}x)`).join(', ')}`
-            : `${who} never aimed a call at ${kind === 'account' ? 'another account' : `an SSM ${kind}`} before`,
+            : `${who} never aimed a call at ${KIND_TEXT[kind] ?? `a ${kind}`} before`,
           group ? `${peersDid} of ${who}'s ${peers} peers ever did` : '',
+          slow
+            ? `${slow.count} other secret${slow.count === 1 ? '' : 's'} or parameter${slow.count === 1 ? '' : 's'} new for ${who} on ${slow.days} days of the last five`
+            : '',
         ].filter(Boolean);
         const ev: TokenEvidence = {
           token,
@@ -502,7 +550,7 @@ export class BehaviourModel {
         best.set(target, {
           ev,
           reason: { kind: 'new-target', text: parts.join('; '), weight: round(weight) },
-          novel: orgNew || (peerNew && selfBits >= 1) || (group === null && selfBits >= 2),
+          novel: orgNew || slow !== null || (peerNew && selfBits >= 1) || (group === null && selfBits >= 2),
           orgNew,
         });
       }
@@ -657,6 +705,7 @@ export class BehaviourModel {
       if (part === 'shared' || row.targets.length === 0 || !row.success) continue;
       for (const t of row.targets) {
         if (part !== 'own') this.orgTargets.add(t, weight);
+        if (!self.targets.has(t) && CREDENTIAL_KINDS.has(splitTarget(t)[0])) rememberNew(self, journey.end, t);
         self.targets.add(t, weight);
       }
     }
@@ -761,6 +810,7 @@ export class BehaviourModel {
         heldBack: [...m.heldBack],
         targets: m.targets.toJSON(),
         signals: [...m.signals],
+        recentNew: m.recentNew,
       })),
       groups: [...this.groups.values()].map((g) => ({ id: g.id, name: g.name, members: g.members })),
     };
@@ -801,6 +851,7 @@ export class BehaviourModel {
         heldBack: new Set(x.heldBack ?? []),
         targets: TargetProfile.fromJSON(x.targets),
         signals: new Map(x.signals ?? []),
+        recentNew: x.recentNew ?? [],
       });
     }
     for (const member of m.identities.values()) m.#joinFamily(member);
