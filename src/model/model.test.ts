@@ -495,4 +495,34 @@ describe('long horizons: credentials and other users an identity never touched',
     const [j] = read('prod/app', T0 + 29 * DAY);
     expect(sut.score(j as never).targets).toBe(0);
   });
+
+  it('gives acting on another user nobody here ever acted on its own reason, inside a routine session', () => {
+    const sut = new BehaviourModel();
+    const admin = { actorKey: 'arn:aws:iam::111122223333:user/admin', actorName: 'admin', risk: 0.45 };
+    const rows = [];
+    for (let d = 0; d < 28; d++)
+      rows.push(
+        ...seq(['iam:ListUsers', 'iam:CreateAccessKey', 'iam:DeleteAccessKey'], T0 + d * DAY, {
+          ...admin,
+          targets: [`principal:svc-${d % 3}`],
+        }),
+      );
+    for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+    const [usual] = buildJourneys(
+      seq(['iam:ListUsers', 'iam:CreateAccessKey'], T0 + 29 * DAY, { ...admin, targets: ['principal:svc-1'] }),
+    );
+    const [dormant] = buildJourneys(
+      seq(['iam:ListUsers', 'iam:CreateAccessKey'], T0 + 29 * DAY + 3_600_000, {
+        ...admin,
+        targets: ['principal:old-contractor'],
+      }),
+    );
+    expect(sut.score(usual as never).targets).toBe(0);
+    const s = sut.score(dormant as never);
+    expect(s.targets).toBeGreaterThan(4);
+    expect(s.novelty).toBeGreaterThan(0);
+    expect(s.reasons.some((r) => r.text.includes('principal old-contractor, never seen in this organization'))).toBe(
+      true,
+    );
+  });
 });
