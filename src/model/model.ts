@@ -119,6 +119,9 @@ export interface ModelOptions {
 
 const log2 = Math.log2;
 
+/** Group ids of role families (`#familyGroup`), apart from clustered peer groups. */
+const FAMILY_PREFIX = 'role:';
+
 /** Target kinds that name a credential: which one was read matters even for a read. */
 const CREDENTIAL_KINDS = new Set(['secret', 'parameter']);
 const KIND_TEXT: Record<string, string> = {
@@ -131,6 +134,8 @@ const KIND_TEXT: Record<string, string> = {
 /** How far back new credentials count towards a slow harvest, and how many make one. */
 const SLOW_WINDOW = 5 * 86_400_000;
 const SLOW_MIN = 2;
+/** Journeys after which an identity's credential reads are a habit to compare with. */
+const SLOW_MATURITY = 20;
 
 function rememberNew(m: IdentityModel, time: number, target: string): void {
   m.recentNew.push([time, target]);
@@ -261,7 +266,7 @@ export class BehaviourModel {
     const name = roleFamily(m);
     const f = name === null ? undefined : this.families.get(name);
     if (!f || f.members.length < 2) return null;
-    return { id: `role:${name}`, name: `${name} (${f.members.length})`, members: f.members, ngram: f.ngram };
+    return { id: `${FAMILY_PREFIX}${name}`, name: `${name} (${f.members.length})`, members: f.members, ngram: f.ngram };
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */
@@ -295,6 +300,14 @@ export class BehaviourModel {
       group ? group.ngram : null,
       this.org,
     );
+    // A family stands in for peers only to make what its members do familiar: what the whole
+    // organization does stays as familiar as it is to any new identity.
+    if (group !== null && group.id.startsWith(FAMILY_PREFIX))
+      for (let i = 0; i < tokens.length; i++) {
+        const po = probs.org[i] as number;
+        if ((probs.peer[i] as number) < po) probs.peer[i] = po;
+        if ((probs.self[i] as number) < po) probs.self[i] = po;
+      }
     const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
 
     // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
@@ -494,6 +507,11 @@ export class BehaviourModel {
   ): { score: number; evidence: Array<{ ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }> } {
     const best = new Map<string, { ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }>();
     const who = shortName(self.name);
+    // A user created in this journey is its creator's to set up (a key, a password, a group).
+    const created = new Set<string>();
+    for (const row of journey.events)
+      if (row.success && row.action === 'CreateUser' && row.service === 'iam')
+        for (const t of row.targets) created.add(t);
     for (let i = 0; i < journey.events.length; i++) {
       const row = journey.events[i] as EventRow;
       if (row.targets.length === 0 || !row.success) continue;
@@ -501,10 +519,11 @@ export class BehaviourModel {
       // Not skipped for tokens marked benign: benign feedback teaches the target it saw, so
       // sharing with the DR account stops alerting while sharing elsewhere still does.
       for (const target of row.targets) {
-        if (self.targets.has(target)) continue;
+        if (self.targets.has(target) || created.has(target)) continue;
         const [kind, value] = splitTarget(target);
-        // A read aimed anywhere is no exposure, except a credential read: which secret matters.
-        if (row.risk < 0.3 && !CREDENTIAL_KINDS.has(kind)) continue;
+        // A read aimed anywhere is no exposure, except a credential read: which secret matters,
+        // once the identity's own habit is known (a new workload reading its secrets is routine).
+        if (row.risk < 0.3 && !(CREDENTIAL_KINDS.has(kind) && self.journeys >= SLOW_MATURITY)) continue;
         let selfBits = Math.min(4, self.targets.surpriseOfNew(kind));
         const orgNew = !this.orgTargets.has(target) && !(kind === 'account' && this.orgAccounts.has(value));
         let peersDid = 0;
@@ -516,7 +535,8 @@ export class BehaviourModel {
         // strong even inside a routine session.
         const principalBits = kind === 'principal' && orgNew ? 2 : 0;
         // Slow: credentials new for a mature identity, a few a day for days, are one harvest.
-        const slow = CREDENTIAL_KINDS.has(kind) && self.journeys >= 20 ? slowNovelty(self, journey.start) : null;
+        const slow =
+          CREDENTIAL_KINDS.has(kind) && self.journeys >= SLOW_MATURITY ? slowNovelty(self, journey.start) : null;
         if (slow) selfBits = Math.max(selfBits, 2);
         const bits = selfBits + (orgNew ? 4 : 0) + (peerNew ? 1 : 0) + principalBits + (slow?.bits ?? 0);
         const weight = bits * (0.5 + row.risk);
