@@ -53,6 +53,11 @@ const EXTRACTORS: Record<string, TargetExtractor> = {
   'ssm:GetParameter': (c) => (bool(c.p, 'withDecryption') ? strings(c.p?.name).map((n) => ['parameter', n]) : []),
   'ssm:GetParameters': (c) => (bool(c.p, 'withDecryption') ? strings(c.p?.names).map((n) => ['parameter', n]) : []),
   'iam:CreateUser': otherUser,
+  // An Identity Center user, named as it will sign in (its e-mail): the person of its sessions.
+  'identitystore:CreateUser': (c) => {
+    const user = str(c.p, 'userName');
+    return user === null ? [] : [['principal', user.toLowerCase()]];
+  },
   'iam:CreateAccessKey': otherUser,
   'iam:CreateLoginProfile': otherUser,
   'iam:UpdateLoginProfile': otherUser,

@@ -391,3 +391,32 @@ describe('a team onboarded is one story', () => {
     expect(alerts.map((a) => a.alert.actorName)).toEqual(alerts.map(() => 'MLEngineer (anika@example.com)'));
   });
 });
+
+describe('onboarding is a known shape', () => {
+  it('does not raise an ordinary alert on a new hire’s first journey once an admin created their user', () => {
+    const hire = (person: string, at: number) =>
+      seq(
+        [
+          'sso-directory:StartWebAuthnDeviceRegistration',
+          'sso-directory:CompleteWebAuthnDeviceRegistration',
+          'sagemaker:ListNotebookInstances',
+        ],
+        at,
+        {
+          actorKey: `unknown:111122223333:d-9067a1b2c3.${person}`,
+          actorName: `${person}@example.com`,
+          actorType: 'unknown',
+          person: `${person}@example.com`,
+        },
+      );
+    const admin = seq(['identitystore:CreateUser'], T0 + 10 * DAY, {
+      actorKey: 'user/dev1',
+      actorName: 'dev1',
+      targets: ['principal:anika@example.com'],
+    });
+    const onboarded = run(org([...admin, ...hire('anika', T0 + 20 * DAY + 5 * HOUR)])).alerts;
+    expect(onboarded.filter((a) => a.alert.actorName === 'anika@example.com')).toEqual([]);
+    const stranger = run(org([...admin, ...hire('mallory', T0 + 20 * DAY + 5 * HOUR)])).alerts;
+    expect(stranger.filter((a) => a.alert.actorName === 'mallory@example.com')).toHaveLength(1);
+  });
+});

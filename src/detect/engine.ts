@@ -254,7 +254,10 @@ export class DetectionEngine {
       score.novelty > 0 ||
       (score.sequence >= 8 && score.pSelf <= outrank / (score.history + 2)) ||
       (score.context >= 6 && score.maxRisk >= 0.5);
-    const ordinary = actionsAnomalous && score.excess >= tau;
+    // A new hire's first journey (their user created by an admin, then first sign-in, MFA and
+    // exploration with refusals) is a known shape: only the critical path alerts it.
+    const onboarding = score.history === 0 && model.onboarded(journey);
+    const ordinary = actionsAnomalous && score.excess >= tau && !onboarding;
     // After learning, a signal is on the critical path: no budget, no threshold.
     const critical = (score.critical && score.excess > 0) || signals.length > 0;
     const growsOpen = ownMergeable && actionsAnomalous && score.excess >= tau / 2;

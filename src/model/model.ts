@@ -282,6 +282,19 @@ export class BehaviourModel {
     return g && g.members.length > 1 ? g : null;
   }
 
+  /**
+   * Whether the journey is the first of a person someone in the organization created as a user
+   * (Identity Center's CreateUser, learned): the onboarding shape, first sign-in and MFA
+   * registration of a new hire, not a stranger.
+   */
+  onboarded(journey: Journey): boolean {
+    for (const e of journey.events) {
+      const person = e.person ?? null;
+      if (person?.includes('@')) return this.orgTargets.has(`principal:${person.toLowerCase()}`);
+    }
+    return false;
+  }
+
   /** Scores a journey against what is known now. Does not learn. */
   score(
     journey: Journey,
@@ -302,7 +315,7 @@ export class BehaviourModel {
     );
     // A family stands in for peers only to make what its members do familiar: what the whole
     // organization does stays as familiar as it is to any new identity.
-    if (group !== null && group.id.startsWith(FAMILY_PREFIX))
+    if (group?.id.startsWith(FAMILY_PREFIX))
       for (let i = 0; i < tokens.length; i++) {
         const po = probs.org[i] as number;
         if ((probs.peer[i] as number) < po) probs.peer[i] = po;
@@ -507,11 +520,11 @@ export class BehaviourModel {
   ): { score: number; evidence: Array<{ ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }> } {
     const best = new Map<string, { ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }>();
     const who = shortName(self.name);
-    // A user created in this journey is its creator's to set up (a key, a password, a group).
+    // A user created in this journey is new by definition, and its creator's to set up (a key,
+    // a password, a group): the creation itself is scored as an action, not as a new target.
     const created = new Set<string>();
     for (const row of journey.events)
-      if (row.success && row.action === 'CreateUser' && row.service === 'iam')
-        for (const t of row.targets) created.add(t);
+      if (row.success && row.action === 'CreateUser') for (const t of row.targets) created.add(t);
     for (let i = 0; i < journey.events.length; i++) {
       const row = journey.events[i] as EventRow;
       if (row.targets.length === 0 || !row.success) continue;
