@@ -35,7 +35,7 @@ export function isAdminPolicyArn(arn: string | null): boolean {
 }
 
 /** The user name an IAM-user actor calls itself by (`arn:...:user/path/alice` -> `alice`). */
-function callerUserName(actor: Actor): string | null {
+export function callerUserName(actor: Actor): string | null {
   if (actor.type !== 'iam-user') return null;
   const m = /:user\/(?:.*\/)?([^/]+)$/.exec(actor.key);
   return m?.[1] ?? actor.name;

@@ -3,7 +3,7 @@ import { factsOf, riskOf, targetsOf } from './index.ts';
 import { event, eventOf, stratusRecords } from './test-support.ts';
 
 describe('targetsOf', () => {
-  it('names the account a snapshot, an image or a role trust hands access to, in the real Stratus detonations', () => {
+  it('names the account a snapshot, an image or a role trust hands access to, the secret read and the other user acted on, in the real Stratus detonations', () => {
     const found = new Map<string, string[]>();
     for (const { label, record } of stratusRecords()) {
       const targets = targetsOf(eventOf(record));
@@ -11,12 +11,29 @@ describe('targetsOf', () => {
     }
     expect(Object.fromEntries(found)).toEqual({
       'aws.credential-access.ec2-steal-instance-credentials SendCommand': ['document:AWS-RunShellScript'],
+      'aws.credential-access.secretsmanager-retrieve-secrets GetSecretValue': [
+        'secret:arn:aws:secretsmanager:cn-centraleast-1r:903144391865:secret:stratus-red-team-retrieve-secret-11-OyGWSO',
+      ],
+      'aws.credential-access.ssm-retrieve-securestring-parameters GetParameters': [
+        'parameter:/credentials/stratus-red-team/credentials-12',
+        'parameter:/credentials/stratus-red-team/credentials-40',
+      ],
       'aws.execution.ssm-send-command SendCommand': ['document:AWS-RunShellScript'],
       'aws.exfiltration.ec2-share-ami ModifyImageAttribute': ['account:846424999548'],
       'aws.exfiltration.ec2-share-ebs-snapshot ModifySnapshotAttribute': ['account:098797384747'],
       'aws.exfiltration.rds-share-snapshot ModifyDBSnapshotAttribute': ['account:503161813013'],
       'aws.persistence.iam-backdoor-role UpdateAssumeRolePolicy': ['account:193672423079'],
+      'aws.persistence.iam-backdoor-user CreateAccessKey': ['principal:stratus-red-team-backdoor-u-user'],
+      'aws.persistence.iam-create-admin-user AttachUserPolicy': ['principal:malicious-iam-user'],
+      'aws.persistence.iam-create-admin-user CreateAccessKey': ['principal:malicious-iam-user'],
+      'aws.persistence.iam-create-admin-user CreateUser': ['principal:malicious-iam-user'],
       'aws.persistence.iam-create-backdoor-role CreateRole': ['account:193672423079'],
+      'aws.persistence.iam-create-user-login-profile CreateLoginProfile': [
+        'principal:stratus-red-team-login-profile-user',
+      ],
+      'aws.privilege-escalation.iam-update-user-login-profile UpdateLoginProfile': [
+        'principal:stratus-red-team-update-login-profile-user',
+      ],
     });
   });
 

@@ -6,14 +6,16 @@
  * operator runs daily, until it is a different SSM document.
  *
  * A target is `kind:value`: `account:111122223333` (who receives access or data, or whose
- * role is assumed), `document:AWS-RunShellScript` (what code runs). Values are what the caller
- * wrote: clipped, with whitespace removed, and only ever compared or shown escaped.
+ * role is assumed), `document:AWS-RunShellScript` (what code runs), `secret:prod/db` and
+ * `parameter:/app/jwt_secret` (which credential was read, decrypted), `principal:svc-deploy`
+ * (which other user a key, a password or a group was given to or created). Values are what the
+ * caller wrote: clipped, with whitespace removed, and only ever compared or shown escaped.
  */
 import type { Ctx } from './context.ts';
-import { ec2SharedWith, rdsSharedWith } from './facts.ts';
-import { accountOf, type Params, str } from './params.ts';
+import { callerUserName, ec2SharedWith, rdsSharedWith } from './facts.ts';
+import { accountOf, bool, type Params, str, strings } from './params.ts';
 
-export type TargetKind = 'account' | 'document';
+export type TargetKind = 'account' | 'document' | 'secret' | 'parameter' | 'principal';
 
 const MAX_VALUE = 128;
 const MAX_TARGETS = 8;
@@ -44,10 +46,35 @@ const EXTRACTORS: Record<string, TargetExtractor> = {
     const acct = accountOf(str(c.p, 'roleArn') ?? '');
     return acct !== null && c.e.actor.accountId !== null && acct !== c.e.actor.accountId ? [['account', acct]] : [];
   },
+  'secretsmanager:GetSecretValue': (c) => {
+    const id = str(c.p, 'secretId');
+    return id === null ? [] : [['secret', id]];
+  },
+  'ssm:GetParameter': (c) => (bool(c.p, 'withDecryption') ? strings(c.p?.name).map((n) => ['parameter', n]) : []),
+  'ssm:GetParameters': (c) => (bool(c.p, 'withDecryption') ? strings(c.p?.names).map((n) => ['parameter', n]) : []),
+  'iam:CreateUser': otherUser,
+  // An Identity Center user, named as it will sign in (its e-mail): the person of its sessions.
+  'identitystore:CreateUser': (c) => {
+    const user = str(c.p, 'userName');
+    return user === null ? [] : [['principal', user.toLowerCase()]];
+  },
+  'iam:CreateAccessKey': otherUser,
+  'iam:CreateLoginProfile': otherUser,
+  'iam:UpdateLoginProfile': otherUser,
+  'iam:AddUserToGroup': otherUser,
+  'iam:AttachUserPolicy': otherUser,
+  'iam:PutUserPolicy': otherUser,
   'ssm:SendCommand': (c) => documentOf(c.p),
   'ssm:StartAutomationExecution': (c) => documentOf(c.p),
   'ssm:CreateAssociation': (c) => documentOf(c.p),
 };
+
+/** The user a call acts on, when it is not the caller itself. */
+function otherUser(c: Ctx): Array<[TargetKind, string]> {
+  const user = str(c.p, 'userName');
+  if (user === null || callerUserName(c.e.actor) === user) return [];
+  return [['principal', user]];
+}
 
 function documentOf(p: Params): Array<[TargetKind, string]> {
   const name = str(p, 'documentName', 'name');

@@ -288,3 +288,135 @@ describe('DetectionEngine', () => {
     });
   });
 });
+
+describe('organization stories (one event for the organization, one alert)', () => {
+  const rollout = ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy'];
+  const accounts = ['444455556666', '777788889999', '121212121212'] as const;
+  const VENDOR = '999900001111';
+  /** The StackSet execution role of each account creates a role trusting the vendor, a minute apart. */
+  function stackset(at: number): EventRow[] {
+    return accounts.flatMap((acct, i) =>
+      seq(rollout, at + i * MIN, {
+        accountId: acct,
+        actorKey: `arn:aws:iam::${acct}:role/stacksets-exec-${i}`,
+        actorName: `stacksets-exec-${i}`,
+        actorType: 'assumed-role',
+        clientClass: 'cloudformation',
+        sourceIp: 'cloudformation.amazonaws.com',
+        risk: 0.9,
+        targets: [`account:${VENDOR}`],
+      }),
+    );
+  }
+
+  it('raises one alert for the same change in every account, naming each account, with a stable id', () => {
+    const journeys = org(stackset(T0 + 20 * DAY + 3 * HOUR));
+    const first = run(journeys).alerts;
+    const ids = new Set(first.map((a) => a.alert.id));
+    expect(ids.size).toBe(1);
+    expect(first.filter((a) => !a.merged)).toHaveLength(1);
+    const merged = first.filter((a) => a.merged);
+    expect(merged.map((a) => a.alert.actorName)).toEqual(['stacksets-exec-0', 'stacksets-exec-0']);
+    const told = merged.flatMap((a) => a.alert.reasons.filter((r) => r.kind === 'same-story').map((r) => r.text));
+    expect(told.join(' ')).toContain('777788889999');
+    expect(told.join(' ')).toContain('121212121212');
+    const again = run(journeys).alerts;
+    expect(again.map((a) => a.alert.id)).toEqual(first.map((a) => a.alert.id));
+  });
+
+  it('keeps a share with an account no open story knows apart, even minutes after a rollout', () => {
+    const at = T0 + 20 * DAY + 3 * HOUR;
+    const share = seq(['ec2:ModifySnapshotAttribute'], at + 10 * MIN, {
+      accountId: accounts[0],
+      actorKey: `arn:aws:iam::${accounts[0]}:role/stacksets-exec-9`,
+      actorName: 'stacksets-exec-9',
+      actorType: 'assumed-role',
+      risk: 0.9,
+      targets: ['account:222233334444'],
+    });
+    const { alerts } = run(org([...stackset(at), ...share]));
+    expect(new Set(alerts.map((a) => a.alert.id)).size).toBe(2);
+    const own = alerts.find((a) => a.alert.actorName === 'stacksets-exec-9');
+    expect(own?.merged).toBe(false);
+  });
+
+  it('takes the trusted party’s later calls into its story for a week, and keeps the story across a save and load', () => {
+    const at = T0 + 20 * DAY + 3 * HOUR;
+    const journeys = org([
+      ...stackset(at),
+      ...seq(['ec2:CreateSnapshot', 'ec2:ModifySnapshotAttribute'], at + 2 * DAY, {
+        accountId: accounts[1],
+        actorKey: `arn:aws:iam::${accounts[1]}:role/VendorAudit`,
+        actorName: 'VendorAudit',
+        actorType: 'assumed-role',
+        risk: 0.9,
+        targets: [`account:${VENDOR}`],
+      }),
+    ]);
+    const split = journeys.findIndex((j) => j.actorName === 'VendorAudit');
+    const sut = new DetectionEngine({ learningDays: 14 });
+    const alerts = [];
+    for (const j of journeys.slice(0, split)) {
+      const { alert } = sut.process(j);
+      if (alert) alerts.push(alert);
+    }
+    const resumed = DetectionEngine.fromJSON(JSON.parse(JSON.stringify(sut.toJSON())), { learningDays: 14 });
+    const later = resumed.process(journeys[split] as Journey);
+    expect(later.merged).toBe(true);
+    expect(later.alert?.id).toBe(alerts[0]?.id);
+  });
+});
+
+describe('a team onboarded is one story', () => {
+  it('takes the first journeys of new identities under one permission set, hours apart, into one alert', () => {
+    const role =
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_MLEngineer_d544664bc1d940cb';
+    const newcomers = ['anika', 'olivia', 'wendy'].flatMap((name, i) =>
+      seq(
+        ['sagemaker:ListNotebookInstances', 'iam:CreateAccessKey', 'sagemaker:ListTrainingJobs'],
+        T0 + 20 * DAY + i * 5 * HOUR,
+        {
+          actorKey: `${role}/${name}@example.com`,
+          actorName: `MLEngineer (${name}@example.com)`,
+          actorType: 'assumed-role',
+          roleArn: role,
+          person: `${name}@example.com`,
+          risk: 0.9,
+        },
+      ),
+    );
+    const { alerts } = run(org(newcomers));
+    expect(alerts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(alerts.map((a) => a.alert.id)).size).toBe(1);
+    expect(alerts.map((a) => a.alert.actorName)).toEqual(alerts.map(() => 'MLEngineer (anika@example.com)'));
+  });
+});
+
+describe('onboarding is a known shape', () => {
+  it('does not raise an ordinary alert on a new hire’s first journey once an admin created their user', () => {
+    const hire = (person: string, at: number) =>
+      seq(
+        [
+          'sso-directory:StartWebAuthnDeviceRegistration',
+          'sso-directory:CompleteWebAuthnDeviceRegistration',
+          'sagemaker:ListNotebookInstances',
+        ],
+        at,
+        {
+          actorKey: `unknown:111122223333:d-9067a1b2c3.${person}`,
+          actorName: `${person}@example.com`,
+          actorType: 'unknown',
+          person: `${person}@example.com`,
+        },
+      );
+    const admin = seq(['identitystore:CreateUser'], T0 + 10 * DAY, {
+      actorKey: 'user/dev1',
+      actorName: 'dev1',
+      targets: ['principal:anika@example.com'],
+    });
+    const onboarded = run(org([...admin, ...hire('anika', T0 + 20 * DAY + 5 * HOUR)])).alerts;
+    expect(onboarded.filter((a) => a.alert.actorName === 'anika@example.com')).toEqual([]);
+    const stranger = run(org([...admin, ...hire('mallory', T0 + 20 * DAY + 5 * HOUR)])).alerts;
+    expect(stranger.filter((a) => a.alert.actorName === 'mallory@example.com')).toHaveLength(1);
+  });
+});

@@ -11,7 +11,7 @@ import type { Journey } from '../journeys/builder.ts';
 import { stableHash } from '../journeys/builder.ts';
 import { potThreshold, TimedScores } from '../model/calibration.ts';
 import { journeyContext } from '../model/context.ts';
-import { BehaviourModel, type JourneyScore, type TokenEvidence } from '../model/model.ts';
+import { BehaviourModel, type JourneyScore, roleFamily, type TokenEvidence } from '../model/model.ts';
 import {
   journeySignals,
   SessionNetworks,
@@ -19,6 +19,7 @@ import {
   type SignalSeverity,
   severityRank,
 } from '../model/signals.ts';
+import { OrgStories, type Story, storyKeys } from '../model/stories.ts';
 import { tokenText } from '../model/tokens.ts';
 import type { EventRow } from '../store/events.ts';
 
@@ -131,8 +132,8 @@ export class DetectionEngine {
   /** Recent (time, excess) of journeys that did not alert: the tail the threshold is fitted on. */
   recent = new TimedScores(RECENT_CAPACITY);
   pending: Pending[] = [];
-  /** Per actor: the alert that journeys within 24 h merge into. */
-  openAlerts = new Map<string, { id: string; end: number }>();
+  /** Per actor: the alert that journeys within 24 h merge into (and, for a story's alert, who it is about). */
+  openAlerts = new Map<string, { id: string; end: number; owner?: AlertOwner }>();
   /** Ordinary alerts raised per week index (weeks since firstEvent). */
   weekly = new Map<number, number>();
   suppressions: Suppression[] = [];
@@ -147,6 +148,8 @@ export class DetectionEngine {
   /** Learning-period alerts raised per day index and per week index (since firstEvent). */
   learningDaily = new Map<number, number>();
   learningWeekly = new Map<number, number>();
+  /** Alerts that are one event for the organization (src/model/stories.ts). */
+  stories = new OrgStories();
   #threshold: number | null = null;
   #thresholdAt = Number.NEGATIVE_INFINITY;
 
@@ -208,8 +211,22 @@ export class DetectionEngine {
     const signals = this.#signals(journey);
 
     const learning = journey.end < (this.learningUntil as number);
-    const open = this.openAlerts.get(journey.actorKey);
-    const mergeable = open !== undefined && journey.start - open.end <= DAY;
+    const own = this.openAlerts.get(journey.actorKey);
+    const ownMergeable = own !== undefined && journey.start - own.end <= DAY;
+    // Another identity's alert about the same organization-wide event takes this journey in.
+    const keys = ownMergeable
+      ? []
+      : storyKeys(
+          journey,
+          score,
+          signals.map((h) => h.id),
+          model.orgAccounts,
+          score.history === 0 ? roleFamily(model.identity(journey)) : null,
+        );
+    const story = ownMergeable ? null : this.stories.match(keys, journey.start);
+    const open = story ? { id: story.alertId, end: story.end, owner: ownerOf(story) } : own;
+    const mergeable = ownMergeable || story !== null;
+    const toStory = { keys, story };
     if (learning) {
       // No baseline yet: only a signal alerts, within its own small cap (a merge into an open
       // alert costs nothing). A journey over the cap is learned, but not its signals: they fire
@@ -221,7 +238,7 @@ export class DetectionEngine {
         model.learn(journey, score.raw, tokens, ctx);
         return { record, alert: null, merged: false };
       }
-      return this.#raise(journey, score, MIN_EXCESS, tokens, record, signals, true, open, mergeable);
+      return this.#raise(journey, score, MIN_EXCESS, tokens, record, signals, true, open, mergeable, toStory);
     }
     const tau = this.threshold(journey.end);
     // Something new in what was done, for self and peers: context alone (travel, a new
@@ -237,10 +254,13 @@ export class DetectionEngine {
       score.novelty > 0 ||
       (score.sequence >= 8 && score.pSelf <= outrank / (score.history + 2)) ||
       (score.context >= 6 && score.maxRisk >= 0.5);
-    const ordinary = actionsAnomalous && score.excess >= tau;
+    // A new hire's first journey (their user created by an admin, then first sign-in, MFA and
+    // exploration with refusals) is a known shape: only the critical path alerts it.
+    const onboarding = score.history === 0 && model.onboarded(journey);
+    const ordinary = actionsAnomalous && score.excess >= tau && !onboarding;
     // After learning, a signal is on the critical path: no budget, no threshold.
     const critical = (score.critical && score.excess > 0) || signals.length > 0;
-    const growsOpen = mergeable && actionsAnomalous && score.excess >= tau / 2;
+    const growsOpen = ownMergeable && actionsAnomalous && score.excess >= tau / 2;
     if (!(ordinary || critical || growsOpen)) {
       this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
@@ -254,7 +274,7 @@ export class DetectionEngine {
       return { record, alert: null, merged: false };
     }
     if (!mergeable && !critical) this.weekly.set(week, (this.weekly.get(week) ?? 0) + 1);
-    return this.#raise(journey, score, tau, tokens, record, signals, false, open, mergeable);
+    return this.#raise(journey, score, tau, tokens, record, signals, false, open, mergeable, toStory);
   }
 
   /**
@@ -306,15 +326,22 @@ export class DetectionEngine {
     record: JourneyRecord,
     signals: SignalHit[],
     learningPeriod: boolean,
-    open: { id: string; end: number } | undefined,
+    open: { id: string; end: number; owner?: AlertOwner } | undefined,
     mergeable: boolean,
+    toStory: { keys: string[]; story: Story | null },
   ): { record: JourneyRecord; alert: AlertDraft | null; merged: boolean } {
     const model = this.model;
     const draft = mergeable ? null : this.#newDraft(journey, score, tau, signals, learningPeriod);
     const id = draft ? draft.id : (open as { id: string }).id;
     record.alertId = id;
     record.decision = mergeable ? 'merged' : 'alert';
-    this.openAlerts.set(journey.actorKey, { id, end: Math.max(journey.end, open?.end ?? 0) });
+    const owner = mergeable ? open?.owner : undefined;
+    this.openAlerts.set(journey.actorKey, {
+      id,
+      end: Math.max(journey.end, open?.end ?? 0),
+      ...(owner ? { owner } : {}),
+    });
+    const story = toStory.keys.length > 0 ? this.stories.add(toStory.keys, journey, id, toStory.story) : null;
     // Critical and signalled journeys wait whole: peers and the organization learn them only on
     // release, so a second new identity doing the same attack a day later is as surprising.
     const shared = !(score.critical || signals.length > 0);
@@ -327,11 +354,13 @@ export class DetectionEngine {
       shared,
       signals: signals.map((h) => h.id),
     });
-    return {
-      record,
-      alert: draft ?? this.#growDraft(id, journey, score, tau, signals, learningPeriod),
-      merged: mergeable,
-    };
+    let grown = draft;
+    if (!grown) {
+      grown = this.#growDraft(id, journey, score, tau, signals, learningPeriod);
+      if (toStory.story && story) storyReason(grown, story, journey);
+      if (owner) Object.assign(grown, owner);
+    }
+    return { record, alert: grown, merged: mergeable };
   }
 
   /** Drafts for merges are rebuilt by the caller from the stored alert; the engine returns the delta. */
@@ -477,6 +506,7 @@ export class DetectionEngine {
       learningWeekly: [...this.learningWeekly],
       // The threshold is refitted every 6 h of data: a restored engine must refit when this one would.
       threshold: this.#threshold === null ? null : [this.#threshold, this.#thresholdAt],
+      stories: this.stories.toJSON(),
     };
   }
 
@@ -494,8 +524,32 @@ export class DetectionEngine {
     e.learningDaily = new Map(o.learningDaily ?? []);
     e.learningWeekly = new Map(o.learningWeekly ?? []);
     if (Array.isArray(o.threshold)) [e.#threshold, e.#thresholdAt] = o.threshold as [number, number];
+    e.stories = OrgStories.fromJSON(o.stories);
     return e;
   }
+}
+
+/** Who an alert is about: a story's alert stays about its first actor, whoever's journey grows it. */
+export type AlertOwner = Pick<AlertDraft, 'actorKey' | 'actorName' | 'actorType' | 'roleArn' | 'session'>;
+
+function ownerOf(s: Story): AlertOwner {
+  return {
+    actorKey: s.actorKey,
+    actorName: s.actorName,
+    actorType: s.actorType,
+    roleArn: s.roleArn,
+    session: s.session,
+  };
+}
+
+/** A journey taken into another identity's story alert says where else the same event happened. */
+function storyReason(d: AlertDraft, story: Story, journey: Journey): void {
+  const accounts = [...new Set(journey.events.map((e) => e.accountId))];
+  d.reasons.push({
+    kind: 'same-story',
+    text: `one event for the organization: also ${journey.actorName} in account${accounts.length === 1 ? '' : 's'} ${accounts.join(', ')} (${story.accounts.length} account${story.accounts.length === 1 ? '' : 's'} so far: ${story.accounts.join(', ')})`,
+    weight: 0,
+  });
 }
 
 /** 0..100: how far past the threshold, and how risky what was done. */

@@ -3,7 +3,7 @@ import { buildJourneys } from '../journeys/builder.ts';
 import { DAY, HOUR, seq, T0 } from '../journeys/rows.fixture.ts';
 import { potThreshold, ScoreHistory } from './calibration.ts';
 import { jaccardDistance, journeyFeatures, MedoidSet } from './medoids.ts';
-import { BehaviourModel, surpriseOfNew } from './model.ts';
+import { BehaviourModel, roleFamily, surpriseOfNew } from './model.ts';
 import { levelProbs, NGramCounts, PairIndex } from './ngram.ts';
 import { clusterPeers } from './peers.ts';
 import { Tokenizer, tokenText, Vocabulary } from './tokens.ts';
@@ -370,5 +370,159 @@ describe('BehaviourModel networks and autonomous systems', () => {
   it('keeps the prefix-only weight for addresses without an AS', () => {
     const sut = from(trained(), '10.1.2.3');
     expect(sut.reason).toBe('new network 10.1.2.0/24 for dev2; never seen in this organization');
+  });
+});
+
+describe('new identities start from their role or permission set', () => {
+  const explore = ['sagemaker:ListNotebookInstances', 'sagemaker:ListTrainingJobs', 's3:ListBuckets'];
+  const roleOf = (acct: string) =>
+    `arn:aws:iam::${acct}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_MLEngineer_${acct === '111122223333' ? 'd544664bc1d940cb' : 'efed0ac9cac84cd1'}`;
+  function engineer(name: string, acct: string, start: number) {
+    return seq(explore, start, {
+      actorKey: `${roleOf(acct)}/${name}@example.com`,
+      actorName: `MLEngineer (${name}@example.com)`,
+      actorType: 'assumed-role',
+      roleArn: roleOf(acct),
+      accountId: acct,
+    });
+  }
+
+  it('names the family the same in every account, and none for an IAM user', () => {
+    const sut = roleFamily;
+    expect(sut({ roleArn: roleOf('111122223333'), key: 'x' })).toBe('AWSReservedSSO_MLEngineer');
+    expect(sut({ roleArn: roleOf('444455556666'), key: 'y' })).toBe('AWSReservedSSO_MLEngineer');
+    expect(sut({ roleArn: 'arn:aws:iam::111122223333:role/LumentaSecurityAudit', key: 'z' })).toBe(
+      'LumentaSecurityAudit',
+    );
+    expect(sut({ roleArn: null, key: 'unknown:111122223333:d-9067a1b2c3.0b86' })).toBe('identity-center-user');
+    expect(sut({ roleArn: null, key: 'arn:aws:iam::111122223333:user/bob' })).toBeNull();
+  });
+
+  /** Four developers with three weeks of routine that never touches SageMaker. */
+  function withRoutine(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows = [];
+    for (let d = 0; d < 21; d++)
+      for (const name of ['dev1', 'dev2', 'dev3', 'dev4'])
+        rows.push(
+          ...seq(['sts:GetCallerIdentity', 'ec2:DescribeInstances', 'logs:FilterLogEvents'], T0 + d * DAY, {
+            actorKey: `arn:aws:iam::111122223333:user/${name}`,
+            actorName: name,
+          }),
+        );
+    rows.sort((a, b) => a.time - b.time);
+    for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+    return sut;
+  }
+  const later = T0 + 22 * DAY;
+
+  it('scores what a colleague under the same permission set already did as known to peers, not novel', () => {
+    const sut = withRoutine();
+    const [first] = buildJourneys(engineer('anika', '111122223333', later));
+    const before = sut.score(first as never);
+    expect(before.novelty).toBeGreaterThan(0);
+    sut.learn(first as never, before.raw);
+    const [second] = buildJourneys(engineer('olivia', '444455556666', later + 5 * HOUR));
+    const after = sut.score(second as never);
+    expect(after.peerGroupName).toBe('AWSReservedSSO_MLEngineer (2)');
+    expect(after.novelty).toBe(0);
+    expect(after.raw).toBeLessThan(before.raw);
+  });
+
+  it('keeps a new IAM user all novel: a new user is new, whoever made it', () => {
+    const sut = new BehaviourModel();
+    const user = (name: string, start: number) =>
+      buildJourneys(seq(explore, start, { actorKey: `arn:aws:iam::111122223333:user/${name}`, actorName: name }));
+    const [a] = user('bob', T0);
+    sut.learn(a as never, sut.score(a as never).raw);
+    const [b] = user('mallory', T0 + DAY);
+    expect(sut.score(b as never).peerGroupName).toBeNull();
+  });
+
+  it('keeps the families across a save and load', () => {
+    const sut = withRoutine();
+    const [first] = buildJourneys(engineer('anika', '111122223333', later));
+    sut.learn(first as never, sut.score(first as never).raw);
+    const [second] = buildJourneys(engineer('olivia', '444455556666', later + 5 * HOUR));
+    const loaded = BehaviourModel.fromJSON(JSON.parse(JSON.stringify(sut.toJSON())));
+    const [a, b] = [loaded.score(second as never), sut.score(second as never)];
+    expect(a.peerGroupName).toBe(b.peerGroupName);
+    expect(a.novelty).toBe(0);
+    expect(a.evidence.map((e) => [e.token, e.peersDid])).toEqual(b.evidence.map((e) => [e.token, e.peersDid]));
+  });
+});
+
+describe('long horizons: credentials and other users an identity never touched', () => {
+  const base = {
+    actorKey: 'arn:aws:iam::111122223333:user/sre',
+    actorName: 'sre',
+    risk: 0.25,
+    facts: ['decryptedSecret'],
+  };
+  /** An SRE that reads one secret daily for four weeks. */
+  function sre(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows = [];
+    for (let d = 0; d < 28; d++)
+      rows.push(
+        ...seq(['sts:GetCallerIdentity', 'secretsmanager:GetSecretValue', 'logs:FilterLogEvents'], T0 + d * DAY, {
+          ...base,
+          targets: [],
+        }).map((r) => (r.action === 'GetSecretValue' ? { ...r, targets: ['secret:prod/app'] } : r)),
+      );
+    for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+    return sut;
+  }
+  const read = (secret: string, start: number) =>
+    buildJourneys(seq(['secretsmanager:GetSecretValue'], start, { ...base, targets: [`secret:${secret}`] }));
+
+  it('scores the third day of new secrets as one slow harvest, naming how many and on how many days', () => {
+    const sut = sre();
+    const days = ['prod/db', 'prod/stripe', 'prod/github'].map((s, i) => read(s, T0 + (29 + i) * DAY)[0]);
+    const scores = days.map((j) => {
+      const s = sut.score(j as never);
+      sut.learn(j as never, s.raw);
+      return s;
+    });
+    const slow = (s: (typeof scores)[number]) => s.reasons.some((r) => r.text.includes('days of the last five'));
+    expect(scores.map(slow)).toEqual([false, false, true]);
+    expect(scores[2]?.targets).toBeGreaterThan(scores[0]?.targets as number);
+    expect(scores[2]?.novelty).toBeGreaterThan(0);
+  });
+
+  it('does not for the secret it reads every day', () => {
+    const sut = sre();
+    const [j] = read('prod/app', T0 + 29 * DAY);
+    expect(sut.score(j as never).targets).toBe(0);
+  });
+
+  it('gives acting on another user nobody here ever acted on its own reason, inside a routine session', () => {
+    const sut = new BehaviourModel();
+    const admin = { actorKey: 'arn:aws:iam::111122223333:user/admin', actorName: 'admin', risk: 0.45 };
+    const rows = [];
+    for (let d = 0; d < 28; d++)
+      rows.push(
+        ...seq(['iam:ListUsers', 'iam:CreateAccessKey', 'iam:DeleteAccessKey'], T0 + d * DAY, {
+          ...admin,
+          targets: [`principal:svc-${d % 3}`],
+        }),
+      );
+    for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+    const [usual] = buildJourneys(
+      seq(['iam:ListUsers', 'iam:CreateAccessKey'], T0 + 29 * DAY, { ...admin, targets: ['principal:svc-1'] }),
+    );
+    const [dormant] = buildJourneys(
+      seq(['iam:ListUsers', 'iam:CreateAccessKey'], T0 + 29 * DAY + 3_600_000, {
+        ...admin,
+        targets: ['principal:old-contractor'],
+      }),
+    );
+    expect(sut.score(usual as never).targets).toBe(0);
+    const s = sut.score(dormant as never);
+    expect(s.targets).toBeGreaterThan(4);
+    expect(s.novelty).toBeGreaterThan(0);
+    expect(s.reasons.some((r) => r.text.includes('principal old-contractor, never seen in this organization'))).toBe(
+      true,
+    );
   });
 });

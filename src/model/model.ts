@@ -44,6 +44,8 @@ export interface IdentityModel {
   targets: TargetProfile;
   /** Baseline-free signals (src/model/signals.ts) of its learned journeys: id -> journeys. */
   signals: Map<string, number>;
+  /** Secrets, parameters and other users it first acted on in the last week: [time, target]. */
+  recentNew: Array<[number, string]>;
 }
 
 export interface PeerGroup {
@@ -116,6 +118,45 @@ export interface ModelOptions {
 }
 
 const log2 = Math.log2;
+
+/** Group ids of role families (`#familyGroup`), apart from clustered peer groups. */
+const FAMILY_PREFIX = 'role:';
+
+/** Target kinds that name a credential: which one was read matters even for a read. */
+const CREDENTIAL_KINDS = new Set(['secret', 'parameter']);
+const KIND_TEXT: Record<string, string> = {
+  account: 'another account',
+  document: 'an SSM document',
+  secret: 'a secret',
+  parameter: 'a decrypted parameter',
+  principal: 'another user',
+};
+/** How far back new credentials count towards a slow harvest, and how many make one. */
+const SLOW_WINDOW = 5 * 86_400_000;
+const SLOW_MIN = 2;
+/** Journeys after which an identity's credential reads are a habit to compare with. */
+const SLOW_MATURITY = 20;
+
+function rememberNew(m: IdentityModel, time: number, target: string): void {
+  m.recentNew.push([time, target]);
+  while (
+    m.recentNew.length > 0 &&
+    ((m.recentNew[0] as [number, string])[0] < time - 2 * SLOW_WINDOW || m.recentNew.length > 64)
+  )
+    m.recentNew.shift();
+}
+
+/**
+ * Credentials this identity first read in the last five days, before `start`, when there are
+ * at least two over two days or more: a harvest spread thin, each day's share too small to see.
+ */
+function slowNovelty(m: IdentityModel, start: number): { count: number; days: number; bits: number } | null {
+  const recent = m.recentNew.filter(([t]) => t < start && t >= start - SLOW_WINDOW);
+  if (recent.length < SLOW_MIN) return null;
+  const days = new Set(recent.map(([t]) => Math.floor(t / 86_400_000))).size;
+  if (days < 2) return null;
+  return { count: recent.length, days, bits: 1.5 * log2(1 + recent.length) };
+}
 const MAX_BITS = 12;
 const FAILED_FACTOR = 0.35;
 
@@ -155,6 +196,11 @@ export class BehaviourModel {
   readonly orgTargets: TargetProfile;
   /** The organization's own accounts: every recipient account its trail has shown. */
   readonly orgAccounts: Set<string>;
+  /**
+   * Identities by the role or permission set they work under, in any account (`roleFamily`),
+   * with what they did: the peers a new identity starts from before it has a peer group.
+   */
+  readonly families: Map<string, { members: string[]; ngram: NGramCounts }>;
   readonly criticalRisk: number;
   lastRecluster: number;
 
@@ -170,6 +216,7 @@ export class BehaviourModel {
     this.groups = new Map();
     this.orgTargets = new TargetProfile(10_000);
     this.orgAccounts = new Set();
+    this.families = new Map();
     this.criticalRisk = options.criticalRisk ?? 0.8;
     this.lastRecluster = Number.NEGATIVE_INFINITY;
   }
@@ -195,10 +242,31 @@ export class BehaviourModel {
         heldBack: new Set(),
         targets: new TargetProfile(),
         signals: new Map(),
+        recentNew: [],
       };
       this.identities.set(j.actorKey, m);
+      this.#joinFamily(m);
     }
     return m;
+  }
+
+  #joinFamily(m: IdentityModel): void {
+    const name = roleFamily(m);
+    if (name === null) return;
+    const f = this.families.get(name);
+    if (f) f.members.push(m.key);
+    else this.families.set(name, { members: [m.key], ngram: new NGramCounts() });
+  }
+
+  /**
+   * The peers a new identity's role or permission set implies, while it has no peer group: the
+   * other sessions of a vendor's role, the team that was given the same permission set today.
+   */
+  #familyGroup(m: IdentityModel): PeerGroup | null {
+    const name = roleFamily(m);
+    const f = name === null ? undefined : this.families.get(name);
+    if (!f || f.members.length < 2) return null;
+    return { id: `${FAMILY_PREFIX}${name}`, name: `${name} (${f.members.length})`, members: f.members, ngram: f.ngram };
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */
@@ -214,6 +282,19 @@ export class BehaviourModel {
     return g && g.members.length > 1 ? g : null;
   }
 
+  /**
+   * Whether the journey is the first of a person someone in the organization created as a user
+   * (Identity Center's CreateUser, learned): the onboarding shape, first sign-in and MFA
+   * registration of a new hire, not a stranger.
+   */
+  onboarded(journey: Journey): boolean {
+    for (const e of journey.events) {
+      const person = e.person ?? null;
+      if (person?.includes('@')) return this.orgTargets.has(`principal:${person.toLowerCase()}`);
+    }
+    return false;
+  }
+
   /** Scores a journey against what is known now. Does not learn. */
   score(
     journey: Journey,
@@ -221,7 +302,7 @@ export class BehaviourModel {
     ctx: JourneyContext = journeyContext(journey.events),
   ): JourneyScore {
     const self = this.identity(journey);
-    const group = this.peerGroupOf(self);
+    const group = this.peerGroupOf(self) ?? this.#familyGroup(self);
     // Peers are counted only for the few evidence tokens (below): no per-journey member copy.
     const peerCount = group ? group.members.length - (group.members.includes(self.key) ? 1 : 0) : 0;
     const probs = levelProbs(
@@ -232,6 +313,14 @@ export class BehaviourModel {
       group ? group.ngram : null,
       this.org,
     );
+    // A family stands in for peers only to make what its members do familiar: what the whole
+    // organization does stays as familiar as it is to any new identity.
+    if (group?.id.startsWith(FAMILY_PREFIX))
+      for (let i = 0; i < tokens.length; i++) {
+        const po = probs.org[i] as number;
+        if ((probs.peer[i] as number) < po) probs.peer[i] = po;
+        if ((probs.self[i] as number) < po) probs.self[i] = po;
+      }
     const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
 
     // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
@@ -431,23 +520,38 @@ export class BehaviourModel {
   ): { score: number; evidence: Array<{ ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }> } {
     const best = new Map<string, { ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }>();
     const who = shortName(self.name);
+    // A user created in this journey is new by definition, and its creator's to set up (a key,
+    // a password, a group): the creation itself is scored as an action, not as a new target.
+    const created = new Set<string>();
+    for (const row of journey.events)
+      if (row.success && row.action === 'CreateUser') for (const t of row.targets) created.add(t);
     for (let i = 0; i < journey.events.length; i++) {
       const row = journey.events[i] as EventRow;
-      if (row.targets.length === 0 || !row.success || row.risk < 0.3) continue;
+      if (row.targets.length === 0 || !row.success) continue;
       const w = tokens[i] as number;
       // Not skipped for tokens marked benign: benign feedback teaches the target it saw, so
       // sharing with the DR account stops alerting while sharing elsewhere still does.
       for (const target of row.targets) {
-        if (self.targets.has(target)) continue;
+        if (self.targets.has(target) || created.has(target)) continue;
         const [kind, value] = splitTarget(target);
-        const selfBits = Math.min(4, self.targets.surpriseOfNew(kind));
+        // A read aimed anywhere is no exposure, except a credential read: which secret matters,
+        // once the identity's own habit is known (a new workload reading its secrets is routine).
+        if (row.risk < 0.3 && !(CREDENTIAL_KINDS.has(kind) && self.journeys >= SLOW_MATURITY)) continue;
+        let selfBits = Math.min(4, self.targets.surpriseOfNew(kind));
         const orgNew = !this.orgTargets.has(target) && !(kind === 'account' && this.orgAccounts.has(value));
         let peersDid = 0;
         for (const k of group ? group.members : []) {
           if (k !== self.key && this.identities.get(k)?.targets.has(target)) peersDid++;
         }
         const peerNew = group !== null && peersDid === 0;
-        const bits = selfBits + (orgNew ? 4 : 0) + (peerNew ? 1 : 0);
+        // Another user nobody here acted on (a dormant user revived, a service user's new key):
+        // strong even inside a routine session.
+        const principalBits = kind === 'principal' && orgNew ? 2 : 0;
+        // Slow: credentials new for a mature identity, a few a day for days, are one harvest.
+        const slow =
+          CREDENTIAL_KINDS.has(kind) && self.journeys >= SLOW_MATURITY ? slowNovelty(self, journey.start) : null;
+        if (slow) selfBits = Math.max(selfBits, 2);
+        const bits = selfBits + (orgNew ? 4 : 0) + (peerNew ? 1 : 0) + principalBits + (slow?.bits ?? 0);
         const weight = bits * (0.5 + row.risk);
         if (bits < 1 || (best.get(target)?.ev.weight ?? -1) >= weight) continue;
         const token = this.vocab.name(w);
@@ -456,8 +560,11 @@ export class BehaviourModel {
           `${tokenAction(token)} aimed at ${kind} ${value}${orgNew ? ', never seen in this organization' : ''}`,
           usual.length > 0
             ? `${who}'s earlier ones went to ${usual.map(([v, c]) => `${v} (${c}x)`).join(', ')}`
-            : `${who} never aimed a call at ${kind === 'account' ? 'another account' : `an SSM ${kind}`} before`,
+            : `${who} never aimed a call at ${KIND_TEXT[kind] ?? `a ${kind}`} before`,
           group ? `${peersDid} of ${who}'s ${peers} peers ever did` : '',
+          slow
+            ? `${slow.count} other secret${slow.count === 1 ? '' : 's'} or parameter${slow.count === 1 ? '' : 's'} new for ${who} on ${slow.days} days of the last five`
+            : '',
         ].filter(Boolean);
         const ev: TokenEvidence = {
           token,
@@ -476,7 +583,7 @@ export class BehaviourModel {
         best.set(target, {
           ev,
           reason: { kind: 'new-target', text: parts.join('; '), weight: round(weight) },
-          novel: orgNew || (peerNew && selfBits >= 1) || (group === null && selfBits >= 2),
+          novel: orgNew || slow !== null || (peerNew && selfBits >= 1) || (group === null && selfBits >= 2),
           orgNew,
         });
       }
@@ -631,6 +738,7 @@ export class BehaviourModel {
       if (part === 'shared' || row.targets.length === 0 || !row.success) continue;
       for (const t of row.targets) {
         if (part !== 'own') this.orgTargets.add(t, weight);
+        if (!self.targets.has(t) && CREDENTIAL_KINDS.has(splitTarget(t)[0])) rememberNew(self, journey.end, t);
         self.targets.add(t, weight);
       }
     }
@@ -647,6 +755,8 @@ export class BehaviourModel {
       const group = self.group ? this.groups.get(self.group) : undefined;
       // A group of one is never a peer group (peerGroupOf): its table would only copy its member's.
       if (group && group.members.length > 1) group.ngram.add(tokens, this.pairs, weight, contexts);
+      const family = this.families.get(roleFamily(self) ?? '');
+      if (family) family.ngram.add(tokens, this.pairs, weight, contexts);
       this.orgHistory.add(raw);
     }
     // Where and with what an alerted journey ran waits with it: an attack tool or network must
@@ -733,6 +843,7 @@ export class BehaviourModel {
         heldBack: [...m.heldBack],
         targets: m.targets.toJSON(),
         signals: [...m.signals],
+        recentNew: m.recentNew,
       })),
       // The group's own table, not rebuilt from its members on load: it has pruned (lossy
       // counting) as it grew, so a rebuild scores differently from the model that was saved.
@@ -742,6 +853,8 @@ export class BehaviourModel {
         members: g.members,
         ngram: g.ngram.toJSON(),
       })),
+      // Families learn as their members do (not 'own' learning): the same reason holds.
+      families: [...this.families].map(([name, f]) => ({ name, members: f.members, ngram: f.ngram.toJSON() })),
     };
   }
 
@@ -780,7 +893,21 @@ export class BehaviourModel {
         heldBack: new Set(x.heldBack ?? []),
         targets: TargetProfile.fromJSON(x.targets),
         signals: new Map(x.signals ?? []),
+        recentNew: x.recentNew ?? [],
       });
+    }
+    const families = o.families as Array<{ name: string; members: string[]; ngram: unknown }> | undefined;
+    if (families !== undefined)
+      for (const f of families) m.families.set(f.name, { members: f.members, ngram: NGramCounts.fromJSON(f.ngram) });
+    else {
+      // A state saved before families: rebuilt from their members, close to what was learned.
+      for (const member of m.identities.values()) m.#joinFamily(member);
+      for (const f of m.families.values()) {
+        for (const k of f.members) {
+          const member = m.identities.get(k);
+          if (member) f.ngram.merge(member.ngram);
+        }
+      }
     }
     for (const g of o.groups as Array<{ id: string; name: string; members: string[]; ngram?: unknown }>) {
       if (g.ngram !== undefined) {
@@ -796,6 +923,20 @@ export class BehaviourModel {
     }
     return m;
   }
+}
+
+/**
+ * The role or permission set an identity works under, the same in every account: the role's
+ * name without its path and Identity Center's per-account suffix (`AWSReservedSSO_MLEngineer`,
+ * `LumentaSecurityAudit`); `identity-center-user` for a directory user signing in. Null for IAM
+ * users and the rest: a new IAM user is new, whoever made it.
+ */
+export function roleFamily(m: Pick<IdentityModel, 'roleArn' | 'key'>): string | null {
+  if (m.roleArn) {
+    const name = m.roleArn.slice(m.roleArn.lastIndexOf('/') + 1).replace(/_[0-9a-f]{8,}$/, '');
+    return name === '' ? null : name;
+  }
+  return /^unknown:\d{12}:d-[0-9a-f]+\./.test(m.key) ? 'identity-center-user' : null;
 }
 
 /** `Admin (alice@example.com)` -> `alice`: the person when a role session names one. */
