@@ -180,7 +180,7 @@ export async function ingest(
       ...(options.stdin ? { stdin: options.stdin } : {}),
       ...(options.s3Client ? { s3Client: options.s3Client } : {}),
     });
-    for await (const file of unfinished(store, source.files(), options.force === true)) {
+    for await (const file of readAhead(unfinished(store, source.files(), options.force === true))) {
       if (file.skip === 'digest') {
         summary.digestFiles++;
         continue;
@@ -316,6 +316,34 @@ async function* unfinished(store: Store, files: AsyncIterable<SourceFile>, force
     if (ahead.length >= 256) yield* drain();
   }
   yield* drain();
+}
+
+/** Files read ahead of the one being parsed: at most this many, and this many bytes (as listed). */
+const READ_AHEAD_FILES = 64;
+const READ_AHEAD_BYTES = 64 * (1 << 20);
+
+/**
+ * Starts reading the next files while the current one is parsed and written: one file at a
+ * time (open, stat, read, close awaited in turn) left the main thread idle 40% of the time on a
+ * trail of small files. Bounded in count and bytes, so memory stays flat.
+ */
+async function* readAhead(files: AsyncIterable<ListedFile>): AsyncGenerator<ListedFile> {
+  const queue: ListedFile[] = [];
+  let bytes = 0;
+  for await (const file of files) {
+    const reads = !file.skip && file.prefetch !== undefined;
+    if (reads) {
+      file.prefetch?.();
+      bytes += file.size;
+    }
+    queue.push(file);
+    while (queue.length > 0 && (queue.length >= READ_AHEAD_FILES || bytes > READ_AHEAD_BYTES)) {
+      const next = queue.shift() as ListedFile;
+      if (!next.skip && next.prefetch !== undefined) bytes -= next.size;
+      yield next;
+    }
+  }
+  yield* queue;
 }
 
 /** Accumulates one transaction's worth of writes. */

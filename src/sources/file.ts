@@ -1,6 +1,7 @@
 /**
  * One local file as a source file: fingerprint from size and mtime (nanoseconds), content read
- * whole (one file at a time keeps memory bounded) and handed to the shared parser.
+ * whole and handed to the shared parser. A small file can be read ahead (`prefetch`), so ingest
+ * keeps several reads in flight while it parses and writes; the caller bounds how many.
  *
  * The file is opened before it is trusted: non-blocking (a FIFO swapped in after the listing
  * must not hang the read), and checked to be a regular file on the open descriptor. A file that
@@ -26,14 +27,32 @@ export function localFile(
   skip?: SourceFile['skip'],
   id: string = String(path),
 ): SourceFile {
+  let loading: Promise<Loaded> | null = null;
   return {
     id,
     fingerprint: `${size}:${mtimeNs}`,
     size,
     ...(skip ? { skip } : {}),
-    read: (hooks) => readLocal(path, id, limits, hooks?.onContent),
+    ...(size <= PREFETCH_MAX_BYTES
+      ? {
+          prefetch: () => {
+            loading ??= loadLocal(path, id, limits);
+          },
+        }
+      : {}),
+    read: (hooks) => {
+      const loaded = loading ?? loadLocal(path, id, limits);
+      loading = null;
+      return readLoaded(loaded, path, id, limits, hooks?.onContent);
+    },
   };
 }
+
+/** Files up to this size may be read ahead (`prefetch`); larger ones are opened when read. */
+export const PREFETCH_MAX_BYTES = 8 * (1 << 20);
+
+/** A file's bytes, or what stopped them from being read (items to report), or a size too large to load. */
+type Loaded = { buf: Buffer } | { items: SourceItem[] } | { large: number };
 
 /** What a non-regular file is, for the message that refuses it. */
 export function kindOf(
@@ -56,39 +75,43 @@ export function notAFile(file: string, kind: string): SourceItem {
   );
 }
 
-async function* readLocal(
+/** Opens, checks and reads a file; never rejects (a failure is an item to report). */
+async function loadLocal(path: string | Buffer, id: string, limits: ParseLimits): Promise<Loaded> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { items: [readFailure(id, `cannot read the file: ${(error as Error).message}`)] };
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return { items: [notAFile(id, kindOf(st))] };
+    if (st.size > limits.maxFileBytes) return { large: st.size };
+    return { buf: await handle.readFile() };
+  } catch (error) {
+    return { items: [readFailure(id, `cannot read the file: ${(error as Error).message}`)] };
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+async function* readLoaded(
+  loading: Promise<Loaded>,
   path: string | Buffer,
   id: string,
   limits: ParseLimits,
   onContent?: (bytes: Buffer) => void,
 ): AsyncGenerator<SourceItem> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    yield readFailure(id, `cannot read the file: ${(error as Error).message}`);
+  const loaded = await loading;
+  if ('items' in loaded) {
+    yield* loaded.items;
     return;
   }
-  let buf: Buffer;
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      yield notAFile(id, kindOf(st));
-      return;
-    }
-    if (st.size > limits.maxFileBytes) {
-      await handle.close();
-      yield* streamLargeFile(path, st.size, { file: id, limits, insightFile: isInsightPath(id) });
-      return;
-    }
-    buf = await handle.readFile();
-  } catch (error) {
-    yield readFailure(id, `cannot read the file: ${(error as Error).message}`);
+  if ('large' in loaded) {
+    yield* streamLargeFile(path, loaded.large, { file: id, limits, insightFile: isInsightPath(id) });
     return;
-  } finally {
-    await handle.close().catch(() => {});
   }
-  yield* parseBuffer(buf, { file: id, limits, insightFile: isInsightPath(id), onContent });
+  yield* parseBuffer(loaded.buf, { file: id, limits, insightFile: isInsightPath(id), onContent });
 }
 
 /** Stat for a listing: size and nanosecond mtime. */
