@@ -16,15 +16,15 @@ import { prng, syntheticRecord } from './synthetic.ts';
 
 /** Paths whose open fails with EACCES, as a permission or I/O error would make it (the tests run as root). */
 const unreadable = vi.hoisted(() => new Set<string>());
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs/promises')>();
-  const open: typeof fs.open = (path, ...rest) =>
-    unreadable.has(String(path))
-      ? Promise.reject(
-          Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES' }),
-        )
-      : fs.open(path, ...rest);
-  return { ...fs, open, default: { ...fs, open } };
+vi.mock('../sources/read-worker.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../sources/read-worker.ts')>();
+  return {
+    ...actual,
+    readInWorker: (path: string | Buffer, max: number) =>
+      unreadable.has(String(path))
+        ? Promise.resolve({ error: `EACCES: permission denied, open '${String(path)}'` })
+        : actual.readInWorker(path, max),
+  };
 });
 
 describe('ingest of hostile input', () => {

@@ -11,7 +11,8 @@ import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { isInsightPath } from './layout.ts';
-import { type ParseLimits, parseBuffer, problem, readFailure } from './parse.ts';
+import { type ParseLimits, parseBuffer, parseInflated, problem, readFailure } from './parse.ts';
+import { readInWorker } from './read-worker.ts';
 import { streamLargeFile } from './stream.ts';
 import type { SourceFile, SourceItem } from './types.ts';
 
@@ -52,7 +53,7 @@ export function localFile(
 export const PREFETCH_MAX_BYTES = 8 * (1 << 20);
 
 /** A file's bytes, or what stopped them from being read (items to report), or a size too large to load. */
-type Loaded = { buf: Buffer } | { items: SourceItem[] } | { large: number };
+type Loaded = { buf: Buffer; plain?: Buffer | null } | { items: SourceItem[] } | { large: number };
 
 /** What a non-regular file is, for the message that refuses it. */
 export function kindOf(
@@ -75,8 +76,26 @@ export function notAFile(file: string, kind: string): SourceItem {
   );
 }
 
-/** Opens, checks and reads a file; never rejects (a failure is an item to report). */
+/** Opens, checks and reads a file (on the read worker when there is one); never rejects (a failure is an item to report). */
 async function loadLocal(path: string | Buffer, id: string, limits: ParseLimits): Promise<Loaded> {
+  const inWorker = readInWorker(path, limits.maxFileBytes);
+  if (inWorker !== null) {
+    const r = await inWorker;
+    if ('error' in r) return { items: [readFailure(id, `cannot read the file: ${r.error}`)] };
+    if ('notFile' in r) {
+      const k = r.notFile;
+      const st = {
+        isFIFO: () => k.fifo,
+        isCharacterDevice: () => k.char,
+        isBlockDevice: () => k.block,
+        isSocket: () => k.socket,
+        isDirectory: () => k.dir,
+      };
+      return { items: [notAFile(id, kindOf(st))] };
+    }
+    if ('large' in r) return r;
+    return { buf: r.bytes, plain: r.plain };
+  }
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -111,7 +130,9 @@ async function* readLoaded(
     yield* streamLargeFile(path, loaded.large, { file: id, limits, insightFile: isInsightPath(id) });
     return;
   }
-  yield* parseBuffer(loaded.buf, { file: id, limits, insightFile: isInsightPath(id), onContent });
+  const ctx = { file: id, limits, insightFile: isInsightPath(id), onContent };
+  if (loaded.plain) yield* parseInflated(loaded.buf, loaded.plain, ctx);
+  else yield* parseBuffer(loaded.buf, ctx);
 }
 
 /** Stat for a listing: size and nanosecond mtime. */

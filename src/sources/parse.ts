@@ -181,6 +181,16 @@ export async function* parseBuffer(buf: Buffer, ctx: ParseContext): AsyncGenerat
   yield* parseText(decode(buf), ctx, false);
 }
 
+/** Items of a gzipped file's bytes already inflated (by the read worker) within the limits `parseBuffer` applies. */
+export function* parseInflated(buf: Buffer, plain: Buffer, ctx: ParseContext): Generator<SourceItem> {
+  ctx.onContent?.(buf);
+  if (plain.length === 0) {
+    yield problem({ file: ctx.file }, 'empty-file', 'the file is empty once decompressed', null);
+    return;
+  }
+  yield* parseText(decode(plain), ctx, false);
+}
+
 /** Nearly all CloudTrail is ASCII: then latin1 decoding is exact and ~2x faster than utf8 (measured). */
 export function decode(buf: Buffer): string {
   if (isAscii(buf)) return buf.toString('latin1');
