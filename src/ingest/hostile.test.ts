@@ -3,16 +3,29 @@
  * retried by the next run, one message per file for records in an unknown shape.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cliProcess } from '../cli/testing.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { storeStats } from '../store/stats.ts';
 import { type IngestProblem, ingest, PROBLEM_ROWS_PER_FILE } from './index.ts';
 import { prng, syntheticRecord } from './synthetic.ts';
+
+/** Paths whose open fails with EACCES, as a permission or I/O error would make it (the tests run as root). */
+const unreadable = vi.hoisted(() => new Set<string>());
+vi.mock('../sources/read-worker.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../sources/read-worker.ts')>();
+  return {
+    ...actual,
+    readInWorker: (path: string | Buffer, max: number) =>
+      unreadable.has(String(path))
+        ? Promise.resolve({ error: `EACCES: permission denied, open '${String(path)}'` })
+        : actual.readInWorker(path, max),
+  };
+});
 
 describe('ingest of hostile input', () => {
   let dir: string;
@@ -53,12 +66,9 @@ describe('ingest of hostile input', () => {
     const b = join(dir, 'logs', 'b.json');
     writeFileSync(a, JSON.stringify({ Records: [good(1)] }));
     writeFileSync(b, JSON.stringify({ Records: [good(2), good(3)] }));
-    // b is listed, then unreadable when its turn comes (as a permission or I/O error would make it).
-    const first = await ingest(store, [join(dir, 'logs')], {
-      onProgress: (p) => {
-        if (p.currentFile === a) renameSync(b, join(dir, 'b.json.away'));
-      },
-    });
+    // b is listed, then cannot be opened (files are read ahead, so the failure is at the open).
+    unreadable.add(b);
+    const first = await ingest(store, [join(dir, 'logs')]);
     expect(first).toMatchObject({ filesRead: 2, inserted: 1, filesToRetry: 1 });
     const files = await store.db.selectFrom('files').select(['name', 'status']).orderBy('name').execute();
     expect(files).toEqual([
@@ -70,7 +80,7 @@ describe('ingest of hostile input', () => {
       { file: b, code: 'read-error', reason: expect.stringMatching(/read again by the next run/) },
     ]);
 
-    renameSync(join(dir, 'b.json.away'), b);
+    unreadable.delete(b);
     const second = await ingest(store, [join(dir, 'logs')]);
     expect(second).toMatchObject({ filesRead: 1, filesUnchanged: 1, inserted: 2, filesToRetry: 0 });
     expect((await storeStats(store)).events).toBe(3);

@@ -15,6 +15,7 @@ import { normalizeRecord } from '../normalize/index.ts';
 import { openSource } from '../sources/index.ts';
 import type { Origin, Source, SourceFile } from '../sources/types.ts';
 import { type EventToStore, insertEvents, lastEventRowId } from '../store/events.ts';
+import { FilesRepository } from '../store/files.ts';
 import type { Store } from '../store/index.ts';
 import { retraceStored, traceBatch } from './chains.ts';
 
@@ -187,7 +188,7 @@ export async function ingest(
     yield* options.sources ?? [];
   }
   for (const source of sources()) {
-    for await (const file of unfinished(store, source.files(), options.force === true)) {
+    for await (const file of readAhead(unfinished(store, source.files(), options.force === true))) {
       if (file.skip === 'digest') {
         summary.digestFiles++;
         continue;
@@ -304,16 +305,7 @@ async function* unfinished(store: Store, files: AsyncIterable<SourceFile>, force
   let ahead: SourceFile[] = [];
   const drain = async function* (): AsyncGenerator<ListedFile> {
     const names = ahead.filter((f) => !f.skip).map((f) => f.id);
-    const done = new Map<string, string>();
-    if (!force && names.length > 0) {
-      const rows = await store.db
-        .selectFrom('files')
-        .select(['name', 'fingerprint'])
-        .where('status', '=', 'done')
-        .where('name', 'in', names)
-        .execute();
-      for (const r of rows) done.set(r.name, r.fingerprint);
-    }
+    const done = force ? new Map<string, string>() : await new FilesRepository(store).doneFingerprints(names);
     const batch = ahead;
     ahead = [];
     for (const f of batch) yield !f.skip && done.get(f.id) === f.fingerprint ? { ...f, skip: 'unchanged' as const } : f;
@@ -323,6 +315,34 @@ async function* unfinished(store: Store, files: AsyncIterable<SourceFile>, force
     if (ahead.length >= 256) yield* drain();
   }
   yield* drain();
+}
+
+/** Files read ahead of the one being parsed: at most this many, and this many bytes (as listed). 64 files held 70 MiB more peak RSS on 1,000-record files (each inflated ahead) for no measurable speed. */
+const READ_AHEAD_FILES = 16;
+const READ_AHEAD_BYTES = 64 * (1 << 20);
+
+/**
+ * Starts reading the next files while the current one is parsed and written: one file at a
+ * time (open, stat, read, close awaited in turn) left the main thread idle 40% of the time on a
+ * trail of small files. Bounded in count and bytes, so memory stays flat.
+ */
+async function* readAhead(files: AsyncIterable<ListedFile>): AsyncGenerator<ListedFile> {
+  const queue: ListedFile[] = [];
+  let bytes = 0;
+  for await (const file of files) {
+    const reads = !file.skip && file.prefetch !== undefined;
+    if (reads) {
+      file.prefetch?.();
+      bytes += file.size;
+    }
+    queue.push(file);
+    while (queue.length > 0 && (queue.length >= READ_AHEAD_FILES || bytes > READ_AHEAD_BYTES)) {
+      const next = queue.shift() as ListedFile;
+      if (!next.skip && next.prefetch !== undefined) bytes -= next.size;
+      yield next;
+    }
+  }
+  yield* queue;
 }
 
 /** Accumulates one transaction's worth of writes. */
@@ -351,49 +371,21 @@ class BatchWriter {
     this.insights = [];
     this.done = [];
     await this.#store.db.transaction().execute(async (trx) => {
+      const tx = { ...this.#store, db: trx };
+      const files = new FilesRepository(tx);
       // A file is marked `reading` in the same transaction as its first records, and problems
-      // quarantined by an earlier, interrupted read of it are forgotten. Multi-row statements:
-      // a trail of five-minute files has ~10 records a file, so per-file statements dominated.
-      for (let i = 0; i < started.length; i += 500) {
-        const chunk = started.slice(i, i + 500);
-        await trx
-          .deleteFrom('quarantine')
-          .where(
-            'file',
-            'in',
-            chunk.map((f) => f.name),
-          )
-          .execute();
-        const rows = await trx
-          .insertInto('files')
-          .values(
-            chunk.map((f) => ({
-              name: f.name,
-              fingerprint: f.fingerprint,
-              status: 'reading',
-              records: 0,
-              problems: 0,
-              finished_at: null,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.column('name').doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), status: 'reading' })),
-          )
-          .returning(['id', 'name'])
-          .execute();
-        const ids = new Map(rows.map((r) => [r.name, Number(r.id)]));
-        for (const f of chunk) f.id = ids.get(f.name) ?? null;
+      // quarantined by an earlier, interrupted read of it are forgotten.
+      if (started.length > 0) {
+        await files.forgetProblems(started.map((f) => f.name));
+        const ids = await files.markReading(started);
+        for (const f of started) f.id = ids.get(f.name) ?? null;
       }
-      const withBlob = [...new Set(eventFiles)].filter((f) => f.blob && f.blob.id === null);
-      for (let i = 0; i < withBlob.length; i += 200) {
-        const chunk = withBlob.slice(i, i + 200);
-        const rows = await trx
-          .insertInto('raw_blobs')
-          .values(chunk.map((f) => ({ file_id: f.id, data: (f.blob as { data: Buffer }).data })))
-          .returning(['id', 'file_id'])
-          .execute();
-        const ids = new Map(rows.map((r) => [Number(r.file_id), Number(r.id)]));
-        for (const f of chunk) (f.blob as { id: number | null }).id = ids.get(f.id as number) ?? null;
+      const withBlob = [...new Set(eventFiles)].filter((f) => f.blob && f.blob.id === null && f.id !== null);
+      if (withBlob.length > 0) {
+        const ids = await files.insertBlobs(
+          withBlob.map((f) => ({ fileId: f.id as number, data: (f.blob as { data: Buffer }).data })),
+        );
+        for (const f of withBlob) (f.blob as { id: number | null }).id = ids.get(f.id as number) ?? null;
       }
       for (let i = 0; i < events.length; i++) {
         const file = eventFiles[i] as PendingFile;
@@ -401,7 +393,6 @@ class BatchWriter {
         event.blobId = file.blob?.id ?? null;
         event.fileId = file.id;
       }
-      const tx = { ...this.#store, db: trx };
       const issued = await traceBatch(tx, events);
       const before = issued.length > 0 ? await lastEventRowId(tx) : 0;
       const inserted = await insertEvents(tx, events);
@@ -409,22 +400,7 @@ class BatchWriter {
       summary.inserted += inserted;
       summary.duplicates += events.length - inserted;
       const now = Date.now();
-      for (let i = 0; i < problems.length; i += 500) {
-        await trx
-          .insertInto('quarantine')
-          .values(
-            problems.slice(i, i + 500).map((p) => ({
-              file: p.file,
-              line: p.line,
-              idx: p.index,
-              code: p.code,
-              reason: p.reason,
-              excerpt: p.excerpt,
-              created_at: now,
-            })),
-          )
-          .execute();
-      }
+      await files.insertProblems(problems, now);
       for (const { record, raw } of insights) {
         const eventId = typeof record.eventID === 'string' ? record.eventID : `insight:${raw.length}:${hash(raw)}`;
         const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
@@ -434,32 +410,18 @@ class BatchWriter {
           .onConflict((oc) => oc.column('event_id').doNothing())
           .execute();
       }
-      for (let i = 0; i < done.length; i += 500) {
-        const chunk = done.slice(i, i + 500);
-        await trx
-          .insertInto('files')
-          .values(
-            chunk.map((f) => ({
-              name: f.name,
-              fingerprint: f.fingerprint,
-              // A file that could not be read is not done: the next run reads it again.
-              status: f.retry ? 'retry' : 'done',
-              records: f.records,
-              problems: f.problems,
-              finished_at: now,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.column('name').doUpdateSet((eb) => ({
-              status: eb.ref('excluded.status'),
-              records: eb.ref('excluded.records'),
-              problems: eb.ref('excluded.problems'),
-              finished_at: eb.ref('excluded.finished_at'),
-            })),
-          )
-          .execute();
-        for (const f of chunk) f.blob = null;
-      }
+      // A file that could not be read is not done: the next run reads it again.
+      await files.markFinished(
+        done.map((f) => ({
+          name: f.name,
+          fingerprint: f.fingerprint,
+          status: f.retry ? 'retry' : 'done',
+          records: f.records,
+          problems: f.problems,
+        })),
+        now,
+      );
+      for (const f of done) f.blob = null;
     });
   }
 }

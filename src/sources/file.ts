@@ -1,6 +1,7 @@
 /**
  * One local file as a source file: fingerprint from size and mtime (nanoseconds), content read
- * whole (one file at a time keeps memory bounded) and handed to the shared parser.
+ * whole and handed to the shared parser. A small file can be read ahead (`prefetch`), so ingest
+ * keeps several reads in flight while it parses and writes; the caller bounds how many.
  *
  * The file is opened before it is trusted: non-blocking (a FIFO swapped in after the listing
  * must not hang the read), and checked to be a regular file on the open descriptor. A file that
@@ -10,7 +11,8 @@ import type { Stats } from 'node:fs';
 import { constants } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { isInsightPath } from './layout.ts';
-import { type ParseLimits, parseBuffer, problem, readFailure } from './parse.ts';
+import { type ParseLimits, parseBuffer, parseInflated, problem, readFailure } from './parse.ts';
+import { readInWorker } from './read-worker.ts';
 import { streamLargeFile } from './stream.ts';
 import type { SourceFile, SourceItem } from './types.ts';
 
@@ -26,15 +28,33 @@ export function localFile(
   skip?: SourceFile['skip'],
   id: string = String(path),
 ): SourceFile {
+  let loading: Promise<Loaded> | null = null;
   return {
     id,
     fingerprint: `${size}:${mtimeNs}`,
     size,
     modifiedMs: Number(mtimeNs / 1_000_000n),
     ...(skip ? { skip } : {}),
-    read: (hooks) => readLocal(path, id, limits, hooks?.onContent),
+    ...(size <= PREFETCH_MAX_BYTES
+      ? {
+          prefetch: () => {
+            loading ??= loadLocal(path, id, limits);
+          },
+        }
+      : {}),
+    read: (hooks) => {
+      const loaded = loading ?? loadLocal(path, id, limits);
+      loading = null;
+      return readLoaded(loaded, path, id, limits, hooks?.onContent);
+    },
   };
 }
+
+/** Files up to this size may be read ahead (`prefetch`); larger ones are opened when read. */
+export const PREFETCH_MAX_BYTES = 8 * (1 << 20);
+
+/** A file's bytes, or what stopped them from being read (items to report), or a size too large to load. */
+type Loaded = { buf: Buffer; plain?: Buffer | null } | { items: SourceItem[] } | { large: number };
 
 /** What a non-regular file is, for the message that refuses it. */
 export function kindOf(
@@ -57,39 +77,63 @@ export function notAFile(file: string, kind: string): SourceItem {
   );
 }
 
-async function* readLocal(
+/** Opens, checks and reads a file (on the read worker when there is one); never rejects (a failure is an item to report). */
+async function loadLocal(path: string | Buffer, id: string, limits: ParseLimits): Promise<Loaded> {
+  const inWorker = readInWorker(path, limits.maxFileBytes);
+  if (inWorker !== null) {
+    const r = await inWorker;
+    if ('error' in r) return { items: [readFailure(id, `cannot read the file: ${r.error}`)] };
+    if ('notFile' in r) {
+      const k = r.notFile;
+      const st = {
+        isFIFO: () => k.fifo,
+        isCharacterDevice: () => k.char,
+        isBlockDevice: () => k.block,
+        isSocket: () => k.socket,
+        isDirectory: () => k.dir,
+      };
+      return { items: [notAFile(id, kindOf(st))] };
+    }
+    if ('large' in r) return r;
+    return { buf: r.bytes, plain: r.plain };
+  }
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { items: [readFailure(id, `cannot read the file: ${(error as Error).message}`)] };
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return { items: [notAFile(id, kindOf(st))] };
+    if (st.size > limits.maxFileBytes) return { large: st.size };
+    return { buf: await handle.readFile() };
+  } catch (error) {
+    return { items: [readFailure(id, `cannot read the file: ${(error as Error).message}`)] };
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+async function* readLoaded(
+  loading: Promise<Loaded>,
   path: string | Buffer,
   id: string,
   limits: ParseLimits,
   onContent?: (bytes: Buffer) => void,
 ): AsyncGenerator<SourceItem> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    yield readFailure(id, `cannot read the file: ${(error as Error).message}`);
+  const loaded = await loading;
+  if ('items' in loaded) {
+    yield* loaded.items;
     return;
   }
-  let buf: Buffer;
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      yield notAFile(id, kindOf(st));
-      return;
-    }
-    if (st.size > limits.maxFileBytes) {
-      await handle.close();
-      yield* streamLargeFile(path, st.size, { file: id, limits, insightFile: isInsightPath(id) });
-      return;
-    }
-    buf = await handle.readFile();
-  } catch (error) {
-    yield readFailure(id, `cannot read the file: ${(error as Error).message}`);
+  if ('large' in loaded) {
+    yield* streamLargeFile(path, loaded.large, { file: id, limits, insightFile: isInsightPath(id) });
     return;
-  } finally {
-    await handle.close().catch(() => {});
   }
-  yield* parseBuffer(buf, { file: id, limits, insightFile: isInsightPath(id), onContent });
+  const ctx = { file: id, limits, insightFile: isInsightPath(id), onContent };
+  if (loaded.plain) yield* parseInflated(loaded.buf, loaded.plain, ctx);
+  else yield* parseBuffer(loaded.buf, ctx);
 }
 
 /** Stat for a listing: size and nanosecond mtime. */

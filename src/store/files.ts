@@ -1,0 +1,205 @@
+/**
+ * The ingest's bookkeeping tables: `files` (what was read, with its fingerprint and status),
+ * `raw_blobs` (each small file's bytes as read) and `quarantine` (what could not be read).
+ *
+ * SQLite goes through prepared statements, one row at a time inside the caller's transaction:
+ * multi-row statements built through kysely compiled and prepared anew for every batch, 1.3 s
+ * of a 9.7 s ingest of 10,000 small files. PostgreSQL keeps multi-row statements (one round trip
+ * per chunk).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Store } from './index.ts';
+
+export interface FileToFinish {
+  name: string;
+  fingerprint: string;
+  status: 'done' | 'retry';
+  records: number;
+  problems: number;
+}
+
+export interface ProblemToStore {
+  file: string;
+  line: number | null;
+  index: number | null;
+  code: string;
+  reason: string;
+  excerpt: string | null;
+}
+
+type Handle = BetterSqlite3.Database;
+const prepared = new WeakMap<Handle, Map<string, BetterSqlite3.Statement>>();
+function statement(handle: Handle, sql: string): BetterSqlite3.Statement {
+  let byText = prepared.get(handle);
+  if (!byText) {
+    byText = new Map();
+    prepared.set(handle, byText);
+  }
+  let stmt = byText.get(sql);
+  if (!stmt) {
+    stmt = handle.prepare(sql);
+    byText.set(sql, stmt);
+  }
+  return stmt;
+}
+
+const CHUNK = 500;
+
+export class FilesRepository {
+  readonly #store: Store;
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Fingerprints of the files among `names` an earlier run finished (`done`). */
+  async doneFingerprints(names: readonly string[]): Promise<Map<string, string>> {
+    const done = new Map<string, string>();
+    if (names.length === 0) return done;
+    const handle = this.#store.sqlite;
+    if (handle) {
+      const select = statement(handle, "SELECT fingerprint FROM files WHERE name = ? AND status = 'done'");
+      for (const name of names) {
+        const row = select.get(name) as { fingerprint: string } | undefined;
+        if (row) done.set(name, row.fingerprint);
+      }
+      return done;
+    }
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const rows = await this.#store.db
+        .selectFrom('files')
+        .select(['name', 'fingerprint'])
+        .where('status', '=', 'done')
+        .where('name', 'in', names.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) done.set(r.name, r.fingerprint);
+    }
+    return done;
+  }
+
+  /** Marks files `reading` (inserted or updated with their new fingerprint); returns their row ids by name. */
+  async markReading(files: ReadonlyArray<{ name: string; fingerprint: string }>): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    const handle = this.#store.sqlite;
+    if (handle) {
+      const upsert = statement(
+        handle,
+        `INSERT INTO files (name, fingerprint, status, records, problems, finished_at) VALUES (?, ?, 'reading', 0, 0, NULL)
+         ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, status = 'reading' RETURNING id`,
+      );
+      for (const f of files) ids.set(f.name, Number((upsert.get(f.name, f.fingerprint) as { id: number }).id));
+      return ids;
+    }
+    for (let i = 0; i < files.length; i += CHUNK) {
+      const rows = await this.#store.db
+        .insertInto('files')
+        .values(
+          files.slice(i, i + CHUNK).map((f) => ({
+            name: f.name,
+            fingerprint: f.fingerprint,
+            status: 'reading',
+            records: 0,
+            problems: 0,
+            finished_at: null,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), status: 'reading' })),
+        )
+        .returning(['id', 'name'])
+        .execute();
+      for (const r of rows) ids.set(r.name, Number(r.id));
+    }
+    return ids;
+  }
+
+  /** Records files as finished (`done`, or `retry` when they could not be read now). */
+  async markFinished(files: readonly FileToFinish[], now: number): Promise<void> {
+    const handle = this.#store.sqlite;
+    if (handle) {
+      const upsert = statement(
+        handle,
+        `INSERT INTO files (name, fingerprint, status, records, problems, finished_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET status = excluded.status, records = excluded.records,
+           problems = excluded.problems, finished_at = excluded.finished_at`,
+      );
+      for (const f of files) upsert.run(f.name, f.fingerprint, f.status, f.records, f.problems, now);
+      return;
+    }
+    for (let i = 0; i < files.length; i += CHUNK) {
+      await this.#store.db
+        .insertInto('files')
+        .values(files.slice(i, i + CHUNK).map((f) => ({ ...f, finished_at: now })))
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            records: eb.ref('excluded.records'),
+            problems: eb.ref('excluded.problems'),
+            finished_at: eb.ref('excluded.finished_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /** Keeps files' bytes; returns each blob's id by file id. */
+  async insertBlobs(blobs: ReadonlyArray<{ fileId: number; data: Buffer }>): Promise<Map<number, number>> {
+    const ids = new Map<number, number>();
+    const handle = this.#store.sqlite;
+    if (handle) {
+      const insert = statement(handle, 'INSERT INTO raw_blobs (file_id, data) VALUES (?, ?)');
+      for (const b of blobs) ids.set(b.fileId, Number(insert.run(b.fileId, b.data).lastInsertRowid));
+      return ids;
+    }
+    for (let i = 0; i < blobs.length; i += 200) {
+      const rows = await this.#store.db
+        .insertInto('raw_blobs')
+        .values(blobs.slice(i, i + 200).map((b) => ({ file_id: b.fileId, data: b.data })))
+        .returning(['id', 'file_id'])
+        .execute();
+      for (const r of rows) ids.set(Number(r.file_id), Number(r.id));
+    }
+    return ids;
+  }
+
+  /** Forgets what earlier, interrupted reads of these files quarantined. */
+  async forgetProblems(names: readonly string[]): Promise<void> {
+    const handle = this.#store.sqlite;
+    if (handle) {
+      const remove = statement(handle, 'DELETE FROM quarantine WHERE file = ?');
+      for (const name of names) remove.run(name);
+      return;
+    }
+    for (let i = 0; i < names.length; i += CHUNK)
+      await this.#store.db
+        .deleteFrom('quarantine')
+        .where('file', 'in', names.slice(i, i + CHUNK))
+        .execute();
+  }
+
+  async insertProblems(problems: readonly ProblemToStore[], now: number): Promise<void> {
+    const handle = this.#store.sqlite;
+    if (handle) {
+      const insert = statement(
+        handle,
+        'INSERT INTO quarantine (file, line, idx, code, reason, excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const p of problems) insert.run(p.file, p.line, p.index, p.code, p.reason, p.excerpt, now);
+      return;
+    }
+    for (let i = 0; i < problems.length; i += CHUNK)
+      await this.#store.db
+        .insertInto('quarantine')
+        .values(
+          problems.slice(i, i + CHUNK).map((p) => ({
+            file: p.file,
+            line: p.line,
+            idx: p.index,
+            code: p.code,
+            reason: p.reason,
+            excerpt: p.excerpt,
+            created_at: now,
+          })),
+        )
+        .execute();
+  }
+}
