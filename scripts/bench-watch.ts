@@ -95,7 +95,9 @@ const receiver = createServer((req, res) => {
       alerts: Array<{ events: Array<{ eventId: string }> }>;
     };
     for (const a of body.alerts as Array<{ id: string; events: Array<{ eventId: string }> }>) {
-      deliveries.set(a.id, (deliveries.get(a.id) ?? 0) + 1);
+      // One revision of an alert (its events so far) must arrive once; a grown alert arrives again.
+      const revision = `${a.id}~${a.events.length}`;
+      deliveries.set(revision, (deliveries.get(revision) ?? 0) + 1);
       for (const e of a.events) {
         const attack = attackByEvent.get(e.eventId);
         if (attack !== undefined && !arrivals.has(attack)) arrivals.set(attack, at);
@@ -230,8 +232,9 @@ const stored = await check.db
   .select((eb) => eb.fn.countAll<number>().as('n'))
   .executeTakeFirstOrThrow();
 const doubled = [...deliveries.values()].filter((n) => n > 1).length;
+const alertsDelivered = new Set([...deliveries.keys()].map((k) => k.slice(0, k.lastIndexOf('~')))).size;
 console.log(
-  `events stored ${Number(stored.n)} of ${sim.meta.counts.events} simulated; ${deliveries.size} alerts delivered, ${doubled} more than once; ${RESTARTS} restarts`,
+  `events stored ${Number(stored.n)} of ${sim.meta.counts.events} simulated; ${alertsDelivered} alerts delivered in ${deliveries.size} revisions, ${doubled} revision(s) more than once; ${RESTARTS} restarts`,
 );
 // The same files read by one ingest and one detect: watch must raise exactly these alerts.
 await detect(check, { learningDays, gapMinutes: GAP_MIN, now: simNow });
