@@ -51,6 +51,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       bigintParserSet = true;
     }
     const pool = new pg.Pool({ connectionString: location, max: 4 });
+    // An idle client the server closed (a restart, an administrator's termination) emits 'error'
+    // on the pool; unhandled, that ends the process. The pool drops the client and the next
+    // query opens a new one, so there is nothing to do but not crash.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', sqlite: null, location, close: () => db.destroy() };
   } else {
