@@ -20,7 +20,7 @@ import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { ActivityCounters } from '../store/activity.ts';
-import { queryEvents } from '../store/events.ts';
+import { queryEvents, sqliteEventFilter } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
 import { RawRecordReader } from '../store/raw.ts';
 import type { StoreStats } from '../store/stats.ts';
@@ -250,20 +250,7 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
   /** One window of rows (newest first, before `after`): SQLite through a raw prepared statement. */
   const window = async (q: EventSearch, after: { time: number; eventId: string } | null): Promise<WindowRow[]> => {
     if (store.sqlite) {
-      const where: string[] = [];
-      const params: Array<string | number> = [];
-      if (q.actor !== undefined) {
-        where.push('actor_key = ?');
-        params.push(q.actor);
-      }
-      if (q.since !== undefined) {
-        where.push('time >= ?');
-        params.push(q.since);
-      }
-      if (q.until !== undefined) {
-        where.push('time < ?');
-        params.push(q.until);
-      }
+      const { where, params } = sqliteEventFilter(q);
       if (after !== null) {
         where.push('(time < ? OR (time = ? AND event_id < ?))');
         params.push(after.time, after.time, after.eventId);

@@ -295,25 +295,9 @@ function* itemsOfBrokenArray(text: string, from: number, ctx: ParseContext, trun
         );
       return;
     }
-    if (end - pos > ctx.limits.maxRecordBytes) {
-      yield problem(
-        where,
-        'record-too-large',
-        `record is ${end - pos} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
-        text.slice(pos, pos + EXCERPT_CHARS),
-      );
-    } else {
-      const slice = text.slice(pos, end);
-      let value: unknown;
-      let ok = true;
-      try {
-        value = JSON.parse(slice);
-      } catch (error) {
-        ok = false;
-        yield problem(where, 'invalid-json', `record ${index}: ${(error as Error).message}`, slice);
-      }
-      if (ok && isObject(value)) yield recordItem(unwrapEnvelope(value) ?? value, where, ctx);
-    }
+    const parsed = jsonAt(text, pos, end, where, ctx, 'record', `record ${index}: `);
+    if ('problem' in parsed) yield parsed.problem;
+    else if (isObject(parsed.value)) yield recordItem(unwrapEnvelope(parsed.value) ?? parsed.value, where, ctx);
     pos = firstNonSpace(text, end);
     const c = text.charCodeAt(pos);
     if (c === 0x2c) pos = firstNonSpace(text, pos + 1);
@@ -326,6 +310,36 @@ function* itemsOfBrokenArray(text: string, from: number, ctx: ParseContext, trun
       );
       return;
     }
+  }
+}
+
+/**
+ * The JSON value at `text[pos, end)`, or the problem that keeps it out: above the record size
+ * limit, or not JSON (`prefix` starts the message).
+ */
+function jsonAt(
+  text: string,
+  pos: number,
+  end: number,
+  at: Origin,
+  ctx: ParseContext,
+  noun: 'record' | 'value',
+  prefix: string,
+): { value: unknown; slice: string } | { problem: SourceItem } {
+  if (end - pos > ctx.limits.maxRecordBytes)
+    return {
+      problem: problem(
+        at,
+        'record-too-large',
+        `${noun} is ${end - pos} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
+        text.slice(pos, pos + EXCERPT_CHARS),
+      ),
+    };
+  const slice = text.slice(pos, end);
+  try {
+    return { value: JSON.parse(slice), slice };
+  } catch (error) {
+    return { problem: problem(at, 'invalid-json', `${prefix}${(error as Error).message}`, slice) };
   }
 }
 
@@ -557,32 +571,15 @@ function* itemsOfConcatenated(text: string, ctx: ParseContext, truncated: boolea
         yield problem(at, 'invalid-json', 'the last JSON value is cut', text.slice(pos, pos + EXCERPT_CHARS));
       break;
     }
-    if (end - pos > ctx.limits.maxRecordBytes) {
-      yield problem(
-        at,
-        'record-too-large',
-        `value is ${end - pos} characters, above the limit of ${ctx.limits.maxRecordBytes}`,
-        text.slice(pos, pos + EXCERPT_CHARS),
-      );
-    } else {
-      const slice = text.slice(pos, end);
-      let value: unknown;
-      let ok = true;
-      try {
-        value = JSON.parse(slice);
-      } catch (error) {
-        ok = false;
-        yield problem(at, 'invalid-json', `invalid JSON: ${(error as Error).message}`, slice);
-      }
-      if (ok) {
-        for (const item of itemsOfValue(value, at, ctx, slice)) {
-          if (gate.admit(item)) {
-            yield* gate.released();
-            yield item;
-          }
+    const parsed = jsonAt(text, pos, end, at, ctx, 'value', 'invalid JSON: ');
+    if ('problem' in parsed) yield parsed.problem;
+    else
+      for (const item of itemsOfValue(parsed.value, at, ctx, parsed.slice)) {
+        if (gate.admit(item)) {
+          yield* gate.released();
+          yield item;
         }
       }
-    }
     pos = firstNonSpace(text, end);
   }
   yield* gate.end(values);

@@ -292,14 +292,11 @@ export function scanEventRowsSync(store: Store, q: EventQuery & { batch?: number
   return store.sqlite ? sqliteScanRows(store.sqlite, q, q.batch ?? 5000) : null;
 }
 
-/**
- * SQLite fast path of `scanEventRows`: the same keyset pages as `pages`, through prepared
- * statements in raw (array) mode. Building each page through kysely and then one object per
- * row cost ~3x the rows/s (measured in scripts/bench-detect.ts --store). Pages, not one long
- * `iterate()`: the connection stays free between pages (no read transaction held open for the
- * whole scan, so the caller may write and WAL checkpoints are not blocked).
- */
-function* sqliteScanRows(db: NonNullable<Store['sqlite']>, q: EventQuery, batch: number): Generator<EventRow> {
+/** The SQLite conditions (and their bound values) of an actor and a time range, for raw prepared statements. */
+export function sqliteEventFilter(q: Pick<EventQuery, 'actor' | 'since' | 'until'>): {
+  where: string[];
+  params: Array<string | number>;
+} {
   const where: string[] = [];
   const params: Array<string | number> = [];
   if (q.actor !== undefined) {
@@ -314,6 +311,18 @@ function* sqliteScanRows(db: NonNullable<Store['sqlite']>, q: EventQuery, batch:
     where.push('time < ?');
     params.push(q.until);
   }
+  return { where, params };
+}
+
+/**
+ * SQLite fast path of `scanEventRows`: the same keyset pages as `pages`, through prepared
+ * statements in raw (array) mode. Building each page through kysely and then one object per
+ * row cost ~3x the rows/s (measured in scripts/bench-detect.ts --store). Pages, not one long
+ * `iterate()`: the connection stays free between pages (no read transaction held open for the
+ * whole scan, so the caller may write and WAL checkpoints are not blocked).
+ */
+function* sqliteScanRows(db: NonNullable<Store['sqlite']>, q: EventQuery, batch: number): Generator<EventRow> {
+  const { where, params } = sqliteEventFilter(q);
   const sql = (after: boolean) =>
     `SELECT ${ROW_COLUMNS.join(', ')} FROM events WHERE ${[...where, ...(after ? ['(time, event_id) > (?, ?)'] : []), '1'].join(' AND ')} ORDER BY time, event_id LIMIT ?`;
   const first = db.prepare(sql(false)).raw(true);
