@@ -35,6 +35,7 @@ export function localFile(
     size,
     modifiedMs: Number(mtimeNs / 1_000_000n),
     ...(skip ? { skip } : {}),
+    local: { path, mtimeNs, limits },
     ...(size <= PREFETCH_MAX_BYTES
       ? {
           prefetch: () => {

@@ -78,6 +78,11 @@ parentPort.on('message', ({ id, path, maxFileBytes }) => {
 
 let worker: Worker | null = null;
 let failed = false;
+
+/** Reads in the calling thread from now on: a thread that is itself a worker gains nothing from another. */
+export function readOnCallingThread(): void {
+  failed = true;
+}
 const pending = new Map<number, (read: WorkerRead) => void>();
 let nextId = 0;
 

@@ -54,6 +54,8 @@ function lastPart(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
 }
 
+const selects = new WeakMap<object, import('better-sqlite3').Statement>();
+
 export class CredentialsRepository {
   readonly #store: Store;
   /** Rows and traces looked up through this instance (one ingest batch, one alert build). */
@@ -111,6 +113,21 @@ export class CredentialsRepository {
   /** Loads the rows of these access keys into the cache (one query per 500). */
   async #load(keys: Iterable<string>): Promise<void> {
     const missing = [...new Set(keys)].filter((k) => !this.#rows.has(k));
+    const handle = this.#store.sqlite;
+    if (handle) {
+      // One prepared lookup per key: an IN list of 500 compiled through kysely and prepared anew
+      // for every chunk was ~15% of an ingest of 100,000 events with a session each.
+      let select = selects.get(handle);
+      if (!select) {
+        select = handle.prepare('SELECT * FROM credentials WHERE access_key = ?');
+        selects.set(handle, select);
+      }
+      for (const k of missing) {
+        const r = select.get(k) as CredentialsTable | undefined;
+        this.#rows.set(k, r === undefined ? null : { ...r, time: Number(r.time) });
+      }
+      return;
+    }
     for (let i = 0; i < missing.length; i += 500) {
       const chunk = missing.slice(i, i + 500);
       const rows = await this.#store.db
