@@ -8,6 +8,7 @@
  * Nothing is resolved at write time, so an issuing call stored after the calls it enabled, or
  * after a credential it issued, changes every trace below it at once.
  */
+import { sql } from 'kysely';
 import type { ComputeKind, CredentialIssuance, CredentialTrace } from '../normalize/identity.ts';
 import type { Store } from './index.ts';
 import type { CredentialsTable } from './schema.ts';
@@ -128,16 +129,16 @@ export class CredentialsRepository {
       }
       return;
     }
-    for (let i = 0; i < missing.length; i += 500) {
-      const chunk = missing.slice(i, i + 500);
-      const rows = await this.#store.db
-        .selectFrom('credentials')
-        .selectAll()
-        .where('access_key', 'in', chunk)
-        .execute();
-      for (const k of chunk) this.#rows.set(k, null);
-      for (const r of rows) this.#rows.set(r.access_key, { ...r, time: Number(r.time) });
-    }
+    // PostgreSQL: one query with the keys as one array parameter (an IN list of 500 per query
+    // was 20 round trips for a batch of 10,000 sessions).
+    if (missing.length === 0) return;
+    const rows = await this.#store.db
+      .selectFrom('credentials')
+      .selectAll()
+      .where(sql<boolean>`access_key = ANY(${missing})`)
+      .execute();
+    for (const k of missing) this.#rows.set(k, null);
+    for (const r of rows) this.#rows.set(r.access_key, { ...r, time: Number(r.time) });
   }
 
   /**

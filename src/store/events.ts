@@ -133,6 +133,7 @@ export const EVENT_COLUMNS: readonly string[] = Object.keys(
 export const EVENT_FILE_ID = EVENT_COLUMNS.indexOf('file_id');
 export const EVENT_BLOB_ID = EVENT_COLUMNS.indexOf('blob_id');
 
+const EVENT_ID_AT = EVENT_COLUMNS.indexOf('event_id');
 const RAW_AT = EVENT_COLUMNS.indexOf('raw');
 const LINE_AT = EVENT_COLUMNS.indexOf('raw_line');
 const INDEX_AT = EVENT_COLUMNS.indexOf('raw_index');
@@ -214,15 +215,38 @@ export async function insertEventRows(store: Store, rows: readonly EventColumns[
 }
 
 /**
- * PostgreSQL: the rows are COPYed into a temporary table, then moved with one `INSERT ...
- * SELECT ... ON CONFLICT DO NOTHING` (COPY itself cannot skip known eventIDs), in row order so
- * ids follow the input as on SQLite. Multi-row INSERTs through the query builder were the
- * previous path: 65535 parameters a statement, each compiled and parsed anew.
+ * PostgreSQL: rows whose eventID is not stored yet (one lookup for the batch) are COPYed
+ * straight into `events`; COPY cannot skip a known eventID, so should another writer store one
+ * of them meanwhile, the COPY is rolled back to its savepoint and the rows go through a
+ * temporary table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING` instead (twice the work:
+ * on 100,000 events the temporary table alone cost 35-45% of the write time).
  */
 async function copyEventRows(store: Store, rows: readonly EventColumns[]): Promise<number> {
   if (!store.db.isTransaction)
     return store.db.transaction().execute((trx) => copyEventRows({ ...store, db: trx }, rows));
   const { copyRows } = await import('./pg-copy.ts');
+  const ids = rows.map((r) => r[EVENT_ID_AT] as string);
+  const { rows: known } = await sql<{ event_id: string }>`SELECT event_id FROM events WHERE event_id = ANY(${ids})`.execute(
+    store.db,
+  );
+  const seen = new Set(known.map((r) => r.event_id));
+  const fresh = rows.filter((r) => {
+    const id = r[EVENT_ID_AT] as string;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  if (fresh.length === 0) return 0;
+  await sql`SAVEPOINT copy_events`.execute(store.db);
+  try {
+    await copyRows(store.db, 'events', EVENT_COLUMNS, fresh);
+    await sql`RELEASE SAVEPOINT copy_events`.execute(store.db);
+    return fresh.length;
+  } catch (error) {
+    // 23505: unique_violation, an eventID stored by another writer since the lookup.
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await sql`ROLLBACK TO SAVEPOINT copy_events`.execute(store.db);
+  }
   const columns = EVENT_COLUMNS.join(', ');
   await sql
     .raw(
@@ -233,7 +257,7 @@ async function copyEventRows(store: Store, rows: readonly EventColumns[]): Promi
     store.db,
     'events_incoming',
     ['ord', ...EVENT_COLUMNS],
-    rows.map((row, i) => [i, ...row]),
+    fresh.map((row, i) => [i, ...row]),
   );
   const result = await sql
     .raw(
