@@ -7,6 +7,11 @@
  * fingerprint) in the same transaction as its last records. A killed run leaves files
  * `reading`; the rerun reads them again and the UNIQUE key drops what was already stored,
  * so the database ends as an uninterrupted run leaves it.
+ *
+ * Threads: local files are read, parsed, normalized and catalogued on prepare workers
+ * (pool.ts) and come back as rows in file order; this thread keeps the bookkeeping (files,
+ * quarantine, credential chains) and writes. Other sources (S3, stdin) are prepared here with
+ * the same code (prepare.ts).
  */
 import { NothingIngestedError } from '../errors.ts';
 import { openSource } from '../sources/index.ts';
@@ -16,7 +21,7 @@ import { FilesRepository } from '../store/files.ts';
 import type { Store } from '../store/index.ts';
 import { type InsightToStore, insertInsights } from '../store/insights.ts';
 import { retraceStored, traceRows } from './chains.ts';
-import { PreparePool, prepareHere } from './pool.ts';
+import { type PreparePool, prepareHere, sharedPreparePool } from './pool.ts';
 import {
   type IngestProblem,
   PROBLEM_ROWS_PER_FILE,
@@ -178,7 +183,7 @@ export async function ingest(
       });
     yield* options.sources ?? [];
   }
-  const pool = new PreparePool(options.prepareWorkers);
+  const pool = sharedPreparePool(options.prepareWorkers).run();
   try {
     for (const source of sources()) {
       for await (const file of readAhead(unfinished(store, source.files(), options.force === true), pool)) {
@@ -248,7 +253,8 @@ export async function ingest(
       }
     }
   } finally {
-    await pool.close();
+    // Stopped early (a wrong path, a store error): files handed out and not read are dropped.
+    pool.discard();
   }
   await writer.flush(summary);
   await new FilesRepository(store).dropOrphanBlobs();
@@ -300,7 +306,10 @@ const READ_AHEAD_BYTES = 64 * (1 << 20);
  * time (open, stat, read, close awaited in turn) left the main thread idle 40% of the time on a
  * trail of small files. Bounded in count and bytes, so memory stays flat.
  */
-async function* readAhead(files: AsyncIterable<ListedFile>, pool: PreparePool): AsyncGenerator<ListedFile> {
+async function* readAhead(
+  files: AsyncIterable<ListedFile>,
+  pool: ReturnType<PreparePool['run']>,
+): AsyncGenerator<ListedFile> {
   const queue: ListedFile[] = [];
   let bytes = 0;
   const ahead = (file: ListedFile) => file.prepared != null || (!file.skip && file.prefetch !== undefined);

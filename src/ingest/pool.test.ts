@@ -75,4 +75,21 @@ describe(PreparePool.name, () => {
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.reduce((a, b) => a + b, 0)).toBe(5001); // the content item and 5,000 events
   });
+
+  it('drops the files of a caller that stopped reading, so the worker goes on with the next caller', async () => {
+    writeSyntheticTrail(join(dir, 'many'), 100, 2);
+    const files = await filesOf(join(dir, 'many'));
+    const one = new PreparePool(1);
+    try {
+      const abandoned = one.run();
+      for (const f of files) expect(abandoned.start(f)).not.toBeNull();
+      // 100 files of one chunk each, none read: the worker waits after 64 until they are dropped.
+      abandoned.discard();
+      const next = one.run().start(files[0] as SourceFile) as AsyncIterable<PreparedItem[]>;
+      const items = await collect(next);
+      expect(items.filter((i) => i.kind === 'event')).toHaveLength(2);
+    } finally {
+      await one.close();
+    }
+  });
 });

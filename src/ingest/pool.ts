@@ -57,7 +57,10 @@ class PrepareWorker {
     this.#worker.on('message', (chunk: PreparedChunk) => {
       const job = this.#jobs.get(chunk.job);
       this.delivered = true;
-      if (job === undefined) return;
+      if (job === undefined) {
+        this.#release(1); // a job no one reads any more (see `discard`)
+        return;
+      }
       job.chunks.push(chunk.items);
       if (chunk.done) job.done = true;
       job.wake?.();
@@ -96,8 +99,7 @@ class PrepareWorker {
           for (;;) {
             const chunk = job.chunks.shift();
             if (chunk !== undefined) {
-              Atomics.sub(self.#unread, 0, 1);
-              Atomics.notify(self.#unread, 0);
+              self.#release(1);
               yielded = true;
               yield chunk;
               continue;
@@ -116,11 +118,32 @@ class PrepareWorker {
             job.wake = null;
           }
         } finally {
-          self.#jobs.delete(id);
-          if (self.#jobs.size === 0) self.#worker.unref();
+          self.#drop(id);
         }
       },
     };
+  }
+
+  /** Lets the worker go on: `n` of its chunks are read (or dropped). */
+  #release(n: number): void {
+    if (n === 0) return;
+    Atomics.sub(this.#unread, 0, n);
+    Atomics.notify(this.#unread, 0);
+  }
+
+  /** Forgets a job: its chunks not read yet, and those still to come, are dropped. */
+  #drop(id: number): void {
+    const job = this.#jobs.get(id);
+    if (job === undefined) return;
+    this.#jobs.delete(id);
+    this.#release(job.chunks.length);
+    job.chunks.length = 0;
+    if (this.#jobs.size === 0) this.#worker.unref();
+  }
+
+  /** Drops a job (its ingest stopped early): a worker never waits on chunks no one will read. */
+  discard(id: number): void {
+    this.#drop(id);
   }
 
   terminate(): Promise<number> {
@@ -144,11 +167,13 @@ export class PreparePool {
   }
 
   /** Starts preparing a local file on a worker; null when it is not local or no worker can run. */
-  start(file: SourceFile): AsyncIterable<PreparedItem[]> | null {
+  start(file: SourceFile, started?: Array<[PrepareWorker, number]>): AsyncIterable<PreparedItem[]> | null {
     if (file.local === undefined || file.skip !== undefined || this.#unavailable || this.#size === 0) return null;
     const worker = this.#worker();
     if (worker === null) return null;
-    return worker.start(this.#jobs++, file as SourceFile & { local: NonNullable<SourceFile['local']> });
+    const id = this.#jobs++;
+    started?.push([worker, id]);
+    return worker.start(id, file as SourceFile & { local: NonNullable<SourceFile['local']> });
   }
 
   #worker(): PrepareWorker | null {
@@ -176,6 +201,21 @@ export class PreparePool {
     return worker;
   }
 
+  /**
+   * Files handed out by one caller (an ingest), to drop together when it stops early; the pool
+   * may serve other ingests of the same process meanwhile.
+   */
+  run(): { start(file: SourceFile): AsyncIterable<PreparedItem[]> | null; discard(): void } {
+    const started: Array<[PrepareWorker, number]> = [];
+    return {
+      start: (file) => this.start(file, started),
+      discard: () => {
+        for (const [worker, id] of started) worker.discard(id);
+        started.length = 0;
+      },
+    };
+  }
+
   /** Workers running that have prepared a file (none when every file was prepared on the calling thread). */
   get working(): number {
     return this.#workers.filter((w) => w.delivered && !w.failed).length;
@@ -185,6 +225,21 @@ export class PreparePool {
     await Promise.all(this.#workers.map((w) => w.terminate()));
     this.#workers.length = 0;
   }
+}
+
+const shared = new Map<number | undefined, PreparePool>();
+
+/**
+ * The pool of this size, kept between ingests: `watch` ingests every minute or so, and a worker
+ * costs its start (its modules loaded) each time. Idle workers do not keep the process alive.
+ */
+export function sharedPreparePool(size?: number): PreparePool {
+  let pool = shared.get(size);
+  if (pool === undefined) {
+    pool = new PreparePool(size);
+    shared.set(size, pool);
+  }
+  return pool;
 }
 
 /** A file's items prepared on the calling thread, in the chunks a worker would post. */

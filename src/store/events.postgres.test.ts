@@ -104,7 +104,19 @@ describe('events written with COPY on PostgreSQL', () => {
       await other.query('BEGIN');
       await other.query(
         'INSERT INTO events (event_id, time, account_id, region, service, action, action_key, event_type, success, client_class, console, actor_key, actor_type, actor_name, facts, risk) VALUES ($1, 0, $2, $3, $4, $5, $5, $6, 1, $7, 0, $8, $9, $10, $11, 0)',
-        ['race-taken', '111122223333', 'us-east-1', 'sts', 'GetCallerIdentity', 'AwsApiCall', 'sdk', 'k', 'iam-user', 'n', ''],
+        [
+          'race-taken',
+          '111122223333',
+          'us-east-1',
+          'sts',
+          'GetCallerIdentity',
+          'AwsApiCall',
+          'sdk',
+          'k',
+          'iam-user',
+          'n',
+          '',
+        ],
       );
       const writing = insertEventRows(store, [taken, free]);
       await new Promise((r) => setTimeout(r, 500));

@@ -226,9 +226,9 @@ async function copyEventRows(store: Store, rows: readonly EventColumns[]): Promi
     return store.db.transaction().execute((trx) => copyEventRows({ ...store, db: trx }, rows));
   const { copyRows } = await import('./pg-copy.ts');
   const ids = rows.map((r) => r[EVENT_ID_AT] as string);
-  const { rows: known } = await sql<{ event_id: string }>`SELECT event_id FROM events WHERE event_id = ANY(${ids})`.execute(
-    store.db,
-  );
+  const { rows: known } = await sql<{
+    event_id: string;
+  }>`SELECT event_id FROM events WHERE event_id = ANY(${ids})`.execute(store.db);
   const seen = new Set(known.map((r) => r.event_id));
   const fresh = rows.filter((r) => {
     const id = r[EVENT_ID_AT] as string;
