@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../domain/event.ts';
 import { buildJourneys, type Journey } from '../journeys/builder.ts';
 import { DAY, HOUR, MIN, row, seq, T0 } from '../journeys/rows.fixture.ts';
-import type { EventRow } from '../store/events.ts';
 import { DetectionEngine } from './engine.ts';
 
 const work = ['sts:GetCallerIdentity', 'ec2:DescribeInstances', 'logs:FilterLogEvents'];

@@ -6,7 +6,9 @@
  * week (a slow attacker must not teach the model that its journey is normal) and learned
  * then, unless an analyst marked the alert malicious; `benign` feedback learns them at once.
  */
-import type { AlertReason } from '../alerts/types.ts';
+import type { AlertReason } from '../domain/alert.ts';
+import type { EventRow } from '../domain/event.ts';
+import type { Suppression } from '../domain/suppression.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { stableHash } from '../journeys/builder.ts';
 import { potThreshold, TimedScores } from '../model/calibration.ts';
@@ -21,7 +23,6 @@ import {
 } from '../model/signals.ts';
 import { OrgStories, type Story, storyKeys } from '../model/stories.ts';
 import { tokenText } from '../model/tokens.ts';
-import type { EventRow } from '../store/events.ts';
 
 export const DAY = 86_400_000;
 export const WEEK = 7 * DAY;
@@ -37,15 +38,7 @@ export interface EngineOptions {
   learningAlertsPerWeek?: number;
 }
 
-export interface Suppression {
-  id: number;
-  actorKey: string;
-  /** The action tokens it covers; a journey whose surprising actions are all in here is suppressed. */
-  tokens: string[];
-  owner: string;
-  /** Epoch ms. */
-  expires: number;
-}
+export type { Suppression };
 
 export interface JourneyRecord {
   id: string;

@@ -9,7 +9,7 @@
  * ~5 min and are delivered within ~15 min). Journeys still open at the end of a run are
  * left open; the next run rebuilds them by scanning again from `resumeFrom()`.
  */
-import type { EventRow } from '../store/events.ts';
+import type { EventRow } from '../domain/event.ts';
 
 export interface JourneyOptions {
   /** Inactivity that ends a journey, ms. Default 30 min. */

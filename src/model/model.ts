@@ -7,11 +7,12 @@
  * State is plain counts and small arrays, serializable with `toJSON`/`fromJSON`: `detect`
  * persists it after each run and resumes from it (see src/detect/index.ts for why).
  */
-import type { AlertReason } from '../alerts/types.ts';
+
 import { splitTarget } from '../catalog/index.ts';
+import type { AlertReason } from '../domain/alert.ts';
+import type { EventRow } from '../domain/event.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { asnLabel } from '../normalize/asn.ts';
-import type { EventRow } from '../store/events.ts';
 import { ScoreHistory } from './calibration.ts';
 import { ContextProfile, type JourneyContext, journeyContext } from './context.ts';
 import { journeyFeatures, MedoidSet } from './medoids.ts';

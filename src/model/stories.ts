@@ -13,8 +13,9 @@
  * created, MFA registered, first sign-ins, exploration), a new trusted party for a week after
  * it was last seen.
  */
+
+import type { EventRow } from '../domain/event.ts';
 import type { Journey } from '../journeys/builder.ts';
-import type { EventRow } from '../store/events.ts';
 import type { JourneyScore } from './model.ts';
 
 const MINUTE = 60_000;

@@ -4,49 +4,14 @@
  * re-normalized from the stored raw JSON, so there is one source of truth per record.
  */
 import type { Selectable } from 'kysely';
+import type { EventRow } from '../domain/event.ts';
 import type { ComputeKind, Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import type { Store } from './index.ts';
 import { RawRecordReader, type RawRef } from './raw.ts';
 import type { EventsTable } from './schema.ts';
 
-/** What detection needs of an event, without parsing its JSON. */
-export interface EventRow {
-  /** Store row id: insertion order, stable. */
-  id: number;
-  eventId: string;
-  time: number;
-  accountId: string;
-  region: string;
-  service: string;
-  action: string;
-  actionKey: string;
-  eventType: string;
-  readOnly: boolean | null;
-  success: boolean;
-  errorCode: string | null;
-  sourceIp: string | null;
-  clientClass: string;
-  clientName: string | null;
-  mfa: boolean | null;
-  console: boolean;
-  actorKey: string;
-  actorType: string;
-  actorName: string;
-  actorAccount: string | null;
-  roleArn: string | null;
-  session: string | null;
-  facts: string[];
-  risk: number;
-  /** Catalog targets (`account:111122223333`, `document:AWS-RunShellScript`), usually []. */
-  targets: string[];
-  /** The person behind the actor (traced through the credential chain when its issuing call is stored). */
-  person?: string | null;
-  /** Role session name. */
-  sessionName?: string | null;
-  /** The compute whose role the session is. */
-  compute?: ComputeKind | null;
-}
+export type { EventRow } from '../domain/event.ts';
 
 /**
  * An event ready to store: the normalized event, its catalog facts and risk, and where its
