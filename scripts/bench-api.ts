@@ -52,7 +52,7 @@ async function buildStore(db: string, events: number): Promise<void> {
   const { writeSyntheticTrail } = await import('../src/ingest/synthetic.ts');
   const { openStore } = await import('../src/store/index.ts');
   const { ingest } = await import('../src/ingest/index.ts');
-  const { detect } = await import('../src/detect/index.ts');
+  const { detect } = await import('../src/app/detect.ts');
   const trail = join(root, `trail-${events}`);
   if (!existsSync(trail)) writeSyntheticTrail(trail, Math.ceil(events / PER_FILE), PER_FILE, 42);
   const store = await openStore({ db });

@@ -6,7 +6,7 @@
  */
 import { describeEvent } from '../catalog/index.ts';
 import type { AlertDraft } from '../detect/engine.ts';
-import type { Alert, AlertEvent, AlertReason, Severity, StoredAlert } from '../domain/alert.ts';
+import type { AlertEvent, AlertReason, Severity, StoredAlert } from '../domain/alert.ts';
 import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
 import { personLabel } from '../normalize/identity.ts';

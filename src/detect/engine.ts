@@ -7,6 +7,7 @@
  * then, unless an analyst marked the alert malicious; `benign` feedback learns them at once.
  */
 import type { AlertReason } from '../domain/alert.ts';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_LEARNING_DAYS } from '../domain/defaults.ts';
 import type { EventRow } from '../domain/event.ts';
 import type { Suppression } from '../domain/suppression.ts';
 import type { Journey } from '../journeys/builder.ts';
@@ -148,8 +149,8 @@ export class DetectionEngine {
 
   constructor(options: EngineOptions = {}, model = new BehaviourModel()) {
     this.model = model;
-    this.learningDays = options.learningDays ?? 14;
-    this.alertsPerWeek = options.alertsPerWeek ?? 3;
+    this.learningDays = options.learningDays ?? DEFAULT_LEARNING_DAYS;
+    this.alertsPerWeek = options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK;
     this.learningAlertsPerDay = options.learningAlertsPerDay ?? 5;
     this.learningAlertsPerWeek = options.learningAlertsPerWeek ?? 15;
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detect } from '../detect/index.ts';
+import { detect } from '../app/detect.ts';
 import type { Event } from '../normalize/event.ts';
 import { eventsOfSessions, queryEvents, scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';

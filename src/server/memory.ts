@@ -4,6 +4,7 @@
  * first with a cursor, verdicts are logged) over plain arrays.
  */
 import type { Alert } from '../alerts/types.ts';
+import { DEFAULT_ALERTS_PER_WEEK } from '../domain/defaults.ts';
 import type { StoreStats } from '../store/stats.ts';
 import type { EventSummary, IdentityProfile, Overview, TriageRepositories, VerdictRecord } from './types.ts';
 import { weekOf } from './wire.ts';
@@ -169,7 +170,7 @@ export function memoryRepositories(
         const distinct = (f: (e: EventSummary) => string) => [...new Set(events.map(f))].sort();
         return {
           alertsPerWeek: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)),
-          budgetPerWeek: extras.alertsPerWeek ?? 3,
+          budgetPerWeek: extras.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
           eventsPerDay: [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
           events: stats?.events ?? events.length,
           identities: stats?.actors ?? new Set(events.map((e) => e.actor)).size,

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { saveAlert } from '../alerts/repository.ts';
 import type { Alert } from '../alerts/types.ts';
-import { detect } from '../detect/index.ts';
+import { detect } from '../app/detect.ts';
 import { attack, ORG_START, routine, storeRecords } from '../detect/org.fixture.ts';
 import { ingest } from '../ingest/index.ts';
 import { writeSyntheticTrail } from '../ingest/synthetic.ts';
+import { AlertsRepository } from '../store/alerts.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import { alertFixtures, alertStub, asStored } from './fixtures.ts';
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 async function storeWithAlerts(): Promise<Store> {
   const s = await openStore({ db: ':memory:' });
-  for (const a of alertFixtures()) await saveAlert(s, asStored(a));
+  for (const a of alertFixtures()) await new AlertsRepository(s).save(asStored(a));
   return s;
 }
 

@@ -10,12 +10,13 @@
  */
 
 import type { StoredAlert } from '../alerts/build.ts';
-import { feedback } from '../alerts/feedback.ts';
-import { getStoredAlert } from '../alerts/repository.ts';
 import type { Alert, AlertStatus } from '../alerts/types.ts';
+import { getStoredAlert, listAlerts } from '../app/alerts.ts';
+import { loadState } from '../app/detect.ts';
+import { feedback } from '../app/feedback.ts';
 import { describeEvent } from '../catalog/index.ts';
-import { listAlerts } from '../detect/index.ts';
-import { loadState, type SavedState } from '../detect/state.ts';
+import type { SavedState } from '../detect/state.ts';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_LEARNING_DAYS } from '../domain/defaults.ts';
 import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
@@ -185,8 +186,8 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
   const identityCache = new VersionedCache<IdentityProfile | null>(256);
   const overviewCache = new VersionedCache<Overview>(1);
   const statsCache = new VersionedCache<StoreStats>(1);
-  const budget = options.alertsPerWeek ?? 3;
-  const learningDays = options.learningDays ?? 14;
+  const budget = options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK;
+  const learningDays = options.learningDays ?? DEFAULT_LEARNING_DAYS;
   const searchBudget = options.searchBudget ?? 20_000;
 
   /** Cheap fingerprint of everything the overview and identity pages show. */

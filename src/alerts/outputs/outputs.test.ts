@@ -7,17 +7,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertFixtures, alertStub } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
+import { OutputDeliveriesRepository as OutputDeliveries } from '../../store/output-deliveries.ts';
 import type { Alert } from '../types.ts';
 import { slackMessage } from './formats/slack.ts';
-import {
-  createDestination,
-  createOutput,
-  deliveryKey,
-  MemoryDeliveries,
-  notify,
-  OutputDeliveries,
-  OutputError,
-} from './index.ts';
+import { createDestination, createOutput, deliveryKey, MemoryDeliveries, notify, OutputError } from './index.ts';
 import { parseSyslogTarget } from './transports/syslog.ts';
 import { signWebhook, UNSIGNED_WEBHOOK_WARNING } from './transports/webhook.ts';
 

@@ -4,7 +4,9 @@
  * rename or a changed signature in src/detect fails the type check instead of turning the
  * evaluation's Trailhound column into "not available" at run time.
  */
-import { detect, listAlerts } from '../../detect/index.ts';
+
+import { listAlerts } from '../../app/alerts.ts';
+import { detect } from '../../app/detect.ts';
 import type { Store } from '../../store/index.ts';
 import type { DetectedAlert, Detector, EvalMeta } from '../types.ts';
 
