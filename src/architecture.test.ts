@@ -37,7 +37,7 @@ function folderOf(path: string): string {
 }
 
 /** Relative module specifiers a file imports (static, re-exports, dynamic), resolved to paths from src/. */
-export function importsOf(file: SourceFile): string[] {
+function importsOf(file: SourceFile): string[] {
   const specs = [
     ...file.text.matchAll(/^\s*(?:import|export)\s[^'";]*?\sfrom\s+'(\.[^']+)'/gm),
     ...file.text.matchAll(/^\s*import\s+'(\.[^']+)'/gm),
@@ -51,7 +51,7 @@ export function importsOf(file: SourceFile): string[] {
 }
 
 /** Folder -> folders it imports, and one file behind each edge (for the message). */
-export function folderGraph(files: readonly SourceFile[]): Map<string, Map<string, string>> {
+function folderGraph(files: readonly SourceFile[]): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>();
   for (const f of files) {
     const from = folderOf(f.path);
@@ -67,7 +67,7 @@ export function folderGraph(files: readonly SourceFile[]): Map<string, Map<strin
 }
 
 /** Every cycle between folders, each as the folders in order with the file behind each step. */
-export function folderCycles(graph: Map<string, Map<string, string>>): string[] {
+function folderCycles(graph: Map<string, Map<string, string>>): string[] {
   const cycles = new Set<string>();
   const visit = (start: string, at: string, path: string[]) => {
     for (const [next, file] of graph.get(at) ?? []) {
@@ -103,7 +103,7 @@ const SQL_PATTERNS: ReadonlyArray<[string, RegExp]> = [
  */
 const SQL_ALLOWED_FOLDERS = ['store', 'ingest', 'server'];
 
-export function sqlOutsideStore(files: readonly SourceFile[]): string[] {
+function sqlOutsideStore(files: readonly SourceFile[]): string[] {
   const found: string[] = [];
   for (const f of files) {
     // Tests may look into the tables to assert what was stored.
@@ -118,7 +118,7 @@ const PURE_FOLDERS = ['domain', 'journeys', 'model', 'detect', 'alerts'];
 /** What the CLI may take from the store: opening it (and refusing one that does not exist). */
 const CLI_STORE_MODULES = ['store/index.ts', 'store/existing.ts'];
 
-export function layerViolations(files: readonly SourceFile[]): string[] {
+function layerViolations(files: readonly SourceFile[]): string[] {
   const found: string[] = [];
   for (const f of files) {
     if (isTest(f.path) || isFixture(f.path)) continue;
