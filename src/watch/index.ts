@@ -16,7 +16,7 @@ import type { TrailhoundMetrics } from '../ops/metrics.ts';
 import { DEFAULT_LIMITS, openSource, type Source, type SourceFile } from '../sources/index.ts';
 import { createS3Client, s3ObjectsSource } from '../sources/s3.ts';
 import type { Store } from '../store/index.ts';
-import { OutputDeliveriesRepository as OutputDeliveries } from '../store/output-deliveries.ts';
+import { OutputDeliveriesRepository } from '../store/output-deliveries.ts';
 import { WatchCheckpointsRepository } from '../store/watch-checkpoints.ts';
 import { S3Follower, type S3FollowerOptions } from './s3-follower.ts';
 
@@ -59,13 +59,13 @@ export class Watcher {
   private readonly followers = new Map<string, S3Follower>();
   private readonly options: WatchOptions;
   private readonly checkpoints: WatchCheckpointsRepository;
-  private readonly deliveries: OutputDeliveries;
+  private readonly deliveries: OutputDeliveriesRepository;
   private s3Client: S3Client | undefined;
 
   constructor(options: WatchOptions) {
     this.options = options;
     this.checkpoints = new WatchCheckpointsRepository(options.store);
-    this.deliveries = new OutputDeliveries(options.store);
+    this.deliveries = new OutputDeliveriesRepository(options.store);
     this.s3Client = options.s3Client;
   }
 

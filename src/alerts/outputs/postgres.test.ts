@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertFixtures } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
-import { OutputDeliveriesRepository as OutputDeliveries } from '../../store/output-deliveries.ts';
+import { OutputDeliveriesRepository } from '../../store/output-deliveries.ts';
 import type { Alert } from '../types.ts';
 import { notify } from './index.ts';
 import type { AlertOutput } from './types.ts';
@@ -33,7 +33,7 @@ describe('delivery log on PostgreSQL', () => {
         warnings: [],
         send: async (alerts: Alert[]) => void delivered.push(...alerts.map((a) => a.id)),
       };
-      const log = new OutputDeliveries(store);
+      const log = new OutputDeliveriesRepository(store);
       expect((await notify({ output, alerts: alertFixtures(), log })).sent).toHaveLength(2);
       expect(await notify({ output, alerts: alertFixtures(), log })).toEqual({
         sent: [],

@@ -1,6 +1,7 @@
 /** `trailhound notify`: sends alerts a destination has not received yet, exactly once per destination. */
 import type { Command } from 'commander';
 import { type AlertOutput, createDestination, createOutput, OUTPUT_NAMES } from '../../alerts/outputs/index.ts';
+import { DEFAULT_RETRY } from '../../alerts/outputs/notify.ts';
 import { sendNewAlerts } from '../../app/outputs.ts';
 import { dbOf, destinationOf, loadConfig, outputLabel } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
@@ -99,7 +100,10 @@ export function register(program: Command, io: CliIo): void {
     )
       .option('--since <iso>', 'only alerts that ended at or after this time')
       .option('--dry-run', 'list what would be sent; send and record nothing')
-      .option('--retries <n>', 'attempts per alert, with back-off, before the dead-letter queue (default 4)')
+      .option(
+        '--retries <n>',
+        `attempts per alert, with back-off, before the dead-letter queue (default ${DEFAULT_RETRY.attempts})`,
+      )
       .option(
         '--config <file>',
         'configuration: its db, and without output flags every output in it (default: $TRAILHOUND_CONFIG, else ./trailhound.yaml if present)',

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { FORMATS, TRANSPORTS } from '../../alerts/outputs/index.ts';
+import { DEFAULT_RETRY } from '../../alerts/outputs/notify.ts';
 import { deadLetters, retryDeadLetters } from '../../app/outputs.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
@@ -56,7 +57,10 @@ export function register(program: Command, io: CliIo): void {
         .command('retry')
         .description('Send dead-lettered alerts again: of the output the flags name, else of every configured output'),
     )
-      .option('--retries <n>', 'attempts per alert before it goes back to the dead-letter queue (default 4)')
+      .option(
+        '--retries <n>',
+        `attempts per alert before it goes back to the dead-letter queue (default ${DEFAULT_RETRY.attempts})`,
+      )
       .option('--config <file>', 'without output flags: every output in this configuration'),
   ).action(async (opts: OutputFlags & { db?: string; retries?: string; config?: string }) => {
     const outputs = outputsFromFlagsOrConfig(opts, io);
