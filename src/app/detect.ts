@@ -1,8 +1,9 @@
 /**
  * The detection run (`detect`, `run`, `watch`): reads events from the store, feeds the pure
- * engine (src/detect/engine.ts) and writes journeys, alerts and state back. Scores every journey not yet scored, in time order, and raises alerts. Detection
- * is a deterministic function of the events in time order, so every event is scored exactly
- * once whatever order its file arrives in: what is new is found by insertion id (`events.id`),
+ * engine (src/detect/engine.ts) and writes journeys, alerts and state back. Scores every
+ * journey not yet scored, in time order, and raises alerts. Detection is a deterministic
+ * function of the events in time order, so every event is scored exactly once whatever order
+ * its file arrives in: what is new is found by insertion id (`events.id`),
  * and when it is older than what was scored (another account's or region's file, a backfill,
  * a late file, or `markRescoreFrom`), the run restores the checkpoint taken at the start of
  * the UTC day before it and replays from there. Journeys and alerts are upserted by their

@@ -15,9 +15,9 @@ import * as triage from './0008-triage.ts';
 export type Dialect = 'sqlite' | 'postgres';
 
 /** A migration's `up` is told the dialect (DDL that differs, such as auto-increment keys, asks it). */
-type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+export type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
-const all: Record<string, DialectMigration> = {
+export const migrations: Record<string, DialectMigration> = {
   '0001-ingest': ingest,
   '0002-detect': detect,
   '0003-outputs': outputs,
@@ -30,5 +30,5 @@ const all: Record<string, DialectMigration> = {
 
 /** The migrations for one dialect, as kysely's migrator runs them. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  return Object.fromEntries(Object.entries(all).map(([name, m]) => [name, { up: (db) => m.up(db, dialect) }]));
+  return Object.fromEntries(Object.entries(migrations).map(([name, m]) => [name, { up: (db) => m.up(db, dialect) }]));
 }
