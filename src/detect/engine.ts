@@ -222,6 +222,9 @@ export class DetectionEngine {
           signals.map((h) => h.id),
           model.orgAccounts,
           score.history === 0 ? roleFamily(model.identity(journey)) : null,
+          score.history === 0 && model.firstOfRole(journey)
+            ? this.stories.newRoleParties(journey.roleArn, journey.start)
+            : [],
         );
     const story = ownMergeable ? null : this.stories.match(keys, journey.start);
     const open = story ? { id: story.alertId, end: story.end, owner: ownerOf(story) } : own;
