@@ -4,7 +4,7 @@
  * event it overlaps and its reasons, and every attack missed: to trace false alerts to their
  * cause without simulating and ingesting again. Works on a copy of each store.
  *
- *   npx tsx scripts/trace-false-alerts.ts DIR... [--quiet]
+ *   npx tsx scripts/trace-false-alerts.ts DIR... [--quiet] [--alerts-per-week N]
  */
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,10 @@ import { openStore } from '../src/store/index.ts';
 
 const args = process.argv.slice(2);
 const quiet = args.includes('--quiet');
-const dirs = args.filter((a) => !a.startsWith('--'));
+const budgetAt = args.indexOf('--alerts-per-week');
+const alertsPerWeek = budgetAt >= 0 ? Number(args[budgetAt + 1]) : 3;
+if (!(alertsPerWeek > 0)) throw new Error('--alerts-per-week: a positive number');
+const dirs = args.filter((a, i) => !a.startsWith('--') && (budgetAt < 0 || i !== budgetAt + 1));
 if (dirs.length === 0) {
   process.stderr.write('usage: trace-false-alerts.ts DIR... [--quiet]\n');
   process.exit(2);
@@ -43,7 +46,7 @@ for (const dir of dirs) {
     for (const t of ['alerts', 'journeys', 'detect_state', 'detect_checkpoints', 'alert_verdicts'] as const)
       await store.db.deleteFrom(t).execute();
     const t0 = performance.now();
-    await detect(store, { learningDays: meta.learningDays, alertsPerWeek: 3, flush: true });
+    await detect(store, { learningDays: meta.learningDays, alertsPerWeek, flush: true });
     const secs = (performance.now() - t0) / 1000;
     const alerts = await listAlerts(store);
     const actorKeys = new Map<string, Set<string>>();

@@ -8,6 +8,7 @@
  * persists it after each run and resumes from it (see src/detect/index.ts for why).
  */
 import type { AlertReason } from '../alerts/types.ts';
+import { actionInfo } from '../catalog/iam-data.ts';
 import { narrowsAccess, riskWithinOrganization, splitTarget } from '../catalog/index.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { asnLabel } from '../normalize/asn.ts';
@@ -166,6 +167,8 @@ const QUIET_FACTOR = 0.35;
 const SWEEP_MIN_ACTIONS = 20;
 /** ... of which at most this share is new for the identity. */
 const SWEEP_NEW_SHARE = 0.15;
+/** A machine identity whose baseline holds this many kinds of write is a provisioner. */
+const PROVISIONER_WRITES = 10;
 
 function row0(journey: Journey, ev: TokenEvidence): EventRow {
   return journey.events[ev.index] as EventRow;
@@ -537,35 +540,56 @@ export class BehaviourModel {
   }
 
   /**
-   * New low-risk calls inside a sweep the identity knows: when a journey of many distinct
-   * actions is almost all routine for it (a scanner's weekly run, a deploy pipeline's apply),
-   * the few successful reads and plain writes it never made before (a scanner's new checks, a
-   * pipeline's first queue) are the tool growing, not a person doing something new. They weigh
-   * a third and count as no novelty. Calls with a fact (a secret decrypted, a share) or risk
-   * 0.3 and above are never quiet.
+   * New calls that say little by themselves; they weigh a third and count as no novelty. Only
+   * successful calls without a fact (a secret decrypted, a share) or a target, of risk below 0.3:
+   * - inside a sweep the identity knows (a journey of many distinct actions, almost all routine
+   *   for it: a scanner's weekly run, a pipeline's deploy), its new reads and plain writes are the
+   *   tool growing (a scanner's new checks, a pipeline's first queue);
+   * - for a provisioner (a machine identity, no person behind it, whose baseline already holds
+   *   many kinds of writes: an infrastructure-as-code pipeline), new plain writes are new kinds of
+   *   infrastructure (a module replaced), reviewed where its code is.
    */
   #quietNews(self: IdentityModel, journey: Journey, tokens: Int32Array, risks: readonly number[]): Set<number> {
     const quiet = new Set<number>();
-    if (self.journeys === 0) return quiet;
+    const known = (w: number) => self.ngram.uni.has(w) || self.heldBack.has(w);
+    const plain = (i: number) => {
+      const row = journey.events[i] as EventRow;
+      return row.success && row.facts.length === 0 && row.targets.length === 0 && (risks[i] as number) < 0.3;
+    };
     const distinct = new Set<number>(tokens);
-    if (distinct.size < SWEEP_MIN_ACTIONS) return quiet;
     let fresh = 0;
-    for (const w of distinct) if (!self.ngram.uni.has(w) && !self.heldBack.has(w)) fresh++;
-    if (fresh === 0 || fresh > SWEEP_NEW_SHARE * distinct.size) return quiet;
+    for (const w of distinct) if (!known(w)) fresh++;
+    if (fresh === 0) return quiet;
+    const sweep = self.journeys > 0 && distinct.size >= SWEEP_MIN_ACTIONS && fresh <= SWEEP_NEW_SHARE * distinct.size;
+    const machine = !journey.events.some((e) => e.person?.includes('@'));
+    const provisioner = machine && self.journeys > 0 && this.#writeKinds(self) >= PROVISIONER_WRITES;
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
+      if (known(w) || !plain(i)) continue;
       const row = journey.events[i] as EventRow;
-      if (self.ngram.uni.has(w) || self.heldBack.has(w)) continue;
-      if (row.success && row.facts.length === 0 && row.targets.length === 0 && (risks[i] as number) < 0.3) quiet.add(w);
+      if (sweep || (provisioner && row.readOnly === false)) quiet.add(w);
     }
     // A token also seen failing or with a fact elsewhere in the journey stays loud.
-    for (let i = 0; i < tokens.length; i++) {
-      const row = journey.events[i] as EventRow;
-      if (!row.success || row.facts.length > 0 || row.targets.length > 0 || (risks[i] as number) >= 0.3)
-        quiet.delete(tokens[i] as number);
-    }
+    for (let i = 0; i < tokens.length; i++) if (!plain(i)) quiet.delete(tokens[i] as number);
     return quiet;
   }
+
+  /** How many kinds of write the identity's baseline holds (cached until its vocabulary grows). */
+  #writeKinds(self: IdentityModel): number {
+    const cached = this.#writeCache.get(self);
+    if (cached && cached[0] === self.ngram.uni.size) return cached[1];
+    let n = 0;
+    for (const w of self.ngram.uni.keys()) {
+      const action = tokenAction(this.vocab.name(w));
+      const colon = action.indexOf(':');
+      if (colon < 0) continue;
+      const level = actionInfo(action.slice(0, colon), action.slice(colon + 1)).accessLevel;
+      if (level !== 'Read' && level !== 'List') n++;
+    }
+    this.#writeCache.set(self, [self.ngram.uni.size, n]);
+    return n;
+  }
+  readonly #writeCache = new WeakMap<IdentityModel, [number, number]>();
 
   /**
    * Calls aimed at an account or SSM document this identity never used: bits from how seldom it
