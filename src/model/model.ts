@@ -355,7 +355,9 @@ export class BehaviourModel {
     // in this loop (it runs for every event); evidence objects are built for the top few.
     const bestWeight = new Map<number, number>();
     const bestAt = new Map<number, number>();
-    const risks = journey.events.map((e) => riskWithinOrganization(e, this.orgAccounts));
+    const risks = journey.events.map((e) =>
+      e.facts.length === 0 ? e.risk : riskWithinOrganization(e, this.orgAccounts),
+    );
     // Tokens new for this identity that say little by themselves (see `#quietNews`).
     const quiet = this.#quietNews(self, journey, tokens, risks);
     for (let i = 0; i < tokens.length; i++) {
@@ -371,8 +373,7 @@ export class BehaviourModel {
       // time (12 of 12 false alerts on a simulated org before this factor), bursts of them are
       // the error-burst context reason. Taking access away weighs a quarter of a harmless read's
       // factor: an access review's clean-up is not escalation.
-      const factor =
-        row.success && narrowsAccess(row.service, row.actionKey) ? NARROWING_FACTOR : 0.5 + (risks[i] as number);
+      const factor = row.success && this.#narrows(w, row) ? NARROWING_FACTOR : 0.5 + (risks[i] as number);
       const weight = joint * factor * (row.success ? 1 : FAILED_FACTOR) * (quiet.has(w) ? QUIET_FACTOR : 1);
       const prev = bestWeight.get(w);
       if (prev === undefined || weight > prev) {
@@ -427,7 +428,7 @@ export class BehaviourModel {
       const rareForPeers = group
         ? ev.peersDid <= Math.floor(0.2 * ev.peers)
         : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
-      const narrowing = ev.risk < 0.3 && narrowsAccess(row0(journey, ev).service, row0(journey, ev).actionKey);
+      const narrowing = ev.risk < 0.3 && this.#narrows(w, row0(journey, ev));
       if (newForSelf && rareForPeers && !self.benign.has(w) && !ev.token.endsWith('!') && !quiet.has(w) && !narrowing) {
         novel++;
         if (ev.risk > anomalousRisk) anomalousRisk = ev.risk;
@@ -552,6 +553,8 @@ export class BehaviourModel {
   #quietNews(self: IdentityModel, journey: Journey, tokens: Int32Array, risks: readonly number[]): Set<number> {
     const quiet = new Set<number>();
     const known = (w: number) => self.ngram.uni.has(w) || self.heldBack.has(w);
+    // Most journeys are all routine: nothing to look at.
+    if (tokens.every(known)) return quiet;
     const plain = (i: number) => {
       const row = journey.events[i] as EventRow;
       return row.success && row.facts.length === 0 && row.targets.length === 0 && (risks[i] as number) < 0.3;
@@ -561,18 +564,36 @@ export class BehaviourModel {
     for (const w of distinct) if (!known(w)) fresh++;
     if (fresh === 0) return quiet;
     const sweep = self.journeys > 0 && distinct.size >= SWEEP_MIN_ACTIONS && fresh <= SWEEP_NEW_SHARE * distinct.size;
-    const machine = !journey.events.some((e) => e.person?.includes('@'));
-    const provisioner = machine && self.journeys > 0 && this.#writeKinds(self) >= PROVISIONER_WRITES;
+    // Asked only when a new plain write is there to quiet (it scans the identity's vocabulary).
+    let provisioner: boolean | null = null;
+    const isProvisioner = () => {
+      provisioner ??=
+        self.journeys > 0 &&
+        !journey.events.some((e) => e.person?.includes('@')) &&
+        this.#writeKinds(self) >= PROVISIONER_WRITES;
+      return provisioner;
+    };
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
       if (known(w) || !plain(i)) continue;
       const row = journey.events[i] as EventRow;
-      if (sweep || (provisioner && row.readOnly === false)) quiet.add(w);
+      if (sweep || (row.readOnly === false && isProvisioner())) quiet.add(w);
     }
     // A token also seen failing or with a fact elsewhere in the journey stays loud.
     for (let i = 0; i < tokens.length; i++) if (!plain(i)) quiet.delete(tokens[i] as number);
     return quiet;
   }
+
+  /** Whether token `w` (the call of `row`) only takes access away; cached per token. */
+  #narrows(w: number, row: EventRow): boolean {
+    let n = this.#narrowCache.get(w);
+    if (n === undefined) {
+      n = narrowsAccess(row.service, row.actionKey);
+      this.#narrowCache.set(w, n);
+    }
+    return n;
+  }
+  readonly #narrowCache = new Map<number, boolean>();
 
   /** How many kinds of write the identity's baseline holds (cached until its vocabulary grows). */
   #writeKinds(self: IdentityModel): number {
