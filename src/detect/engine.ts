@@ -216,6 +216,7 @@ export class DetectionEngine {
           signals.map((h) => h.id),
           model.orgAccounts,
           score.history === 0 ? roleFamily(model.identity(journey)) : null,
+          score.history === 0 ? this.#newRoleParties(journey) : [],
         );
     const story = ownMergeable ? null : this.stories.match(keys, journey.start);
     const open = story ? { id: story.alertId, end: story.end, owner: ownerOf(story) } : own;
@@ -284,6 +285,12 @@ export class DetectionEngine {
     record.decision = 'suppressed';
     this.model.learn(journey, score.raw, tokens, undefined, 1, 'shared');
     return { record, alert: null, merged: false };
+  }
+
+  /** The outside parties a new role's first journey brings (`OrgStories.newRoleParties`), [] for any other. */
+  #newRoleParties(journey: Journey): string[] {
+    const parties = this.stories.newRoleParties(journey.roleArn, journey.start);
+    return parties.length > 0 && this.model.firstOfRole(journey) ? parties : [];
   }
 
   /** Room for one more learning-period alert today and this week; takes it when there is. */
