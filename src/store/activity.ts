@@ -8,7 +8,8 @@
 import { sql } from 'kysely';
 import type { Store } from './index.ts';
 
-const WATERMARK = 'activity.lastEventRow';
+/** The `kv` key holding the last event row id counted. */
+export const ACTIVITY_WATERMARK = 'activity.lastEventRow';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -55,7 +56,7 @@ export class ActivityCounters {
     let counted = 0;
     for (;;) {
       if (signal?.aborted) return counted;
-      const mark = await db.selectFrom('kv').select('value').where('key', '=', WATERMARK).executeTakeFirst();
+      const mark = await db.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).executeTakeFirst();
       const after = mark ? Number(mark.value) : 0;
       const rows = await db
         .selectFrom('events')
@@ -124,7 +125,7 @@ export class ActivityCounters {
               .execute();
           await trx
             .insertInto('kv')
-            .values({ key: WATERMARK, value: String(last.id) })
+            .values({ key: ACTIVITY_WATERMARK, value: String(last.id) })
             .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(last.id) }))
             .execute();
         });
@@ -161,8 +162,18 @@ export class ActivityCounters {
       for (const d of days.values()) day.run(d.actor, d.day, d.events, d.failures);
       for (const h of hours.values()) hour.run(h.actor, h.hour, h.events);
       for (const v of values.values()) value.run(v.kind, v.value, v.events);
-      mark.run(WATERMARK, String(last));
+      mark.run(ACTIVITY_WATERMARK, String(last));
     })();
+  }
+
+  /** How many event rows (by row id) are stored beyond the last one counted: an upper bound of the events not yet counted. */
+  async behind(): Promise<number> {
+    const { db } = this.#store;
+    const [newest, mark] = await Promise.all([
+      db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
+      db.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).executeTakeFirst(),
+    ]);
+    return Math.max(0, Number(newest?.id ?? 0) - Number(mark?.value ?? 0));
   }
 
   /** Events and failures per UTC day: of one identity, or of all identities. */

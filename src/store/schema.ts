@@ -55,6 +55,8 @@ export interface EventsTable {
   session_name: string | null;
   /** `ec2`, `ecs` or `lambda` for a compute role's session. */
   compute: string | null;
+  /** The catalog's sentence, as stored attribution reads; null for rows stored before migration 0009. */
+  sentence: string | null;
 }
 
 /**

@@ -1,0 +1,312 @@
+/**
+ * The event search behind the dashboard: stored events newest first, filtered by any indexed
+ * or plain column, one page at a time with a (time, eventID) cursor. Every query is bounded:
+ * rows are taken from the `events_time` or `events_actor_time` index in windows of at most
+ * `window` rows, the other filters apply inside the window (in SQL, ASN in code), and a page
+ * examines at most `budget` rows before it ends with a cursor to where it stopped. With
+ * better-sqlite3 each query runs synchronously on the caller's thread, so a rare filter must
+ * never turn into one scan of the whole table.
+ *
+ * Sentences come from the `sentence` column (written when the row is built). Rows stored
+ * before migration 0009 have none: their sentence is built from the re-read record, and a page
+ * re-reads at most `maxFilesPerPage` stored files for them.
+ */
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { sentenceOfEvent } from '../catalog/index.ts';
+import { asnLabel, asnOf } from '../normalize/asn.ts';
+import { eventsById } from './events.ts';
+import type { Store } from './index.ts';
+import { RawRecordReader } from './raw.ts';
+import type { Database } from './schema.ts';
+
+/** One stored event as the dashboard shows it: who, what, outcome and the catalog sentence. */
+export interface EventSummary {
+  eventId: string;
+  /** ISO-8601. */
+  time: string;
+  actor: string;
+  actorName: string;
+  action: string;
+  success: boolean;
+  errorCode: string | null;
+  sourceIp: string | null;
+  /** The source address's autonomous system, e.g. `AS14061 DigitalOcean, LLC`, when known. */
+  sourceAs: string | null;
+  accountId: string;
+  region: string;
+  sentence: string;
+}
+
+/** A position in the newest-first order: the page continues with older events. */
+export interface EventCursor {
+  time: number;
+  eventId: string;
+}
+
+/** An event search: every field narrows it; results come newest first. */
+export interface EventSearch {
+  actor?: string | undefined;
+  /** `service:Action` or just `Action` (exact, as stored: `iam:CreateAccessKey`). */
+  action?: string | undefined;
+  service?: string | undefined;
+  account?: string | undefined;
+  region?: string | undefined;
+  sourceIp?: string | undefined;
+  /** Autonomous system number. */
+  asn?: number | undefined;
+  outcome?: 'success' | 'failure' | undefined;
+  /** Epoch ms, inclusive. */
+  since?: number | undefined;
+  /** Epoch ms, exclusive. */
+  until?: number | undefined;
+  /** Continue after this event (from a previous page's `next`). */
+  after?: EventCursor | undefined;
+  limit: number;
+}
+
+export interface EventPage {
+  events: EventSummary[];
+  /** Where the next page starts, or null when the search reached the oldest event. */
+  next: EventCursor | null;
+  /** Events examined for this page: a rare filter stops after a bounded number and says so. */
+  scanned: number;
+}
+
+export interface EventSearchOptions {
+  /** Rows one query examines at most (default 5,000). */
+  window?: number | undefined;
+  /** Rows one page examines at most (default 20,000). */
+  budget?: number | undefined;
+  /** Stored files a page may re-read for rows without a stored sentence (default 6). */
+  maxFilesPerPage?: number | undefined;
+}
+
+const COLUMNS = [
+  'event_id',
+  'time',
+  'actor_key',
+  'actor_name',
+  'service',
+  'action_key',
+  'success',
+  'error_code',
+  'source_ip',
+  'account_id',
+  'region',
+  'sentence',
+  'blob_id',
+] as const;
+
+interface Row {
+  event_id: string;
+  time: number;
+  actor_key: string;
+  actor_name: string;
+  service: string;
+  action_key: string;
+  success: number;
+  error_code: string | null;
+  source_ip: string | null;
+  account_id: string;
+  region: string;
+  sentence: string | null;
+  blob_id: number | null;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** `iam:CreateAccessKey`, `CreateAccessKey`, or the raw eventName, as the column holding it. */
+function actionFilter(eb: ExpressionBuilder<Database, 'events'>, action: string): Expression<SqlBool> {
+  const colon = action.indexOf(':');
+  const alternatives = [eb('action_key', '=', action), eb('action', '=', action)];
+  if (colon > 0) {
+    const service = action.slice(0, colon);
+    const name = action.slice(colon + 1);
+    alternatives.push(
+      eb.and([eb('service', '=', service), eb.or([eb('action_key', '=', name), eb('action', '=', name)])]),
+    );
+  }
+  return eb.or(alternatives);
+}
+
+/** The filters that narrow rows inside a window (everything but actor, time and ASN). */
+function narrowing(eb: ExpressionBuilder<Database, 'events'>, q: EventSearch): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  if (q.service !== undefined) out.push(eb('service', '=', q.service));
+  if (q.action !== undefined) out.push(actionFilter(eb, q.action));
+  if (q.account !== undefined) out.push(eb('account_id', '=', q.account));
+  if (q.region !== undefined) out.push(eb('region', '=', q.region));
+  if (q.sourceIp !== undefined) out.push(eb('source_ip', '=', q.sourceIp));
+  if (q.outcome !== undefined) out.push(eb('success', '=', q.outcome === 'success' ? 1 : 0));
+  return out;
+}
+
+export class EventSearchRepository {
+  readonly #store: Store;
+  readonly #window: number;
+  readonly #budget: number;
+  readonly #maxFiles: number;
+  readonly #reader: RawRecordReader;
+  readonly #statements = new Map<string, import('better-sqlite3').Statement>();
+
+  constructor(store: Store, options: EventSearchOptions = {}) {
+    this.#store = store;
+    this.#window = options.window ?? 5000;
+    this.#budget = options.budget ?? 20_000;
+    this.#maxFiles = options.maxFilesPerPage ?? 6;
+    // A parsed file holds ~1,000 records (a few MB of objects): few are kept.
+    this.#reader = new RawRecordReader(store, 16);
+  }
+
+  /**
+   * The (time, eventID) bound of the indexed part of the search: actor, time range and
+   * cursor. Written as `time <= t AND (time < t OR event_id < id)` so the time index serves it.
+   */
+  #indexed(eb: ExpressionBuilder<Database, 'events'>, q: EventSearch, after: EventCursor | null) {
+    const out: Expression<SqlBool>[] = [];
+    if (q.actor !== undefined) out.push(eb('actor_key', '=', q.actor));
+    if (q.since !== undefined) out.push(eb('time', '>=', q.since));
+    if (q.until !== undefined) out.push(eb('time', '<', q.until));
+    if (after !== null)
+      out.push(eb('time', '<=', after.time), eb.or([eb('time', '<', after.time), eb('event_id', '<', after.eventId)]));
+    return out;
+  }
+
+  /** Runs a compiled query: through a cached prepared statement on SQLite. */
+  async #run<T>(query: { compile(): { sql: string; parameters: readonly unknown[] }; execute(): Promise<T[]> }) {
+    const sqlite = this.#store.sqlite;
+    if (sqlite === null) return query.execute();
+    const compiled = query.compile();
+    let stmt = this.#statements.get(compiled.sql);
+    if (stmt === undefined) {
+      stmt = sqlite.prepare(compiled.sql);
+      if (this.#statements.size >= 256) this.#statements.clear();
+      this.#statements.set(compiled.sql, stmt);
+    }
+    return stmt.all(...compiled.parameters) as T[];
+  }
+
+  /**
+   * Matching rows of the next window (newest first, at most `take`), and where the window
+   * ended: null when it held every row left.
+   */
+  async #windowOf(
+    q: EventSearch,
+    after: EventCursor | null,
+    take: number,
+  ): Promise<{ rows: Row[]; windowEnd: EventCursor | null; examined: number }> {
+    const { db } = this.#store;
+    const windowed = db
+      .selectFrom('events')
+      .select(COLUMNS)
+      .where((eb) => eb.and(this.#indexed(eb, q, after)))
+      .orderBy('time', 'desc')
+      .orderBy('event_id', 'desc')
+      .limit(this.#window);
+    const rows = await this.#run<Row>(
+      db
+        .selectFrom(windowed.as('w'))
+        .selectAll()
+        .where((eb) => eb.and(narrowing(eb as unknown as ExpressionBuilder<Database, 'events'>, q)))
+        .orderBy('time', 'desc')
+        .orderBy('event_id', 'desc')
+        .limit(take),
+    );
+    // The window's oldest row: from the index alone, to know where the next window starts.
+    const end = await this.#run<{ time: number; event_id: string }>(
+      db
+        .selectFrom('events')
+        .select(['time', 'event_id'])
+        .where((eb) => eb.and(this.#indexed(eb, q, after)))
+        .orderBy('time', 'desc')
+        .orderBy('event_id', 'desc')
+        .limit(1)
+        .offset(this.#window - 1),
+    );
+    const last = end[0];
+    const windowEnd = last === undefined ? null : { time: Number(last.time), eventId: last.event_id };
+    return { rows, windowEnd, examined: windowEnd === null ? rows.length : this.#window };
+  }
+
+  async search(q: EventSearch): Promise<EventPage> {
+    const matched: Row[] = [];
+    let after = q.after ?? null;
+    let scanned = 0;
+    let exhausted = false;
+    // Files this page must re-read for rows without a stored sentence: bounded.
+    const files = new Set<number>();
+    let cut = false;
+    while (matched.length < q.limit && scanned < this.#budget) {
+      const want = q.limit - matched.length;
+      // The ASN is looked up in code: take the whole filtered window, then keep the matches.
+      const { rows, windowEnd, examined } = await this.#windowOf(q, after, q.asn === undefined ? want : this.#window);
+      scanned += examined;
+      let taken = 0;
+      for (const r of rows) {
+        if (q.asn !== undefined && asnOf(r.source_ip)?.asn !== q.asn) continue;
+        if (r.sentence === null && r.blob_id !== null && !files.has(Number(r.blob_id))) {
+          if (files.size >= this.#maxFiles) {
+            cut = true;
+            break;
+          }
+          files.add(Number(r.blob_id));
+        }
+        matched.push(r);
+        taken += 1;
+        if (matched.length >= q.limit) break;
+      }
+      if (cut || matched.length >= q.limit) {
+        const last = matched.at(-1);
+        after = last === undefined ? after : { time: Number(last.time), eventId: last.event_id };
+        break;
+      }
+      // Every match of this window is taken: continue after the window.
+      if (windowEnd === null) {
+        exhausted = true;
+        break;
+      }
+      after = windowEnd;
+      if (taken < want) await yieldToLoop();
+    }
+    return { events: await this.#summaries(matched), next: exhausted ? null : after, scanned };
+  }
+
+  /** Summaries in the order given; rows without a stored sentence get one from their record. */
+  async #summaries(rows: readonly Row[]): Promise<EventSummary[]> {
+    const missing = rows.filter((r) => r.sentence === null).map((r) => r.event_id);
+    const built = new Map<string, string>();
+    if (missing.length > 0)
+      for (const e of await eventsById(this.#store, missing)) built.set(e.eventId, sentenceOfEvent(e));
+    return rows.flatMap((r) => {
+      const sentence = r.sentence ?? built.get(r.event_id);
+      if (sentence === undefined) return [];
+      const as = asnOf(r.source_ip);
+      return [
+        {
+          eventId: r.event_id,
+          time: new Date(Number(r.time)).toISOString(),
+          actor: r.actor_key,
+          actorName: r.actor_name,
+          action: `${r.service}:${r.action_key}`,
+          success: Number(r.success) === 1,
+          errorCode: r.error_code,
+          sourceIp: r.source_ip,
+          sourceAs: as ? asnLabel(as) : null,
+          accountId: r.account_id,
+          region: r.region,
+          sentence,
+        },
+      ];
+    });
+  }
+
+  /** The record exactly as received (parsed JSON), or null for an unknown eventID. */
+  async record(eventId: string): Promise<Record<string, unknown> | null> {
+    const ref = await this.#store.db
+      .selectFrom('events')
+      .select(['raw', 'blob_id', 'raw_line', 'raw_index'])
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    return ref ? this.#reader.read(ref) : null;
+  }
+}

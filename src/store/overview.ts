@@ -1,0 +1,139 @@
+/**
+ * What the overview and `/api/stats` read besides the activity counters: the newest and oldest
+ * event (ends of the time index), alerts by start and status (one row per alert), finished
+ * files, quarantine by code, and a cheap fingerprint of everything they show, so answers can
+ * be kept until the store changes. No query here reads the events table beyond an index end.
+ */
+import { sql } from 'kysely';
+import { ACTIVITY_WATERMARK } from './activity.ts';
+import type { Store } from './index.ts';
+
+export interface QuarantinedItem {
+  file: string;
+  line: number | null;
+  code: string;
+  reason: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+export class OverviewRepository {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /**
+   * Changes whenever an event, alert, verdict, quarantined item, the detector's model or the
+   * counters change: each part is the end of an index (or a one-row table).
+   */
+  async version(): Promise<string> {
+    const { db } = this.#store;
+    const [events, alerts, state, quarantine, verdicts, counted] = await Promise.all([
+      db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
+      db
+        .selectFrom('alerts')
+        .select((eb) => [eb.fn.max('updated_at').as('t'), eb.fn.countAll().as('n')])
+        .executeTakeFirst(),
+      this.modelVersion(),
+      db.selectFrom('quarantine').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
+      db.selectFrom('alert_verdicts').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
+      db.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).executeTakeFirst(),
+    ]);
+    return [events?.id, alerts?.t, alerts?.n, state, quarantine?.id, verdicts?.id, counted?.value]
+      .map((v) => String(v ?? ''))
+      .join('/');
+  }
+
+  /** When the detector last saved its model (epoch ms), null before the first detect. */
+  async modelVersion(): Promise<number | null> {
+    const row = await this.#store.db
+      .selectFrom('detect_state')
+      .select('updated_at')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    return row ? Number(row.updated_at) : null;
+  }
+
+  /** The times of the oldest and newest stored event (epoch ms), null when empty. */
+  async eventTimes(): Promise<{ oldest: number | null; newest: number | null }> {
+    const { db } = this.#store;
+    const [oldest, newest] = await Promise.all([
+      db.selectFrom('events').select('time').orderBy('time').limit(1).executeTakeFirst(),
+      db.selectFrom('events').select('time').orderBy('time', 'desc').limit(1).executeTakeFirst(),
+    ]);
+    return { oldest: oldest ? Number(oldest.time) : null, newest: newest ? Number(newest.time) : null };
+  }
+
+  /** The highest event row id stored, 0 when empty. */
+  async newestEventRow(): Promise<number> {
+    const row = await this.#store.db
+      .selectFrom('events')
+      .select('id')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.id) : 0;
+  }
+
+  /** Every alert's start (epoch ms) and status. */
+  async alertStarts(): Promise<Array<{ start: number; status: string }>> {
+    const rows = await this.#store.db.selectFrom('alerts').select(['start', 'status']).execute();
+    return rows.map((r) => ({ start: Number(r.start), status: r.status }));
+  }
+
+  /** When the newest file finished ingesting (epoch ms), null before the first. */
+  async newestFileFinished(): Promise<number | null> {
+    const row = await this.#store.db
+      .selectFrom('files')
+      .select((eb) => eb.fn.max('finished_at').as('t'))
+      .executeTakeFirst();
+    return row?.t === null || row?.t === undefined ? null : Number(row.t);
+  }
+
+  async finishedFiles(): Promise<number> {
+    const row = await this.#store.db
+      .selectFrom('files')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('status', '=', 'done')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insights(): Promise<number> {
+    const row = await this.#store.db
+      .selectFrom('insights')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Quarantined items by code, e.g. `{ "invalid-json": 2 }`. */
+  async quarantineByCode(): Promise<Record<string, number>> {
+    const rows = await this.#store.db
+      .selectFrom('quarantine')
+      .select(['code', sql<number>`count(*)`.as('n')])
+      .groupBy('code')
+      .orderBy('code')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.code, Number(r.n)]));
+  }
+
+  /** The newest quarantined items with their reasons. */
+  async quarantined(limit: number): Promise<QuarantinedItem[]> {
+    const rows = await this.#store.db
+      .selectFrom('quarantine')
+      .select(['file', 'line', 'code', 'reason', 'created_at'])
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      file: r.file,
+      line: r.line === null ? null : Number(r.line),
+      code: r.code,
+      reason: r.reason,
+      at: new Date(Number(r.created_at)).toISOString(),
+    }));
+  }
+}
