@@ -106,14 +106,18 @@ async function main(): Promise<void> {
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
     return res.json() as Promise<Record<string, unknown>>;
   };
+  // A server started on a store nobody counted yet counts it in the background; the overview
+  // answers meanwhile (counting: true). Measure from counted counters, as a server in use has.
   let t = performance.now();
   await get('/api/overview');
+  console.log(`first /api/overview: ${(performance.now() - t).toFixed(0)} ms`);
+  while ((await get('/api/overview')).counting === true) await new Promise((r) => setTimeout(r, 200));
   console.log(
-    `first /api/overview (counts every stored event into the counters): ${(performance.now() - t).toFixed(0)} ms`,
+    `counters caught up with every stored event ${((performance.now() - t) / 1000).toFixed(1)} s after start`,
   );
   t = performance.now();
   await get('/api/overview');
-  console.log(`second /api/overview: ${(performance.now() - t).toFixed(1)} ms`);
+  console.log(`next /api/overview: ${(performance.now() - t).toFixed(1)} ms`);
   const alerts = ((await get('/api/alerts?status=all')).alerts as Array<{ id: string; actor: string }>).slice(0, 50);
   const page = (await get('/api/events?limit=200')).events as Array<{ eventId: string; actor: string }>;
   const actors = [...new Set([...alerts.map((a) => a.actor), ...page.map((e) => e.actor)])].slice(0, 50);

@@ -69,10 +69,16 @@ describe('GET /api/alerts', () => {
 
   it('rejects an unknown status and a bad time with a stable code', async () => {
     const { sut } = makeSut();
-    for (const q of ['?status=closed', '?since=yesterday']) {
+    for (const [q, word] of [
+      ['?status=closed', 'status'],
+      ['?since=yesterday', 'since'],
+      ['?colour=red', 'colour'],
+    ] as const) {
       const res = await sut.request(`/api/alerts${q}`);
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TH_BAD_REQUEST');
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('TH_BAD_REQUEST');
+      expect(body.error.message).toContain(word);
     }
   });
 
