@@ -188,7 +188,9 @@ export class EventSearchRepository {
 
   /**
    * Matching rows of the next window (newest first, at most `take`), and where the window
-   * ended: null when it held every row left.
+   * ended: null when it held every row left. Without filters beyond actor and time the index
+   * order is the answer; with them, the window's oldest row is found from the index first and
+   * the filters apply to the rows between, so no query examines more than `window` rows.
    */
   async #windowOf(
     q: EventSearch,
@@ -196,35 +198,53 @@ export class EventSearchRepository {
     take: number,
   ): Promise<{ rows: Row[]; windowEnd: EventCursor | null; examined: number }> {
     const { db } = this.#store;
-    const windowed = db
-      .selectFrom('events')
-      .select(COLUMNS)
-      .where((eb) => eb.and(this.#indexed(eb, q, after)))
-      .orderBy('time', 'desc')
-      .orderBy('event_id', 'desc')
-      .limit(this.#window);
-    const rows = await this.#run<Row>(
-      db
-        .selectFrom(windowed.as('w'))
-        .selectAll()
-        .where((eb) => eb.and(narrowing(eb as unknown as ExpressionBuilder<Database, 'events'>, q)))
-        .orderBy('time', 'desc')
-        .orderBy('event_id', 'desc')
-        .limit(take),
+    const newestFirst = <T extends { orderBy: (c: 'time' | 'event_id', d: 'desc') => T }>(query: T) =>
+      query.orderBy('time', 'desc').orderBy('event_id', 'desc');
+    const filtered = [q.service, q.action, q.account, q.region, q.sourceIp, q.outcome, q.asn].some(
+      (v) => v !== undefined,
     );
-    // The window's oldest row: from the index alone, to know where the next window starts.
+    if (!filtered) {
+      const rows = await this.#run<Row>(
+        newestFirst(
+          db
+            .selectFrom('events')
+            .select(COLUMNS)
+            .where((eb) => eb.and(this.#indexed(eb, q, after))),
+        ).limit(take),
+      );
+      const last = rows.at(-1);
+      const windowEnd =
+        rows.length < take || last === undefined ? null : { time: Number(last.time), eventId: last.event_id };
+      return { rows, windowEnd, examined: rows.length };
+    }
     const end = await this.#run<{ time: number; event_id: string }>(
-      db
-        .selectFrom('events')
-        .select(['time', 'event_id'])
-        .where((eb) => eb.and(this.#indexed(eb, q, after)))
-        .orderBy('time', 'desc')
-        .orderBy('event_id', 'desc')
+      newestFirst(
+        db
+          .selectFrom('events')
+          .select(['time', 'event_id'])
+          .where((eb) => eb.and(this.#indexed(eb, q, after))),
+      )
         .limit(1)
         .offset(this.#window - 1),
     );
-    const last = end[0];
-    const windowEnd = last === undefined ? null : { time: Number(last.time), eventId: last.event_id };
+    const oldest = end[0];
+    const windowEnd = oldest === undefined ? null : { time: Number(oldest.time), eventId: oldest.event_id };
+    const rows = await this.#run<Row>(
+      newestFirst(
+        db
+          .selectFrom('events')
+          .select(COLUMNS)
+          .where((eb) => {
+            const all = [...this.#indexed(eb, q, after), ...narrowing(eb, q)];
+            if (windowEnd !== null)
+              all.push(
+                eb('time', '>=', windowEnd.time),
+                eb.or([eb('time', '>', windowEnd.time), eb('event_id', '>=', windowEnd.eventId)]),
+              );
+            return eb.and(all);
+          }),
+      ).limit(take),
+    );
     return { rows, windowEnd, examined: windowEnd === null ? rows.length : this.#window };
   }
 
