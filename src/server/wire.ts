@@ -161,6 +161,12 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     return true;
   };
 
+  const alertsSince = async (since: number | undefined) =>
+    alertsCache.get(String(since ?? ''), await overviews.version(), async () =>
+      (await listAlerts(store, { since })).map(toContract),
+    );
+  const allAlerts = () => alertsSince(undefined);
+
   const identity = async (key: string): Promise<IdentityProfile | null> => {
     const seen = await identities.events(key);
     if (seen === null) return null;
@@ -319,14 +325,9 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
 
   return {
     alerts: {
-      list: async (query) =>
-        alertsCache.get(String(query.since ?? ''), await overviews.version(), async () =>
-          (await listAlerts(store, query)).map(toContract),
-        ),
-      get: async (id) => {
-        const alert = await getStoredAlert(store, id);
-        return alert === null ? null : toContract(alert);
-      },
+      list: async (query) => (query.since === undefined ? allAlerts() : alertsSince(query.since)),
+      // From the cached list: an alert's body (its whole journey) is parsed once per store version.
+      get: async (id) => (await allAlerts()).find((a) => a.id === id) ?? null,
       recordFeedback: async (id, verdict, note, extras = {}) => {
         const suppress =
           extras.suppressUntil === undefined

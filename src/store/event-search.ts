@@ -16,6 +16,7 @@ import { sentenceOfEvent } from '../catalog/index.ts';
 import { asnLabel, asnOf } from '../normalize/asn.ts';
 import { eventsById } from './events.ts';
 import type { Store } from './index.ts';
+import { runPrepared } from './prepared.ts';
 import { RawRecordReader } from './raw.ts';
 import type { Database } from './schema.ts';
 
@@ -147,7 +148,6 @@ export class EventSearchRepository {
   readonly #budget: number;
   readonly #maxFiles: number;
   readonly #reader: RawRecordReader;
-  readonly #statements = new Map<string, import('better-sqlite3').Statement>();
 
   constructor(store: Store, options: EventSearchOptions = {}) {
     this.#store = store;
@@ -172,20 +172,6 @@ export class EventSearchRepository {
     return out;
   }
 
-  /** Runs a compiled query: through a cached prepared statement on SQLite. */
-  async #run<T>(query: { compile(): { sql: string; parameters: readonly unknown[] }; execute(): Promise<T[]> }) {
-    const sqlite = this.#store.sqlite;
-    if (sqlite === null) return query.execute();
-    const compiled = query.compile();
-    let stmt = this.#statements.get(compiled.sql);
-    if (stmt === undefined) {
-      stmt = sqlite.prepare(compiled.sql);
-      if (this.#statements.size >= 256) this.#statements.clear();
-      this.#statements.set(compiled.sql, stmt);
-    }
-    return stmt.all(...compiled.parameters) as T[];
-  }
-
   /**
    * Matching rows of the next window (newest first, at most `take`), and where the window
    * ended: null when it held every row left. Without filters beyond actor and time the index
@@ -204,7 +190,8 @@ export class EventSearchRepository {
       (v) => v !== undefined,
     );
     if (!filtered) {
-      const rows = await this.#run<Row>(
+      const rows = await runPrepared<Row>(
+        this.#store,
         newestFirst(
           db
             .selectFrom('events')
@@ -217,7 +204,8 @@ export class EventSearchRepository {
         rows.length < take || last === undefined ? null : { time: Number(last.time), eventId: last.event_id };
       return { rows, windowEnd, examined: rows.length };
     }
-    const end = await this.#run<{ time: number; event_id: string }>(
+    const end = await runPrepared<{ time: number; event_id: string }>(
+      this.#store,
       newestFirst(
         db
           .selectFrom('events')
@@ -229,7 +217,8 @@ export class EventSearchRepository {
     );
     const oldest = end[0];
     const windowEnd = oldest === undefined ? null : { time: Number(oldest.time), eventId: oldest.event_id };
-    const rows = await this.#run<Row>(
+    const rows = await runPrepared<Row>(
+      this.#store,
       newestFirst(
         db
           .selectFrom('events')

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import { ACTIVITY_WATERMARK } from './activity.ts';
 import type { Store } from './index.ts';
+import { runPrepared } from './prepared.ts';
 
 export interface QuarantinedItem {
   file: string;
@@ -30,18 +31,35 @@ export class OverviewRepository {
    */
   async version(): Promise<string> {
     const { db } = this.#store;
-    const [events, alerts, state, quarantine, verdicts, counted] = await Promise.all([
-      db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
-      db
-        .selectFrom('alerts')
-        .select((eb) => [eb.fn.max('updated_at').as('t'), eb.fn.countAll().as('n')])
-        .executeTakeFirst(),
-      this.modelVersion(),
-      db.selectFrom('quarantine').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
-      db.selectFrom('alert_verdicts').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
-      db.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).executeTakeFirst(),
-    ]);
-    return [events?.id, alerts?.t, alerts?.n, state, quarantine?.id, verdicts?.id, counted?.value]
+    // One statement (a request checks this before every cached answer).
+    const [row] = await runPrepared(
+      this.#store,
+      db.selectNoFrom((eb) => [
+        eb
+          .selectFrom('events')
+          .select((e) => e.fn.max('id').as('v'))
+          .as('events'),
+        eb
+          .selectFrom('alerts')
+          .select((e) => e.fn.max('updated_at').as('v'))
+          .as('alerts_updated'),
+        eb
+          .selectFrom('alerts')
+          .select((e) => e.fn.countAll().as('v'))
+          .as('alerts'),
+        eb.selectFrom('detect_state').select('updated_at').where('id', '=', 1).as('model'),
+        eb
+          .selectFrom('quarantine')
+          .select((e) => e.fn.max('id').as('v'))
+          .as('quarantine'),
+        eb
+          .selectFrom('alert_verdicts')
+          .select((e) => e.fn.max('id').as('v'))
+          .as('verdicts'),
+        eb.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).as('counted'),
+      ]),
+    );
+    return Object.values(row ?? {})
       .map((v) => String(v ?? ''))
       .join('/');
   }
