@@ -141,4 +141,6 @@ export interface TriageRepositories {
   quarantine: QuarantineRepository;
   /** Brings maintained counters up to date; the server calls it at start and every few seconds. */
   refresh?: (signal: AbortSignal) => Promise<void>;
+  /** Releases what the repositories hold (reader threads); the server calls it when it closes. */
+  close?: () => Promise<void>;
 }

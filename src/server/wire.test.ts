@@ -260,4 +260,52 @@ describe('event search over stored files', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('gives the same pages from reader threads as on the event loop, and reports a failed query', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-search-'));
+    const file = join(dir, 'th.db');
+    try {
+      const s = await openStore({ db: file });
+      store = s;
+      writeSyntheticTrail(join(dir, 'logs'), 6, 200, 9);
+      await ingest(s, [join(dir, 'logs')]);
+      const onLoop = storeRepositories(s, { readers: 0, searchWindow: 300 });
+      const threaded = storeRepositories(s, { readers: 2, searchWindow: 300 });
+      try {
+        for (const q of [
+          { limit: 50 },
+          { service: 'iam', outcome: 'failure' as const, limit: 20 },
+          { region: 'eu-west-1', limit: 100 },
+        ]) {
+          let after: { time: number; eventId: string } | undefined;
+          let pages = 0;
+          let seen = 0;
+          do {
+            const [a, b] = await Promise.all([
+              onLoop.events.search({ ...q, after }),
+              threaded.events.search({ ...q, after }),
+            ]);
+            expect(b).toEqual(a);
+            after = a.next ?? undefined;
+            pages += 1;
+            seen += a.events.length;
+          } while (after !== undefined && pages < 100);
+          expect(seen).toBeGreaterThan(0);
+          if (q.limit === 50) expect(pages).toBe(1200 / 50 + 1);
+        }
+        const { SqliteReaders } = await import('../store/readers.ts');
+        const readers = new SqliteReaders(file, 1);
+        try {
+          await expect(readers.all('SELECT x FROM nowhere', [])).rejects.toThrow(/no such table/);
+          expect(await readers.all('SELECT count(*) AS n FROM events', [])).toEqual([{ n: 1200 }]);
+        } finally {
+          await readers.close();
+        }
+      } finally {
+        await threaded.close?.();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

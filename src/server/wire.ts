@@ -23,6 +23,7 @@ import { EventSearchRepository } from '../store/event-search.ts';
 import { IdentitiesRepository, type VerdictRow } from '../store/identities.ts';
 import type { Store } from '../store/index.ts';
 import { OverviewRepository } from '../store/overview.ts';
+import { SqliteReaders } from '../store/readers.ts';
 import type { StoreStats } from '../store/stats.ts';
 import type { IdentityProfile, Overview, TriageRepositories, Verdict, VerdictRecord } from './types.ts';
 
@@ -62,6 +63,11 @@ export interface WireOptions {
    * answers from the counters as they stand: counting a large store takes seconds.
    */
   countNowAtMost?: number | undefined;
+  /**
+   * SQLite: reader threads the event search runs on (default 2; 0 runs it on the event loop).
+   * A store in memory has none.
+   */
+  readers?: number | undefined;
 }
 
 const DAY = 86_400_000;
@@ -140,7 +146,16 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
   const counters = new ActivityCounters(store);
   const overviews = new OverviewRepository(store);
   const identities = new IdentitiesRepository(store);
-  const events = new EventSearchRepository(store, { budget: options.searchBudget, window: options.searchWindow });
+  const readerCount = options.readers ?? 2;
+  const readers =
+    store.sqlite !== null && store.location !== ':memory:' && readerCount > 0
+      ? new SqliteReaders(store.location, readerCount)
+      : null;
+  const events = new EventSearchRepository(store, {
+    budget: options.searchBudget,
+    window: options.searchWindow,
+    readers,
+  });
   const model = new ModelSnapshot(store, overviews);
   const identityCache = new VersionedCache<IdentityProfile | null>(256);
   const overviewCache = new VersionedCache<Overview>(1);
@@ -362,5 +377,8 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
       await counters.catchUp(signal);
     },
     quarantine: { list: (limit) => overviews.quarantined(limit) },
+    close: async () => {
+      await readers?.close();
+    },
   };
 }

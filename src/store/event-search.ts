@@ -18,6 +18,7 @@ import { eventsById } from './events.ts';
 import type { Store } from './index.ts';
 import { runPrepared } from './prepared.ts';
 import { RawRecordReader } from './raw.ts';
+import type { SqliteReaders } from './readers.ts';
 import type { Database } from './schema.ts';
 
 /** One stored event as the dashboard shows it: who, what, outcome and the catalog sentence. */
@@ -80,6 +81,8 @@ export interface EventSearchOptions {
   budget?: number | undefined;
   /** Stored files a page may re-read for rows without a stored sentence (default 6). */
   maxFilesPerPage?: number | undefined;
+  /** SQLite: run the search's queries on these reader threads instead of the caller's. */
+  readers?: SqliteReaders | null | undefined;
 }
 
 const COLUMNS = [
@@ -148,12 +151,14 @@ export class EventSearchRepository {
   readonly #budget: number;
   readonly #maxFiles: number;
   readonly #reader: RawRecordReader;
+  readonly #readers: SqliteReaders | null;
 
   constructor(store: Store, options: EventSearchOptions = {}) {
     this.#store = store;
     this.#window = options.window ?? 5000;
     this.#budget = options.budget ?? 20_000;
     this.#maxFiles = options.maxFilesPerPage ?? 6;
+    this.#readers = options.readers ?? null;
     // A parsed file holds ~1,000 records (a few MB of objects): few are kept.
     this.#reader = new RawRecordReader(store, 16);
   }
@@ -198,6 +203,7 @@ export class EventSearchRepository {
             .select(COLUMNS)
             .where((eb) => eb.and(this.#indexed(eb, q, after))),
         ).limit(take),
+        this.#readers,
       );
       const last = rows.at(-1);
       const windowEnd =
@@ -214,6 +220,7 @@ export class EventSearchRepository {
       )
         .limit(1)
         .offset(this.#window - 1),
+      this.#readers,
     );
     const oldest = end[0];
     const windowEnd = oldest === undefined ? null : { time: Number(oldest.time), eventId: oldest.event_id };
@@ -233,6 +240,7 @@ export class EventSearchRepository {
             return eb.and(all);
           }),
       ).limit(take),
+      this.#readers,
     );
     return { rows, windowEnd, examined: windowEnd === null ? rows.length : this.#window };
   }

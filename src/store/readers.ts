@@ -1,0 +1,103 @@
+/**
+ * Read-only SQLite connections on worker threads. better-sqlite3 runs each query on the
+ * caller's thread, so on a server a search over a million events blocks every other request
+ * while it runs; a reader answers it on another thread (WAL lets readers and the writer share
+ * the file) and the event loop only sends the SQL and receives the rows.
+ *
+ * The worker is built from source text (`eval`, as `sources/read-worker.ts` does), so it runs
+ * the same under tsx, the tests and the compiled CLI; it loads the same better-sqlite3 the
+ * store uses, by resolved path.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 10000');
+db.pragma('cache_size = -32768');
+const statements = new Map();
+parentPort.on('message', ({ id, sql, params }) => {
+  try {
+    let stmt = statements.get(sql);
+    if (stmt === undefined) {
+      stmt = db.prepare(sql);
+      if (statements.size >= 256) statements.clear();
+      statements.set(sql, stmt);
+    }
+    parentPort.postMessage({ id, rows: stmt.all(...params) });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message ? error.message : error) });
+  }
+});
+`;
+
+interface Pending {
+  resolve(rows: unknown[]): void;
+  reject(error: Error): void;
+}
+
+interface Reader {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+export class SqliteReaders {
+  readonly #file: string;
+  readonly #readers: Reader[] = [];
+  #nextId = 0;
+  #closed = false;
+
+  /** `size` workers, each with its own read-only connection to `file`. */
+  constructor(file: string, size = 2) {
+    if (file === ':memory:' || file === '') throw new Error('SqliteReaders needs a database file');
+    this.#file = file;
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    for (let i = 0; i < size; i++) this.#readers.push(this.#start(driver));
+  }
+
+  #start(driver: string): Reader {
+    const worker = new Worker(SOURCE, { eval: true, workerData: { driver, file: this.#file } });
+    // The server's socket keeps the process alive; an idle reader must not.
+    worker.unref();
+    const reader: Reader = { worker, pending: new Map() };
+    worker.on('message', (m: { id: number; rows?: unknown[]; error?: string }) => {
+      const p = reader.pending.get(m.id);
+      reader.pending.delete(m.id);
+      if (p === undefined) return;
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.rows ?? []);
+    });
+    const fail = (error: Error) => {
+      for (const p of reader.pending.values()) p.reject(error);
+      reader.pending.clear();
+      // A reader that died is replaced, so one bad moment does not end the server's reads.
+      const at = this.#readers.indexOf(reader);
+      if (!this.#closed && at >= 0) this.#readers[at] = this.#start(driver);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!this.#closed) fail(new Error(`SQLite reader exited with code ${code}`));
+    });
+    return reader;
+  }
+
+  /** Every row of one statement (`?` parameters), on the least busy reader. */
+  all<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    if (this.#closed) return Promise.reject(new Error('SQLite readers are closed'));
+    let reader = this.#readers[0] as Reader;
+    for (const r of this.#readers) if (r.pending.size < reader.pending.size) reader = r;
+    const id = this.#nextId++;
+    return new Promise<T[]>((resolve, reject) => {
+      reader.pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject });
+      reader.worker.postMessage({ id, sql, params });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#readers.map((r) => r.worker.terminate()));
+    for (const r of this.#readers) for (const p of r.pending.values()) p.reject(new Error('SQLite readers are closed'));
+  }
+}
