@@ -308,4 +308,32 @@ describe('event search over stored files', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('sees what another connection (an ingest in another process) commits, though its answers are kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-version-'));
+    const file = join(dir, 'th.db');
+    const writer = await openStore({ db: file });
+    try {
+      const s = await openStore({ db: file });
+      store = s;
+      writeSyntheticTrail(join(dir, 'a'), 2, 50, 3);
+      await ingest(writer, [join(dir, 'a')]);
+      const repos = storeRepositories(s, { readers: 0 });
+      expect((await repos.overview.overview()).events).toBe(100);
+      expect((await repos.stats.stats())?.events).toBe(100);
+      writeSyntheticTrail(join(dir, 'b'), 1, 50, 4);
+      await ingest(writer, [join(dir, 'b')]);
+      const after = await repos.overview.overview();
+      expect(after.events).toBe(150);
+      expect(after.identities).toBe((await repos.stats.stats())?.actors);
+      const distinct = await writer.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.count('actor_key').distinct().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(after.identities).toBe(Number(distinct.n));
+    } finally {
+      await writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

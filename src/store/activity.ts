@@ -80,6 +80,7 @@ export class ActivityCounters {
         countValue('account', r.account_id);
         countValue('region', r.region);
         countValue('service', r.service);
+        countValue('actor', r.actor_key);
         const t = Number(r.time);
         const day = Math.floor(t / DAY);
         const dk = `${day}\u0000${r.actor_key}`;
@@ -215,8 +216,9 @@ export class ActivityCounters {
   /** How many distinct identities have any counted event. */
   async identities(): Promise<number> {
     const row = await this.#store.db
-      .selectFrom('activity_hours')
-      .select(sql<number>`count(distinct actor_key)`.as('n'))
+      .selectFrom('activity_values')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('kind', '=', 'actor')
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

@@ -271,7 +271,7 @@ export interface ActivityHoursTable {
   events: number;
 }
 
-/** Events per account, region and service (`kind`) ever seen. */
+/** Events per account, region, service and actor (`kind`) ever seen. */
 export interface ActivityValuesTable {
   kind: string;
   value: string;

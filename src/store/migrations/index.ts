@@ -11,7 +11,7 @@ import * as history from './0005-history.ts';
 import * as credentials from './0006-credentials.ts';
 import * as alwaysOn from './0007-always-on.ts';
 import * as triage from './0008-triage.ts';
-import * as eventSentence from './0009-event-sentence.ts';
+import * as dashboardReads from './0009-dashboard-reads.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-ingest': ingest,
@@ -22,5 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-credentials': credentials,
   '0007-always-on': alwaysOn,
   '0008-triage': triage,
-  '0009-event-sentence': eventSentence,
+  '0009-dashboard-reads': dashboardReads,
 };
