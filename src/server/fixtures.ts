@@ -274,6 +274,7 @@ export function identityFixture(): IdentityProfile {
       journeys: 310,
       peerGroup: {
         name: 'deployers',
+        size: 2,
         members: [
           { key: adminCreated.actor, name: 'ci-deployer' },
           { key: 'arn:aws:iam::111122223333:user/cd-runner', name: 'cd-runner' },

@@ -67,7 +67,8 @@ export interface IdentityProfile {
   /** What the detector has learned; null when it has not scored this identity yet. */
   model: {
     journeys: number;
-    peerGroup: { name: string; members: Array<{ key: string; name: string }> } | null;
+    /** `members`: this identity first, then at most 49 more of the group's `size`. */
+    peerGroup: { name: string; size: number; members: Array<{ key: string; name: string }> } | null;
     typicalJourneys: Array<{ tokens: string[]; journeys: number; last: string }>;
     networks: Array<{ network: string; journeys: number }>;
     systems: Array<{ as: string; journeys: number }>;

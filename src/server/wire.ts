@@ -71,6 +71,8 @@ export interface WireOptions {
 }
 
 const DAY = 86_400_000;
+/** Peer group members an identity page lists (a synthetic million-event store had one group of 1,600). */
+const PEERS_SHOWN = 50;
 const iso = (t: number | null | undefined) =>
   t === null || t === undefined ? null : new Date(Number(t)).toISOString();
 
@@ -226,7 +228,10 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
         peerGroup: group
           ? {
               name: group.name,
-              members: group.members.map((k) => ({ key: k, name: state.engine.model.identities.get(k)?.name ?? k })),
+              size: group.members.length,
+              members: [key, ...group.members.filter((k) => k !== key)]
+                .slice(0, PEERS_SHOWN)
+                .map((k) => ({ key: k, name: state.engine.model.identities.get(k)?.name ?? k })),
             }
           : null,
         typicalJourneys: [...m.medoids.medoids]

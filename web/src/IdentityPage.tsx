@@ -184,6 +184,9 @@ export function IdentityPage({ identityKey }: { identityKey: string }) {
                 </li>
               ))}
             </ul>
+            {p.model.peerGroup.size > p.model.peerGroup.members.length ? (
+              <p className="quiet">and {count(p.model.peerGroup.size - p.model.peerGroup.members.length)} more</p>
+            ) : null}
           </>
         )}
       </section>
