@@ -380,6 +380,8 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     },
     refresh: async (signal) => {
       await counters.catchUp(signal);
+      // Load a newly saved model now rather than in the first request that needs it.
+      if (!signal.aborted) await model.get();
     },
     quarantine: { list: (limit) => overviews.quarantined(limit) },
     close: async () => {
