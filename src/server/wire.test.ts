@@ -140,6 +140,9 @@ describe('the new pages over a real store (detector run on the small organizatio
     expect(before.alertsPerWeek.reduce((n, w) => n + w.alerts, 0)).toBe(1);
     expect(before.learning.learning).toBe(false);
     expect(before.lag.newestEvent).not.toBeNull();
+    // Detect ran to the end and closed every journey: nothing left behind.
+    expect(before.lag.detectedUntil).toBe(before.lag.newestEvent);
+    expect(before.lag.behindMs).toBe(0);
     expect(before.choices.services).toContain('iam');
     const later = routine(22).slice(-10);
     await storeRecords(store, [...later, ...org.records.slice(0, 5)]);

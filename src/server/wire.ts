@@ -209,7 +209,7 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
       };
     });
     const roleArn = seen.roleArn;
-    const person = roleArn && key.startsWith(`${roleArn}/`) ? key.slice(roleArn.length + 1) : null;
+    const person = seen.person ?? (roleArn && key.startsWith(`${roleArn}/`) ? key.slice(roleArn.length + 1) : null);
     const m = state?.engine.model.identities.get(key);
     let profileModel: IdentityProfile['model'] = null;
     if (state && m) {
@@ -291,7 +291,8 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     const newest = times.newest;
     const firstEvent = state?.engine.firstEvent ?? null;
     const until = firstEvent === null ? null : firstEvent + learningDays * DAY;
-    const detectedUntil = state?.resumeFrom ?? null;
+    // The oldest journey still open; with none open, the newest event the detector has read.
+    const detectedUntil = state ? (state.resumeFrom ?? state.builder?.newest ?? null) : null;
     return {
       alertsPerWeek: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)),
       budgetPerWeek: budget,

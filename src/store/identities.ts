@@ -10,6 +10,8 @@ export interface IdentityEvents {
   name: string;
   accountId: string | null;
   roleArn: string | null;
+  /** The person behind it, as the newest event's credential chain says. */
+  person: string | null;
   /** Epoch ms of the oldest and newest event. */
   first: number;
   last: number;
@@ -49,7 +51,7 @@ export class IdentitiesRepository {
     const { db } = this.#store;
     const latest = await db
       .selectFrom('events')
-      .select(['actor_type', 'actor_name', 'actor_account', 'role_arn', 'time'])
+      .select(['actor_type', 'actor_name', 'actor_account', 'role_arn', 'person', 'time'])
       .where('actor_key', '=', key)
       .orderBy('time', 'desc')
       .limit(1)
@@ -67,6 +69,7 @@ export class IdentitiesRepository {
       name: latest.actor_name,
       accountId: latest.actor_account,
       roleArn: latest.role_arn,
+      person: latest.person,
       first: Number(first?.time ?? latest.time),
       last: Number(latest.time),
     };
