@@ -263,7 +263,7 @@ describe('GET /api/overview and /api/identities/:key', () => {
 });
 
 describe('authentication', () => {
-  const token = 'a'.repeat(20) + 'TOKEN-1234';
+  const token = `${'a'.repeat(20)}TOKEN-1234`;
 
   it('answers every /api/ call without the bearer token with 401, and with it 200', async () => {
     const sut = createApp({ repositories: memoryRepositories(alertFixtures(), eventFixtures(), statsStub), token });
