@@ -75,7 +75,10 @@ export interface EventPage {
 }
 
 export interface EventSearchOptions {
-  /** Rows one query examines at most (default 5,000). */
+  /**
+   * Rows one query examines at most (default 5,000 on the caller's thread; on reader threads,
+   * which block nothing, the whole budget: a page is then two queries).
+   */
   window?: number | undefined;
   /** Rows one page examines at most (default 20,000). */
   budget?: number | undefined;
@@ -155,10 +158,10 @@ export class EventSearchRepository {
 
   constructor(store: Store, options: EventSearchOptions = {}) {
     this.#store = store;
-    this.#window = options.window ?? 5000;
-    this.#budget = options.budget ?? 20_000;
-    this.#maxFiles = options.maxFilesPerPage ?? 6;
     this.#readers = options.readers ?? null;
+    this.#budget = options.budget ?? 20_000;
+    this.#window = options.window ?? (this.#readers === null ? 5000 : this.#budget);
+    this.#maxFiles = options.maxFilesPerPage ?? 6;
     // A parsed file holds ~1,000 records (a few MB of objects): few are kept.
     this.#reader = new RawRecordReader(store, 16);
   }
