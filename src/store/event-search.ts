@@ -76,8 +76,8 @@ export interface EventPage {
 
 export interface EventSearchOptions {
   /**
-   * Rows one query examines at most (default 5,000 on the caller's thread; on reader threads,
-   * which block nothing, the whole budget: a page is then two queries).
+   * Rows one query examines at most (default 5,000 on the caller's SQLite connection; on reader
+   * threads or PostgreSQL, which block nothing, the whole budget: a page is then two queries).
    */
   window?: number | undefined;
   /** Rows one page examines at most (default 20,000). */
@@ -160,7 +160,9 @@ export class EventSearchRepository {
     this.#store = store;
     this.#readers = options.readers ?? null;
     this.#budget = options.budget ?? 20_000;
-    this.#window = options.window ?? (this.#readers === null ? 5000 : this.#budget);
+    // Only a query on the caller's SQLite connection blocks the event loop while it runs.
+    const blocking = store.sqlite !== null && this.#readers === null;
+    this.#window = options.window ?? (blocking ? 5000 : this.#budget);
     this.#maxFiles = options.maxFilesPerPage ?? 6;
     // A parsed file holds ~1,000 records (a few MB of objects): few are kept.
     this.#reader = new RawRecordReader(store, 16);
