@@ -297,11 +297,31 @@ describe('event search over stored files', () => {
           expect(seen).toBeGreaterThan(0);
           if (q.limit === 50) expect(pages).toBe(1200 / 50 + 1);
         }
+        // Records as received: found on a reader thread, the same as the store's parser gives.
+        const ids = await s.db.selectFrom('events').select('event_id').orderBy('id').execute();
+        for (const { event_id } of ids.filter((_, i) => i % 37 === 0)) {
+          const [a, b] = await Promise.all([onLoop.events.record(event_id), threaded.events.record(event_id)]);
+          expect(b).not.toBeNull();
+          expect(b).toEqual(a);
+        }
+        expect(await threaded.events.record('no-such-event')).toBeNull();
         const { SqliteReaders } = await import('../store/readers.ts');
         const readers = new SqliteReaders(file, 1);
         try {
           await expect(readers.all('SELECT x FROM nowhere', [])).rejects.toThrow(/no such table/);
           expect(await readers.all('SELECT count(*) AS n FROM events', [])).toEqual([{ n: 1200 }]);
+          // Asked for another event than the one at that place, the reader leaves it to the parser.
+          const [first, second] = await s.db
+            .selectFrom('events')
+            .select(['event_id', 'blob_id', 'raw_index'])
+            .where('raw_index', 'in', [0, 1])
+            .orderBy('id')
+            .limit(2)
+            .execute();
+          expect(await readers.cloudTrailRecord(Number(first?.blob_id), 0, String(first?.event_id))).toMatchObject({
+            eventID: first?.event_id,
+          });
+          expect(await readers.cloudTrailRecord(Number(first?.blob_id), 0, String(second?.event_id))).toBeNull();
         } finally {
           await readers.close();
         }

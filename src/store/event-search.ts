@@ -329,6 +329,18 @@ export class EventSearchRepository {
       .select(['raw', 'blob_id', 'raw_line', 'raw_index'])
       .where('event_id', '=', eventId)
       .executeTakeFirst();
-    return ref ? this.#reader.read(ref) : null;
+    if (ref === undefined) return null;
+    // A CloudTrail file's record, found on a reader thread; any other shape, here.
+    if (
+      this.#readers !== null &&
+      ref.raw === null &&
+      ref.blob_id !== null &&
+      ref.raw_line === null &&
+      ref.raw_index !== null
+    ) {
+      const found = await this.#readers.cloudTrailRecord(Number(ref.blob_id), Number(ref.raw_index), eventId);
+      if (found !== null) return found;
+    }
+    return this.#reader.read(ref);
   }
 }
