@@ -130,6 +130,12 @@ export function riskOf(event: Event): number {
   return score(c, facts, actionInfo(c.prefix, c.action).accessLevel).risk;
 }
 
+/** The plain sentence of one event (`describeEvent(event).sentence` without the rest). */
+export function sentenceOfEvent(event: Event): string {
+  const { c } = factsAndCtx(event);
+  return sentenceOf(c, phraseOf(c, actionInfo(c.prefix, c.action)));
+}
+
 /** Everything the catalog knows about one event. Never throws on a well-typed `Event`. */
 export function describeEvent(event: Event): EventDescription {
   const { c, facts } = factsAndCtx(event);

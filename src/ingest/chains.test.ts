@@ -37,6 +37,12 @@ async function rows(store: Store): Promise<Record<string, [string, string | null
   return out;
 }
 
+/** Each event's stored sentence. */
+async function sentences(store: Store): Promise<Record<string, string | null>> {
+  const stored = await store.db.selectFrom('events').select(['event_id', 'sentence']).execute();
+  return Object.fromEntries(stored.map((r) => [r.event_id, r.sentence]));
+}
+
 describe('credential chains at ingest', () => {
   let dir: string;
   let store: Store;
@@ -86,6 +92,10 @@ describe('credential chains at ingest', () => {
       // The three calls and the second hop, itself made with the first hop's credential.
       expect(third.reattributed).toBe(4);
       expect(await rows(late)).toEqual(together);
+      // The stored sentences follow the attribution (the event search shows them as stored).
+      const lateSentences = await sentences(late);
+      expect(lateSentences).toEqual(await sentences(store));
+      expect(lateSentences['call-2']).toMatch(/^admin \(alice\) /);
       const e = await events(late);
       expect(e.get('call-2')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY, ADMIN] });
       expect(e.get('call-3')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY] });

@@ -4,6 +4,7 @@
  * re-normalized from the stored raw JSON, so there is one source of truth per record.
  */
 import type { Selectable } from 'kysely';
+import { sentenceOfEvent } from '../catalog/index.ts';
 import type { EventRow } from '../domain/event.ts';
 import type { ComputeKind, Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
@@ -28,6 +29,8 @@ export interface EventToStore {
   line?: number | null;
   index?: number | null;
   fileId: number | null;
+  /** The catalog's sentence; built from `event` (as attributed when stored) when absent. */
+  sentence?: string | null;
 }
 
 export interface EventQuery {
@@ -78,6 +81,7 @@ function toColumns(e: EventToStore) {
     chain: event.actor.chain === null ? null : JSON.stringify(event.actor.chain),
     session_name: event.actor.sessionName,
     compute: event.actor.compute,
+    sentence: e.sentence === undefined ? sentenceOfEvent(event) : e.sentence,
   };
 }
 
@@ -91,6 +95,7 @@ const COLUMNS = Object.keys(
     line: null,
     index: null,
     fileId: null,
+    sentence: null,
   }),
 );
 
@@ -136,7 +141,7 @@ function sqliteInsert(store: Store) {
 }
 
 function toRow(
-  r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain'>,
+  r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain' | 'sentence'>,
 ): EventRow {
   return {
     id: Number(r.id),
@@ -519,6 +524,7 @@ export async function updateAttribution(store: Store, updates: readonly Reattrib
         facts: u.facts.join(' '),
         risk: u.risk,
         targets: u.targets.length > 0 ? JSON.stringify(u.targets) : null,
+        sentence: sentenceOfEvent(u.event),
       })
       .where('id', '=', u.id)
       .execute();

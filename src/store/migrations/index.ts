@@ -11,6 +11,7 @@ import * as history from './0005-history.ts';
 import * as credentials from './0006-credentials.ts';
 import * as alwaysOn from './0007-always-on.ts';
 import * as triage from './0008-triage.ts';
+import * as dashboardReads from './0009-dashboard-reads.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0006-credentials': credentials,
   '0007-always-on': alwaysOn,
   '0008-triage': triage,
+  '0009-dashboard-reads': dashboardReads,
 };
 
 /** The migrations for one dialect, as kysely's migrator runs them. */
