@@ -62,7 +62,7 @@ async function child(mode: string, dir: string): Promise<void> {
     const dist = join(import.meta.dirname, '..', 'dist');
     const { openStore } = (await import(join(dist, 'store/index.js'))) as typeof import('../src/store/index.ts');
     const { ingest } = (await import(join(dist, 'ingest/index.js'))) as typeof import('../src/ingest/index.ts');
-    const { detect } = (await import(join(dist, 'detect/index.js'))) as typeof import('../src/detect/index.ts');
+    const { detect } = (await import(join(dist, 'app/detect.js'))) as typeof import('../src/app/detect.ts');
     const pgName = `trailhound_bench_${process.pid}`;
     const db =
       mode === 'pg' ? (pgUrl as string).replace(/\/[^/]*$/, `/${pgName}`) : join(dir, '..', `bench-${process.pid}.db`);

@@ -354,8 +354,7 @@ class BatchWriter {
     this.problems = [];
     this.insights = [];
     this.done = [];
-    await this.#store.db.transaction().execute(async (trx) => {
-      const tx = { ...this.#store, db: trx };
+    await this.#store.transaction(async ({ store: tx }) => {
       const files = new FilesRepository(tx);
       // A file is marked `reading` in the same transaction as its first records, and problems
       // quarantined by an earlier, interrupted read of it are forgotten.
