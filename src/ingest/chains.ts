@@ -7,10 +7,22 @@
  */
 import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
 import { type CredentialIssuance, issuanceOf, traceFits, withTrace } from '../normalize/identity.ts';
+import { normalizeRecord } from '../normalize/index.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
-import { type EventToStore, eventsOfSessions, type Reattribution, updateAttribution } from '../store/events.ts';
+import {
+  type EventColumns,
+  type EventToStore,
+  eventColumns,
+  eventsOfSessions,
+  type Reattribution,
+  sessionOf,
+  storedAt,
+  updateAttribution,
+} from '../store/events.ts';
 import type { Store } from '../store/index.ts';
+import { RawRecordReader } from '../store/raw.ts';
 import { markRescoreFrom } from '../store/rescore.ts';
+import type { PreparedEvent } from './prepare.ts';
 
 /**
  * Before a batch is inserted: stores the credentials its STS calls issued and attributes its
@@ -38,6 +50,59 @@ export async function traceBatch(store: Store, events: readonly EventToStore[]):
       e.targets = targetsOf(e.event);
     }
   return fresh.map((c) => c.accessKey);
+}
+
+/**
+ * `traceBatch` for rows prepared off the main thread: a row whose session traces to a known
+ * chain is built anew from its record (read back from the file kept in this transaction), with
+ * the traced actor and the catalog output that depends on it.
+ */
+export async function traceRows(store: Store, events: readonly PreparedEvent[]): Promise<string[]> {
+  const repo = new CredentialsRepository(store);
+  const issued: CredentialIssuance[] = [];
+  const sessions = new Set<string>();
+  for (const e of events) {
+    if (e.issuance !== null) issued.push(e.issuance);
+    const { session } = sessionOf(e.row);
+    if (session !== null) sessions.add(session);
+  }
+  const fresh = await repo.insert(issued);
+  if (sessions.size === 0) return fresh.map((c) => c.accessKey);
+  const traces = await repo.traceAll(sessions);
+  if (traces.size > 0) {
+    const reader = new RawRecordReader(store);
+    for (const e of events) {
+      const { session, actor } = sessionOf(e.row);
+      const trace = session === null ? undefined : traces.get(session);
+      if (trace === undefined || !traceFits(actor, trace)) continue;
+      e.row = await tracedRow(reader, e.row, (actor) => withTrace(actor, trace));
+    }
+  }
+  return fresh.map((c) => c.accessKey);
+}
+
+async function tracedRow(
+  reader: RawRecordReader,
+  row: EventColumns,
+  trace: (actor: EventToStore['event']['actor']) => EventToStore['event']['actor'],
+): Promise<EventColumns> {
+  const { ref, fileId } = storedAt(row);
+  const record = await reader.read(ref);
+  const result = record === null ? null : normalizeRecord(record);
+  if (result === null || !result.ok) throw new Error('a record stored in this batch could not be read back');
+  const { event } = result;
+  event.actor = trace(event.actor);
+  return eventColumns({
+    event,
+    facts: factsOf(event),
+    risk: riskOf(event),
+    targets: targetsOf(event),
+    raw: ref.raw,
+    blobId: ref.blob_id,
+    line: ref.raw_line,
+    index: ref.raw_index,
+    fileId,
+  });
 }
 
 /**

@@ -7,17 +7,30 @@
  * fingerprint) in the same transaction as its last records. A killed run leaves files
  * `reading`; the rerun reads them again and the UNIQUE key drops what was already stored,
  * so the database ends as an uninterrupted run leaves it.
+ *
+ * Threads: local files are read, parsed, normalized and catalogued on prepare workers
+ * (pool.ts) and come back as rows in file order; this thread keeps the bookkeeping (files,
+ * quarantine, credential chains) and writes. Other sources (S3, stdin) are prepared here with
+ * the same code (prepare.ts).
  */
-import { gzipSync } from 'node:zlib';
-import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
 import { NothingIngestedError } from '../errors.ts';
-import { normalizeRecord } from '../normalize/index.ts';
 import { openSource } from '../sources/index.ts';
-import type { Origin, Source, SourceFile } from '../sources/types.ts';
-import { type EventToStore, insertEvents, lastEventRowId } from '../store/events.ts';
+import type { Source, SourceFile } from '../sources/types.ts';
+import { EVENT_BLOB_ID, EVENT_FILE_ID, insertEventRows, lastEventRowId } from '../store/events.ts';
 import { FilesRepository } from '../store/files.ts';
 import type { Store } from '../store/index.ts';
-import { retraceStored, traceBatch } from './chains.ts';
+import { type InsightToStore, insertInsights } from '../store/insights.ts';
+import { retraceStored, traceRows } from './chains.ts';
+import { type PreparePool, prepareHere, sharedPreparePool } from './pool.ts';
+import {
+  type IngestProblem,
+  PROBLEM_ROWS_PER_FILE,
+  type PreparedEvent,
+  type PreparedItem,
+  problemAt,
+} from './prepare.ts';
+
+export { type IngestProblem, PROBLEM_ROWS_PER_FILE } from './prepare.ts';
 
 export interface IngestProgress {
   filesDone: number;
@@ -45,17 +58,13 @@ export interface IngestOptions {
   sources?: readonly Source[];
   /** Reread files even when their fingerprint says they are done. */
   force?: boolean;
+  /**
+   * Threads that read, parse and normalize local files while this one writes; 0 does it all on
+   * this thread. Default: one per core beside this one's, at least one, at most three.
+   */
+  prepareWorkers?: number;
   /** Throw `NothingIngestedError` when nothing at all could be read (the CLI's exit status). */
   requireRecords?: boolean;
-}
-
-export interface IngestProblem {
-  file: string;
-  line: number | null;
-  index: number | null;
-  code: string;
-  reason: string;
-  excerpt: string | null;
 }
 
 export interface IngestSummary {
@@ -98,22 +107,9 @@ interface PendingFile {
   /** The file could not be read now (permissions, I/O): marked `retry`, not `done`. */
   retry: boolean;
   /** The file's bytes (gzipped) to keep in `raw_blobs`; `id` once written. */
-  blob: { data: Buffer; id: number | null } | null;
+  blob: { data: Uint8Array; id: number | null } | null;
 }
 
-/**
- * Files up to this size (as read, usually gzipped) are kept whole in `raw_blobs`; larger ones
- * (multi-GB exports) keep each record's JSON instead, so showing one event never has to
- * decompress and parse a huge file.
- */
-const BLOB_LIMIT = 16 * (1 << 20);
-
-/**
- * Quarantine rows kept per file. A hostile or broken file can hold millions of bad lines: the
- * first rows show what is wrong, one summary row counts the rest, and memory and the database
- * stay bounded (a million rows was 205 MB).
- */
-export const PROBLEM_ROWS_PER_FILE = 1000;
 /** Problems are written to the store as they come, this many at a time, never held until a file ends. */
 const PROBLEM_FLUSH = 1000;
 
@@ -187,97 +183,81 @@ export async function ingest(
       });
     yield* options.sources ?? [];
   }
-  for (const source of sources()) {
-    for await (const file of readAhead(unfinished(store, source.files(), options.force === true))) {
-      if (file.skip === 'digest') {
-        summary.digestFiles++;
-        continue;
-      }
-      if (file.skip === 'not-json') {
-        summary.otherFiles++;
-        continue;
-      }
-      if (file.skip === 'unchanged') {
-        summary.filesUnchanged++;
-        progress(file.id);
-        continue;
-      }
-      const pending: PendingFile = {
-        id: null,
-        name: file.id,
-        fingerprint: file.fingerprint,
-        records: 0,
-        problems: 0,
-        stored: 0,
-        beyondCap: new Map(),
-        retry: false,
-        blob: null,
-      };
-      writer.started.push(pending);
-      const content: { bytes: Buffer | null } = { bytes: null };
-      for await (const item of file.read({
-        onContent: (bytes) => {
-          content.bytes = bytes;
-        },
-      })) {
-        if (content.bytes) {
-          const bytes = content.bytes;
-          content.bytes = null;
-          pending.blob =
-            bytes.length <= BLOB_LIMIT
-              ? { data: isGzip(bytes) ? bytes : gzipSync(bytes, { level: 1 }), id: null }
-              : null;
-        }
-        if (item.kind === 'problem') {
-          if (item.retryable) pending.retry = true;
-          quarantine(problemAt(item.origin, item.code, item.reason, item.excerpt), pending, item.quiet === true);
-          if (writer.problems.length >= PROBLEM_FLUSH) await writer.flush(summary);
+  const pool = sharedPreparePool(options.prepareWorkers).run();
+  try {
+    for (const source of sources()) {
+      for await (const file of readAhead(unfinished(store, source.files(), options.force === true), pool)) {
+        if (file.skip === 'digest') {
+          summary.digestFiles++;
           continue;
         }
-        summary.records++;
-        pending.records++;
-        if (item.kind === 'insight') {
-          summary.insights++;
-          writer.insights.push({ record: item.record, raw: JSON.stringify(item.record) });
+        if (file.skip === 'not-json') {
+          summary.otherFiles++;
           continue;
         }
-        const result = normalizeRecord(item.record);
-        if (!result.ok) {
-          quarantine(
-            problemAt(item.origin, result.code, result.reason, JSON.stringify(item.record).slice(0, 200)),
-            pending,
-          );
-          if (writer.problems.length >= PROBLEM_FLUSH) await writer.flush(summary);
-          continue;
-        }
-        const { event } = result;
-        writer.events.push({
-          event,
-          facts: factsOf(event),
-          risk: riskOf(event),
-          targets: targetsOf(event),
-          fileId: null,
-          blobId: null,
-          raw: pending.blob ? null : JSON.stringify(item.record),
-          line: item.origin.line ?? null,
-          index: item.origin.index ?? null,
-        });
-        writer.eventFiles.push(pending);
-        if (writer.events.length >= batchSize) {
-          await writer.flush(summary);
+        if (file.skip === 'unchanged') {
+          summary.filesUnchanged++;
           progress(file.id);
+          continue;
         }
+        const pending: PendingFile = {
+          id: null,
+          name: file.id,
+          fingerprint: file.fingerprint,
+          records: 0,
+          problems: 0,
+          stored: 0,
+          beyondCap: new Map(),
+          retry: false,
+          blob: null,
+        };
+        writer.started.push(pending);
+        for await (const items of file.prepared ?? prepareHere(file))
+          for (const item of items) {
+            if (item.kind === 'event') {
+              summary.records++;
+              pending.records++;
+              writer.events.push(item);
+              writer.eventFiles.push(pending);
+              if (writer.events.length >= batchSize) {
+                await writer.flush(summary);
+                progress(file.id);
+              }
+            } else if (item.kind === 'problem') {
+              if (item.retryable) pending.retry = true;
+              quarantine(item.problem, pending, item.quiet);
+              if (writer.problems.length >= PROBLEM_FLUSH) await writer.flush(summary);
+            } else if (item.kind === 'insight') {
+              summary.records++;
+              pending.records++;
+              summary.insights++;
+              writer.insights.push(item);
+            } else if (item.kind === 'content') {
+              // A worker's bytes arrive as a plain Uint8Array: bound as a BLOB only as a Buffer.
+              const b = item.blob;
+              pending.blob = b === null ? null : { data: Buffer.from(b.buffer, b.byteOffset, b.byteLength), id: null };
+            } else {
+              for (const [code, n] of item.counts) {
+                summary.quarantined += n;
+                pending.problems += n;
+                pending.beyondCap.set(code, (pending.beyondCap.get(code) ?? 0) + n);
+              }
+            }
+          }
+        summarizeBeyondCap(pending);
+        summary.filesRead++;
+        if (pending.retry) summary.filesToRetry++;
+        writer.done.push(pending);
+        if (writer.events.length >= batchSize / 2 || writer.done.length >= 1024) await writer.flush(summary);
+        progress(file.id);
       }
-      summarizeBeyondCap(pending);
-      summary.filesRead++;
-      if (pending.retry) summary.filesToRetry++;
-      writer.done.push(pending);
-      if (writer.events.length >= batchSize / 2 || writer.done.length >= 1024) await writer.flush(summary);
-      progress(file.id);
     }
+  } finally {
+    // Stopped early (a wrong path, a store error): files handed out and not read are dropped.
+    pool.discard();
   }
   await writer.flush(summary);
-  await dropOrphanBlobs(store);
+  await new FilesRepository(store).dropOrphanBlobs();
   summary.elapsedMs = performance.now() - started;
   progress(null);
   if (options.requireRecords && summary.inserted + summary.duplicates === 0 && summary.filesUnchanged === 0) {
@@ -290,11 +270,11 @@ export async function ingest(
   return summary;
 }
 
-function problemAt(origin: Origin, code: string, reason: string, excerpt: string | null): IngestProblem {
-  return { file: origin.file, line: origin.line ?? null, index: origin.index ?? null, code, reason, excerpt };
-}
-
-type ListedFile = Omit<SourceFile, 'skip'> & { skip?: SourceFile['skip'] | 'unchanged' };
+type ListedFile = Omit<SourceFile, 'skip'> & {
+  skip?: SourceFile['skip'] | 'unchanged';
+  /** The file's items, being prepared on a worker since it was read ahead. */
+  prepared?: AsyncIterable<PreparedItem[]> | null;
+};
 
 /**
  * Marks files an earlier run finished with the same fingerprint as `unchanged`. Looks them up
@@ -326,19 +306,23 @@ const READ_AHEAD_BYTES = 64 * (1 << 20);
  * time (open, stat, read, close awaited in turn) left the main thread idle 40% of the time on a
  * trail of small files. Bounded in count and bytes, so memory stays flat.
  */
-async function* readAhead(files: AsyncIterable<ListedFile>): AsyncGenerator<ListedFile> {
+async function* readAhead(
+  files: AsyncIterable<ListedFile>,
+  pool: ReturnType<PreparePool['run']>,
+): AsyncGenerator<ListedFile> {
   const queue: ListedFile[] = [];
   let bytes = 0;
+  const ahead = (file: ListedFile) => file.prepared != null || (!file.skip && file.prefetch !== undefined);
   for await (const file of files) {
-    const reads = !file.skip && file.prefetch !== undefined;
-    if (reads) {
-      file.prefetch?.();
-      bytes += file.size;
+    if (!file.skip) {
+      file.prepared = pool.start(file as SourceFile);
+      if (file.prepared === null) file.prefetch?.();
+      if (ahead(file)) bytes += file.size;
     }
     queue.push(file);
     while (queue.length > 0 && (queue.length >= READ_AHEAD_FILES || bytes > READ_AHEAD_BYTES)) {
       const next = queue.shift() as ListedFile;
-      if (!next.skip && next.prefetch !== undefined) bytes -= next.size;
+      if (!next.skip && ahead(next)) bytes -= next.size;
       yield next;
     }
   }
@@ -347,11 +331,11 @@ async function* readAhead(files: AsyncIterable<ListedFile>): AsyncGenerator<List
 
 /** Accumulates one transaction's worth of writes. */
 class BatchWriter {
-  events: EventToStore[] = [];
+  events: PreparedEvent[] = [];
   /** The file of each event in `events`, whose blob id is known only once written. */
   eventFiles: PendingFile[] = [];
   problems: IngestProblem[] = [];
-  insights: Array<{ record: Record<string, unknown>; raw: string }> = [];
+  insights: InsightToStore[] = [];
   /** Files first seen since the last flush: their `files` row is written with the batch. */
   started: PendingFile[] = [];
   done: PendingFile[] = [];
@@ -370,8 +354,7 @@ class BatchWriter {
     this.problems = [];
     this.insights = [];
     this.done = [];
-    await this.#store.db.transaction().execute(async (trx) => {
-      const tx = { ...this.#store, db: trx };
+    await this.#store.transaction(async ({ store: tx }) => {
       const files = new FilesRepository(tx);
       // A file is marked `reading` in the same transaction as its first records, and problems
       // quarantined by an earlier, interrupted read of it are forgotten.
@@ -383,33 +366,28 @@ class BatchWriter {
       const withBlob = [...new Set(eventFiles)].filter((f) => f.blob && f.blob.id === null && f.id !== null);
       if (withBlob.length > 0) {
         const ids = await files.insertBlobs(
-          withBlob.map((f) => ({ fileId: f.id as number, data: (f.blob as { data: Buffer }).data })),
+          withBlob.map((f) => ({ fileId: f.id as number, data: (f.blob as { data: Uint8Array }).data })),
         );
         for (const f of withBlob) (f.blob as { id: number | null }).id = ids.get(f.id as number) ?? null;
       }
       for (let i = 0; i < events.length; i++) {
         const file = eventFiles[i] as PendingFile;
-        const event = events[i] as EventToStore;
-        event.blobId = file.blob?.id ?? null;
-        event.fileId = file.id;
+        const row = (events[i] as PreparedEvent).row;
+        row[EVENT_BLOB_ID] = file.blob?.id ?? null;
+        row[EVENT_FILE_ID] = file.id;
       }
-      const issued = await traceBatch(tx, events);
+      const issued = await traceRows(tx, events);
       const before = issued.length > 0 ? await lastEventRowId(tx) : 0;
-      const inserted = await insertEvents(tx, events);
+      const inserted = await insertEventRows(
+        tx,
+        events.map((e) => e.row),
+      );
       summary.reattributed += await retraceStored(tx, issued, before);
       summary.inserted += inserted;
       summary.duplicates += events.length - inserted;
       const now = Date.now();
       await files.insertProblems(problems, now);
-      for (const { record, raw } of insights) {
-        const eventId = typeof record.eventID === 'string' ? record.eventID : `insight:${raw.length}:${hash(raw)}`;
-        const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
-        await trx
-          .insertInto('insights')
-          .values({ event_id: eventId, time: Number.isFinite(time) ? time : null, raw })
-          .onConflict((oc) => oc.column('event_id').doNothing())
-          .execute();
-      }
+      await insertInsights(tx, insights);
       // A file that could not be read is not done: the next run reads it again.
       await files.markFinished(
         done.map((f) => ({
@@ -424,55 +402,4 @@ class BatchWriter {
       for (const f of done) f.blob = null;
     });
   }
-}
-
-function isGzip(b: Buffer): boolean {
-  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
-}
-
-/**
- * Deletes blobs that no event references: files whose every record was a duplicate, and
- * blobs left by a run that was killed. Only rows written since the last run's watermark are
- * looked at, so the cost follows the size of this run, not of the store.
- */
-async function dropOrphanBlobs(store: Store): Promise<void> {
-  await store.db.transaction().execute(async (trx) => {
-    const mark = await trx.selectFrom('kv').select('value').where('key', '=', 'ingest.watermark').executeTakeFirst();
-    const since = mark ? (JSON.parse(mark.value) as { blob: number; event: number }) : { blob: 0, event: 0 };
-    await trx
-      .deleteFrom('raw_blobs')
-      .where('id', '>', since.blob)
-      .where(
-        'id',
-        'not in',
-        (eb) =>
-          eb
-            .selectFrom('events')
-            .select('blob_id')
-            .where('id', '>', since.event)
-            .where('blob_id', 'is not', null)
-            .distinct() as never,
-      )
-      .execute();
-    const blob = await trx
-      .selectFrom('raw_blobs')
-      .select((eb) => eb.fn.max('id').as('m'))
-      .executeTakeFirst();
-    const event = await trx
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('id').as('m'))
-      .executeTakeFirst();
-    const value = JSON.stringify({ blob: Number(blob?.m ?? 0), event: Number(event?.m ?? 0) });
-    await trx
-      .insertInto('kv')
-      .values({ key: 'ingest.watermark', value })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-      .execute();
-  });
-}
-
-function hash(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return (h >>> 0).toString(16);
 }

@@ -487,7 +487,7 @@ export function roleArnOf(arn: string | null): string | null {
 }
 
 /** The actor key without the `/<person>` a role session key carries: the role itself. */
-function roleOnly(a: Actor): string {
+function roleOnly(a: Pick<Actor, 'type' | 'key' | 'person'>): string {
   return a.type === 'assumed-role' && a.person !== null && a.key.endsWith(`/${a.person}`)
     ? a.key.slice(0, -(a.person.length + 1))
     : a.key;
@@ -591,7 +591,7 @@ export function personLabel(person: string): string {
  * AWS, but sample and anonymised trails reuse them: a trace that names another identity is
  * not this call's.
  */
-export function traceFits(a: Actor, trace: CredentialTrace): boolean {
+export function traceFits(a: Pick<Actor, 'type' | 'key' | 'accountId' | 'person'>, trace: CredentialTrace): boolean {
   const last = trace.chain.at(-1);
   if (last === undefined) return false;
   switch (a.type) {

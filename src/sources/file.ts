@@ -8,12 +8,13 @@
  * cannot be read now (permissions, I/O) is reported `retryable`, so ingest reads it again later.
  */
 import type { Stats } from 'node:fs';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { isInsightPath } from './layout.ts';
 import { type ParseLimits, parseBuffer, parseInflated, problem, readFailure } from './parse.ts';
-import { readInWorker } from './read-worker.ts';
-import { streamLargeFile } from './stream.ts';
+import { readInWorker, readsSynchronously } from './read-worker.ts';
+import { BOMB_MIN_BYTES, BOMB_RATIO, streamLargeFile } from './stream.ts';
 import type { SourceFile, SourceItem } from './types.ts';
 
 /**
@@ -35,6 +36,7 @@ export function localFile(
     size,
     modifiedMs: Number(mtimeNs / 1_000_000n),
     ...(skip ? { skip } : {}),
+    local: { path, mtimeNs, limits },
     ...(size <= PREFETCH_MAX_BYTES
       ? {
           prefetch: () => {
@@ -79,6 +81,7 @@ export function notAFile(file: string, kind: string): SourceItem {
 
 /** Opens, checks and reads a file (on the read worker when there is one); never rejects (a failure is an item to report). */
 async function loadLocal(path: string | Buffer, id: string, limits: ParseLimits): Promise<Loaded> {
+  if (readsSynchronously()) return loadLocalSync(path, id, limits);
   const inWorker = readInWorker(path, limits.maxFileBytes);
   if (inWorker !== null) {
     const r = await inWorker;
@@ -112,6 +115,51 @@ async function loadLocal(path: string | Buffer, id: string, limits: ParseLimits)
     return { items: [readFailure(id, `cannot read the file: ${(error as Error).message}`)] };
   } finally {
     await handle.close().catch(() => {});
+  }
+}
+
+/**
+ * `loadLocal` on a thread that may block (a worker): the same checks, with the gunzip done here
+ * within the limits `parseBuffer` applies (a file that fails them is inflated again by the parser,
+ * which reports what is wrong).
+ */
+function loadLocalSync(path: string | Buffer, id: string, limits: ParseLimits): Loaded {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { items: [readFailure(id, `cannot read the file: ${(error as Error).message}`)] };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { items: [notAFile(id, kindOf(st))] };
+    if (st.size > limits.maxFileBytes) return { large: st.size };
+    let buf = Buffer.allocUnsafeSlow(Math.max(st.size, 1) + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buf.length) {
+        // Grew since the stat: read on up to the limit.
+        if (length > limits.maxFileBytes) return { large: length };
+        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+        buf.copy(bigger, 0, 0, length);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, length, buf.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    const bytes = buf.subarray(0, length);
+    if (length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return { buf: bytes };
+    try {
+      const max = Math.min(limits.maxFileBytes, Math.max(BOMB_MIN_BYTES, length * BOMB_RATIO));
+      return { buf: bytes, plain: gunzipSync(bytes, { chunkSize: 1 << 20, maxOutputLength: max }) };
+    } catch {
+      return { buf: bytes };
+    }
+  } catch (error) {
+    return { items: [readFailure(id, `cannot read the file: ${(error as Error).message}`)] };
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -61,6 +61,18 @@ export interface SourceFile {
    * close awaited in turn); the caller keeps a bounded number in flight.
    */
   prefetch?(): void;
+  /**
+   * A local file: what another thread needs to read it the same way (`localFile` again), so
+   * ingest can read, parse and normalize it off the main thread.
+   */
+  local?: LocalFileRef;
+}
+
+/** A local file by path, as `localFile` takes it. */
+export interface LocalFileRef {
+  path: string | Uint8Array;
+  mtimeNs: bigint;
+  limits: { maxRecordBytes: number; maxFileBytes: number };
 }
 
 /** A place CloudTrail can be read from: a folder, a file, stdin, an S3 prefix. */

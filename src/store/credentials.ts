@@ -8,6 +8,7 @@
  * Nothing is resolved at write time, so an issuing call stored after the calls it enabled, or
  * after a credential it issued, changes every trace below it at once.
  */
+import { sql } from 'kysely';
 import type { CredentialIssuer } from '../domain/credential.ts';
 import type { ComputeKind, CredentialIssuance, CredentialTrace } from '../normalize/identity.ts';
 import type { Store } from './index.ts';
@@ -44,6 +45,8 @@ function isAccountOnly(c: CredentialIssuance): boolean {
 function lastPart(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
 }
+
+const selects = new WeakMap<object, import('better-sqlite3').Statement>();
 
 export class CredentialsRepository {
   readonly #store: Store;
@@ -102,16 +105,31 @@ export class CredentialsRepository {
   /** Loads the rows of these access keys into the cache (one query per 500). */
   async #load(keys: Iterable<string>): Promise<void> {
     const missing = [...new Set(keys)].filter((k) => !this.#rows.has(k));
-    for (let i = 0; i < missing.length; i += 500) {
-      const chunk = missing.slice(i, i + 500);
-      const rows = await this.#store.db
-        .selectFrom('credentials')
-        .selectAll()
-        .where('access_key', 'in', chunk)
-        .execute();
-      for (const k of chunk) this.#rows.set(k, null);
-      for (const r of rows) this.#rows.set(r.access_key, { ...r, time: Number(r.time) });
+    const handle = this.#store.sqlite;
+    if (handle) {
+      // One prepared lookup per key: an IN list of 500 compiled through kysely and prepared anew
+      // for every chunk was ~15% of an ingest of 100,000 events with a session each.
+      let select = selects.get(handle);
+      if (!select) {
+        select = handle.prepare('SELECT * FROM credentials WHERE access_key = ?');
+        selects.set(handle, select);
+      }
+      for (const k of missing) {
+        const r = select.get(k) as CredentialsTable | undefined;
+        this.#rows.set(k, r === undefined ? null : { ...r, time: Number(r.time) });
+      }
+      return;
     }
+    // PostgreSQL: one query with the keys as one array parameter (an IN list of 500 per query
+    // was 20 round trips for a batch of 10,000 sessions).
+    if (missing.length === 0) return;
+    const rows = await this.#store.db
+      .selectFrom('credentials')
+      .selectAll()
+      .where(sql<boolean>`access_key = ANY(${missing})`)
+      .execute();
+    for (const k of missing) this.#rows.set(k, null);
+    for (const r of rows) this.#rows.set(r.access_key, { ...r, time: Number(r.time) });
   }
 
   /**

@@ -3,10 +3,10 @@
  * Detection reads compact `EventRow`s (columns only); display reads full `Event`s
  * re-normalized from the stored raw JSON, so there is one source of truth per record.
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { sentenceOfEvent } from '../catalog/index.ts';
 import type { EventRow } from '../domain/event.ts';
-import type { ComputeKind, Event } from '../normalize/event.ts';
+import type { Actor, ActorType, ComputeKind, Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import type { Store } from './index.ts';
 import { RawRecordReader, type RawRef } from './raw.ts';
@@ -85,7 +85,8 @@ function toColumns(e: EventToStore) {
   };
 }
 
-const COLUMNS = Object.keys(
+/** The `events` columns an insert writes, in the order of `eventColumns`. */
+export const EVENT_COLUMNS: readonly string[] = Object.keys(
   toColumns({
     event: { actor: {}, client: {} } as unknown as Event,
     facts: [],
@@ -98,33 +99,143 @@ const COLUMNS = Object.keys(
     sentence: null,
   }),
 );
+/** Positions in an `eventColumns` row of what is known only when the row is written. */
+export const EVENT_FILE_ID = EVENT_COLUMNS.indexOf('file_id');
+export const EVENT_BLOB_ID = EVENT_COLUMNS.indexOf('blob_id');
+
+const EVENT_ID_AT = EVENT_COLUMNS.indexOf('event_id');
+const RAW_AT = EVENT_COLUMNS.indexOf('raw');
+const LINE_AT = EVENT_COLUMNS.indexOf('raw_line');
+const INDEX_AT = EVENT_COLUMNS.indexOf('raw_index');
+
+/** Where a row's original record is kept (and its file), to read it back or build the row anew. */
+export function storedAt(row: EventColumns): {
+  ref: RawRef;
+  fileId: number | null;
+} {
+  const num = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
+  return {
+    ref: {
+      raw: (row[RAW_AT] as string | null) ?? null,
+      blob_id: num(row[EVENT_BLOB_ID]),
+      raw_line: num(row[LINE_AT]),
+      raw_index: num(row[INDEX_AT]),
+    },
+    fileId: num(row[EVENT_FILE_ID]),
+  };
+}
+
+const SESSION_AT = EVENT_COLUMNS.indexOf('session');
+const ACTOR_AT = {
+  key: EVENT_COLUMNS.indexOf('actor_key'),
+  type: EVENT_COLUMNS.indexOf('actor_type'),
+  accountId: EVENT_COLUMNS.indexOf('actor_account'),
+  person: EVENT_COLUMNS.indexOf('person'),
+};
+
+/** A row's session, and the actor fields that say whether a credential chain fits it (see `traceFits`). */
+export function sessionOf(row: EventColumns): {
+  session: string | null;
+  actor: Pick<Actor, 'key' | 'type' | 'accountId' | 'person'>;
+} {
+  return {
+    session: row[SESSION_AT] as string | null,
+    actor: {
+      key: row[ACTOR_AT.key] as string,
+      type: row[ACTOR_AT.type] as ActorType,
+      accountId: row[ACTOR_AT.accountId] as string | null,
+      person: row[ACTOR_AT.person] as string | null,
+    },
+  };
+}
+
+/** An event as its column values, in `EVENT_COLUMNS` order. */
+export type EventColumns = Array<string | number | null>;
+
+/**
+ * The one place an event becomes its row: every insert path (SQLite, PostgreSQL COPY) binds
+ * these values, and ingest builds them on its worker threads where the record is parsed.
+ */
+export function eventColumns(e: EventToStore): EventColumns {
+  return Object.values(toColumns(e)) as EventColumns;
+}
 
 /**
  * Inserts events, ignoring eventIDs already stored. Returns how many were new.
- * Runs inside the caller's transaction when there is one (SQLite fast path: one prepared
- * statement; measured ~10x the rows/s of building each INSERT through the query builder).
+ * Runs inside the caller's transaction when there is one.
  */
 export async function insertEvents(store: Store, events: readonly EventToStore[]): Promise<number> {
-  if (events.length === 0) return 0;
+  return insertEventRows(store, events.map(eventColumns));
+}
+
+/**
+ * Inserts rows built by `eventColumns`, ignoring eventIDs already stored; returns how many were
+ * new. SQLite: one prepared statement, positional (~10x the rows/s of building each INSERT
+ * through the query builder; ~15% faster than named parameters). PostgreSQL: `COPY`.
+ */
+export async function insertEventRows(store: Store, rows: readonly EventColumns[]): Promise<number> {
+  if (rows.length === 0) return 0;
   if (store.sqlite) {
     const stmt = sqliteInsert(store);
     let inserted = 0;
-    // Positional binding: ~15% faster than named parameters for a 29-column row.
-    for (const e of events) inserted += stmt.run(Object.values(toColumns(e))).changes;
+    for (const row of rows) inserted += stmt.run(row).changes;
     return inserted;
   }
-  let inserted = 0;
-  // PostgreSQL: multi-row INSERT ... ON CONFLICT DO NOTHING, in chunks under the 65535-parameter limit.
-  for (let i = 0; i < events.length; i += 1000) {
-    const chunk = events.slice(i, i + 1000).map(toColumns);
-    const result = await store.db
-      .insertInto('events')
-      .values(chunk)
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .executeTakeFirst();
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  return copyEventRows(store, rows);
+}
+
+/**
+ * PostgreSQL: rows whose eventID is not stored yet (one lookup for the batch) are COPYed
+ * straight into `events`; COPY cannot skip a known eventID, so should another writer store one
+ * of them meanwhile, the COPY is rolled back to its savepoint and the rows go through a
+ * temporary table and `INSERT ... SELECT ... ON CONFLICT DO NOTHING` instead (twice the work:
+ * on 100,000 events the temporary table alone cost 35-45% of the write time).
+ */
+async function copyEventRows(store: Store, rows: readonly EventColumns[]): Promise<number> {
+  if (!store.db.isTransaction)
+    return store.db.transaction().execute((trx) => copyEventRows({ ...store, db: trx }, rows));
+  const { copyRows } = await import('./pg-copy.ts');
+  const ids = rows.map((r) => r[EVENT_ID_AT] as string);
+  const { rows: known } = await sql<{
+    event_id: string;
+  }>`SELECT event_id FROM events WHERE event_id = ANY(${ids})`.execute(store.db);
+  const seen = new Set(known.map((r) => r.event_id));
+  const fresh = rows.filter((r) => {
+    const id = r[EVENT_ID_AT] as string;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  if (fresh.length === 0) return 0;
+  await sql`SAVEPOINT copy_events`.execute(store.db);
+  try {
+    await copyRows(store.db, 'events', EVENT_COLUMNS, fresh);
+    await sql`RELEASE SAVEPOINT copy_events`.execute(store.db);
+    return fresh.length;
+  } catch (error) {
+    // 23505: unique_violation, an eventID stored by another writer since the lookup.
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await sql`ROLLBACK TO SAVEPOINT copy_events`.execute(store.db);
   }
-  return inserted;
+  const columns = EVENT_COLUMNS.join(', ');
+  await sql
+    .raw(
+      `CREATE TEMP TABLE IF NOT EXISTS events_incoming ON COMMIT DELETE ROWS AS SELECT 0::bigint AS ord, ${columns} FROM events WITH NO DATA`,
+    )
+    .execute(store.db);
+  await copyRows(
+    store.db,
+    'events_incoming',
+    ['ord', ...EVENT_COLUMNS],
+    fresh.map((row, i) => [i, ...row]),
+  );
+  const result = await sql
+    .raw(
+      `INSERT INTO events (${columns}) SELECT ${columns} FROM events_incoming ORDER BY ord ON CONFLICT (event_id) DO NOTHING`,
+    )
+    .execute(store.db);
+  await sql.raw('TRUNCATE events_incoming').execute(store.db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 const statements = new WeakMap<object, import('better-sqlite3').Statement>();
@@ -133,7 +244,7 @@ function sqliteInsert(store: Store) {
   let stmt = statements.get(handle);
   if (!stmt) {
     stmt = handle.prepare(
-      `INSERT OR IGNORE INTO events (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+      `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
     );
     statements.set(handle, stmt);
   }

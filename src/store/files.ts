@@ -142,7 +142,7 @@ export class FilesRepository {
   }
 
   /** Keeps files' bytes; returns each blob's id by file id. */
-  async insertBlobs(blobs: ReadonlyArray<{ fileId: number; data: Buffer }>): Promise<Map<number, number>> {
+  async insertBlobs(blobs: ReadonlyArray<{ fileId: number; data: Uint8Array }>): Promise<Map<number, number>> {
     const ids = new Map<number, number>();
     const handle = this.#store.sqlite;
     if (handle) {
@@ -201,5 +201,46 @@ export class FilesRepository {
           })),
         )
         .execute();
+  }
+
+  /**
+   * Deletes blobs that no event references: files whose every record was a duplicate, and
+   * blobs left by a run that was killed. Only rows written since the last run's watermark are
+   * looked at, so the cost follows the size of this run, not of the store.
+   */
+  async dropOrphanBlobs(): Promise<void> {
+    await this.#store.db.transaction().execute(async (trx) => {
+      const mark = await trx.selectFrom('kv').select('value').where('key', '=', 'ingest.watermark').executeTakeFirst();
+      const since = mark ? (JSON.parse(mark.value) as { blob: number; event: number }) : { blob: 0, event: 0 };
+      await trx
+        .deleteFrom('raw_blobs')
+        .where('id', '>', since.blob)
+        .where(
+          'id',
+          'not in',
+          (eb) =>
+            eb
+              .selectFrom('events')
+              .select('blob_id')
+              .where('id', '>', since.event)
+              .where('blob_id', 'is not', null)
+              .distinct() as never,
+        )
+        .execute();
+      const blob = await trx
+        .selectFrom('raw_blobs')
+        .select((eb) => eb.fn.max('id').as('m'))
+        .executeTakeFirst();
+      const event = await trx
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('id').as('m'))
+        .executeTakeFirst();
+      const value = JSON.stringify({ blob: Number(blob?.m ?? 0), event: Number(event?.m ?? 0) });
+      await trx
+        .insertInto('kv')
+        .values({ key: 'ingest.watermark', value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    });
   }
 }

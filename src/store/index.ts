@@ -10,6 +10,7 @@ import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialec
 import pg from 'pg';
 import { StoreError } from '../errors.ts';
 import { type Dialect, migrationsFor } from './migrations/index.ts';
+import { trackCopyClients } from './pg-copy.ts';
 import { Repositories } from './repositories.ts';
 import type { Database } from './schema.ts';
 
@@ -69,6 +70,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     // on the pool; unhandled, that ends the process. The pool drops the client and the next
     // query opens a new one, so there is nothing to do but not crash.
     pool.on('error', () => {});
+    trackCopyClients(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', sqlite: null, location, transaction, close: () => db.destroy() };
   } else {

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSource } from '../sources/index.ts';
+import type { SourceFile } from '../sources/types.ts';
+import { PreparePool, prepareHere } from './pool.ts';
+import type { PreparedItem } from './prepare.ts';
+import { prng, syntheticRecord, writeSyntheticTrail } from './synthetic.ts';
+
+async function filesOf(path: string): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
+  for await (const f of openSource(path).files()) files.push(f);
+  return files;
+}
+
+async function collect(chunks: AsyncIterable<PreparedItem[]>): Promise<PreparedItem[]> {
+  const out: PreparedItem[] = [];
+  for await (const items of chunks) out.push(...items);
+  return out;
+}
+
+/** Items as plain data (a worker's bytes arrive as Uint8Array, the calling thread's as Buffer). */
+function plain(items: PreparedItem[]): unknown[] {
+  return items.map((i) => (i.kind === 'content' ? { kind: i.kind, blob: i.blob && [...i.blob] } : i));
+}
+
+describe(PreparePool.name, () => {
+  let dir: string;
+  let pool: PreparePool;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'th-pool-'));
+    pool = new PreparePool(2);
+  });
+  afterEach(async () => {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prepares files on worker threads exactly as the calling thread does, in order', async () => {
+    writeSyntheticTrail(join(dir, 'trail'), 5, 40);
+    const rand = prng(3);
+    const lines = [JSON.stringify(syntheticRecord(rand, 1, Date.UTC(2026, 0, 5))), '{broken', '[1,2]'];
+    writeFileSync(join(dir, 'trail', 'export.jsonl.gz'), gzipSync(lines.join('\n')));
+    const files = await filesOf(join(dir, 'trail'));
+    expect(files).toHaveLength(6);
+    const started = files.map((f) => pool.start(f));
+    expect(started.every((s) => s !== null)).toBe(true);
+    for (const [i, file] of files.entries()) {
+      const onWorker = await collect(started[i] as AsyncIterable<PreparedItem[]>);
+      const here = await collect(prepareHere(file));
+      expect(plain(onWorker)).toEqual(plain(here));
+      expect(onWorker.some((item) => item.kind === 'event')).toBe(true);
+    }
+    expect(pool.working).toBe(2);
+  });
+
+  it('hands a worker files that are not local to no one: they are prepared by the caller', async () => {
+    const file: SourceFile = {
+      id: 's3://bucket/key.json',
+      fingerprint: 'etag',
+      size: 2,
+      read: async function* () {},
+    };
+    expect(pool.start(file)).toBeNull();
+  });
+
+  it('streams a large file back in chunks', async () => {
+    writeSyntheticTrail(join(dir, 'big'), 1, 5000);
+    const [file] = await filesOf(join(dir, 'big'));
+    const chunks: number[] = [];
+    for await (const items of pool.start(file as SourceFile) as AsyncIterable<PreparedItem[]>)
+      chunks.push(items.length);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.reduce((a, b) => a + b, 0)).toBe(5001); // the content item and 5,000 events
+  });
+
+  it('drops the files of a caller that stopped reading, so the worker goes on with the next caller', async () => {
+    writeSyntheticTrail(join(dir, 'many'), 100, 2);
+    const files = await filesOf(join(dir, 'many'));
+    const one = new PreparePool(1);
+    try {
+      const abandoned = one.run();
+      for (const f of files) expect(abandoned.start(f)).not.toBeNull();
+      // 100 files of one chunk each, none read: the worker waits after 64 until they are dropped.
+      abandoned.discard();
+      const next = one.run().start(files[0] as SourceFile) as AsyncIterable<PreparedItem[]>;
+      const items = await collect(next);
+      expect(items.filter((i) => i.kind === 'event')).toHaveLength(2);
+    } finally {
+      await one.close();
+    }
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * The prepare workers: local files are read, decompressed, parsed, normalized and catalogued on
+ * worker threads, and come back as rows ready to bind, so the main thread only writes. A file
+ * goes to one worker and comes back in order, in chunks; files are handed out round-robin and
+ * read back in the order they were handed out, so the result does not depend on timing.
+ *
+ * Rows, not records, cross the thread boundary: a normalized event's row is a flat array of
+ * short strings and numbers, which structured clone copies at a fraction of the cost of the
+ * parsed record (handing parsed records across cost about what `JSON.parse` does).
+ *
+ * Where no worker can start, files are prepared on the calling thread with the same code.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SourceFile } from '../sources/types.ts';
+import { type PreparedItem, prepareItems, workerFailure } from './prepare.ts';
+import type { PreparedChunk, PrepareJob } from './prepare-worker.ts';
+
+/** Loads the worker module: through tsx's loader when it is TypeScript (tests, `npm run dev`). */
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+(workerData.tsx ? import(workerData.tsx).then((tsx) => tsx.register()) : Promise.resolve()).then(() => import(workerData.entry));
+`;
+
+/** tsx's ESM loader API (its CommonJS entry resolves its own files wrongly from a worker). */
+function tsxLoader(): string | null {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const pkg = require(manifest) as { exports?: Record<string, { import?: { default?: string } }> };
+  const api = pkg.exports?.['./esm/api']?.import?.default;
+  return api === undefined ? null : pathToFileURL(join(dirname(manifest), api)).href;
+}
+
+interface Job {
+  chunks: PreparedItem[][];
+  done: boolean;
+  wake: (() => void) | null;
+}
+
+class PrepareWorker {
+  readonly #worker: Worker;
+  readonly #unread = new Int32Array(new SharedArrayBuffer(4));
+  readonly #jobs = new Map<number, Job>();
+  #failed: Error | null = null;
+
+  constructor() {
+    const entry = new URL(`./prepare-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+    const tsx = entry.pathname.endsWith('.ts') ? tsxLoader() : null;
+    this.#worker = new Worker(BOOT, {
+      eval: true,
+      workerData: { role: 'prepare', entry: entry.href, tsx, unread: this.#unread.buffer },
+    });
+    this.#worker.unref();
+    this.#worker.on('message', (chunk: PreparedChunk) => {
+      const job = this.#jobs.get(chunk.job);
+      this.delivered = true;
+      if (job === undefined) {
+        this.#release(1); // a job no one reads any more (see `discard`)
+        return;
+      }
+      job.chunks.push(chunk.items);
+      if (chunk.done) job.done = true;
+      job.wake?.();
+    });
+    const fail = (error: Error) => {
+      this.#failed = error;
+      for (const [, job] of this.#jobs) job.wake?.();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => fail(new Error(`the prepare worker exited (${code})`)));
+  }
+
+  get failed(): boolean {
+    return this.#failed !== null;
+  }
+
+  /** Whether any chunk ever came back: a worker that failed before is taken as unable to run here. */
+  delivered = false;
+
+  get pending(): number {
+    return this.#jobs.size;
+  }
+
+  /** Hands a file to the worker now; its items are read with the returned iterable. */
+  start(id: number, file: SourceFile & { local: NonNullable<SourceFile['local']> }): AsyncIterable<PreparedItem[]> {
+    const job: Job = { chunks: [], done: false, wake: null };
+    this.#jobs.set(id, job);
+    if (this.#jobs.size === 1) this.#worker.ref();
+    const message: PrepareJob = { job: id, id: file.id, size: file.size, local: file.local };
+    this.#worker.postMessage(message);
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        let yielded = false;
+        try {
+          for (;;) {
+            const chunk = job.chunks.shift();
+            if (chunk !== undefined) {
+              self.#release(1);
+              yielded = true;
+              yield chunk;
+              continue;
+            }
+            if (job.done) return;
+            if (self.#failed !== null) {
+              // Nothing of the file came back: read it here instead. Else what came back is kept
+              // and the file is read again by the next run (known eventIDs are skipped).
+              if (!yielded) yield* prepareHere(file);
+              else yield [workerFailure(file.id, self.#failed)];
+              return;
+            }
+            await new Promise<void>((wake) => {
+              job.wake = wake;
+            });
+            job.wake = null;
+          }
+        } finally {
+          self.#drop(id);
+        }
+      },
+    };
+  }
+
+  /** Lets the worker go on: `n` of its chunks are read (or dropped). */
+  #release(n: number): void {
+    if (n === 0) return;
+    Atomics.sub(this.#unread, 0, n);
+    Atomics.notify(this.#unread, 0);
+  }
+
+  /** Forgets a job: its chunks not read yet, and those still to come, are dropped. */
+  #drop(id: number): void {
+    const job = this.#jobs.get(id);
+    if (job === undefined) return;
+    this.#jobs.delete(id);
+    this.#release(job.chunks.length);
+    job.chunks.length = 0;
+    if (this.#jobs.size === 0) this.#worker.unref();
+  }
+
+  /** Drops a job (its ingest stopped early): a worker never waits on chunks no one will read. */
+  discard(id: number): void {
+    this.#drop(id);
+  }
+
+  terminate(): Promise<number> {
+    return this.#worker.terminate();
+  }
+}
+
+/**
+ * Prepare workers for one ingest: at most one per core beside the main thread's (at least
+ * one: the main thread is busy writing), created on first use.
+ */
+export class PreparePool {
+  readonly #size: number;
+  readonly #workers: PrepareWorker[] = [];
+  #next = 0;
+  #jobs = 0;
+  #unavailable = false;
+
+  constructor(size = Math.max(1, Math.min(3, availableParallelism() - 1))) {
+    this.#size = size;
+  }
+
+  /** Starts preparing a local file on a worker; null when it is not local or no worker can run. */
+  start(file: SourceFile, started?: Array<[PrepareWorker, number]>): AsyncIterable<PreparedItem[]> | null {
+    if (file.local === undefined || file.skip !== undefined || this.#unavailable || this.#size === 0) return null;
+    const worker = this.#worker();
+    if (worker === null) return null;
+    const id = this.#jobs++;
+    started?.push([worker, id]);
+    return worker.start(id, file as SourceFile & { local: NonNullable<SourceFile['local']> });
+  }
+
+  #worker(): PrepareWorker | null {
+    const at = this.#next++ % this.#size;
+    let worker = this.#workers[at];
+    if (worker?.failed) {
+      if (!worker.delivered) {
+        this.#unavailable = true;
+        return null;
+      }
+      if (worker.pending === 0) {
+        void worker.terminate();
+        worker = undefined;
+      }
+    }
+    if (worker === undefined) {
+      try {
+        worker = new PrepareWorker();
+      } catch {
+        this.#unavailable = true;
+        return null;
+      }
+      this.#workers[at] = worker;
+    }
+    return worker;
+  }
+
+  /**
+   * Files handed out by one caller (an ingest), to drop together when it stops early; the pool
+   * may serve other ingests of the same process meanwhile.
+   */
+  run(): { start(file: SourceFile): AsyncIterable<PreparedItem[]> | null; discard(): void } {
+    const started: Array<[PrepareWorker, number]> = [];
+    return {
+      start: (file) => this.start(file, started),
+      discard: () => {
+        for (const [worker, id] of started) worker.discard(id);
+        started.length = 0;
+      },
+    };
+  }
+
+  /** Workers running that have prepared a file (none when every file was prepared on the calling thread). */
+  get working(): number {
+    return this.#workers.filter((w) => w.delivered && !w.failed).length;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+    this.#workers.length = 0;
+  }
+}
+
+const shared = new Map<number | undefined, PreparePool>();
+
+/**
+ * The pool of this size, kept between ingests: `watch` ingests every minute or so, and a worker
+ * costs its start (its modules loaded) each time. Idle workers do not keep the process alive.
+ */
+export function sharedPreparePool(size?: number): PreparePool {
+  let pool = shared.get(size);
+  if (pool === undefined) {
+    pool = new PreparePool(size);
+    shared.set(size, pool);
+  }
+  return pool;
+}
+
+/** A file's items prepared on the calling thread, in the chunks a worker would post. */
+export async function* prepareHere(file: Pick<SourceFile, 'read'>): AsyncGenerator<PreparedItem[]> {
+  for await (const item of prepareItems((hooks) => file.read(hooks))) yield [item];
+}

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../ingest/index.ts';
+import { prng, syntheticRecord, writeSyntheticTrail } from '../ingest/synthetic.ts';
+import { normalizeRecord } from '../normalize/index.ts';
+import { eventColumns, insertEventRows, queryEvents, scanEventRows } from './events.ts';
+import { openStore } from './index.ts';
+
+// As src/store/postgres.test.ts: PostgreSQL on 127.0.0.1:5432 with trust auth; own database, dropped after.
+const ADMIN_URL = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `trailhound_test_copy_${process.pid}_${Date.now()}`;
+const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+
+describe('events written with COPY on PostgreSQL', () => {
+  let dir: string;
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    dir = mkdtempSync(join(tmpdir(), 'th-pg-copy-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('stores every event of a folder once, in input order, and a rerun and a copy add nothing', async () => {
+    const store = await openStore({ db: url });
+    try {
+      writeSyntheticTrail(join(dir, 'logs'), 6, 300);
+      const first = await ingest(store, [join(dir, 'logs')], { batchSize: 500 });
+      expect(first).toMatchObject({ records: 1800, inserted: 1800, duplicates: 0 });
+      const again = await ingest(store, [join(dir, 'logs')], { force: true });
+      expect(again).toMatchObject({ records: 1800, inserted: 0, duplicates: 1800 });
+      const rows = await store.db.selectFrom('events').select(['id', 'event_id']).orderBy('id').execute();
+      expect(rows).toHaveLength(1800);
+      // Ids follow the input: the synthetic eventIDs end with the record's running number.
+      expect(rows.map((r) => Number(r.event_id.split('-').at(-1)))).toEqual(rows.map((_, i) => i));
+      // Every event reads back from its kept file, as on SQLite.
+      let read = 0;
+      for await (const e of queryEvents(store, { limit: 50 })) if (e.eventId) read++;
+      expect(read).toBe(50);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes strings with tabs, newlines, backslashes and quotes exactly, and skips a duplicate within one call', async () => {
+    const store = await openStore({ db: url });
+    try {
+      const rand = prng(5);
+      const record = {
+        ...syntheticRecord(rand, 1, Date.UTC(2026, 0, 5)),
+        eventID: 'copy-hostile-1',
+        userAgent: 'tab\there\nnewline\\backslash\r"quote\' \\N \u00e9\u202e',
+      };
+      const result = normalizeRecord(record);
+      if (!result.ok) throw new Error(result.reason);
+      const row = eventColumns({
+        event: result.event,
+        facts: ['a', 'b'],
+        risk: 0.25,
+        raw: JSON.stringify(record),
+        fileId: null,
+      });
+      expect(await insertEventRows(store, [row, [...row]])).toBe(1);
+      const back = [];
+      for await (const e of queryEvents(store)) if (e.eventId === 'copy-hostile-1') back.push(e.userAgent);
+      expect(back).toEqual([record.userAgent]);
+      const stored = await store.db
+        .selectFrom('events')
+        .select(['raw', 'facts', 'risk', 'blob_id'])
+        .where('event_id', '=', 'copy-hostile-1')
+        .executeTakeFirstOrThrow();
+      expect(stored).toEqual({ raw: JSON.stringify(record), facts: 'a b', risk: 0.25, blob_id: null });
+      const scanned = [];
+      for await (const r of scanEventRows(store)) if (r.eventId === 'copy-hostile-1') scanned.push(r);
+      expect(scanned).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('skips an eventID another writer stores while the batch is being copied', async () => {
+    const store = await openStore({ db: url });
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      const rand = prng(9);
+      const rowOf = (eventID: string) => {
+        const result = normalizeRecord({ ...syntheticRecord(rand, 1, Date.UTC(2026, 0, 6)), eventID });
+        if (!result.ok) throw new Error(result.reason);
+        return eventColumns({ event: result.event, facts: [], risk: 0, raw: '{}', fileId: null });
+      };
+      const [taken, free] = [rowOf('race-taken'), rowOf('race-free')];
+      // The other writer holds the eventID uncommitted: our lookup cannot see it, our COPY waits on it.
+      await other.query('BEGIN');
+      await other.query(
+        'INSERT INTO events (event_id, time, account_id, region, service, action, action_key, event_type, success, client_class, console, actor_key, actor_type, actor_name, facts, risk) VALUES ($1, 0, $2, $3, $4, $5, $5, $6, 1, $7, 0, $8, $9, $10, $11, 0)',
+        [
+          'race-taken',
+          '111122223333',
+          'us-east-1',
+          'sts',
+          'GetCallerIdentity',
+          'AwsApiCall',
+          'sdk',
+          'k',
+          'iam-user',
+          'n',
+          '',
+        ],
+      );
+      const writing = insertEventRows(store, [taken, free]);
+      await new Promise((r) => setTimeout(r, 500));
+      await other.query('COMMIT');
+      expect(await writing).toBe(1);
+      const ids = await store.db
+        .selectFrom('events')
+        .select('event_id')
+        .where('event_id', 'like', 'race-%')
+        .orderBy('event_id')
+        .execute();
+      expect(ids.map((r) => r.event_id)).toEqual(['race-free', 'race-taken']);
+    } finally {
+      await other.end();
+      await store.close();
+    }
+  });
+});
