@@ -170,7 +170,7 @@ function sqliteInsert(store: Store) {
   return stmt;
 }
 
-function toRow(
+export function toRow(
   r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain'>,
 ): EventRow {
   return {
@@ -206,7 +206,7 @@ function toRow(
   };
 }
 
-const ROW_COLUMNS = [
+export const ROW_COLUMNS = [
   'id',
   'event_id',
   'time',

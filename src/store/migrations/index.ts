@@ -11,6 +11,7 @@ import * as history from './0005-history.ts';
 import * as credentials from './0006-credentials.ts';
 import * as alwaysOn from './0007-always-on.ts';
 import * as triage from './0008-triage.ts';
+import * as workers from './0011-workers.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-ingest': ingest,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-credentials': credentials,
   '0007-always-on': alwaysOn,
   '0008-triage': triage,
+  '0011-workers': workers,
 };
