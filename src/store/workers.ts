@@ -15,7 +15,7 @@ type WorkerTables = {
   worker_days: { day: number; done: number; finalized: number };
   worker_candidates: { day: number; partition: number; alert_id: string; body: string };
   worker_scores: { day: number; partition: number; scores: string };
-  worker_snapshots: { day: number; body: string };
+  worker_snapshots: { day: number; threshold: number; body: string };
 };
 
 type Db = Kysely<Database & WorkerTables> | Transaction<Database & WorkerTables>;
@@ -231,12 +231,24 @@ export class WorkerDetectRepository {
     return row ? { day: Number(row.day), body: row.body } : null;
   }
 
+  /** The threshold of the newest snapshot before `day` (all a partition reads of it), or null. */
+  async thresholdBefore(day: number): Promise<number | null> {
+    const row = await this.#db
+      .selectFrom('worker_snapshots')
+      .select('threshold')
+      .where('day', '<', day)
+      .orderBy('day', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.threshold) : null;
+  }
+
   /** Saves snapshot `day` and drops what no job reads any more (older snapshots, the day's inputs). */
-  async saveSnapshot(day: number, body: string): Promise<void> {
+  async saveSnapshot(day: number, threshold: number, body: string): Promise<void> {
     await this.#db
       .insertInto('worker_snapshots')
-      .values({ day, body })
-      .onConflict((oc) => oc.column('day').doUpdateSet({ body }))
+      .values({ day, threshold, body })
+      .onConflict((oc) => oc.column('day').doUpdateSet({ threshold, body }))
       .execute();
     await this.#db.deleteFrom('worker_snapshots').where('day', '<', day).execute();
     await this.#db.deleteFrom('worker_scores').where('day', '<=', day).execute();
@@ -280,7 +292,8 @@ export class WorkerDetectRepository {
   /**
    * The events of one partition in [since, until), in (time, eventID) order, in pages. The
    * partition is a hash of the person behind the identity: a role session traced to a person
-   * (key `role/person`) goes with that person; every other identity by its own key.
+   * (key `role/person`) goes with that person; every other identity by its own key
+   * (`events.identity_hash`, migration 0011).
    */
   async *partitionEvents(
     partitions: number,
@@ -296,7 +309,7 @@ export class WorkerDetectRepository {
         .select([...ROW_COLUMNS])
         .where('time', '>=', since)
         .where('time', '<', until)
-        .where(sql<boolean>`${partitionOf(sql.ref('person'), sql.ref('actor_key'), partitions)} = ${partition}`);
+        .where(sql<boolean>`mod(identity_hash, ${partitions}) = ${partition}`);
       if (after) {
         const a = after;
         query = query.where((eb) =>
@@ -310,9 +323,4 @@ export class WorkerDetectRepository {
       after = { time: Number(last.time), eventId: last.event_id };
     }
   }
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: kysely's RawBuilder of any column reference
-function partitionOf(person: any, actorKey: any, partitions: number) {
-  return sql<number>`mod(('x' || substr(md5(CASE WHEN ${person} IS NOT NULL AND right(${actorKey}, length(${person}) + 1) = '/' || ${person} THEN ${person} ELSE ${actorKey} END), 1, 15))::bit(60)::bigint, ${partitions})`;
 }

@@ -49,6 +49,18 @@ export interface PartitionJob {
   day: number;
   partition: number;
 }
+/** Where a partition job's time went, ms (summed by the worker for the benchmark). */
+export interface PartitionTimings {
+  /** Locks, settings, snapshot, and the partition's state parsed. */
+  load: number;
+  /** Reading the partition's events from PostgreSQL. */
+  read: number;
+  /** Journeys built and scored (the engine). */
+  score: number;
+  /** Alert bodies built, journeys, candidates and state written. */
+  write: number;
+}
+
 export interface FinalizeJob {
   day: number;
 }
@@ -155,7 +167,14 @@ export async function runPartition(
   boss: PgBoss,
   job: PartitionJob,
   now: () => number = Date.now,
+  timings?: PartitionTimings,
 ): Promise<string> {
+  let t0 = performance.now();
+  const lap = (phase: keyof PartitionTimings) => {
+    const t = performance.now();
+    if (timings) timings[phase] += t - t0;
+    t0 = t;
+  };
   const suppressions = await loadSuppressions(store);
   const repo = new WorkerDetectRepository(store);
   return repo.transaction(async (tx, trx) => {
@@ -163,7 +182,7 @@ export async function runPartition(
     if (saved && saved.day >= job.day) return 'already done';
     const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const snapshot = parseSnapshot((await tx.snapshotBefore(job.day))?.body);
+    const threshold = await tx.thresholdBefore(job.day);
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
       ? parseState(saved.state, engineOptions)
@@ -176,7 +195,7 @@ export async function runPartition(
     engine.alertsPerWeek = Number.POSITIVE_INFINITY;
     engine.learningAlertsPerDay = Number.POSITIVE_INFINITY;
     engine.learningAlertsPerWeek = Number.POSITIVE_INFINITY;
-    engine.thresholdOverride = snapshot?.threshold ?? Number.POSITIVE_INFINITY;
+    engine.thresholdOverride = threshold ?? Number.POSITIVE_INFINITY;
     engine.suppressions = suppressions;
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
@@ -185,7 +204,9 @@ export async function runPartition(
     const scores: Array<[number, number]> = [];
     const drafts: Array<{ draft: AlertDraft; record: JourneyRecord }> = [];
     const closed: Journey[] = [];
+    let scoring = 0;
     const handle = () => {
+      const s0 = performance.now();
       for (const j of closed) {
         const { record, alert } = engine.process(j);
         rows.push(journeyRow(record, job.day));
@@ -193,7 +214,9 @@ export async function runPartition(
         if (alert) drafts.push({ draft: alert, record });
       }
       closed.length = 0;
+      scoring += performance.now() - s0;
     };
+    lap('load');
     let events = 0;
     const since = state.resumeFrom ?? job.day;
     for await (const row of tx.partitionEvents(config.partitions, job.partition, since, job.day + DAY)) {
@@ -207,6 +230,11 @@ export async function runPartition(
       builder.closeIdle(now() - builder.latenessMs - config.gapMs, closed);
     }
     handle();
+    if (timings) {
+      timings.score += scoring;
+      timings.read -= scoring;
+    }
+    lap('read');
 
     const txStore = trxStore(store, trx);
     const built = new Map<string, Candidate>();
@@ -255,6 +283,7 @@ export async function runPartition(
       };
       await boss.insert([finalize], { db: runner(trx) });
     }
+    lap('write');
     return `${events} events, ${rows.length} journeys, ${built.size} candidates`;
   });
 }
@@ -346,7 +375,7 @@ export async function runFinalize(
       learningDaily: [...learningDaily],
       learningWeekly: [...learningWeekly],
     };
-    await tx.saveSnapshot(job.day, JSON.stringify(snapshot));
+    await tx.saveSnapshot(job.day, snapshot.threshold, JSON.stringify(snapshot));
     await tx.markFinalized(job.day);
     config.nextDay = job.day + DAY;
     await tx.saveConfig(config);

@@ -59,6 +59,13 @@ export function register(program: Command, io: CliIo): void {
           io.stderr,
           `worker: ${j.ingest} ingest, ${j.partition} partition, ${j.finalize} finalize, ${j.plan} plan job(s); ${summary.events} new events; ${summary.failed} failed attempt(s); ${(summary.elapsedMs / 1000).toFixed(1)} s`,
         );
+        const b = summary.busyMs;
+        const p = summary.partition;
+        const s = (ms: number) => (ms / 1000).toFixed(1);
+        println(
+          io.stderr,
+          `worker: busy ${s(b.ingest)} s ingest, ${s(b.partition)} s partitions (load ${s(p.load)}, read ${s(p.read)}, score ${s(p.score)}, write ${s(p.write)}), ${s(b.finalize)} s finalize, ${s(b.plan)} s plan`,
+        );
         if (summary.failed > 0) process.exitCode = 1;
       } finally {
         process.off('SIGINT', onSignal);
