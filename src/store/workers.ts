@@ -181,7 +181,6 @@ export class WorkerDetectRepository {
     partition: number,
     candidates: ReadonlyArray<{ id: string; body: string }>,
   ): Promise<void> {
-    await this.#db.deleteFrom('worker_candidates').where('day', '=', day).where('partition', '=', partition).execute();
     for (let i = 0; i < candidates.length; i += CHUNK)
       await this.#db
         .insertInto('worker_candidates')

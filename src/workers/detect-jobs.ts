@@ -256,6 +256,7 @@ export async function runPartition(
         first: mine?.first ?? record.start,
       });
     }
+    // Written once: the partition's lock and day make a retried job return before this point.
     await tx.saveJourneys(rows);
     await tx.saveCandidates(
       job.day,
@@ -263,7 +264,7 @@ export async function runPartition(
       [...built].map(([id, c]) => ({ id, body: JSON.stringify(c) })),
     );
     scores.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    await tx.saveScores(job.day, job.partition, JSON.stringify(scores));
+    if (scores.length > 0) await tx.saveScores(job.day, job.partition, JSON.stringify(scores));
     const next: SavedState = {
       engine,
       resumeFrom: builder.openFrom(),

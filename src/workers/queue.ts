@@ -50,8 +50,16 @@ export async function openQueue(url: string, options: QueueOptions = {}): Promis
   await boss.start();
   for (const name of Object.values(QUEUES)) {
     const settings = { name, retryLimit: RETRY_LIMIT, retryDelay: 0, expireInSeconds: lease };
-    if (await boss.getQueue(name)) await boss.updateQueue(name, settings);
-    else await boss.createQueue(name, settings);
+    if (!(await boss.getQueue(name))) {
+      try {
+        await boss.createQueue(name, settings);
+        continue;
+      } catch (error) {
+        // Another worker starting at the same moment created it first.
+        if (!(await boss.getQueue(name))) throw error;
+      }
+    }
+    await boss.updateQueue(name, settings);
   }
   return boss;
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { resolveDbLocation } from '../../store/index.ts';
+import { escapeForTerminal } from '../../util/terminal.ts';
 import { runWorker } from '../../workers/index.ts';
 import { assertWorkerStore, openQueue } from '../../workers/queue.ts';
 import { type CliIo, println } from '../io.ts';
@@ -48,7 +49,7 @@ export function register(program: Command, io: CliIo): void {
               untilIdle: opts.untilIdle === true,
               signal: stop.signal,
               leaseSeconds,
-              ...(opts.verbose ? { log: (line: string) => println(io.stderr, line) } : {}),
+              ...(opts.verbose ? { log: (line: string) => println(io.stderr, escapeForTerminal(line)) } : {}),
             });
           } finally {
             await boss.stop({ graceful: false, wait: true });
