@@ -127,6 +127,14 @@ export class WorkerDetectRepository {
     };
   }
 
+  /** Access keys of the credentials issued at or after `since` (epoch ms; null: all), in key order. */
+  async credentialKeysSince(since: number | null): Promise<string[]> {
+    let query = this.#db.selectFrom('credentials').select('access_key');
+    if (since !== null) query = query.where('time', '>=', since);
+    const rows = await query.orderBy('access_key').execute();
+    return rows.map((r) => r.access_key);
+  }
+
   /** Locks the partition's row (created empty first) so one worker at a time scores it. */
   async lockPartition(partition: number): Promise<PartitionState | null> {
     await this.#db

@@ -28,6 +28,7 @@ import {
 } from '../detect/engine.ts';
 import { parseState, type SavedState, serializeState } from '../detect/state.ts';
 import { loadSuppressions } from '../detect/suppressions.ts';
+import { retraceStored } from '../ingest/chains.ts';
 import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { TimedScores } from '../model/calibration.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
@@ -42,6 +43,8 @@ const LEARNING_PER_DAY = 5;
 const LEARNING_PER_WEEK = 15;
 /** Ordinary alerts never exceed twice the weekly budget in a week (as DetectionEngine). */
 const WEEKLY_CAP_FACTOR = 2;
+/** Credentials issued this long before the next day to score can still be in use on it (STS allows 36 h). */
+const RETRACE_BEFORE_MS = 2 * DAY;
 /** A plan waiting for ingest jobs looks again after this many seconds. */
 const PLAN_RETRY_SECONDS = 2;
 
@@ -119,6 +122,13 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
     return 'waiting for ingest';
   }
   const repo = new WorkerDetectRepository(store);
+  // Ingest jobs ran side by side: one job's issuing call and another's calls made with the
+  // credential it issued may have committed unseen by each other, so neither re-attributed
+  // the calls to the person behind them (one `ingest` at a time always does). Traced again
+  // here, once no ingest job is left, for every credential the days still to score can use.
+  const from = (await repo.config())?.nextDay;
+  const keys = await repo.credentialKeysSince(from === undefined ? null : from - RETRACE_BEFORE_MS);
+  const reattributed = await retraceStored(store, keys, Number.MAX_SAFE_INTEGER);
   return repo.transaction(async (tx, trx) => {
     const span = await tx.eventSpan();
     if (span.min === null || span.max === null) return 'no events';
@@ -129,7 +139,7 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
       await tx.saveConfig(config);
       await tx.openDay(config.nextDay);
       await boss.insert(partitionJobs(config, config.nextDay), { db: runner(trx) });
-      return `planned ${days(config)} day(s) in ${config.partitions} partitions`;
+      return `planned ${days(config)} day(s) in ${config.partitions} partitions; ${reattributed} event(s) re-attributed`;
     }
     const idle = config.nextDay > config.lastDay;
     if (lastDay <= config.lastDay) return 'nothing new';
