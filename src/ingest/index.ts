@@ -47,6 +47,12 @@ export interface IngestOptions {
   force?: boolean;
   /** Throw `NothingIngestedError` when nothing at all could be read (the CLI's exit status). */
   requireRecords?: boolean;
+  /**
+   * Drop the blobs no event references when done (default true). Not safe while another ingest
+   * writes to the same store (workers): its blobs committed before its events would look
+   * orphaned. Such callers pass false and call `dropOrphanBlobs` once no ingest runs.
+   */
+  dropOrphanBlobs?: boolean;
 }
 
 export interface IngestProblem {
@@ -277,7 +283,7 @@ export async function ingest(
     }
   }
   await writer.flush(summary);
-  await dropOrphanBlobs(store);
+  if (options.dropOrphanBlobs !== false) await dropOrphanBlobs(store);
   summary.elapsedMs = performance.now() - started;
   progress(null);
   if (options.requireRecords && summary.inserted + summary.duplicates === 0 && summary.filesUnchanged === 0) {
@@ -435,7 +441,7 @@ function isGzip(b: Buffer): boolean {
  * blobs left by a run that was killed. Only rows written since the last run's watermark are
  * looked at, so the cost follows the size of this run, not of the store.
  */
-async function dropOrphanBlobs(store: Store): Promise<void> {
+export async function dropOrphanBlobs(store: Store): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     const mark = await trx.selectFrom('kv').select('value').where('key', '=', 'ingest.watermark').executeTakeFirst();
     const since = mark ? (JSON.parse(mark.value) as { blob: number; event: number }) : { blob: 0, event: 0 };

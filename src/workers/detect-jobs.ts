@@ -29,6 +29,7 @@ import {
 import { parseState, type SavedState, serializeState } from '../detect/state.ts';
 import { loadSuppressions } from '../detect/suppressions.ts';
 import { retraceStored } from '../ingest/chains.ts';
+import { dropOrphanBlobs } from '../ingest/index.ts';
 import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { TimedScores } from '../model/calibration.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
@@ -121,6 +122,10 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
     await boss.send(QUEUES.plan, job, { startAfter: PLAN_RETRY_SECONDS });
     return 'waiting for ingest';
   }
+  // Ingest jobs leave orphaned blobs to this point: one job's cleanup would take another's
+  // blobs, committed before the events that cite them, for orphans (the raw records of those
+  // events were lost in a three-worker run before this).
+  await dropOrphanBlobs(store);
   const repo = new WorkerDetectRepository(store);
   // Ingest jobs ran side by side: one job's issuing call and another's calls made with the
   // credential it issued may have committed unseen by each other, so neither re-attributed

@@ -79,7 +79,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
     let what: string;
     switch (kind) {
       case 'ingest': {
-        const s = await ingest(store, (job.data as IngestJob).paths);
+        const s = await ingest(store, (job.data as IngestJob).paths, { dropOrphanBlobs: false });
         summary.events += s.inserted;
         what = `${s.filesRead} file(s), ${s.inserted} new events, ${s.duplicates} duplicates, ${s.quarantined} quarantined`;
         break;
