@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DetectSummary, detect } from '../src/detect/index.ts';
+import { type DetectSummary, detect } from '../src/app/detect.ts';
 import { ingest } from '../src/ingest/index.ts';
 import { simulate } from '../src/sim/index.ts';
 import { listFiles } from '../src/sim/test-helpers.ts';

@@ -45,7 +45,7 @@ async function child(mode: string, dir: string): Promise<void> {
   } else {
     const { openStore } = await import('../src/store/index.ts');
     const { ingest } = await import('../src/ingest/index.ts');
-    const { detect } = await import('../src/detect/index.ts');
+    const { detect } = await import('../src/app/detect.ts');
     const db = join(dir, '..', `bench-${process.pid}.db`);
     const store = await openStore({ db });
     const summary = await ingest(store, [dir]);

@@ -6,29 +6,14 @@
  */
 import { describeEvent } from '../catalog/index.ts';
 import type { AlertDraft } from '../detect/engine.ts';
+import type { AlertEvent, AlertReason, Severity, StoredAlert } from '../domain/alert.ts';
 import { asnLabel, asnOf } from '../normalize/asn.ts';
 import type { Event } from '../normalize/event.ts';
 import { personLabel } from '../normalize/identity.ts';
-import type { CredentialIssuer } from '../store/credentials.ts';
 import { responseSteps } from './response.ts';
 import { sequenceText } from './sequence.ts';
-import type { Alert, AlertEvent, AlertReason, Severity } from './types.ts';
 
-/** What the detector keeps beside the `Alert` contract (additive fields, inside `body`). */
-export interface StoredAlert extends Alert {
-  journeyIds: string[];
-  /** The person behind a role session where CloudTrail shows it. */
-  person: string | null;
-  critical: boolean;
-  /** The call that issued this session's credential, when the store holds it (`chain` absent in older alerts). */
-  assumedBy: (Omit<CredentialIssuer, 'chain'> & { chain?: string[] }) | null;
-  /** The credential hops from the origin to the actor (`[user/alice, role/deploy, role/admin]`), when traced. */
-  chain?: string[] | null;
-  /** Raised during the learning period by a baseline-free signal (its own cap, outside the weekly budget). */
-  learningPeriod?: boolean;
-  /** Ids of the baseline-free signals it showed (src/model/signals.ts). */
-  signals?: string[];
-}
+export type { StoredAlert };
 
 /**
  * One hop of a credential chain as a story shows it: an IAM user by name, a role as

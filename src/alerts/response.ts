@@ -7,18 +7,10 @@
  * strings to `aws`, never run anything else. The terminal and the dashboard further show
  * control and bidi characters as visible escapes.
  */
+import type { ResponseStep } from '../domain/alert.ts';
 import type { Event } from '../normalize/event.ts';
 
-export interface ResponseStep {
-  /** Stable kind, e.g. `deactivate-access-key`, `detach-policy`, `restart-trail`. */
-  kind: string;
-  /** What to do, in plain words with the names involved. */
-  text: string;
-  /** The AWS CLI command that does it, safe to paste into a POSIX shell. */
-  command: string;
-  /** The CloudTrail eventIDs this step answers. */
-  eventIds: string[];
-}
+export type { ResponseStep };
 
 /** Single-quotes `s` for a POSIX shell: inside single quotes nothing is special but `'`. */
 export function shellQuote(s: string): string {

@@ -130,6 +130,12 @@ export function riskOf(event: Event): number {
   return score(c, facts, actionInfo(c.prefix, c.action).accessLevel).risk;
 }
 
+/** The plain sentence of one event (`describeEvent(event).sentence` without the rest). */
+export function sentenceOfEvent(event: Event): string {
+  const { c } = factsAndCtx(event);
+  return sentenceOf(c, phraseOf(c, actionInfo(c.prefix, c.action)));
+}
+
 /** Everything the catalog knows about one event. Never throws on a well-typed `Event`. */
 export function describeEvent(event: Event): EventDescription {
   const { c, facts } = factsAndCtx(event);
@@ -148,4 +154,67 @@ export function describeEvent(event: Event): EventDescription {
     risk: scored.risk,
     templated: phrase.templated,
   };
+}
+
+/** Facts that say a call reached another account: exposure only when that account is not the organization's. */
+const CROSS_ACCOUNT_FACTS: ReadonlySet<string> = new Set(['externalAccount', 'dataSharedOut', 'crossAccountRole']);
+
+/**
+ * An event's risk once the organization's own accounts are known: a snapshot shared with, a
+ * bucket or role opened to, an account of the same organization (the DR account, staging) moves
+ * nothing out of it, so the cross-account facts give way to the action's own risk and any other
+ * fact's. A share with the whole world, or with any account outside `orgAccounts`, keeps its
+ * risk. `service` is the IAM prefix and `action` the event name without version suffix, as stored.
+ */
+export function riskWithinOrganization(
+  e: {
+    risk: number;
+    facts: readonly string[];
+    targets: readonly string[];
+    service: string;
+    actionKey: string;
+    success: boolean;
+  },
+  orgAccounts: ReadonlySet<string>,
+): number {
+  if (!e.facts.some((f) => CROSS_ACCOUNT_FACTS.has(f)) || e.facts.includes('publicShare')) return e.risk;
+  let accounts = 0;
+  for (const t of e.targets) {
+    if (!t.startsWith('account:')) continue;
+    accounts++;
+    if (!orgAccounts.has(t.slice(8))) return e.risk;
+  }
+  if (accounts === 0) return e.risk;
+  const entry = RISK_TABLE.get(`${e.service}:${e.actionKey}`);
+  let risk = entry?.risk ?? Math.min(e.risk, LEVEL_RISK['Permissions management']);
+  for (const f of e.facts) {
+    if (CROSS_ACCOUNT_FACTS.has(f)) continue;
+    const floor = FACT_EFFECTS[f as Fact]?.floor ?? 0;
+    if (floor > risk) risk = floor;
+  }
+  if (!e.success) risk *= FAILURE_FACTOR;
+  return Math.min(e.risk, Math.round(risk * 1000) / 1000);
+}
+
+/**
+ * Calls that take access away whatever their parameters: a policy detached or deleted, a user
+ * removed from a group, a console password or access key deleted, an account assignment removed,
+ * an ingress rule revoked. `UpdateAccessKey` is not here: it both deactivates and reactivates.
+ */
+const NARROWING: ReadonlySet<string> = new Set(
+  [
+    'iam:DetachUserPolicy iam:DetachRolePolicy iam:DetachGroupPolicy iam:DeleteUserPolicy iam:DeleteRolePolicy',
+    'iam:DeleteGroupPolicy iam:RemoveUserFromGroup iam:DeleteLoginProfile iam:DeleteAccessKey',
+    'iam:DeleteSigningCertificate iam:DeleteSSHPublicKey iam:DeleteServiceSpecificCredential',
+    'sso:DeleteAccountAssignment identitystore:DeleteGroupMembership sso-directory:RemoveMemberFromGroup',
+    'sso:DetachManagedPolicyFromPermissionSet sso:DeleteInlinePolicyFromPermissionSet',
+    'ec2:RevokeSecurityGroupIngress ec2:RevokeSecurityGroupEgress rds:RevokeDBSecurityGroupIngress',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+/** Whether a call (IAM prefix, action without version suffix) only narrows who can do what. */
+export function narrowsAccess(service: string, actionKey: string): boolean {
+  return NARROWING.has(`${service}:${actionKey}`);
 }

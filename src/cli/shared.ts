@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { assertStoreExists } from '../store/existing.ts';
 import { openStore, resolveDbLocation, type Store } from '../store/index.ts';
-import { escapeForTerminal } from '../util/terminal.ts';
+import { renderTable } from '../util/table.ts';
+
+export { renderTable };
 
 export function addDbOption(command: Command): Command {
   return command.option(
@@ -65,27 +67,4 @@ export function parsePositiveNumber(name: string, value: string | undefined): nu
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} ${value} is not a non-negative number.`);
   return n;
-}
-
-/**
- * Renders rows as an aligned text table. Every cell goes through `escapeForTerminal`:
- * CloudTrail strings are written by whoever called AWS and may carry escape sequences.
- */
-export function renderTable(
-  headers: readonly string[],
-  rows: ReadonlyArray<ReadonlyArray<string | number | null>>,
-  maxWidth = 60,
-): string {
-  const cells = rows.map((r) => r.map((c) => truncate(escapeForTerminal(c === null ? '-' : String(c)), maxWidth)));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { saveAlert } from '../alerts/repository.ts';
 import { main } from '../cli/main.ts';
 import { cliProcess } from '../cli/testing.ts';
 import { alertFixtures, asStored } from '../server/fixtures.ts';
+import { AlertsRepository } from '../store/alerts.ts';
 import { openStore } from '../store/index.ts';
 import { dbOf, destinationOf, durationMs, loadConfig, parseConfig } from './index.ts';
 
@@ -195,7 +195,8 @@ describe('notify reads trailhound.yaml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'th-config-notify-'));
     const db = join(dir, 'th.db');
     const store = await openStore({ db });
-    for (const a of alertFixtures().slice(0, 2)) await saveAlert(store, asStored({ ...a, status: 'new' }));
+    for (const a of alertFixtures().slice(0, 2))
+      await new AlertsRepository(store).save(asStored({ ...a, status: 'new' }));
     await store.close();
     const out = join(dir, 'alerts.jsonl');
     const file = join(dir, 'trailhound.yaml');

@@ -53,6 +53,7 @@ export const configSchema = z.strictObject({
   dbEnv: envName.optional(),
   sources: z.array(z.string().min(1)).default([]),
   watch: z.strictObject({ interval: duration.default('60s') }).default({ interval: '60s' }),
+  /** Absent values take the defaults of src/domain/defaults.ts, as the CLI's options do. */
   detect: z
     .strictObject({
       learningDays: z.number().int().min(0).max(365).optional(),

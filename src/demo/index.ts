@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Alert } from '../alerts/types.ts';
-import { type DetectSummary, detect, listAlerts } from '../detect/index.ts';
+import { listAlerts } from '../app/alerts.ts';
+import { type DetectSummary, detect } from '../app/detect.ts';
 import { type IngestOptions, type IngestSummary, ingest } from '../ingest/index.ts';
 import { type AttackLabel, simulate } from '../sim/index.ts';
 import { openStore } from '../store/index.ts';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { feedback } from '../alerts/feedback.ts';
-import { listAlerts } from '../alerts/repository.ts';
+import { listAlerts } from '../app/alerts.ts';
+import { assumedBy, detect } from '../app/detect.ts';
+import { feedback } from '../app/feedback.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { assumedBy, detect } from './index.ts';
 import { ADMINS, attack, ORG_START, record, routine, storeRecords } from './org.fixture.ts';
 
 const DAY = 86_400_000;

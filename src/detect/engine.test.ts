@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../domain/event.ts';
 import { buildJourneys, type Journey } from '../journeys/builder.ts';
 import { DAY, HOUR, MIN, row, seq, T0 } from '../journeys/rows.fixture.ts';
-import type { EventRow } from '../store/events.ts';
 import { DetectionEngine } from './engine.ts';
 
 const work = ['sts:GetCallerIdentity', 'ec2:DescribeInstances', 'logs:FilterLogEvents'];
@@ -364,6 +364,65 @@ describe('organization stories (one event for the organization, one alert)', () 
     const later = resumed.process(journeys[split] as Journey);
     expect(later.merged).toBe(true);
     expect(later.alert?.id).toBe(alerts[0]?.id);
+  });
+});
+
+describe('a new trusted party is one event', () => {
+  const accounts = ['444455556666', '777788889999'] as const;
+  const VENDOR = '999900001111';
+  const creates = (at: number) =>
+    accounts.flatMap((acct, i) =>
+      seq(['iam:CreateRole', 'iam:AttachRolePolicy'], at + i * MIN, {
+        accountId: acct,
+        actorKey: `arn:aws:iam::${acct}:role/stacksets-exec-${i}`,
+        actorName: `stacksets-exec-${i}`,
+        actorType: 'assumed-role',
+        clientClass: 'cloudformation',
+        risk: 0.9,
+        targets: [`account:${VENDOR}`],
+      }),
+    );
+  /** The vendor's first reads under the role just made in `acct`: new to everyone, no person behind them. */
+  const firstReads = (acct: string, at: number, over: Partial<EventRow> = {}) =>
+    seq(
+      ['iam:GetAccountAuthorizationDetails', 'eks:ListClusters', 'guardduty:ListDetectors', 'ecr:DescribeRepositories'],
+      at,
+      {
+        accountId: acct,
+        actorKey: `arn:aws:iam::${acct}:role/VendorAudit`,
+        actorName: 'VendorAudit',
+        actorType: 'assumed-role',
+        roleArn: `arn:aws:iam::${acct}:role/VendorAudit`,
+        sourceIp: '18.204.33.7',
+        clientName: 'vendor-scanner',
+        risk: 0.5,
+        ...over,
+      },
+    );
+
+  it('takes the first journey of the role it was made trusted under into the rollout’s alert', () => {
+    const at = T0 + 20 * DAY + 3 * HOUR;
+    const { alerts } = run(org([...creates(at), ...firstReads(accounts[1], at + 8 * HOUR)]));
+    const vendor = alerts.filter(
+      (a) => a.alert.actorName === 'VendorAudit' || a.alert.reasons.some((r) => r.text.includes('VendorAudit')),
+    );
+    expect(vendor.length).toBeGreaterThan(0);
+    expect(vendor.every((a) => a.merged)).toBe(true);
+    expect(new Set(alerts.map((a) => a.alert.id)).size).toBe(1);
+  });
+
+  it('does not take a person’s first journey in that account into it', () => {
+    const at = T0 + 20 * DAY + 3 * HOUR;
+    const person = firstReads(accounts[1], at + 8 * HOUR, {
+      actorKey: `arn:aws:iam::${accounts[1]}:role/AWSReservedSSO_Audit_0123/eve@example.com`,
+      actorName: 'Audit (eve@example.com)',
+      roleArn: `arn:aws:iam::${accounts[1]}:role/AWSReservedSSO_Audit_0123`,
+      person: 'eve@example.com',
+    });
+    const { alerts } = run(org([...creates(at), ...person]));
+    const eve = alerts.filter((a) => a.alert.actorName === 'Audit (eve@example.com)');
+    expect(eve.length).toBeGreaterThan(0);
+    expect(eve.some((a) => a.merged)).toBe(false);
   });
 });
 

@@ -6,7 +6,10 @@
  * week (a slow attacker must not teach the model that its journey is normal) and learned
  * then, unless an analyst marked the alert malicious; `benign` feedback learns them at once.
  */
-import type { AlertReason } from '../alerts/types.ts';
+import type { AlertReason } from '../domain/alert.ts';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_LEARNING_DAYS } from '../domain/defaults.ts';
+import type { EventRow } from '../domain/event.ts';
+import type { Suppression } from '../domain/suppression.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { stableHash } from '../journeys/builder.ts';
 import { potThreshold, TimedScores } from '../model/calibration.ts';
@@ -21,7 +24,6 @@ import {
 } from '../model/signals.ts';
 import { OrgStories, type Story, storyKeys } from '../model/stories.ts';
 import { tokenText } from '../model/tokens.ts';
-import type { EventRow } from '../store/events.ts';
 
 export const DAY = 86_400_000;
 export const WEEK = 7 * DAY;
@@ -37,15 +39,7 @@ export interface EngineOptions {
   learningAlertsPerWeek?: number;
 }
 
-export interface Suppression {
-  id: number;
-  actorKey: string;
-  /** The action tokens it covers; a journey whose surprising actions are all in here is suppressed. */
-  tokens: string[];
-  owner: string;
-  /** Epoch ms. */
-  expires: number;
-}
+export type { Suppression };
 
 export interface JourneyRecord {
   id: string;
@@ -160,8 +154,8 @@ export class DetectionEngine {
 
   constructor(options: EngineOptions = {}, model = new BehaviourModel()) {
     this.model = model;
-    this.learningDays = options.learningDays ?? 14;
-    this.alertsPerWeek = options.alertsPerWeek ?? 3;
+    this.learningDays = options.learningDays ?? DEFAULT_LEARNING_DAYS;
+    this.alertsPerWeek = options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK;
     this.learningAlertsPerDay = options.learningAlertsPerDay ?? 5;
     this.learningAlertsPerWeek = options.learningAlertsPerWeek ?? 15;
   }
@@ -223,6 +217,7 @@ export class DetectionEngine {
           signals.map((h) => h.id),
           model.orgAccounts,
           score.history === 0 ? roleFamily(model.identity(journey)) : null,
+          score.history === 0 ? this.#newRoleParties(journey) : [],
         );
     const story = ownMergeable ? null : this.stories.match(keys, journey.start);
     const open = story ? { id: story.alertId, end: story.end, owner: ownerOf(story) } : own;
@@ -291,6 +286,12 @@ export class DetectionEngine {
     record.decision = 'suppressed';
     this.model.learn(journey, score.raw, tokens, undefined, 1, 'shared');
     return { record, alert: null, merged: false };
+  }
+
+  /** The outside parties a new role's first journey brings (`OrgStories.newRoleParties`), [] for any other. */
+  #newRoleParties(journey: Journey): string[] {
+    const parties = this.stories.newRoleParties(journey.roleArn, journey.start);
+    return parties.length > 0 && this.model.firstOfRole(journey) ? parties : [];
   }
 
   /** Room for one more learning-period alert today and this week; takes it when there is. */

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detect } from '../app/detect.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { detect } from './index.ts';
 import { attack, ORG_START, routine, storeRecords } from './org.fixture.ts';
 
 // PostgreSQL on 127.0.0.1:5432 with trust auth (as in src/store/postgres.test.ts); this file

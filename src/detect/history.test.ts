@@ -2,12 +2,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StoredAlert } from '../alerts/build.ts';
+import { detect } from '../app/detect.ts';
 import { ingest } from '../ingest/index.ts';
 import { listFiles, simulateTo } from '../sim/test-helpers.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { markRescoreFrom } from '../store/rescore.ts';
 import { prng } from '../util/prng.ts';
-import { detect, historyLine } from './index.ts';
+import { historyLine } from './index.ts';
 
 const DAY = 86_400_000;
 // A week of a small organization (several accounts and regions), every attack injected

@@ -193,8 +193,8 @@ export async function storeRecords(store: Store, records: ReadonlyArray<Record<s
       fileId: null,
     });
   }
-  await store.db.transaction().execute(async (trx) => {
-    await traceBatch({ ...store, db: trx }, events);
-    await insertEvents({ ...store, db: trx }, events);
+  await store.transaction(async (tx) => {
+    await traceBatch(tx.store, events);
+    await insertEvents(tx.store, events);
   });
 }

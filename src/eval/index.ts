@@ -6,11 +6,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_ALERTS_PER_WEEK } from '../domain/defaults.ts';
 import { UsageError } from '../errors.ts';
 import { ingest } from '../ingest/index.ts';
 import { type OrgKind, simulate } from '../sim/index.ts';
 import { scanEventRows } from '../store/events.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { openStore, Repositories, type Store } from '../store/index.ts';
 import { rarityDetector } from './baselines/rarity.ts';
 import { rulesDetector } from './baselines/rules.ts';
 import { loadTrailhoundDetector } from './detectors/trailhound.ts';
@@ -102,41 +103,24 @@ async function detectorsFor(
 
 /** Actor keys the store resolved for each attack's events (robust to how labels spell actors). */
 async function actorKeysOf(store: Store, labels: readonly LabelForScore[]): Promise<Map<string, Set<string>>> {
+  const events = new Repositories(store).events;
   const out = new Map<string, Set<string>>();
-  for (const l of labels) {
-    const keys = new Set<string>();
-    for (let i = 0; i < l.eventIds.length; i += 500) {
-      const rows = await store.db
-        .selectFrom('events')
-        .select('actor_key')
-        .where('event_id', 'in', l.eventIds.slice(i, i + 500))
-        .execute();
-      for (const r of rows) keys.add(r.actor_key);
-    }
-    out.set(l.attackId, keys);
-  }
+  for (const l of labels) out.set(l.attackId, new Set((await events.actorsOf(l.eventIds)).map((r) => r.actorKey)));
   return out;
 }
 
 /** For each benign event: the actors the store resolved for its events and when each of them acted in it. */
 async function benignSpansOf(store: Store, benign: readonly BenignForScore[]): Promise<BenignSpans[]> {
+  const events = new Repositories(store).events;
   const out: BenignSpans[] = [];
   for (const b of benign) {
     const spans = new Map<string, { start: number; end: number }>();
-    for (let i = 0; i < b.eventIds.length; i += 500) {
-      const rows = await store.db
-        .selectFrom('events')
-        .select(['actor_key', 'time'])
-        .where('event_id', 'in', b.eventIds.slice(i, i + 500))
-        .execute();
-      for (const r of rows) {
-        const t = Number(r.time);
-        const s = spans.get(r.actor_key);
-        if (!s) spans.set(r.actor_key, { start: t, end: t });
-        else {
-          s.start = Math.min(s.start, t);
-          s.end = Math.max(s.end, t);
-        }
+    for (const { actorKey, time: t } of await events.actorsOf(b.eventIds)) {
+      const s = spans.get(actorKey);
+      if (!s) spans.set(actorKey, { start: t, end: t });
+      else {
+        s.start = Math.min(s.start, t);
+        s.end = Math.max(s.end, t);
       }
     }
     out.push(spans);
@@ -221,7 +205,10 @@ async function evaluateDir(
 export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const progress = options.onProgress ?? (() => {});
   const weeks = options.weeks ?? 6;
-  const { detectors, unavailable } = await detectorsFor(options.detector ?? 'all', options.alertsPerWeek ?? 3);
+  const { detectors, unavailable } = await detectorsFor(
+    options.detector ?? 'all',
+    options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
+  );
   const perSeed: SeedResult[] = [];
   let injection: EvaluateResult['injection'];
   let library: Awaited<ReturnType<typeof loadSequences>>['sequences'] = [];

@@ -2,7 +2,7 @@
  * Renders an evaluation as text tables (overall, per category, per scenario, false alerts
  * by benign surprise) or as JSON with per-seed and aggregate figures.
  */
-import { renderTable } from '../cli/shared.ts';
+import { renderTable } from '../util/table.ts';
 import type { EvaluateResult } from './index.ts';
 import { type DetectorScore, NO_BENIGN } from './score.ts';
 

@@ -2,7 +2,7 @@
  * The evaluation contract: a detector runs over a store holding a simulated organization
  * and returns alerts as (actor, time span, eventIDs); the scorer matches them to labels.
  */
-import type { EventRow } from '../store/events.ts';
+import type { EventRow } from '../domain/event.ts';
 import type { Store } from '../store/index.ts';
 
 export interface EvalMeta {

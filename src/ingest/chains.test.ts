@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { detect } from '../detect/index.ts';
+import { detect } from '../app/detect.ts';
 import type { Event } from '../normalize/event.ts';
 import { eventsOfSessions, queryEvents, scanEventRows } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -35,6 +35,12 @@ async function rows(store: Store): Promise<Record<string, [string, string | null
   const out: Record<string, [string, string | null | undefined]> = {};
   for await (const r of scanEventRows(store)) out[r.eventId] = [r.actorKey, r.person];
   return out;
+}
+
+/** Each event's stored sentence. */
+async function sentences(store: Store): Promise<Record<string, string | null>> {
+  const stored = await store.db.selectFrom('events').select(['event_id', 'sentence']).execute();
+  return Object.fromEntries(stored.map((r) => [r.event_id, r.sentence]));
 }
 
 describe('credential chains at ingest', () => {
@@ -86,6 +92,10 @@ describe('credential chains at ingest', () => {
       // The three calls and the second hop, itself made with the first hop's credential.
       expect(third.reattributed).toBe(4);
       expect(await rows(late)).toEqual(together);
+      // The stored sentences follow the attribution (the event search shows them as stored).
+      const lateSentences = await sentences(late);
+      expect(lateSentences).toEqual(await sentences(store));
+      expect(lateSentences['call-2']).toMatch(/^admin \(alice\) /);
       const e = await events(late);
       expect(e.get('call-2')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY, ADMIN] });
       expect(e.get('call-3')?.actor).toMatchObject({ person: ALICE, chain: [ALICE, DEPLOY] });

@@ -9,7 +9,8 @@
  * ~5 min and are delivered within ~15 min). Journeys still open at the end of a run are
  * left open; the next run rebuilds them by scanning again from `resumeFrom()`.
  */
-import type { EventRow } from '../store/events.ts';
+import { DEFAULT_GAP_MS, DEFAULT_LATENESS_MS } from '../domain/defaults.ts';
+import type { EventRow } from '../domain/event.ts';
 
 export interface JourneyOptions {
   /** Inactivity that ends a journey, ms. Default 30 min. */
@@ -35,8 +36,7 @@ export interface Journey {
   events: EventRow[];
 }
 
-export const DEFAULT_GAP_MS = 30 * 60_000;
-export const DEFAULT_LATENESS_MS = 15 * 60_000;
+export { DEFAULT_GAP_MS, DEFAULT_LATENESS_MS };
 
 /** The (time, eventID) of a journey key's last closed event: a rescan skips events up to it. */
 export type ClosedMark = [number, string];

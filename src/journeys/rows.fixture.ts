@@ -1,5 +1,5 @@
 /** Hand-built `EventRow`s for the detector's unit tests (named fixtures, no store needed). */
-import type { EventRow } from '../store/events.ts';
+import type { EventRow } from '../domain/event.ts';
 
 let nextId = 1;
 

@@ -5,8 +5,9 @@
  * the organization (a network or client no identity here ever used). Networks are IP prefixes
  * and the autonomous systems (AS) they belong to (bundled offline data, src/normalize/asn.ts).
  */
+
+import type { EventRow } from '../domain/event.ts';
 import { type AsnInfo, asnOf } from '../normalize/asn.ts';
-import type { EventRow } from '../store/events.ts';
 
 /** IPv4 /24 and /16, IPv6 /48 and /32; AWS service hostnames stay as they are. */
 export function networkKeys(ip: string | null): [string, string] | null {

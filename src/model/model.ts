@@ -7,11 +7,13 @@
  * State is plain counts and small arrays, serializable with `toJSON`/`fromJSON`: `detect`
  * persists it after each run and resumes from it (see src/detect/index.ts for why).
  */
-import type { AlertReason } from '../alerts/types.ts';
-import { splitTarget } from '../catalog/index.ts';
+
+import { actionInfo } from '../catalog/iam-data.ts';
+import { narrowsAccess, riskWithinOrganization, splitTarget } from '../catalog/index.ts';
+import type { AlertReason } from '../domain/alert.ts';
+import type { EventRow } from '../domain/event.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { asnLabel } from '../normalize/asn.ts';
-import type { EventRow } from '../store/events.ts';
 import { ScoreHistory } from './calibration.ts';
 import { ContextProfile, type JourneyContext, journeyContext } from './context.ts';
 import { journeyFeatures, MedoidSet } from './medoids.ts';
@@ -158,6 +160,20 @@ function slowNovelty(m: IdentityModel, start: number): { count: number; days: nu
   return { count: recent.length, days, bits: 1.5 * log2(1 + recent.length) };
 }
 const MAX_BITS = 12;
+/** Weight factor of a call that takes access away (a harmless read's is 0.5, a critical change's 1.5). */
+const NARROWING_FACTOR = 0.25;
+/** Weight factor of a quiet novelty (`#quietNews`). */
+const QUIET_FACTOR = 0.35;
+/** A sweep: a journey of at least this many distinct actions ... */
+const SWEEP_MIN_ACTIONS = 20;
+/** ... of which at most this share is new for the identity. */
+const SWEEP_NEW_SHARE = 0.15;
+/** A machine identity whose baseline holds this many kinds of write is a provisioner. */
+const PROVISIONER_WRITES = 10;
+
+function row0(journey: Journey, ev: TokenEvidence): EventRow {
+  return journey.events[ev.index] as EventRow;
+}
 const FAILED_FACTOR = 0.35;
 
 function pct(x: number): string {
@@ -295,6 +311,18 @@ export class BehaviourModel {
     return false;
   }
 
+  /**
+   * Whether the journey is a machine's first under a role nobody else ever worked under: no
+   * person behind it, and no other identity with its role ARN (a role just created and first
+   * assumed, not a new session of a known role or a new person's permission set).
+   */
+  firstOfRole(journey: Journey): boolean {
+    if (journey.roleArn === null || journey.events.some((e) => e.person?.includes('@'))) return false;
+    for (const m of this.identities.values())
+      if (m.key !== journey.actorKey && m.roleArn === journey.roleArn) return false;
+    return true;
+  }
+
   /** Scores a journey against what is known now. Does not learn. */
   score(
     journey: Journey,
@@ -328,6 +356,11 @@ export class BehaviourModel {
     // in this loop (it runs for every event); evidence objects are built for the top few.
     const bestWeight = new Map<number, number>();
     const bestAt = new Map<number, number>();
+    const risks = journey.events.map((e) =>
+      e.facts.length === 0 ? e.risk : riskWithinOrganization(e, this.orgAccounts),
+    );
+    // Tokens new for this identity that say little by themselves (see `#quietNews`).
+    const quiet = this.#quietNews(self, journey, tokens, risks);
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
       const row = journey.events[i] as EventRow;
@@ -339,8 +372,10 @@ export class BehaviourModel {
       // Risk weighs (x0.5 for a harmless read .. x1.5 for a critical change); it never scores
       // alone. A refused call changed nothing: people hit AccessDenied on new things all the
       // time (12 of 12 false alerts on a simulated org before this factor), bursts of them are
-      // the error-burst context reason.
-      const weight = joint * (0.5 + row.risk) * (row.success ? 1 : FAILED_FACTOR);
+      // the error-burst context reason. Taking access away weighs a quarter of a harmless read's
+      // factor: an access review's clean-up is not escalation.
+      const factor = row.success && this.#narrows(w, row) ? NARROWING_FACTOR : 0.5 + (risks[i] as number);
+      const weight = joint * factor * (row.success ? 1 : FAILED_FACTOR) * (quiet.has(w) ? QUIET_FACTOR : 1);
       const prev = bestWeight.get(w);
       if (prev === undefined || weight > prev) {
         bestWeight.set(w, weight);
@@ -348,13 +383,14 @@ export class BehaviourModel {
       }
     }
     let maxRisk = 0;
-    for (const e of journey.events) if (e.success && e.risk > maxRisk) maxRisk = e.risk;
+    journey.events.forEach((e, i) => {
+      if (e.success && (risks[i] as number) > maxRisk) maxRisk = risks[i] as number;
+    });
     const ranked: Array<[number, TokenEvidence]> = [...bestWeight.entries()]
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, 8)
       .map(([w, weight]) => {
         const i = bestAt.get(w) as number;
-        const row = journey.events[i] as EventRow;
         return [
           w,
           {
@@ -367,7 +403,7 @@ export class BehaviourModel {
             orgIdentities,
             selfBits: -log2(probs.self[i] as number),
             peerBits: -log2(probs.peer[i] as number),
-            risk: row.risk,
+            risk: risks[i] as number,
             weight,
           },
         ];
@@ -393,14 +429,15 @@ export class BehaviourModel {
       const rareForPeers = group
         ? ev.peersDid <= Math.floor(0.2 * ev.peers)
         : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
-      if (newForSelf && rareForPeers && !self.benign.has(w) && !ev.token.endsWith('!')) {
+      const narrowing = ev.risk < 0.3 && this.#narrows(w, row0(journey, ev));
+      if (newForSelf && rareForPeers && !self.benign.has(w) && !ev.token.endsWith('!') && !quiet.has(w) && !narrowing) {
         novel++;
         if (ev.risk > anomalousRisk) anomalousRisk = ev.risk;
         if (ev.risk >= this.criticalRisk && ev.peerBits >= 6) critical = true;
       }
       evidence.push(ev);
     }
-    const aimed = this.#targetEvidence(self, group, journey, tokens, peerCount);
+    const aimed = this.#targetEvidence(self, group, journey, tokens, peerCount, risks);
     for (const t of aimed.evidence) {
       if (t.novel) {
         novel++;
@@ -505,6 +542,78 @@ export class BehaviourModel {
   }
 
   /**
+   * New calls that say little by themselves; they weigh a third and count as no novelty. Only
+   * successful calls without a fact (a secret decrypted, a share) or a target, of risk below 0.3:
+   * - inside a sweep the identity knows (a journey of many distinct actions, almost all routine
+   *   for it: a scanner's weekly run, a pipeline's deploy), its new reads and plain writes are the
+   *   tool growing (a scanner's new checks, a pipeline's first queue);
+   * - for a provisioner (a machine identity, no person behind it, whose baseline already holds
+   *   many kinds of writes: an infrastructure-as-code pipeline), new plain writes are new kinds of
+   *   infrastructure (a module replaced), reviewed where its code is.
+   */
+  #quietNews(self: IdentityModel, journey: Journey, tokens: Int32Array, risks: readonly number[]): Set<number> {
+    const quiet = new Set<number>();
+    const known = (w: number) => self.ngram.uni.has(w) || self.heldBack.has(w);
+    // Most journeys are all routine: nothing to look at.
+    if (tokens.every(known)) return quiet;
+    const plain = (i: number) => {
+      const row = journey.events[i] as EventRow;
+      return row.success && row.facts.length === 0 && row.targets.length === 0 && (risks[i] as number) < 0.3;
+    };
+    const distinct = new Set<number>(tokens);
+    let fresh = 0;
+    for (const w of distinct) if (!known(w)) fresh++;
+    if (fresh === 0) return quiet;
+    const sweep = self.journeys > 0 && distinct.size >= SWEEP_MIN_ACTIONS && fresh <= SWEEP_NEW_SHARE * distinct.size;
+    // Asked only when a new plain write is there to quiet (it scans the identity's vocabulary).
+    let provisioner: boolean | null = null;
+    const isProvisioner = () => {
+      provisioner ??=
+        self.journeys > 0 &&
+        !journey.events.some((e) => e.person?.includes('@')) &&
+        this.#writeKinds(self) >= PROVISIONER_WRITES;
+      return provisioner;
+    };
+    for (let i = 0; i < tokens.length; i++) {
+      const w = tokens[i] as number;
+      if (known(w) || !plain(i)) continue;
+      const row = journey.events[i] as EventRow;
+      if (sweep || (row.readOnly === false && isProvisioner())) quiet.add(w);
+    }
+    // A token also seen failing or with a fact elsewhere in the journey stays loud.
+    for (let i = 0; i < tokens.length; i++) if (!plain(i)) quiet.delete(tokens[i] as number);
+    return quiet;
+  }
+
+  /** Whether token `w` (the call of `row`) only takes access away; cached per token. */
+  #narrows(w: number, row: EventRow): boolean {
+    let n = this.#narrowCache.get(w);
+    if (n === undefined) {
+      n = narrowsAccess(row.service, row.actionKey);
+      this.#narrowCache.set(w, n);
+    }
+    return n;
+  }
+  readonly #narrowCache = new Map<number, boolean>();
+
+  /** How many kinds of write the identity's baseline holds (cached until its vocabulary grows). */
+  #writeKinds(self: IdentityModel): number {
+    const cached = this.#writeCache.get(self);
+    if (cached && cached[0] === self.ngram.uni.size) return cached[1];
+    let n = 0;
+    for (const w of self.ngram.uni.keys()) {
+      const action = tokenAction(this.vocab.name(w));
+      const colon = action.indexOf(':');
+      if (colon < 0) continue;
+      const level = actionInfo(action.slice(0, colon), action.slice(colon + 1)).accessLevel;
+      if (level !== 'Read' && level !== 'List') n++;
+    }
+    this.#writeCache.set(self, [self.ngram.uni.size, n]);
+    return n;
+  }
+  readonly #writeCache = new WeakMap<IdentityModel, [number, number]>();
+
+  /**
    * Calls aimed at an account or SSM document this identity never used: bits from how seldom it
    * meets new ones (its own Good-Turing rate), +4 when nobody in the organization used it (and,
    * for an account, when the trail never showed it as one of ours), +1 when none of its peers
@@ -517,6 +626,7 @@ export class BehaviourModel {
     journey: Journey,
     tokens: Int32Array,
     peers: number,
+    risks: readonly number[],
   ): { score: number; evidence: Array<{ ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }> } {
     const best = new Map<string, { ev: TokenEvidence; reason: AlertReason; novel: boolean; orgNew: boolean }>();
     const who = shortName(self.name);
@@ -536,6 +646,8 @@ export class BehaviourModel {
         const [kind, value] = splitTarget(target);
         // A read aimed anywhere is no exposure, except a credential read: which secret matters,
         // once the identity's own habit is known (a new workload reading its secrets is routine).
+        // Gated on the call's own risk (a share, a trust), weighed by its risk within the organization.
+        const risk = risks[i] as number;
         if (row.risk < 0.3 && !(CREDENTIAL_KINDS.has(kind) && self.journeys >= SLOW_MATURITY)) continue;
         let selfBits = Math.min(4, self.targets.surpriseOfNew(kind));
         const orgNew = !this.orgTargets.has(target) && !(kind === 'account' && this.orgAccounts.has(value));
@@ -552,7 +664,7 @@ export class BehaviourModel {
           CREDENTIAL_KINDS.has(kind) && self.journeys >= SLOW_MATURITY ? slowNovelty(self, journey.start) : null;
         if (slow) selfBits = Math.max(selfBits, 2);
         const bits = selfBits + (orgNew ? 4 : 0) + (peerNew ? 1 : 0) + principalBits + (slow?.bits ?? 0);
-        const weight = bits * (0.5 + row.risk);
+        const weight = bits * (0.5 + risk);
         if (bits < 1 || (best.get(target)?.ev.weight ?? -1) >= weight) continue;
         const token = this.vocab.name(w);
         const usual = self.targets.top(kind, 2);
@@ -576,7 +688,7 @@ export class BehaviourModel {
           orgIdentities: this.identities.size,
           selfBits,
           peerBits: peerNew ? 1 : 0,
-          risk: row.risk,
+          risk,
           weight: round(weight),
           target,
         };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../domain/event.ts';
 import { MIN, row, seq, T0 } from '../journeys/rows.fixture.ts';
-import type { EventRow } from '../store/events.ts';
 import { journeySignals, SessionNetworks, SIGNALS } from './signals.ts';
 
 const ids = (rows: EventRow[]) => journeySignals(rows).map((h) => h.id);

@@ -9,8 +9,9 @@
  * path. A signal the identity's own learned baseline already holds (an alert released after
  * its quarantine week, or marked benign) does not fire again for it.
  */
+
+import type { EventRow } from '../domain/event.ts';
 import { type AsnInfo, asnLabel, asnOf } from '../normalize/asn.ts';
-import type { EventRow } from '../store/events.ts';
 
 export type SignalSeverity = 'medium' | 'high' | 'critical';
 

@@ -13,8 +13,9 @@
  * created, MFA registered, first sign-ins, exploration), a new trusted party for a week after
  * it was last seen.
  */
+
+import type { EventRow } from '../domain/event.ts';
 import type { Journey } from '../journeys/builder.ts';
-import type { EventRow } from '../store/events.ts';
 import type { JourneyScore } from './model.ts';
 
 const MINUTE = 60_000;
@@ -64,7 +65,9 @@ function kindOf(key: string): StoryKind {
  * organization its successful calls were aimed at (`party:`), a StackSet rollout or a call
  * CloudFormation made for one (`rollout:`), the set of actions new for the identity and its
  * peers (`change:`), the person behind it (`person:`), and, for the first journey of a new
- * identity, the role or permission set it works under (`newcomer:`, see `roleFamily`).
+ * identity, the role or permission set it works under (`newcomer:`, see `roleFamily`). A new
+ * role's first journey also carries the outside accounts a story just made roles in its account
+ * trust (`roleParties`): a vendor's role first used is the vendor arriving, one event.
  */
 export function storyKeys(
   journey: Journey,
@@ -72,9 +75,11 @@ export function storyKeys(
   signals: readonly string[],
   orgAccounts: ReadonlySet<string>,
   newcomerFamily: string | null = null,
+  /** `party:` keys the journey's role brings (`OrgStories.newRoleParties`). */
+  roleParties: readonly string[] = [],
 ): string[] {
   const keys: string[] = [];
-  const parties = new Set<string>();
+  const parties = new Set<string>(roleParties.map((k) => `account:${k.slice(6)}`));
   let rollout = false;
   let viaCloudFormation = journey.events.length > 0;
   for (const e of journey.events) {
@@ -106,8 +111,25 @@ function personOf(events: readonly EventRow[]): string | null {
   return null;
 }
 
+/** Calls that write who may assume a role: an outside account in them is a party the role trusts. */
+const TRUST_ACTIONS = new Set(['iam:CreateRole', 'iam:UpdateAssumeRolePolicy']);
+
 export class OrgStories {
   readonly byKey = new Map<string, Story>();
+  /**
+   * Per account: the outside accounts a story's journey made a role there trust (a vendor's
+   * StackSet), and when. A role never seen before whose first journey comes in that account
+   * within a party's horizon is that party arriving: it joins the party's story.
+   */
+  readonly trustsIn = new Map<string, { parties: string[]; at: number }>();
+
+  /** `party:` keys of a new role's first journey in an account where a story made a role trust an outside party. */
+  newRoleParties(roleArn: string | null, start: number): string[] {
+    const account = roleArn?.split(':')[4];
+    const t = account ? this.trustsIn.get(account) : undefined;
+    if (!t || start < t.at || start - t.at > STORY_HORIZON.party) return [];
+    return t.parties.map((p) => `party:${p}`);
+  }
 
   /**
    * The open story one of `keys` belongs to at `start`, or null. An account outside the
@@ -146,6 +168,12 @@ export class OrgStories {
     };
     s.end = Math.max(s.end, journey.end);
     s.actors++;
+    for (const e of journey.events) {
+      if (!e.success || !TRUST_ACTIONS.has(`${e.service}:${e.action}`)) continue;
+      const parties = keys.filter((k) => k.startsWith('party:')).map((k) => k.slice(6));
+      const outside = e.targets.filter((t) => t.startsWith('account:') && parties.includes(t.slice(8)));
+      if (outside.length > 0) this.trustsIn.set(e.accountId, { parties: outside.map((t) => t.slice(8)), at: e.time });
+    }
     for (const e of journey.events) if (!s.accounts.includes(e.accountId)) s.accounts.push(e.accountId);
     for (const k of keys) this.byKey.set(k, s);
     this.#prune(journey.start);
@@ -162,16 +190,24 @@ export class OrgStories {
     return {
       stories,
       keys: [...this.byKey].map(([k, s]) => [k, stories.indexOf(s)]),
+      trustsIn: [...this.trustsIn],
     };
   }
 
   static fromJSON(j: unknown): OrgStories {
     const out = new OrgStories();
-    const o = j as { stories?: Story[]; keys?: Array<[string, number]> } | undefined;
+    const o = j as
+      | {
+          stories?: Story[];
+          keys?: Array<[string, number]>;
+          trustsIn?: Array<[string, { parties: string[]; at: number }]>;
+        }
+      | undefined;
     for (const [k, i] of o?.keys ?? []) {
       const s = o?.stories?.[i];
       if (s) out.byKey.set(k, s);
     }
+    for (const [a, t] of o?.trustsIn ?? []) out.trustsIn.set(a, t);
     return out;
   }
 }

@@ -5,7 +5,7 @@
  * account" are different words. Tokens are interned to small ints: the hot loops then
  * count with numeric Map keys, never building strings twice.
  */
-import type { EventRow } from '../store/events.ts';
+import type { EventRow } from '../domain/event.ts';
 
 /** Token ids fit in 20 bits, so a bigram packs into one double-safe integer. */
 export const TOKEN_BITS = 2 ** 20;

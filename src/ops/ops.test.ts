@@ -2,19 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { saveAlert } from '../alerts/repository.ts';
 import type { AlertEvent } from '../alerts/types.ts';
+import { pruneEvents } from '../app/prune.ts';
+import { storeSize as storeSizeBytes } from '../app/stats.ts';
 import { runCli } from '../cli/testing.ts';
 import { ingest } from '../ingest/index.ts';
 import { createApp } from '../server/app.ts';
 import { alertStub, asStored, eventFixtures, statsStub } from '../server/fixtures.ts';
 import { memoryRepositories } from '../server/memory.ts';
+import { AlertsRepository } from '../store/alerts.ts';
 import { openStore } from '../store/index.ts';
-import { pruneEvents } from '../watch/retention.ts';
 import { TrailhoundMetrics } from './metrics.ts';
 import { operationsRoutes } from './routes.ts';
 import { storeHealth } from './store-health.ts';
-import { storeSizeBytes } from './store-size.ts';
 
 describe('/metrics and /healthz', () => {
   it('serve answers both, in Prometheus text format', async () => {
@@ -57,7 +57,7 @@ describe('retention', () => {
       ...alertStub.adminCreated,
       events: cited.map((eventId) => ({ ...(alertStub.adminCreated.events[0] as AlertEvent), eventId })),
     });
-    await saveAlert(store, alert);
+    await new AlertsRepository(store).save(alert);
     const newest = Number(ids.at(-1)?.time);
     const sizeBefore = await storeSizeBytes(store);
     expect(sizeBefore).toBeGreaterThan(0);

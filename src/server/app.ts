@@ -68,6 +68,30 @@ const time = z
   .transform((v) => Date.parse(v));
 const text = z.string().min(1).max(2048);
 
+/** `/api/alerts` query: `status` is `all` or a comma-separated list of statuses. */
+const alertQuery = z
+  .object({
+    status: z
+      .string()
+      .max(200)
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v === '' || v === 'all') return undefined;
+        const parts = v.split(',').map((s) => s.trim());
+        if (parts.some((p) => !(STATUSES as readonly string[]).includes(p))) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be one or more of ${STATUSES.join(', ')} (comma-separated), or all`,
+          });
+          return undefined;
+        }
+        return parts as AlertStatus[];
+      }),
+    since: time.optional(),
+  })
+  .strict()
+  .transform((q) => ({ statuses: q.status, since: q.since }));
+
 /** `/api/events` query: every field optional; `cursor` is the previous page's `next`. */
 const eventQuery = z
   .object({
@@ -175,9 +199,9 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', operationsRoutes(undefined, deps.health));
 
   app.get('/api/alerts', async (c) => {
-    const statuses = parseStatuses(c.req.query('status'));
-    const since = parseTime('since', c.req.query('since'));
-    return c.json({ alerts: await service.listAlerts({ statuses, since }) });
+    const parsed = alertQuery.safeParse(c.req.query());
+    if (!parsed.success) throw invalid(parsed.error);
+    return c.json({ alerts: await service.listAlerts(parsed.data) });
   });
 
   app.get('/api/alerts/:id', async (c) => c.json({ alert: await service.getAlert(c.req.param('id')) }));
@@ -293,20 +317,4 @@ function setSecurityHeaders(h: Headers, path: string): void {
   h.set('Referrer-Policy', 'no-referrer');
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
   if (path.startsWith('/api/')) h.set('Cache-Control', 'no-store');
-}
-
-function parseStatuses(value: string | undefined): AlertStatus[] | undefined {
-  if (value === undefined || value === '' || value === 'all') return undefined;
-  const parts = value.split(',').map((s) => s.trim());
-  for (const p of parts)
-    if (!(STATUSES as readonly string[]).includes(p))
-      throw badRequest(`status must be one or more of ${STATUSES.join(', ')} (comma-separated), or all.`);
-  return parts as AlertStatus[];
-}
-
-function parseTime(name: string, value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const t = Date.parse(value);
-  if (!Number.isFinite(t)) throw badRequest(`${name} must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z.`);
-  return t;
 }

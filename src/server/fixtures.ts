@@ -274,9 +274,12 @@ export function identityFixture(): IdentityProfile {
       journeys: 310,
       peerGroup: {
         name: 'deployers',
+        size: 3,
         members: [
           { key: adminCreated.actor, name: 'ci-deployer' },
           { key: 'arn:aws:iam::111122223333:user/cd-runner', name: 'cd-runner' },
+          // The same name in another account: a separate identity the page must tell apart.
+          { key: 'arn:aws:iam::444455556666:user/cd-runner', name: 'cd-runner' },
         ],
       },
       typicalJourneys: [

@@ -113,7 +113,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
             stopCounting.abort();
             if (timer !== null) clearTimeout(timer);
             // The store closes after this: let a running count finish its batch first.
-            server.close((e) => (e ? fail(e) : void inflight.then(done)));
+            server.close((e) => (e ? fail(e) : void inflight.then(() => repositories.close?.()).then(done, fail)));
           }),
       });
     });

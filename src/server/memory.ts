@@ -4,6 +4,7 @@
  * first with a cursor, verdicts are logged) over plain arrays.
  */
 import type { Alert } from '../alerts/types.ts';
+import { DEFAULT_ALERTS_PER_WEEK } from '../domain/defaults.ts';
 import type { StoreStats } from '../store/stats.ts';
 import type { EventSummary, IdentityProfile, Overview, TriageRepositories, VerdictRecord } from './types.ts';
 import { weekOf } from './wire.ts';
@@ -55,18 +56,6 @@ export function memoryRepositories(
       verdicts: async (key) => verdictsOf(key),
     },
     events: {
-      list: async ({ actor, since, until, limit }) =>
-        events
-          .filter((e) => {
-            const t = Date.parse(e.time);
-            return (
-              (actor === undefined || e.actor === actor) &&
-              (since === undefined || t >= since) &&
-              (until === undefined || t < until)
-            );
-          })
-          .sort((a, b) => Date.parse(a.time) - Date.parse(b.time))
-          .slice(0, limit),
       search: async (q) => {
         const sorted = [...events].sort(newestFirst);
         const after = q.after;
@@ -169,9 +158,10 @@ export function memoryRepositories(
         const distinct = (f: (e: EventSummary) => string) => [...new Set(events.map(f))].sort();
         return {
           alertsPerWeek: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)),
-          budgetPerWeek: extras.alertsPerWeek ?? 3,
+          budgetPerWeek: extras.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
           eventsPerDay: [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)),
           events: stats?.events ?? events.length,
+          counting: false,
           identities: stats?.actors ?? new Set(events.map((e) => e.actor)).size,
           peerGroups: new Set(alerts.map((a) => a.peerGroup).filter((g) => g !== null)).size,
           learning: {

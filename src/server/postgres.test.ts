@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detect } from '../detect/index.ts';
+import { detect } from '../app/detect.ts';
 import { attack, ORG_START, routine, storeRecords } from '../detect/org.fixture.ts';
 import { openStore } from '../store/index.ts';
 import { createApp } from './app.ts';

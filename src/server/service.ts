@@ -7,9 +7,7 @@ import { NotFoundError } from '../errors.ts';
 import type { StoreStats } from '../store/stats.ts';
 import type {
   EventPage,
-  EventQuery,
   EventSearch,
-  EventSummary,
   FeedbackExtras,
   IdentityProfile,
   Overview,
@@ -80,10 +78,6 @@ export class TriageService {
     await this.getAlert(id);
     await this.#repos.alerts.recordFeedback(id, verdict, note, extras);
     return this.getAlert(id);
-  }
-
-  async listEvents(query: EventQuery): Promise<EventSummary[]> {
-    return this.#repos.events.list(query);
   }
 
   async searchEvents(query: EventSearch): Promise<EventPage> {

@@ -4,6 +4,7 @@
  * (`wire.ts`); tests pass in-memory ones (`memory.ts`), so no test needs a database.
  */
 import type { Alert, AlertStatus } from '../alerts/types.ts';
+import type { EventPage, EventSearch } from '../store/event-search.ts';
 import type { StoreStats } from '../store/stats.ts';
 
 /** What an analyst can say about an alert; each verdict becomes the alert's status. */
@@ -39,64 +40,9 @@ export interface VerdictRecord {
   at: string;
 }
 
-/** One stored event as the dashboard shows it: who, what, outcome and the catalog sentence. */
-export interface EventSummary {
-  eventId: string;
-  /** ISO-8601. */
-  time: string;
-  actor: string;
-  actorName: string;
-  action: string;
-  success: boolean;
-  errorCode: string | null;
-  sourceIp: string | null;
-  /** The source address's autonomous system, e.g. `AS14061 DigitalOcean, LLC`, when known. */
-  sourceAs: string | null;
-  accountId: string;
-  region: string;
-  sentence: string;
-}
-
-/** An event search: every field narrows it; results come newest first. */
-export interface EventSearch {
-  actor?: string | undefined;
-  /** `service:Action` or just `Action` (exact, as stored: `iam:CreateAccessKey`). */
-  action?: string | undefined;
-  service?: string | undefined;
-  account?: string | undefined;
-  region?: string | undefined;
-  sourceIp?: string | undefined;
-  /** Autonomous system number. */
-  asn?: number | undefined;
-  outcome?: 'success' | 'failure' | undefined;
-  /** Epoch ms, inclusive. */
-  since?: number | undefined;
-  /** Epoch ms, exclusive. */
-  until?: number | undefined;
-  /** Continue after this event (from a previous page's `next`). */
-  after?: { time: number; eventId: string } | undefined;
-  limit: number;
-}
-
-export interface EventPage {
-  events: EventSummary[];
-  /** Where the next page starts, or null when the search reached the oldest event. */
-  next: { time: number; eventId: string } | null;
-  /** Events examined for this page: a rare filter stops after a bounded number and says so. */
-  scanned: number;
-}
-
-export interface EventQuery {
-  actor?: string | undefined;
-  /** Epoch ms, inclusive. */
-  since?: number | undefined;
-  /** Epoch ms, exclusive. */
-  until?: number | undefined;
-  limit: number;
-}
+export type { EventCursor, EventPage, EventSearch, EventSummary } from '../store/event-search.ts';
 
 export interface EventRepository {
-  list(query: EventQuery): Promise<EventSummary[]>;
   search(query: EventSearch): Promise<EventPage>;
   /** The record exactly as received (parsed JSON), or null for an unknown eventID. */
   record(eventId: string): Promise<Record<string, unknown> | null>;
@@ -121,7 +67,8 @@ export interface IdentityProfile {
   /** What the detector has learned; null when it has not scored this identity yet. */
   model: {
     journeys: number;
-    peerGroup: { name: string; members: Array<{ key: string; name: string }> } | null;
+    /** `members`: this identity first, then at most 49 more of the group's `size`. */
+    peerGroup: { name: string; size: number; members: Array<{ key: string; name: string }> } | null;
     typicalJourneys: Array<{ tokens: string[]; journeys: number; last: string }>;
     networks: Array<{ network: string; journeys: number }>;
     systems: Array<{ as: string; journeys: number }>;
@@ -153,6 +100,8 @@ export interface Overview {
   budgetPerWeek: number;
   eventsPerDay: Array<{ day: string; events: number; failures: number }>;
   events: number;
+  /** True while the counters are still catching up with stored events: the totals are partial. */
+  counting: boolean;
   identities: number;
   peerGroups: number | null;
   learning: { until: string | null; learning: boolean };
@@ -193,4 +142,6 @@ export interface TriageRepositories {
   quarantine: QuarantineRepository;
   /** Brings maintained counters up to date; the server calls it at start and every few seconds. */
   refresh?: (signal: AbortSignal) => Promise<void>;
+  /** Releases what the repositories hold (reader threads); the server calls it when it closes. */
+  close?: () => Promise<void>;
 }

@@ -1,39 +1,32 @@
 /**
  * Production repositories: the triage API over a real store, through the detector's alert
  * repository and feedback (a benign verdict teaches the model, exactly as `trailhound
- * feedback` does), the events repository with catalog sentences, the activity counters and the
- * detector's saved model (read only, reloaded when a detect run saves a new one).
+ * feedback` does), the store's event search, overview and identity repositories, the
+ * activity counters and the detector's saved model (read only, reloaded when a detect run
+ * saves a new one). No SQL here: every query lives in a store repository.
  *
- * Speed: every query is an index lookup or reads a maintained counter; an event search with a
- * filter no index serves examines a bounded window of events per page and says where it
- * stopped; answers that need the whole model are cached until the store changes.
+ * Speed: every query is an index lookup, a bounded window of the time index or a maintained
+ * counter; answers that need the whole model are cached until the store changes; a request
+ * never waits for the counters to catch up on a large backlog (it answers from them as they
+ * stand and says it is still counting).
  */
 
 import type { StoredAlert } from '../alerts/build.ts';
-import { feedback } from '../alerts/feedback.ts';
-import { getStoredAlert } from '../alerts/repository.ts';
 import type { Alert, AlertStatus } from '../alerts/types.ts';
-import { describeEvent } from '../catalog/index.ts';
-import { listAlerts } from '../detect/index.ts';
-import { loadState, type SavedState } from '../detect/state.ts';
+import { getStoredAlert, listAlerts } from '../app/alerts.ts';
+import { loadState } from '../app/detect.ts';
+import { feedback } from '../app/feedback.ts';
+import type { SavedState } from '../detect/state.ts';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_LEARNING_DAYS } from '../domain/defaults.ts';
 import { asnLabel, asnOf } from '../normalize/asn.ts';
-import type { Event } from '../normalize/event.ts';
-import { normalizeRecord } from '../normalize/index.ts';
 import { ActivityCounters } from '../store/activity.ts';
-import { queryEvents, sqliteEventFilter } from '../store/events.ts';
+import { EventSearchRepository } from '../store/event-search.ts';
+import { IdentitiesRepository, type VerdictRow } from '../store/identities.ts';
 import type { Store } from '../store/index.ts';
-import { RawRecordReader } from '../store/raw.ts';
+import { OverviewRepository } from '../store/overview.ts';
+import { SqliteReaders } from '../store/readers.ts';
 import type { StoreStats } from '../store/stats.ts';
-import type {
-  EventPage,
-  EventSearch,
-  EventSummary,
-  IdentityProfile,
-  Overview,
-  TriageRepositories,
-  Verdict,
-  VerdictRecord,
-} from './types.ts';
+import type { IdentityProfile, Overview, TriageRepositories, Verdict, VerdictRecord } from './types.ts';
 
 /** Only the fields of the `Alert` contract: stored alerts carry detector internals. */
 function toContract(a: Alert): Alert {
@@ -64,50 +57,25 @@ export interface WireOptions {
   learningDays?: number | undefined;
   /** Events a search examines per page at most (default 20,000). */
   searchBudget?: number | undefined;
+  /** Events one search query examines at most (default 5,000). */
+  searchWindow?: number | undefined;
+  /**
+   * Uncounted events a request counts before it answers (default 20,000); beyond that it
+   * answers from the counters as they stand: counting a large store takes seconds.
+   */
+  countNowAtMost?: number | undefined;
+  /**
+   * SQLite: reader threads the event search runs on (default 2; 0 runs it on the event loop).
+   * A store in memory has none.
+   */
+  readers?: number | undefined;
 }
 
 const DAY = 86_400_000;
-const SEARCH_WINDOW = 2000;
-const SUMMARY_CACHE = 50_000;
-/**
- * Stored files a search page may re-read (each ~1,000 records, ~15 ms to parse on an idle core):
- * an identity's events spread over many files end the page early, with a cursor to the rest.
- */
-const MAX_FILES_PER_PAGE = 6;
-
-interface WindowRow {
-  event_id: string;
-  time: number;
-  service: string;
-  action: string;
-  action_key: string;
-  account_id: string;
-  region: string;
-  source_ip: string | null;
-  success: number;
-  blob_id: number | null;
-}
+/** Peer group members an identity page lists (a synthetic million-event store had one group of 1,600). */
+const PEERS_SHOWN = 50;
 const iso = (t: number | null | undefined) =>
   t === null || t === undefined ? null : new Date(Number(t)).toISOString();
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export function toSummary(e: Event): EventSummary {
-  const as = asnOf(e.sourceIp);
-  return {
-    eventId: e.eventId,
-    time: e.eventTime,
-    actor: e.actor.key,
-    actorName: e.actor.name,
-    action: `${e.service}:${e.actionKey}`,
-    success: e.success,
-    errorCode: e.errorCode,
-    sourceIp: e.sourceIp,
-    sourceAs: as ? asnLabel(as) : null,
-    accountId: e.accountId,
-    region: e.region,
-    sentence: describeEvent(e).sentence,
-  };
-}
 
 /** Monday 00:00 UTC of the week holding `t`, as `YYYY-MM-DD`. */
 export function weekOf(t: number): string {
@@ -119,25 +87,18 @@ export function weekOf(t: number): string {
 /** The detector's saved model, reloaded only when a detect run has saved a newer one. */
 class ModelSnapshot {
   readonly #store: Store;
+  readonly #overview: OverviewRepository;
   #version: number | null = null;
   #state: SavedState | null = null;
   #loading: Promise<SavedState | null> | null = null;
 
-  constructor(store: Store) {
+  constructor(store: Store, overview: OverviewRepository) {
     this.#store = store;
-  }
-
-  async version(): Promise<number | null> {
-    const row = await this.#store.db
-      .selectFrom('detect_state')
-      .select('updated_at')
-      .where('id', '=', 1)
-      .executeTakeFirst();
-    return row ? Number(row.updated_at) : null;
+    this.#overview = overview;
   }
 
   async get(): Promise<SavedState | null> {
-    const version = await this.version();
+    const version = await this.#overview.modelVersion();
     if (version === null) return null;
     if (version === this.#version) return this.#state;
     this.#loading ??= loadState(this.#store, {})
@@ -175,203 +136,60 @@ class VersionedCache<T> {
   }
 }
 
+const toVerdict = (r: VerdictRow): VerdictRecord => ({
+  alertId: r.alertId,
+  verdict: r.verdict as Verdict,
+  note: r.note,
+  analyst: r.analyst,
+  suppressedUntil: iso(r.suppressedUntil),
+  at: iso(r.at) as string,
+});
+
 export function storeRepositories(store: Store, options: WireOptions = {}): TriageRepositories {
-  const { db } = store;
   const counters = new ActivityCounters(store);
-  const model = new ModelSnapshot(store);
-  // A parsed file holds ~1,000 records (a few MB of objects): few are kept; summaries are small.
-  const reader = new RawRecordReader(store, 16);
-  const summaries = new Map<string, EventSummary>();
+  const overviews = new OverviewRepository(store);
+  const identities = new IdentitiesRepository(store);
+  const readers = SqliteReaders.forStore(store, options.readers ?? 2);
+  const events = new EventSearchRepository(store, {
+    budget: options.searchBudget,
+    window: options.searchWindow,
+    readers,
+  });
+  const model = new ModelSnapshot(store, overviews);
   const identityCache = new VersionedCache<IdentityProfile | null>(256);
   const overviewCache = new VersionedCache<Overview>(1);
   const statsCache = new VersionedCache<StoreStats>(1);
-  const budget = options.alertsPerWeek ?? 3;
-  const learningDays = options.learningDays ?? 14;
-  const searchBudget = options.searchBudget ?? 20_000;
+  const alertsCache = new VersionedCache<Alert[]>(8);
+  const budget = options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK;
+  const learningDays = options.learningDays ?? DEFAULT_LEARNING_DAYS;
+  const countNowAtMost = options.countNowAtMost ?? 20_000;
 
-  /** Cheap fingerprint of everything the overview and identity pages show. */
-  const storeVersion = async (): Promise<string> => {
-    const [events, alerts, state, quarantine, verdicts] = await Promise.all([
-      db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
-      db
-        .selectFrom('alerts')
-        .select((eb) => eb.fn.max('updated_at').as('t'))
-        .executeTakeFirst(),
-      model.version(),
-      db.selectFrom('quarantine').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
-      db.selectFrom('alert_verdicts').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
-    ]);
-    return [events?.id, alerts?.t, state, quarantine?.id, verdicts?.id].map((v) => String(v ?? '')).join('/');
+  /**
+   * Counts what is left when it is little (a request then shows every stored event); a larger
+   * backlog (a store ingested while no server ran) is counted in the background, and the
+   * answer says so. True when the counters hold every stored event.
+   */
+  const counted = async (): Promise<boolean> => {
+    if ((await counters.behind()) > countNowAtMost) return false;
+    await counters.catchUp();
+    return true;
   };
 
-  const fullEvents = async (eventIds: readonly string[]): Promise<Map<string, Event>> => {
-    const out = new Map<string, Event>();
-    if (eventIds.length === 0) return out;
-    const refs = await db
-      .selectFrom('events')
-      .select(['event_id', 'raw', 'blob_id', 'raw_line', 'raw_index'])
-      .where('event_id', 'in', [...eventIds])
-      .orderBy('blob_id')
-      .execute();
-    let blob: number | null = null;
-    for (const ref of refs) {
-      // Parsing a file is the costly part: let other requests run between files.
-      if (ref.blob_id !== null && ref.blob_id !== blob) {
-        if (blob !== null) await yieldToLoop();
-        blob = ref.blob_id;
-      }
-      const record = await reader.read(ref);
-      const result = record ? normalizeRecord(record) : null;
-      if (result?.ok) out.set(ref.event_id, result.event);
-    }
-    return out;
-  };
-
-  /** Summaries with catalog sentences; each needs its record re-read, so recent ones are kept. */
-  const summarize = async (eventIds: readonly string[]): Promise<Map<string, EventSummary>> => {
-    const out = new Map<string, EventSummary>();
-    const missing: string[] = [];
-    for (const id of eventIds) {
-      const hit = summaries.get(id);
-      if (hit) out.set(id, hit);
-      else missing.push(id);
-    }
-    for (const [id, e] of await fullEvents(missing)) {
-      const summary = toSummary(e);
-      out.set(id, summary);
-      if (summaries.size >= SUMMARY_CACHE) summaries.delete(summaries.keys().next().value as string);
-      summaries.set(id, summary);
-    }
-    return out;
-  };
-
-  const statements = new Map<string, import('better-sqlite3').Statement>();
-
-  /** One window of rows (newest first, before `after`): SQLite through a raw prepared statement. */
-  const window = async (q: EventSearch, after: { time: number; eventId: string } | null): Promise<WindowRow[]> => {
-    if (store.sqlite) {
-      const { where, params } = sqliteEventFilter(q);
-      if (after !== null) {
-        where.push('(time < ? OR (time = ? AND event_id < ?))');
-        params.push(after.time, after.time, after.eventId);
-      }
-      const text = `SELECT event_id, time, service, action, action_key, account_id, region, source_ip, success, blob_id FROM events WHERE ${[...where, '1'].join(' AND ')} ORDER BY time DESC, event_id DESC LIMIT ?`;
-      let stmt = statements.get(text);
-      if (stmt === undefined) {
-        stmt = store.sqlite.prepare(text);
-        statements.set(text, stmt);
-      }
-      return stmt.all(...params, SEARCH_WINDOW) as WindowRow[];
-    }
-    let query = db
-      .selectFrom('events')
-      .select([
-        'event_id',
-        'time',
-        'service',
-        'action',
-        'action_key',
-        'account_id',
-        'region',
-        'source_ip',
-        'success',
-        'blob_id',
-      ]);
-    if (q.actor !== undefined) query = query.where('actor_key', '=', q.actor);
-    if (q.since !== undefined) query = query.where('time', '>=', q.since);
-    if (q.until !== undefined) query = query.where('time', '<', q.until);
-    if (after !== null) {
-      const a = after;
-      query = query.where((eb) =>
-        eb.or([eb('time', '<', a.time), eb.and([eb('time', '=', a.time), eb('event_id', '<', a.eventId)])]),
-      );
-    }
-    return query.orderBy('time', 'desc').orderBy('event_id', 'desc').limit(SEARCH_WINDOW).execute();
-  };
-
-  const search = async (q: EventSearch): Promise<EventPage> => {
-    const matched: Array<{ eventId: string; time: number }> = [];
-    let after = q.after ?? null;
-    let scanned = 0;
-    let exhausted = false;
-    let cut = false;
-    // Files this page must re-read for its sentences: bounded, so one page never parses dozens.
-    const files = new Set<number>();
-    const wantAction = q.action;
-    while (matched.length < q.limit && scanned < searchBudget && !cut) {
-      const rows = await window(q, after);
-      for (const r of rows) {
-        scanned += 1;
-        after = { time: Number(r.time), eventId: r.event_id };
-        if (q.service !== undefined && r.service !== q.service) continue;
-        if (
-          wantAction !== undefined &&
-          wantAction !== `${r.service}:${r.action_key}` &&
-          wantAction !== `${r.service}:${r.action}` &&
-          wantAction !== r.action_key &&
-          wantAction !== r.action
-        )
-          continue;
-        if (q.account !== undefined && r.account_id !== q.account) continue;
-        if (q.region !== undefined && r.region !== q.region) continue;
-        if (q.sourceIp !== undefined && r.source_ip !== q.sourceIp) continue;
-        if (q.outcome !== undefined && (Number(r.success) === 1) !== (q.outcome === 'success')) continue;
-        if (q.asn !== undefined && asnOf(r.source_ip)?.asn !== q.asn) continue;
-        if (r.blob_id !== null && !summaries.has(r.event_id) && !files.has(Number(r.blob_id))) {
-          if (files.size >= MAX_FILES_PER_PAGE) {
-            // The page ends at the last event it holds; the next one starts with this event.
-            const last = matched.at(-1);
-            after = last === undefined ? after : { time: last.time, eventId: last.eventId };
-            cut = true;
-            break;
-          }
-          files.add(Number(r.blob_id));
-        }
-        matched.push({ eventId: r.event_id, time: Number(r.time) });
-        if (matched.length >= q.limit) break;
-      }
-      if (cut) break;
-      if (rows.length < SEARCH_WINDOW && matched.length < q.limit) {
-        exhausted = true;
-        break;
-      }
-      if (matched.length < q.limit) await yieldToLoop();
-    }
-    const full = await summarize(matched.map((m) => m.eventId));
-    const events = matched.flatMap((m) => {
-      const e = full.get(m.eventId);
-      return e ? [e] : [];
-    });
-    return { events, next: exhausted ? null : after, scanned };
-  };
+  const alertsSince = async (since: number | undefined) =>
+    alertsCache.get(String(since ?? ''), await overviews.version(), async () =>
+      (await listAlerts(store, { since })).map(toContract),
+    );
+  const allAlerts = () => alertsSince(undefined);
 
   const identity = async (key: string): Promise<IdentityProfile | null> => {
-    const latest = await db
-      .selectFrom('events')
-      .select(['actor_type', 'actor_name', 'actor_account', 'role_arn', 'time'])
-      .where('actor_key', '=', key)
-      .orderBy('time', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (latest === undefined) return null;
-    const first = await db
-      .selectFrom('events')
-      .select('time')
-      .where('actor_key', '=', key)
-      .orderBy('time')
-      .limit(1)
-      .executeTakeFirst();
-    await counters.catchUp();
+    const seen = await identities.events(key);
+    if (seen === null) return null;
+    await counted();
     const [activity, hoursOfWeek, alertRows, verdicts, state] = await Promise.all([
       counters.days(key),
       counters.hoursOfWeek(key),
-      db
-        .selectFrom('alerts')
-        .select(['id', 'body', 'status', 'note', 'start', 'severity'])
-        .where('actor_key', '=', key)
-        .orderBy('start', 'desc')
-        .execute(),
-      verdictsOf(key),
+      identities.alerts(key),
+      identities.verdicts(key),
       model.get(),
     ]);
     const assumedBy = new Map<string, string>();
@@ -382,13 +200,13 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
         id: r.id,
         severity: r.severity as Alert['severity'],
         title: body.title,
-        start: iso(Number(r.start)) as string,
+        start: iso(r.start) as string,
         status: r.status as AlertStatus,
         note: r.note,
       };
     });
-    const roleArn = latest.role_arn;
-    const person = roleArn && key.startsWith(`${roleArn}/`) ? key.slice(roleArn.length + 1) : null;
+    const roleArn = seen.roleArn;
+    const person = seen.person ?? (roleArn && key.startsWith(`${roleArn}/`) ? key.slice(roleArn.length + 1) : null);
     const m = state?.engine.model.identities.get(key);
     let profileModel: IdentityProfile['model'] = null;
     if (state && m) {
@@ -407,7 +225,10 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
         peerGroup: group
           ? {
               name: group.name,
-              members: group.members.map((k) => ({ key: k, name: state.engine.model.identities.get(k)?.name ?? k })),
+              size: group.members.length,
+              members: [key, ...group.members.filter((k) => k !== key)]
+                .slice(0, PEERS_SHOWN)
+                .map((k) => ({ key: k, name: state.engine.model.identities.get(k)?.name ?? k })),
             }
           : null,
         typicalJourneys: [...m.medoids.medoids]
@@ -422,101 +243,65 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     }
     return {
       key,
-      name: latest.actor_name,
-      type: latest.actor_type,
-      accountId: latest.actor_account,
+      name: seen.name,
+      type: seen.type,
+      accountId: seen.accountId,
       roleArn,
       person,
       assumedBy: [...assumedBy].map(([actor, name]) => ({ actor, name })),
-      firstEvent: iso(first?.time),
-      lastEvent: iso(latest.time),
+      firstEvent: iso(seen.first),
+      lastEvent: iso(seen.last),
       events: activity.reduce((n, d) => n + d.events, 0),
       failures: activity.reduce((n, d) => n + d.failures, 0),
       model: profileModel,
       hoursOfWeek,
       activity,
       alerts,
-      verdicts,
+      verdicts: verdicts.map(toVerdict),
     };
   };
 
-  const verdictsOf = async (key: string): Promise<VerdictRecord[]> => {
-    const rows = await db
-      .selectFrom('alert_verdicts')
-      .selectAll()
-      .where('actor_key', '=', key)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(200)
-      .execute();
-    return rows.map((r) => ({
-      alertId: r.alert_id,
-      verdict: r.verdict as Verdict,
-      note: r.note,
-      analyst: r.analyst,
-      suppressedUntil: iso(r.suppressed_until),
-      at: iso(r.created_at) as string,
-    }));
-  };
-
   const overview = async (): Promise<Overview> => {
-    await counters.catchUp();
-    const [
-      eventsPerDay,
-      identities,
-      alertRows,
-      state,
-      newestEvent,
-      newestFile,
-      quarantine,
-      accounts,
-      regions,
-      services,
-    ] = await Promise.all([
-      counters.days(),
-      counters.identities(),
-      db.selectFrom('alerts').select(['start', 'status']).execute(),
-      model.get(),
-      db.selectFrom('events').select('time').orderBy('time', 'desc').limit(1).executeTakeFirst(),
-      db
-        .selectFrom('files')
-        .select((eb) => eb.fn.max('finished_at').as('t'))
-        .executeTakeFirst(),
-      db
-        .selectFrom('quarantine')
-        .select(['code', (eb) => eb.fn.countAll().as('n')])
-        .groupBy('code')
-        .orderBy('code')
-        .execute(),
-      counters.values('account'),
-      counters.values('region'),
-      counters.values('service'),
-    ]);
+    const complete = await counted();
+    const [eventsPerDay, identityCount, alertRows, state, times, newestFile, byCode, accounts, regions, services] =
+      await Promise.all([
+        counters.days(),
+        counters.identities(),
+        overviews.alertStarts(),
+        model.get(),
+        overviews.eventTimes(),
+        overviews.newestFileFinished(),
+        overviews.quarantineByCode(),
+        counters.values('account'),
+        counters.values('region'),
+        counters.values('service'),
+      ]);
     const weeks = new Map<string, { week: string; alerts: number; malicious: number; benign: number }>();
     for (const a of alertRows) {
-      const week = weekOf(Number(a.start));
+      const week = weekOf(a.start);
       const w = weeks.get(week) ?? { week, alerts: 0, malicious: 0, benign: 0 };
       w.alerts += 1;
       if (a.status === 'malicious') w.malicious += 1;
       if (a.status === 'benign') w.benign += 1;
       weeks.set(week, w);
     }
-    const newest = newestEvent ? Number(newestEvent.time) : null;
+    const newest = times.newest;
     const firstEvent = state?.engine.firstEvent ?? null;
     const until = firstEvent === null ? null : firstEvent + learningDays * DAY;
-    const detectedUntil = state?.resumeFrom ?? null;
-    const byCode = Object.fromEntries(quarantine.map((r) => [r.code, Number(r.n)]));
+    // The oldest journey still open; with none open, the newest event the detector has read.
+    const detectedUntil = state ? (state.resumeFrom ?? state.builder?.newest ?? null) : null;
     return {
       alertsPerWeek: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)),
       budgetPerWeek: budget,
       eventsPerDay,
       events: eventsPerDay.reduce((n, d) => n + d.events, 0),
-      identities,
+      counting: !complete,
+      identities: identityCount,
       peerGroups: state ? state.engine.model.groups.size : null,
       learning: { until: iso(until), learning: until === null || newest === null || newest < until },
       lag: {
         newestEvent: iso(newest),
-        newestFile: iso(newestFile?.t === null || newestFile?.t === undefined ? null : Number(newestFile.t)),
+        newestFile: iso(newestFile),
         detectedUntil: iso(detectedUntil),
         behindMs: newest !== null && detectedUntil !== null ? Math.max(0, newest - detectedUntil) : null,
       },
@@ -530,53 +315,37 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     };
   };
 
-  /** `trailhound stats` totals from the counters and indexes (the CLI's version counts every event). */
+  /** `trailhound stats` totals from the counters and index ends (the CLI's version counts every event). */
   const totals = async (): Promise<StoreStats> => {
-    await counters.catchUp();
-    const [actors, accounts, regions, oldest, newest, files, insights, quarantine] = await Promise.all([
+    await counted();
+    const [actors, accounts, regions, times, files, insights, quarantineByCode] = await Promise.all([
       counters.identities(),
       counters.values('account'),
       counters.values('region'),
-      db.selectFrom('events').select('time').orderBy('time').limit(1).executeTakeFirst(),
-      db.selectFrom('events').select('time').orderBy('time', 'desc').limit(1).executeTakeFirst(),
-      db
-        .selectFrom('files')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('status', '=', 'done')
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom('insights')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow(),
-      db
-        .selectFrom('quarantine')
-        .select(['code', (eb) => eb.fn.countAll().as('n')])
-        .groupBy('code')
-        .orderBy('code')
-        .execute(),
+      overviews.eventTimes(),
+      overviews.finishedFiles(),
+      overviews.insights(),
+      overviews.quarantineByCode(),
     ]);
-    const quarantineByCode = Object.fromEntries(quarantine.map((r) => [r.code, Number(r.n)]));
     return {
       events: accounts.reduce((n, a) => n + a.events, 0),
       actors,
       accounts: accounts.length,
       regions: regions.length,
-      from: iso(oldest ? Number(oldest.time) : null),
-      to: iso(newest ? Number(newest.time) : null),
+      from: iso(times.oldest),
+      to: iso(times.newest),
       quarantined: Object.values(quarantineByCode).reduce((a, b) => a + b, 0),
-      files: Number(files.n),
-      insights: Number(insights.n),
+      files,
+      insights,
       quarantineByCode,
     };
   };
 
   return {
     alerts: {
-      list: async (query) => (await listAlerts(store, query)).map(toContract),
-      get: async (id) => {
-        const alert = await getStoredAlert(store, id);
-        return alert === null ? null : toContract(alert);
-      },
+      list: async (query) => (query.since === undefined ? allAlerts() : alertsSince(query.since)),
+      // From the cached list: an alert's body (its whole journey) is parsed once per store version.
+      get: async (id) => (await allAlerts()).find((a) => a.id === id) ?? null,
       recordFeedback: async (id, verdict, note, extras = {}) => {
         const suppress =
           extras.suppressUntil === undefined
@@ -584,66 +353,37 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
             : { owner: extras.analyst ?? 'dashboard', expires: extras.suppressUntil };
         await feedback(store, id, verdict, { note, suppress });
         const alert = await getStoredAlert(store, id);
-        await db
-          .insertInto('alert_verdicts')
-          .values({
-            alert_id: id,
-            actor_key: alert?.actor ?? '',
-            verdict,
-            note,
-            analyst: extras.analyst ?? null,
-            suppressed_until: extras.suppressUntil ?? null,
-            created_at: Date.now(),
-          })
-          .execute();
+        await identities.recordVerdict({
+          alertId: id,
+          actorKey: alert?.actor ?? '',
+          verdict,
+          note,
+          analyst: extras.analyst ?? null,
+          suppressedUntil: extras.suppressUntil ?? null,
+          at: Date.now(),
+        });
       },
-      verdicts: verdictsOf,
+      verdicts: async (key) => (await identities.verdicts(key)).map(toVerdict),
     },
     events: {
-      list: async (query) => {
-        const out: EventSummary[] = [];
-        for await (const e of queryEvents(store, query)) {
-          out.push(toSummary(e));
-          if (out.length >= query.limit) break;
-        }
-        return out;
-      },
-      search,
-      record: async (eventId) => {
-        const ref = await db
-          .selectFrom('events')
-          .select(['raw', 'blob_id', 'raw_line', 'raw_index'])
-          .where('event_id', '=', eventId)
-          .executeTakeFirst();
-        return ref ? reader.read(ref) : null;
-      },
+      search: (q) => events.search(q),
+      record: (eventId) => events.record(eventId),
     },
-    stats: { stats: async () => statsCache.get('stats', await storeVersion(), totals) },
+    stats: { stats: async () => statsCache.get('stats', await overviews.version(), totals) },
     identities: {
-      get: async (key) => identityCache.get(key, await storeVersion(), () => identity(key)),
+      get: async (key) => identityCache.get(key, await overviews.version(), () => identity(key)),
     },
     overview: {
-      overview: async () => overviewCache.get('overview', await storeVersion(), overview),
+      overview: async () => overviewCache.get('overview', await overviews.version(), overview),
     },
     refresh: async (signal) => {
       await counters.catchUp(signal);
+      // Load a newly saved model now rather than in the first request that needs it.
+      if (!signal.aborted) await model.get();
     },
-    quarantine: {
-      list: async (limit) => {
-        const rows = await db
-          .selectFrom('quarantine')
-          .select(['file', 'line', 'code', 'reason', 'created_at'])
-          .orderBy('id', 'desc')
-          .limit(limit)
-          .execute();
-        return rows.map((r) => ({
-          file: r.file,
-          line: r.line === null ? null : Number(r.line),
-          code: r.code,
-          reason: r.reason,
-          at: iso(Number(r.created_at)) as string,
-        }));
-      },
+    quarantine: { list: (limit) => overviews.quarantined(limit) },
+    close: async () => {
+      await readers?.close();
     },
   };
 }

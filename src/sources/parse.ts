@@ -931,7 +931,7 @@ export function shortJson(v: unknown): string {
  * True when the text holds exactly `n` openings `{"eventVersion"` (how CloudTrail writes each
  * record to S3) and no two, nor the last and the end, are more than `limit` apart: then no
  * record can be longer than `limit`. A substring search runs at GB/s, where the exact scan
- * below added ~40% to reading a 1.3 MiB file (measured with src/sources/bench.ts). A crafted
+ * below added ~40% to reading a 1.3 MiB file (measured with scripts/bench-sources.ts). A crafted
  * file could fool the count; the cost is only that one record above the limit is read
  * (the file limit still bounds memory).
  */

@@ -8,7 +8,8 @@
 import { sql } from 'kysely';
 import type { Store } from './index.ts';
 
-const WATERMARK = 'activity.lastEventRow';
+/** The `kv` key holding the last event row id counted. */
+export const ACTIVITY_WATERMARK = 'activity.lastEventRow';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
@@ -55,7 +56,7 @@ export class ActivityCounters {
     let counted = 0;
     for (;;) {
       if (signal?.aborted) return counted;
-      const mark = await db.selectFrom('kv').select('value').where('key', '=', WATERMARK).executeTakeFirst();
+      const mark = await db.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).executeTakeFirst();
       const after = mark ? Number(mark.value) : 0;
       const rows = await db
         .selectFrom('events')
@@ -79,6 +80,7 @@ export class ActivityCounters {
         countValue('account', r.account_id);
         countValue('region', r.region);
         countValue('service', r.service);
+        countValue('actor', r.actor_key);
         const t = Number(r.time);
         const day = Math.floor(t / DAY);
         const dk = `${day}\u0000${r.actor_key}`;
@@ -124,7 +126,7 @@ export class ActivityCounters {
               .execute();
           await trx
             .insertInto('kv')
-            .values({ key: WATERMARK, value: String(last.id) })
+            .values({ key: ACTIVITY_WATERMARK, value: String(last.id) })
             .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(last.id) }))
             .execute();
         });
@@ -161,8 +163,18 @@ export class ActivityCounters {
       for (const d of days.values()) day.run(d.actor, d.day, d.events, d.failures);
       for (const h of hours.values()) hour.run(h.actor, h.hour, h.events);
       for (const v of values.values()) value.run(v.kind, v.value, v.events);
-      mark.run(WATERMARK, String(last));
+      mark.run(ACTIVITY_WATERMARK, String(last));
     })();
+  }
+
+  /** How many event rows (by row id) are stored beyond the last one counted: an upper bound of the events not yet counted. */
+  async behind(): Promise<number> {
+    const { db } = this.#store;
+    const [newest, mark] = await Promise.all([
+      db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst(),
+      db.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).executeTakeFirst(),
+    ]);
+    return Math.max(0, Number(newest?.id ?? 0) - Number(mark?.value ?? 0));
   }
 
   /** Events and failures per UTC day: of one identity, or of all identities. */
@@ -204,8 +216,9 @@ export class ActivityCounters {
   /** How many distinct identities have any counted event. */
   async identities(): Promise<number> {
     const row = await this.#store.db
-      .selectFrom('activity_hours')
-      .select(sql<number>`count(distinct actor_key)`.as('n'))
+      .selectFrom('activity_values')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('kind', '=', 'actor')
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

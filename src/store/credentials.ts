@@ -8,6 +8,7 @@
  * Nothing is resolved at write time, so an issuing call stored after the calls it enabled, or
  * after a credential it issued, changes every trace below it at once.
  */
+import type { CredentialIssuer } from '../domain/credential.ts';
 import type { ComputeKind, CredentialIssuance, CredentialTrace } from '../normalize/identity.ts';
 import type { Store } from './index.ts';
 import type { CredentialsTable } from './schema.ts';
@@ -15,17 +16,7 @@ import type { CredentialsTable } from './schema.ts';
 /** Longer chains than this are cut (AWS caps role chaining sessions at one hour; real chains are short). */
 const MAX_HOPS = 16;
 
-/** Who obtained a session's credential, for an alert's story. */
-export interface CredentialIssuer {
-  /** Actor key of the issuing call. */
-  actor: string;
-  /** Readable name of that actor: its key's last part. */
-  name: string;
-  /** CloudTrail eventID of the issuing call (AssumeRole, GetSessionToken, ...). */
-  eventId: string;
-  /** Origin first, the session's own identity last. */
-  chain: string[];
-}
+export type { CredentialIssuer };
 
 function toRow(c: CredentialIssuance): CredentialsTable {
   return {

@@ -4,49 +4,15 @@
  * re-normalized from the stored raw JSON, so there is one source of truth per record.
  */
 import type { Selectable } from 'kysely';
+import { sentenceOfEvent } from '../catalog/index.ts';
+import type { EventRow } from '../domain/event.ts';
 import type { ComputeKind, Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import type { Store } from './index.ts';
 import { RawRecordReader, type RawRef } from './raw.ts';
 import type { EventsTable } from './schema.ts';
 
-/** What detection needs of an event, without parsing its JSON. */
-export interface EventRow {
-  /** Store row id: insertion order, stable. */
-  id: number;
-  eventId: string;
-  time: number;
-  accountId: string;
-  region: string;
-  service: string;
-  action: string;
-  actionKey: string;
-  eventType: string;
-  readOnly: boolean | null;
-  success: boolean;
-  errorCode: string | null;
-  sourceIp: string | null;
-  clientClass: string;
-  clientName: string | null;
-  mfa: boolean | null;
-  console: boolean;
-  actorKey: string;
-  actorType: string;
-  actorName: string;
-  actorAccount: string | null;
-  roleArn: string | null;
-  session: string | null;
-  facts: string[];
-  risk: number;
-  /** Catalog targets (`account:111122223333`, `document:AWS-RunShellScript`), usually []. */
-  targets: string[];
-  /** The person behind the actor (traced through the credential chain when its issuing call is stored). */
-  person?: string | null;
-  /** Role session name. */
-  sessionName?: string | null;
-  /** The compute whose role the session is. */
-  compute?: ComputeKind | null;
-}
+export type { EventRow } from '../domain/event.ts';
 
 /**
  * An event ready to store: the normalized event, its catalog facts and risk, and where its
@@ -63,6 +29,8 @@ export interface EventToStore {
   line?: number | null;
   index?: number | null;
   fileId: number | null;
+  /** The catalog's sentence; built from `event` (as attributed when stored) when absent. */
+  sentence?: string | null;
 }
 
 export interface EventQuery {
@@ -113,6 +81,7 @@ function toColumns(e: EventToStore) {
     chain: event.actor.chain === null ? null : JSON.stringify(event.actor.chain),
     session_name: event.actor.sessionName,
     compute: event.actor.compute,
+    sentence: e.sentence === undefined ? sentenceOfEvent(event) : e.sentence,
   };
 }
 
@@ -126,6 +95,7 @@ const COLUMNS = Object.keys(
     line: null,
     index: null,
     fileId: null,
+    sentence: null,
   }),
 );
 
@@ -171,7 +141,7 @@ function sqliteInsert(store: Store) {
 }
 
 export function toRow(
-  r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain'>,
+  r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain' | 'sentence'>,
 ): EventRow {
   return {
     id: Number(r.id),
@@ -554,6 +524,7 @@ export async function updateAttribution(store: Store, updates: readonly Reattrib
         facts: u.facts.join(' '),
         risk: u.risk,
         targets: u.targets.length > 0 ? JSON.stringify(u.targets) : null,
+        sentence: sentenceOfEvent(u.event),
       })
       .where('id', '=', u.id)
       .execute();

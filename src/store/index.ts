@@ -9,9 +9,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { StoreError } from '../errors.ts';
-import { migrations } from './migrations/index.ts';
+import { type Dialect, migrationsFor } from './migrations/index.ts';
+import { Repositories } from './repositories.ts';
 import type { Database } from './schema.ts';
 
+export type { Dialect } from './migrations/index.ts';
+export { Repositories } from './repositories.ts';
 export type { Database } from './schema.ts';
 
 export interface StoreOptions {
@@ -21,12 +24,23 @@ export interface StoreOptions {
 
 export interface Store {
   readonly db: Kysely<Database>;
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly dialect: Dialect;
   /** The better-sqlite3 handle for the ingest fast path (SQLite only). */
   readonly sqlite: BetterSqlite3.Database | null;
   /** Where the data lives, for messages. */
   readonly location: string;
+  /**
+   * Runs `fn` in one transaction and commits when it resolves (rolls back when it throws). The
+   * repositories `fn` is handed write inside that transaction; inside one already, `fn` joins it.
+   */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** `Store.transaction` for every store object (a method on `this`, so a store bound to a transaction joins it). */
+function transaction<T>(this: Store, fn: (tx: Repositories) => Promise<T>): Promise<T> {
+  if (this.db.isTransaction) return fn(new Repositories(this));
+  return this.db.transaction().execute((trx) => fn(new Repositories({ ...this, db: trx })));
 }
 
 /** Resolves the database location from an option and the environment. */
@@ -56,7 +70,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     // query opens a new one, so there is nothing to do but not crash.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    store = { db, dialect: 'postgres', sqlite: null, location, close: () => db.destroy() };
+    store = { db, dialect: 'postgres', sqlite: null, location, transaction, close: () => db.destroy() };
   } else {
     let handle: BetterSqlite3.Database;
     try {
@@ -78,15 +92,14 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       );
     }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
-    store = { db, dialect: 'sqlite', sqlite: handle, location, close: () => db.destroy() };
+    store = { db, dialect: 'sqlite', sqlite: handle, location, transaction, close: () => db.destroy() };
   }
   await migrate(store);
   return store;
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
 async function migrate(store: Store): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store.dialect) };
   const migrator = new Migrator({
     db: store.db,
     provider,

@@ -55,6 +55,8 @@ export interface EventsTable {
   session_name: string | null;
   /** `ec2`, `ecs` or `lambda` for a compute role's session. */
   compute: string | null;
+  /** The catalog's sentence, as stored attribution reads; null for rows stored before migration 0009. */
+  sentence: string | null;
 }
 
 /**
@@ -269,7 +271,7 @@ export interface ActivityHoursTable {
   events: number;
 }
 
-/** Events per account, region and service (`kind`) ever seen. */
+/** Events per account, region, service and actor (`kind`) ever seen. */
 export interface ActivityValuesTable {
   kind: string;
   value: string;

@@ -3,7 +3,7 @@
  * for ingest, and partitioned detection's state (migration 0011). PostgreSQL only: workers
  * coordinate several processes, which an embedded SQLite file cannot serve.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { type EventRow, ROW_COLUMNS, toRow } from './events.ts';
 import type { Store } from './index.ts';
 import type { Database, JourneysTable } from './schema.ts';
@@ -74,20 +74,27 @@ export interface PartitionState {
 
 export class WorkerDetectRepository {
   readonly #db: Db;
-  constructor(store: Store | { db: Transaction<Database> }) {
-    this.#db = (store.db as Kysely<Database>).withTables<WorkerTables>() as Db;
+  constructor(store: Store) {
+    this.#store = store;
+    this.#db = store.db.withTables<WorkerTables>();
   }
 
-  /** Runs `fn` with a repository bound to one transaction. */
-  async transaction<T>(fn: (repo: WorkerDetectRepository, trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return (this.#db as Kysely<Database & WorkerTables>)
-      .transaction()
-      .execute((trx) =>
-        fn(
-          new WorkerDetectRepository({ db: trx as unknown as Transaction<Database> }),
-          trx as unknown as Transaction<Database>,
-        ),
-      );
+  readonly #store: Store;
+
+  /**
+   * Runs `fn` in one transaction (`store.transaction`), with this repository and the store bound
+   * to it, so jobs that the job library inserts through `jobRunner` commit with the rest.
+   */
+  async transaction<T>(fn: (repo: WorkerDetectRepository, store: Store) => Promise<T>): Promise<T> {
+    return this.#store.transaction((tx) => fn(new WorkerDetectRepository(tx.store), tx.store));
+  }
+
+  /** Runs the job library's SQL (text with $n placeholders) on this repository's store or transaction. */
+  jobRunner(): (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> {
+    return async (text, values) => {
+      const r = await this.#db.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: r.rows as unknown[] };
+    };
   }
 
   async config(): Promise<WorkerDetectConfig | null> {

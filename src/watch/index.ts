@@ -7,15 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type AlertOutput, notify, OutputDeliveries } from '../alerts/outputs/index.ts';
-import { type DetectOptions, detect, listAlerts } from '../detect/index.ts';
+import { type AlertOutput, notify } from '../alerts/outputs/index.ts';
+import { listAlerts } from '../app/alerts.ts';
+import { type DetectOptions, detect } from '../app/detect.ts';
 import { type IngestSummary, ingest } from '../ingest/index.ts';
 import type { Logger } from '../ops/log.ts';
 import type { TrailhoundMetrics } from '../ops/metrics.ts';
 import { DEFAULT_LIMITS, openSource, type Source, type SourceFile } from '../sources/index.ts';
 import { createS3Client, s3ObjectsSource } from '../sources/s3.ts';
 import type { Store } from '../store/index.ts';
-import { WatchCheckpoints } from './checkpoints.ts';
+import { OutputDeliveriesRepository } from '../store/output-deliveries.ts';
+import { WatchCheckpointsRepository } from '../store/watch-checkpoints.ts';
 import { S3Follower, type S3FollowerOptions } from './s3-follower.ts';
 
 export { S3Follower, startAfterFor } from './s3-follower.ts';
@@ -56,14 +58,14 @@ export class Watcher {
   newestDelivered: number | null = null;
   private readonly followers = new Map<string, S3Follower>();
   private readonly options: WatchOptions;
-  private readonly checkpoints: WatchCheckpoints;
-  private readonly deliveries: OutputDeliveries;
+  private readonly checkpoints: WatchCheckpointsRepository;
+  private readonly deliveries: OutputDeliveriesRepository;
   private s3Client: S3Client | undefined;
 
   constructor(options: WatchOptions) {
     this.options = options;
-    this.checkpoints = new WatchCheckpoints(options.store);
-    this.deliveries = new OutputDeliveries(options.store);
+    this.checkpoints = new WatchCheckpointsRepository(options.store);
+    this.deliveries = new OutputDeliveriesRepository(options.store);
     this.s3Client = options.s3Client;
   }
 

@@ -9,10 +9,11 @@
  * trails (`AWSLogs/<account>/...`) are found alike.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_LATENESS_MS } from '../domain/defaults.ts';
 import { TrailhoundError } from '../errors.ts';
 import { skipReason } from '../sources/layout.ts';
 import { parseS3Url, s3Fingerprint } from '../sources/s3.ts';
-import type { WatchCheckpoints } from './checkpoints.ts';
+import type { WatchCheckpointsRepository } from '../store/watch-checkpoints.ts';
 
 export interface NewObject {
   /** `s3://bucket/key` */
@@ -62,10 +63,15 @@ export class S3Follower {
   private bases: string[] | null = null;
   private discoveredAt = 0;
   readonly client: S3Client;
-  private readonly checkpoints: WatchCheckpoints;
+  private readonly checkpoints: WatchCheckpointsRepository;
   private readonly options: Required<S3FollowerOptions>;
 
-  constructor(spec: string, client: S3Client, checkpoints: WatchCheckpoints, options: S3FollowerOptions = {}) {
+  constructor(
+    spec: string,
+    client: S3Client,
+    checkpoints: WatchCheckpointsRepository,
+    options: S3FollowerOptions = {},
+  ) {
     const { bucket, prefix } = parseS3Url(spec);
     this.bucket = bucket;
     this.prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
@@ -73,7 +79,7 @@ export class S3Follower {
     this.checkpoints = checkpoints;
     this.options = {
       now: options.now ?? Date.now,
-      latenessMs: options.latenessMs ?? 15 * 60_000,
+      latenessMs: options.latenessMs ?? DEFAULT_LATENESS_MS,
       rediscoverMs: options.rediscoverMs ?? 15 * 60_000,
       pageSize: options.pageSize ?? 1000,
     };

@@ -10,7 +10,6 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no types
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveAlert } from '../alerts/repository.ts';
 import type { Alert } from '../alerts/types.ts';
 import { cliProcess } from '../cli/testing.ts';
 import { ingest } from '../ingest/index.ts';
@@ -19,6 +18,7 @@ import { TrailhoundMetrics } from '../ops/metrics.ts';
 import { alertFixtures, asStored } from '../server/fixtures.ts';
 import { createS3Client } from '../sources/s3.ts';
 import { S3_LAYOUT_PREFIX, s3LayoutObjects } from '../sources/s3-layout-fixture.ts';
+import { AlertsRepository } from '../store/alerts.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { startAfterFor, Watcher } from './index.ts';
 
@@ -362,7 +362,7 @@ describe('two watch processes at once', () => {
     for (let i = 0; i < 30; i++) {
       const id = `al-${String(i).padStart(3, '0')}`;
       ids.push(id);
-      await saveAlert(store, asStored({ ...(base[i % base.length] as Alert), id, status: 'new' }));
+      await new AlertsRepository(store).save(asStored({ ...(base[i % base.length] as Alert), id, status: 'new' }));
     }
     await store.close();
     // Events too, so both also ingest and detect the same files at the same time.

@@ -15,8 +15,6 @@
  */
 import type PgBoss from 'pg-boss';
 import { buildAlert, type StoredAlert } from '../alerts/build.ts';
-import { getStoredAlert, saveAlert } from '../alerts/repository.ts';
-import type { DetectSettings, PlanJob } from '../app/workers/enqueue.ts';
 import {
   type AlertDraft,
   budgetThreshold,
@@ -27,17 +25,18 @@ import {
   WEEK,
 } from '../detect/engine.ts';
 import { parseState, type SavedState, serializeState } from '../detect/state.ts';
-import { loadSuppressions } from '../detect/suppressions.ts';
 import { retraceStored } from '../ingest/chains.ts';
 import { dropOrphanBlobs } from '../ingest/index.ts';
 import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { TimedScores } from '../model/calibration.ts';
+import { AlertsRepository } from '../store/alerts.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
 import { eventsById } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
 import type { JourneysTable } from '../store/schema.ts';
+import { SuppressionsRepository } from '../store/suppressions.ts';
 import { type WorkerDetectConfig, WorkerDetectRepository } from '../store/workers.ts';
-import { jobId, pendingJobs, QUEUES, queueDb } from './queue.ts';
+import { type DetectSettings, jobId, type PlanJob, pendingJobs, QUEUES, queueDb } from './queue.ts';
 
 /** Learning-period alerts organization-wide per day and per week (as DetectionEngine's defaults). */
 const LEARNING_PER_DAY = 5;
@@ -92,19 +91,6 @@ interface Snapshot {
 
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
 
-function trxStore(store: Store, trx: unknown): Store {
-  return { ...store, db: trx as Store['db'] };
-}
-
-function runner(trx: unknown) {
-  const db = trx as Store['db'];
-  return queueDb(async (text, values) => {
-    const { CompiledQuery } = await import('kysely');
-    const r = await db.executeQuery(CompiledQuery.raw(text, values));
-    return { rows: r.rows as unknown[] };
-  });
-}
-
 function partitionJobs(config: WorkerDetectConfig, day: number): PgBoss.JobInsert<PartitionJob>[] {
   return Array.from({ length: config.partitions }, (_, partition) => ({
     name: QUEUES.partition,
@@ -134,7 +120,7 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
   const from = (await repo.config())?.nextDay;
   const keys = await repo.credentialKeysSince(from === undefined ? null : from - RETRACE_BEFORE_MS);
   const reattributed = await retraceStored(store, keys, Number.MAX_SAFE_INTEGER);
-  return repo.transaction(async (tx, trx) => {
+  return repo.transaction(async (tx) => {
     const span = await tx.eventSpan();
     if (span.min === null || span.max === null) return 'no events';
     const lastDay = dayStart(span.max);
@@ -143,7 +129,7 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
       config = newConfig(job.settings, span.min, lastDay);
       await tx.saveConfig(config);
       await tx.openDay(config.nextDay);
-      await boss.insert(partitionJobs(config, config.nextDay), { db: runner(trx) });
+      await boss.insert(partitionJobs(config, config.nextDay), { db: queueDb(tx.jobRunner()) });
       return `planned ${days(config)} day(s) in ${config.partitions} partitions; ${reattributed} event(s) re-attributed`;
     }
     const idle = config.nextDay > config.lastDay;
@@ -152,7 +138,7 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
     await tx.saveConfig(config);
     if (idle) {
       await tx.openDay(config.nextDay);
-      await boss.insert(partitionJobs(config, config.nextDay), { db: runner(trx) });
+      await boss.insert(partitionJobs(config, config.nextDay), { db: queueDb(tx.jobRunner()) });
     }
     return `extended to ${new Date(lastDay).toISOString().slice(0, 10)}`;
   });
@@ -190,9 +176,9 @@ export async function runPartition(
     if (timings) timings[phase] += t - t0;
     t0 = t;
   };
-  const suppressions = await loadSuppressions(store);
+  const suppressions = await new SuppressionsRepository(store).list();
   const repo = new WorkerDetectRepository(store);
-  return repo.transaction(async (tx, trx) => {
+  return repo.transaction(async (tx, txStore) => {
     const saved = await tx.lockPartition(job.partition);
     if (saved && saved.day >= job.day) return 'already done';
     const config = await tx.config();
@@ -251,12 +237,11 @@ export async function runPartition(
     }
     lap('read');
 
-    const txStore = trxStore(store, trx);
     const built = new Map<string, Candidate>();
     const issuers = new CredentialsRepository(store);
     for (const { draft, record } of drafts) {
       const mine = built.get(draft.id);
-      const previous = mine?.alert ?? (await getStoredAlert(txStore, draft.id));
+      const previous = mine?.alert ?? (await new AlertsRepository(txStore).get(draft.id));
       const cited = await eventsById(
         store,
         draft.journeys.flatMap((j) => j.eventIds),
@@ -297,7 +282,7 @@ export async function runPartition(
         id: jobId(`finalize\u0000${job.day}`),
         data: { day: job.day },
       };
-      await boss.insert([finalize], { db: runner(trx) });
+      await boss.insert([finalize], { db: queueDb(tx.jobRunner()) });
     }
     lap('write');
     return `${events} events, ${rows.length} journeys, ${built.size} candidates`;
@@ -333,7 +318,7 @@ export async function runFinalize(
   now: () => number = Date.now,
 ): Promise<string> {
   const repo = new WorkerDetectRepository(store);
-  return repo.transaction(async (tx, trx) => {
+  return repo.transaction(async (tx, txStore) => {
     const config = await tx.configForUpdate();
     if (!config) throw new Error('finalize job before any plan: the worker_detect row is missing');
     if (await tx.dayFinalized(job.day)) return 'already done';
@@ -341,7 +326,7 @@ export async function runFinalize(
     const weekly = new Map(previous?.weekly ?? []);
     const learningDaily = new Map(previous?.learningDaily ?? []);
     const learningWeekly = new Map(previous?.learningWeekly ?? []);
-    const txStore = trxStore(store, trx);
+    const alerts = new AlertsRepository(txStore);
     const ts = now();
 
     const candidates = (await tx.candidates(job.day)).map((b) => JSON.parse(b) as Candidate);
@@ -351,7 +336,7 @@ export async function runFinalize(
     const bump = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
     for (const c of candidates) {
       const since = c.first - config.firstEvent;
-      const known = (await getStoredAlert(txStore, c.alert.id)) !== null;
+      const known = (await alerts.get(c.alert.id)) !== null;
       let accept = known;
       if (!known && c.raised) {
         if (c.learningPeriod) {
@@ -370,7 +355,7 @@ export async function runFinalize(
         }
       }
       if (accept) {
-        await saveAlert(txStore, c.alert, ts);
+        await alerts.save(c.alert, ts);
         written++;
       } else {
         await tx.refuseAlert(c.alert.id);
@@ -397,7 +382,7 @@ export async function runFinalize(
     await tx.saveConfig(config);
     if (config.nextDay <= config.lastDay) {
       await tx.openDay(config.nextDay);
-      await boss.insert(partitionJobs(config, config.nextDay), { db: runner(trx) });
+      await boss.insert(partitionJobs(config, config.nextDay), { db: queueDb(tx.jobRunner()) });
     }
     return `${written} alert(s) written, ${refused} over the budget, threshold ${snapshot.threshold.toFixed(2)}`;
   });

@@ -6,7 +6,6 @@
  * any state but done or failed (a job held by a dead worker's lease is waited for).
  */
 import type PgBoss from 'pg-boss';
-import type { IngestJob, PlanJob } from '../app/workers/enqueue.ts';
 import { ingest } from '../ingest/index.ts';
 import type { Store } from '../store/index.ts';
 import {
@@ -17,7 +16,7 @@ import {
   runPartition,
   runPlan,
 } from './detect-jobs.ts';
-import { pendingJobs, QUEUES, type QueueName } from './queue.ts';
+import { type IngestJob, type PlanJob, pendingJobs, QUEUES, type QueueName } from './queue.ts';
 
 export interface WorkerOptions {
   concurrency?: number;

@@ -17,6 +17,26 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+export const DEFAULT_PARTITIONS = 64;
+
+/** Detection settings a plan fixes for the store (the first plan's win). */
+export interface DetectSettings {
+  partitions: number;
+  learningDays: number;
+  alertsPerWeek: number;
+  gapMinutes: number;
+}
+
+/** The ingest job's payload. */
+export interface IngestJob {
+  paths: string[];
+}
+
+/** The detection plan's payload. */
+export interface PlanJob {
+  settings: DetectSettings;
+}
+
 /** Default lease: a job not completed this long after it started is given to another worker. */
 export const DEFAULT_LEASE_SECONDS = 600;
 /** Attempts after the first before a job is left failed (a crash costs one). */
@@ -78,7 +98,6 @@ export async function pendingJobs(boss: PgBoss, names: readonly QueueName[] = Ob
 }
 
 /** pg-boss's `db` option over a statement runner (the caller's transaction): a job inserted commits with it. */
-export type SqlRunner = (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
-export function queueDb(run: SqlRunner): PgBoss.Db {
+export function queueDb(run: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }>): PgBoss.Db {
   return { executeSql: (text, values) => run(text, values) as Promise<{ rows: never[] }> };
 }

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getStoredAlert, listAlerts } from '../alerts/repository.ts';
 import { cliProcess } from '../cli/testing.ts';
 import { simulate } from '../sim/index.ts';
+import { AlertsRepository } from '../store/alerts.ts';
 import { openStore } from '../store/index.ts';
 
 // PostgreSQL runs on 127.0.0.1:5432 with trust auth on this machine kind (and in CI); each run
@@ -58,9 +58,10 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 async function outcome(url: string) {
   const store = await openStore({ db: url });
   try {
+    const repo = new AlertsRepository(store);
     const alerts = [];
-    for (const a of await listAlerts(store)) {
-      const stored = await getStoredAlert(store, a.id);
+    for (const a of await repo.list()) {
+      const stored = await repo.get(a.id);
       alerts.push({
         id: a.id,
         severity: a.severity,

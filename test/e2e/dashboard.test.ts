@@ -189,7 +189,11 @@ describe('dashboard', () => {
     await page.waitForSelector('#identity-name');
     expect(new URL(page.url()).pathname).toBe(`/identities/${encodeURIComponent(alertStub.adminCreated.actor)}`);
     expect(await page.locator('#identity-name').textContent()).toBe('ci-deployer');
-    expect(await page.locator('.members li').allTextContents()).toEqual(['ci-deployer', 'cd-runner']);
+    expect(await page.locator('.members li').allTextContents()).toEqual([
+      'ci-deployer',
+      'cd-runner (account 111122223333)',
+      'cd-runner (account 444455556666)',
+    ]);
     expect(await page.locator('.journeys > li').count()).toBe(2);
     expect(await page.locator('.counts').first().textContent()).toContain('10.0.0.0/24');
     expect(await page.locator('.count-grid').textContent()).toContain('AS16509 Amazon.com, Inc.');

@@ -82,6 +82,16 @@ function Counts({ title, rows }: { title: string; rows: Array<[string, number]> 
   );
 }
 
+/**
+ * A member's name, with its account when another member shows the same name (the same role
+ * and person in several accounts are separate identities).
+ */
+function memberLabel(m: { key: string; name: string }, all: ReadonlyArray<{ key: string; name: string }>): string {
+  if (all.filter((o) => o.name === m.name).length < 2) return m.name;
+  const account = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(m.key)?.[1];
+  return `${m.name} (${account === undefined ? m.key : `account ${account}`})`;
+}
+
 export function IdentityPage({ identityKey }: { identityKey: string }) {
   const [p, setP] = useState<IdentityProfile | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -174,16 +184,22 @@ export function IdentityPage({ identityKey }: { identityKey: string }) {
               {visible(p.model.peerGroup.name)} · {p.model.journeys} journeys learned
             </p>
             <ul className="members">
-              {p.model.peerGroup.members.map((m) => (
-                <li key={m.key}>
-                  {m.key === p.key ? (
-                    <strong>{visible(m.name)}</strong>
-                  ) : (
-                    <Link to={paths.identity(m.key)}>{visible(m.name)}</Link>
-                  )}
-                </li>
-              ))}
+              {p.model.peerGroup.members.map((m, _, all) => {
+                const label = memberLabel(m, all);
+                return (
+                  <li key={m.key}>
+                    {m.key === p.key ? (
+                      <strong>{visible(label)}</strong>
+                    ) : (
+                      <Link to={paths.identity(m.key)}>{visible(label)}</Link>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
+            {p.model.peerGroup.size > p.model.peerGroup.members.length ? (
+              <p className="quiet">and {count(p.model.peerGroup.size - p.model.peerGroup.members.length)} more</p>
+            ) : null}
           </>
         )}
       </section>

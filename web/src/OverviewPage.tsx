@@ -67,6 +67,7 @@ export function OverviewPage() {
           <h2>Events</h2>
           <p className="big">{count(data.events)}</p>
           <p className="quiet">
+            {data.counting ? 'still counting the stored events · ' : ''}
             {count(data.identities)} identities ·{' '}
             {data.peerGroups === null ? 'no model yet' : `${data.peerGroups} peer groups`}
           </p>

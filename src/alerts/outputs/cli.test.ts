@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/testing.ts';
 import { alertFixtures, alertStub, asStored } from '../../server/fixtures.ts';
+import { AlertsRepository } from '../../store/alerts.ts';
 import { openStore } from '../../store/index.ts';
-import { saveAlert } from '../repository.ts';
 
 const run = (args: string[]) => runCli(args);
 
 async function dbWithAlerts(): Promise<string> {
   const db = join(mkdtempSync(join(tmpdir(), 'trailhound-notify-')), 'th.db');
   const store = await openStore({ db });
-  for (const a of alertFixtures()) await saveAlert(store, asStored(a));
+  for (const a of alertFixtures()) await new AlertsRepository(store).save(asStored(a));
   await store.close();
   return db;
 }

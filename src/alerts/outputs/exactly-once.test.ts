@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliProcess, runCli } from '../../cli/testing.ts';
 import { alertFixtures, asStored } from '../../server/fixtures.ts';
+import { AlertsRepository } from '../../store/alerts.ts';
 import { openStore } from '../../store/index.ts';
-import { saveAlert } from '../repository.ts';
 import type { Alert } from '../types.ts';
 
 /** A store with `n` new alerts, copies of the fixtures under distinct ids. */
@@ -21,7 +21,7 @@ async function dbWithAlerts(n: number): Promise<{ db: string; ids: string[] }> {
     const a = base[i % base.length] as Alert;
     const id = `al-${String(i).padStart(3, '0')}`;
     ids.push(id);
-    await saveAlert(store, asStored({ ...a, id, status: 'new' }));
+    await new AlertsRepository(store).save(asStored({ ...a, id, status: 'new' }));
   }
   await store.close();
   return { db, ids };

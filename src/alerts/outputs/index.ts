@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.ts';
 import { createDestination, type DestinationSpec } from './registry.ts';
 import type { AlertOutput } from './types.ts';
 
-export { type DeadLetter, type DeliveryLog, MemoryDeliveries, OutputDeliveries } from './deliveries.ts';
+export { type DeadLetter, type DeliveryLog, MemoryDeliveries } from './deliveries.ts';
 export {
   DEFAULT_RETRY,
   deliveryKey,

@@ -7,17 +7,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertFixtures, alertStub } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
+import { OutputDeliveriesRepository } from '../../store/output-deliveries.ts';
 import type { Alert } from '../types.ts';
 import { slackMessage } from './formats/slack.ts';
-import {
-  createDestination,
-  createOutput,
-  deliveryKey,
-  MemoryDeliveries,
-  notify,
-  OutputDeliveries,
-  OutputError,
-} from './index.ts';
+import { createDestination, createOutput, deliveryKey, MemoryDeliveries, notify, OutputError } from './index.ts';
 import { parseSyslogTarget } from './transports/syslog.ts';
 import { signWebhook, UNSIGNED_WEBHOOK_WARNING } from './transports/webhook.ts';
 
@@ -127,7 +120,7 @@ describe('slack output', () => {
     const hook = await receiver();
     const store = await openStore({ db: ':memory:' });
     closers.push(() => store.close());
-    const log = new OutputDeliveries(store);
+    const log = new OutputDeliveriesRepository(store);
     const sut = slackOutput({ webhookUrl: hook.url });
     expect((await notify({ output: sut, alerts: alertFixtures(), log })).sent).toHaveLength(2);
     const again = await notify({ output: sut, alerts: alertFixtures(), log });
@@ -145,7 +138,7 @@ describe('slack output', () => {
     const hook = await receiver();
     const store = await openStore({ db: ':memory:' });
     closers.push(() => store.close());
-    const log = new OutputDeliveries(store);
+    const log = new OutputDeliveriesRepository(store);
     const sut = slackOutput({ webhookUrl: hook.url });
     const [first, second] = alertFixtures();
     if (!first || !second) throw new Error('fixtures');

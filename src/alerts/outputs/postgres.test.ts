@@ -2,8 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertFixtures } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
+import { OutputDeliveriesRepository } from '../../store/output-deliveries.ts';
 import type { Alert } from '../types.ts';
-import { notify, OutputDeliveries } from './index.ts';
+import { notify } from './index.ts';
 import type { AlertOutput } from './types.ts';
 
 // Same PostgreSQL as src/store/postgres.test.ts: 127.0.0.1:5432, trust auth, a database per run.
@@ -32,7 +33,7 @@ describe('delivery log on PostgreSQL', () => {
         warnings: [],
         send: async (alerts: Alert[]) => void delivered.push(...alerts.map((a) => a.id)),
       };
-      const log = new OutputDeliveries(store);
+      const log = new OutputDeliveriesRepository(store);
       expect((await notify({ output, alerts: alertFixtures(), log })).sent).toHaveLength(2);
       expect(await notify({ output, alerts: alertFixtures(), log })).toEqual({
         sent: [],

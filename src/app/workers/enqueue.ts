@@ -10,21 +10,14 @@ import { UsageError } from '../../errors.ts';
 import { openSource } from '../../sources/index.ts';
 import type { Store } from '../../store/index.ts';
 import { WorkerDetectRepository, WorkerKeysRepository } from '../../store/workers.ts';
-import { jobId, QUEUES } from '../../workers/queue.ts';
+import { type DetectSettings, type IngestJob, jobId, type PlanJob, QUEUES } from '../../workers/queue.ts';
 
 /** Files up to this size share a job, up to BATCH_FILES of them or BATCH_BYTES in all. */
 const SMALL_FILE = 1 << 20;
 const BATCH_FILES = 200;
 const BATCH_BYTES = 16 << 20;
 
-export const DEFAULT_PARTITIONS = 64;
-
-export interface DetectSettings {
-  partitions: number;
-  learningDays: number;
-  alertsPerWeek: number;
-  gapMinutes: number;
-}
+export { DEFAULT_PARTITIONS } from '../../workers/queue.ts';
 
 export interface EnqueueOptions {
   /** Enqueue a detection plan after the ingest jobs (default true). */
@@ -42,16 +35,6 @@ export interface EnqueueSummary {
   filesSkipped: number;
   ingestJobs: number;
   detectPlanned: boolean;
-}
-
-/** The ingest job's payload. */
-export interface IngestJob {
-  paths: string[];
-}
-
-/** The detection plan's payload. */
-export interface PlanJob {
-  settings: DetectSettings;
 }
 
 export async function enqueue(

@@ -1,9 +1,10 @@
 /** `trailhound alerts`, `trailhound alert ID` and `trailhound feedback ID benign|malicious`. */
 import type { Command } from 'commander';
-import { feedback } from '../../alerts/feedback.ts';
 import { renderAlert } from '../../alerts/render.ts';
-import { findAlert, listAlerts } from '../../alerts/repository.ts';
-import { historyLine, readHistory } from '../../detect/index.ts';
+import { findAlert, listAlerts } from '../../app/alerts.ts';
+import { readHistory } from '../../app/detect.ts';
+import { feedback } from '../../app/feedback.ts';
+import { historyLine } from '../../detect/index.ts';
 import { UsageError } from '../../errors.ts';
 import { jsonText } from '../../util/json.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';

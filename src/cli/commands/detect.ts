@@ -1,7 +1,9 @@
 /** `trailhound detect` and `trailhound run` (ingest, then detect). */
 import { type Command, Option } from 'commander';
+import { type DetectOptions, type DetectSummary, detect } from '../../app/detect.ts';
 import { dbOf, loadConfig, type TrailhoundConfig } from '../../config/index.ts';
-import { type DetectOptions, type DetectSummary, detect, historyLine } from '../../detect/index.ts';
+import { historyLine } from '../../detect/index.ts';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_GAP_MINUTES, DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parsePositiveNumber, withStore } from '../shared.ts';
@@ -21,10 +23,16 @@ function addDetectOptions(command: Command): Command {
   return addConfigOption(addDbOption(command))
     .option(
       '--learning-days <n>',
-      'days from the first event during which nothing alerts (default: detect.learningDays, else 14)',
+      `days from the first event during which nothing alerts (default: detect.learningDays, else ${DEFAULT_LEARNING_DAYS})`,
     )
-    .option('--alerts-per-week <n>', 'target number of alerts per week (default: detect.alertsPerWeek, else 3)')
-    .option('--gap-minutes <n>', 'inactivity that ends a journey (default: detect.gapMinutes, else 30)')
+    .option(
+      '--alerts-per-week <n>',
+      `target number of alerts per week (default: detect.alertsPerWeek, else ${DEFAULT_ALERTS_PER_WEEK})`,
+    )
+    .option(
+      '--gap-minutes <n>',
+      `inactivity that ends a journey (default: detect.gapMinutes, else ${DEFAULT_GAP_MINUTES})`,
+    )
     .addOption(
       new Option('--flush', 'close every open journey now (not needed: an ended trail is scored whole)').hideHelp(),
     );

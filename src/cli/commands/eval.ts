@@ -3,6 +3,7 @@
  * the comparison of Trailhound with the rules and rarity baselines. Thin shell over `evaluate()`.
  */
 import type { Command } from 'commander';
+import { DEFAULT_ALERTS_PER_WEEK } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { type DetectorChoice, evaluate, type InjectModes } from '../../eval/index.ts';
 import { renderEvalJson, renderEvalTable } from '../../eval/report.ts';
@@ -40,7 +41,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--scale <k>', 'organization scale', '1')
     .option('--org <kind>', 'simulated organization: default (23 people) or company (~100 people, 10 roles)', 'default')
     .option('--attacks <which>', 'rate (about one a week), all, none, or scenario ids', 'rate')
-    .option('--alerts-per-week <n>', "Trailhound's weekly alert budget", '3')
+    .option('--alerts-per-week <n>', "Trailhound's weekly alert budget", String(DEFAULT_ALERTS_PER_WEEK))
     .option(
       '--inject <paths...>',
       'also inject real attacks (files or folders: Stratus Red Team detonation logs, Panther rule tests and scenarios) into each test period',
@@ -74,7 +75,7 @@ export function register(program: Command, io: CliIo): void {
         scale: parsePositiveNumber('scale', flags.scale) ?? 1,
         org: parseOrg(flags.org),
         attacks: flags.attacks ?? 'rate',
-        alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek) ?? 3,
+        alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek) ?? DEFAULT_ALERTS_PER_WEEK,
         ...(flags.inject?.length ? { inject: flags.inject, injectPerWeek, injectModes } : {}),
         keep: flags.keep === true,
         onProgress: (line) => println(io.stderr, line),

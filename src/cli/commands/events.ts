@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { listEvents } from '../../app/events.ts';
 import { describeEvent } from '../../catalog/index.ts';
 import type { Event } from '../../normalize/event.ts';
-import { queryEvents } from '../../store/events.ts';
 import { jsonText } from '../../util/json.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parseFormat, parsePositiveNumber, parseTimeOption, renderTable, withStore } from '../shared.ts';
@@ -28,7 +28,7 @@ export function register(program: Command, io: CliIo): void {
       await withStore(opts.db, async (store) => {
         if (format === 'table') {
           const rows: string[][] = [];
-          for await (const e of queryEvents(store, query))
+          for await (const e of listEvents(store, query))
             rows.push([
               e.eventTime,
               e.actor.name,
@@ -39,7 +39,7 @@ export function register(program: Command, io: CliIo): void {
           return;
         }
         const out: unknown[] = [];
-        for await (const e of queryEvents(store, query)) {
+        for await (const e of listEvents(store, query)) {
           const item = toJson(e);
           if (format === 'jsonl') println(io.stdout, jsonText(item));
           else out.push(item);

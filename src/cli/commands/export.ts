@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { getFormat } from '../../alerts/outputs/index.ts';
 import { safeJson } from '../../alerts/outputs/text.ts';
-import { listAlerts } from '../../detect/index.ts';
+import { listAlerts } from '../../app/alerts.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parseFormat, parseTimeOption, withStore } from '../shared.ts';
 

@@ -1,15 +1,9 @@
 /** `trailhound notify`: sends alerts a destination has not received yet, exactly once per destination. */
 import type { Command } from 'commander';
-import {
-  type AlertOutput,
-  createDestination,
-  createOutput,
-  notify,
-  OUTPUT_NAMES,
-  OutputDeliveries,
-} from '../../alerts/outputs/index.ts';
+import { type AlertOutput, createDestination, createOutput, OUTPUT_NAMES } from '../../alerts/outputs/index.ts';
+import { DEFAULT_RETRY } from '../../alerts/outputs/notify.ts';
+import { sendNewAlerts } from '../../app/outputs.ts';
 import { dbOf, destinationOf, loadConfig, outputLabel } from '../../config/index.ts';
-import { listAlerts } from '../../detect/index.ts';
 import { UsageError } from '../../errors.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
@@ -106,7 +100,10 @@ export function register(program: Command, io: CliIo): void {
     )
       .option('--since <iso>', 'only alerts that ended at or after this time')
       .option('--dry-run', 'list what would be sent; send and record nothing')
-      .option('--retries <n>', 'attempts per alert, with back-off, before the dead-letter queue (default 4)')
+      .option(
+        '--retries <n>',
+        `attempts per alert, with back-off, before the dead-letter queue (default ${DEFAULT_RETRY.attempts})`,
+      )
       .option(
         '--config <file>',
         'configuration: its db, and without output flags every output in it (default: $TRAILHOUND_CONFIG, else ./trailhound.yaml if present)',
@@ -116,24 +113,16 @@ export function register(program: Command, io: CliIo): void {
     const since = parseTimeOption('since', opts.since);
     const verb = opts.dryRun ? 'would send' : 'sent';
     const db = dbOf(loadConfig(opts.config, io.env).config, opts.db, io.env);
+    const retry = parseRetries(opts.retries);
     await withStore(db, async (store) => {
-      const alerts = await listAlerts(store, { since });
-      const log = new OutputDeliveries(store);
+      const outcomes = await sendNewAlerts(store, outputs, { since, dryRun: opts.dryRun, retry });
       const failures: Error[] = [];
-      for (const output of outputs) {
-        // One output failing (its alert dead-lettered) does not keep the others from theirs.
-        const result = await notify({
-          output,
-          alerts,
-          log,
-          since,
-          dryRun: opts.dryRun,
-          retry: parseRetries(opts.retries),
-        }).catch((error: Error) => {
-          failures.push(error);
-          return null;
-        });
-        if (result === null) continue;
+      for (const outcome of outcomes) {
+        if ('error' in outcome) {
+          failures.push(outcome.error);
+          continue;
+        }
+        const { output, result } = outcome;
         for (const a of result.sent)
           println(
             io.stdout,

@@ -3,8 +3,9 @@
  * `outputs retry` to send its alerts again.
  */
 import type { Command } from 'commander';
-import { FORMATS, notify, OutputDeliveries, TRANSPORTS } from '../../alerts/outputs/index.ts';
-import { listAlerts } from '../../detect/index.ts';
+import { FORMATS, TRANSPORTS } from '../../alerts/outputs/index.ts';
+import { DEFAULT_RETRY } from '../../alerts/outputs/notify.ts';
+import { deadLetters, retryDeadLetters } from '../../app/outputs.ts';
 import { escapeForTerminal } from '../../util/terminal.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parseFormat, renderTable, withStore } from '../shared.ts';
@@ -19,7 +20,7 @@ export function register(program: Command, io: CliIo): void {
       .option('--format <format>', 'table or json', 'table'),
   ).action(async (opts: { db?: string; format?: string }) => {
     const format = parseFormat(opts.format, ['table', 'json'] as const, 'table');
-    const dead = await withStore(opts.db, (store) => new OutputDeliveries(store).deadLetters());
+    const dead = await withStore(opts.db, deadLetters);
     if (format === 'json') {
       println(
         io.stdout,
@@ -56,16 +57,16 @@ export function register(program: Command, io: CliIo): void {
         .command('retry')
         .description('Send dead-lettered alerts again: of the output the flags name, else of every configured output'),
     )
-      .option('--retries <n>', 'attempts per alert before it goes back to the dead-letter queue (default 4)')
+      .option(
+        '--retries <n>',
+        `attempts per alert before it goes back to the dead-letter queue (default ${DEFAULT_RETRY.attempts})`,
+      )
       .option('--config <file>', 'without output flags: every output in this configuration'),
   ).action(async (opts: OutputFlags & { db?: string; retries?: string; config?: string }) => {
     const outputs = outputsFromFlagsOrConfig(opts, io);
+    const retry = parseRetries(opts.retries);
     await withStore(opts.db, async (store) => {
-      const log = new OutputDeliveries(store);
-      const alerts = await listAlerts(store);
-      for (const output of outputs) {
-        const requeued = await log.requeueDead(output.key, Date.now());
-        const result = await notify({ output, alerts, log, retry: parseRetries(opts.retries) });
+      for (const { output, requeued, result } of await retryDeadLetters(store, outputs, retry)) {
         for (const a of result.sent)
           println(io.stdout, `sent ${escapeForTerminal(a.id)}  ${a.severity}  ${escapeForTerminal(a.actorName)}`);
         println(

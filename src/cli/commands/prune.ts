@@ -1,9 +1,9 @@
 /** `trailhound prune`: delete raw events older than N days; keep journeys, models, alerts and the events alerts cite. */
 import type { Command } from 'commander';
+import { pruneEvents } from '../../app/prune.ts';
+import { storeSize } from '../../app/stats.ts';
 import { dbOf, loadConfig } from '../../config/index.ts';
 import { UsageError } from '../../errors.ts';
-import { storeSizeBytes } from '../../ops/store-size.ts';
-import { pruneEvents } from '../../watch/retention.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parsePositiveNumber, withStore } from '../shared.ts';
 import { addConfigOption } from './config.ts';
@@ -23,9 +23,9 @@ export function register(program: Command, io: CliIo): void {
     if (retainDays === undefined || retainDays <= 0)
       throw new UsageError('Give --retain-days N (N > 0), or retention.days in trailhound.yaml.');
     const { result, before, after } = await withStore(dbOf(config, opts.db, io.env), async (store) => {
-      const before = await storeSizeBytes(store);
+      const before = await storeSize(store);
       const result = await pruneEvents(store, { retainDays, dryRun: opts.dryRun === true });
-      return { result, before, after: await storeSizeBytes(store) };
+      return { result, before, after: await storeSize(store) };
     });
     const verb = opts.dryRun ? 'would delete' : 'deleted';
     println(

@@ -1,6 +1,7 @@
 /** `trailhound serve`: the triage dashboard and JSON API over the store. */
 import type { Command } from 'commander';
 import { dbOf, loadConfig } from '../../config/index.ts';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { DEFAULT_STATIC_ROOT, refuseToServe, startServer } from '../../server/index.ts';
 import { isBuilt } from '../../server/static.ts';
@@ -26,11 +27,11 @@ export function register(program: Command, io: CliIo): void {
         )
         .option(
           '--alerts-per-week <n>',
-          'the weekly alert budget detect runs with, for the overview (default: detect.alertsPerWeek, else 3)',
+          `the weekly alert budget detect runs with, for the overview (default: detect.alertsPerWeek, else ${DEFAULT_ALERTS_PER_WEEK})`,
         )
         .option(
           '--learning-days <n>',
-          'the learning period detect runs with, for the overview (default: detect.learningDays, else 14)',
+          `the learning period detect runs with, for the overview (default: detect.learningDays, else ${DEFAULT_LEARNING_DAYS})`,
         ),
     ),
   ).action(
@@ -50,9 +51,13 @@ export function register(program: Command, io: CliIo): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port} is not a port number (0-65535).`);
       const alertsPerWeek =
-        opts.alertsPerWeek === undefined ? (config.detect.alertsPerWeek ?? 3) : Number(opts.alertsPerWeek);
+        opts.alertsPerWeek === undefined
+          ? (config.detect.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK)
+          : Number(opts.alertsPerWeek);
       const learningDays =
-        opts.learningDays === undefined ? (config.detect.learningDays ?? 14) : Number(opts.learningDays);
+        opts.learningDays === undefined
+          ? (config.detect.learningDays ?? DEFAULT_LEARNING_DAYS)
+          : Number(opts.learningDays);
       if (!(alertsPerWeek > 0))
         throw new UsageError(`--alerts-per-week ${opts.alertsPerWeek} is not a positive number.`);
       if (!Number.isInteger(learningDays) || learningDays < 0)

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { storeSizeBytes } from '../../ops/store-size.ts';
-import { storeStats } from '../../store/stats.ts';
+import { statsOf } from '../../app/stats.ts';
 import { jsonText } from '../../util/json.ts';
 import { type CliIo, println } from '../io.ts';
 import { addDbOption, parseFormat, renderTable, withStore } from '../shared.ts';
@@ -13,10 +12,7 @@ export function register(program: Command, io: CliIo): void {
       .option('--format <format>', 'table or json', 'table'),
   ).action(async (opts: { db?: string; format?: string }) => {
     const format = parseFormat(opts.format, ['table', 'json'] as const, 'table');
-    const stats = await withStore(opts.db, async (store) => ({
-      ...(await storeStats(store)),
-      sizeBytes: await storeSizeBytes(store),
-    }));
+    const stats = await withStore(opts.db, statsOf);
     if (format === 'json') {
       println(io.stdout, jsonText(stats, 2));
       return;

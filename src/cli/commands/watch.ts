@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { type AlertOutput, createDestination, OUTPUT_NAMES } from '../../alerts/outputs/index.ts';
 import { dbOf, destinationOf, durationMs, loadConfig } from '../../config/index.ts';
+import { DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { createLogger, type LogLevel } from '../../ops/log.ts';
 import { TrailhoundMetrics } from '../../ops/metrics.ts';
@@ -48,7 +49,7 @@ export function register(program: Command, io: CliIo): void {
     .option('--log-level <level>', `${LEVELS.join(', ')} (default: log.level, else info)`)
     .option(
       '--learning-days <n>',
-      'days from the first event during which nothing alerts (default: detect.learningDays, else 14)',
+      `days from the first event during which nothing alerts (default: detect.learningDays, else ${DEFAULT_LEARNING_DAYS})`,
     )
     .option('--retain-days <n>', 'after each cycle, delete raw events older than N days (see `trailhound prune`)')
     .action(async (args: string[], opts: WatchFlags) => {
@@ -82,7 +83,7 @@ export function register(program: Command, io: CliIo): void {
         ...(retainDays !== undefined
           ? {
               afterCycle: async () => {
-                const { pruneEvents } = await import('../../watch/retention.ts');
+                const { pruneEvents } = await import('../../app/prune.ts');
                 const pruned = await pruneEvents(store, { retainDays });
                 if (pruned.events > 0) log.info(pruned, 'retention: pruned raw events');
               },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventRow } from '../../store/events.ts';
+import type { EventRow } from '../../domain/event.ts';
 import type { EvalMeta, RowScanner } from '../types.ts';
 import { rarityDetector } from './rarity.ts';
 import { rulesDetector } from './rules.ts';

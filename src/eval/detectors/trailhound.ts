@@ -1,14 +1,17 @@
 /**
  * Trailhound's own detector behind the evaluation `Detector` interface: `detect()` through
  * the data (as `trailhound detect` does), then `listAlerts()`. Imported statically, so a
- * rename or a changed signature in src/detect fails the type check instead of turning the
+ * rename or a changed signature in src/app/detect.ts fails the type check instead of turning the
  * evaluation's Trailhound column into "not available" at run time.
  */
-import { detect, listAlerts } from '../../detect/index.ts';
+
+import { listAlerts } from '../../app/alerts.ts';
+import { detect } from '../../app/detect.ts';
+import { DEFAULT_ALERTS_PER_WEEK } from '../../domain/defaults.ts';
 import type { Store } from '../../store/index.ts';
 import type { DetectedAlert, Detector, EvalMeta } from '../types.ts';
 
-export function trailhoundDetector(alertsPerWeek = 3): Detector {
+export function trailhoundDetector(alertsPerWeek = DEFAULT_ALERTS_PER_WEEK): Detector {
   return {
     name: 'trailhound',
     async run(store: Store, meta: EvalMeta): Promise<DetectedAlert[]> {
@@ -28,6 +31,8 @@ export function trailhoundDetector(alertsPerWeek = 3): Detector {
  * The detector, in the shape the harness asks for. The `unavailable` branch of the type is
  * the harness's contract for detectors that may be missing; this one is always present.
  */
-export async function loadTrailhoundDetector(alertsPerWeek = 3): Promise<Detector | { unavailable: string }> {
+export async function loadTrailhoundDetector(
+  alertsPerWeek = DEFAULT_ALERTS_PER_WEEK,
+): Promise<Detector | { unavailable: string }> {
   return trailhoundDetector(alertsPerWeek);
 }

@@ -1,8 +1,9 @@
 import { type CreateTableBuilder, type Kysely, sql } from 'kysely';
+import type { Dialect } from './index.ts';
 
 // Dialect-neutral DDL: runs on SQLite and PostgreSQL. `bigint` holds epoch milliseconds.
-export async function up(db: Kysely<unknown>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const pg = dialect === 'postgres';
   const id = <T extends string>(t: CreateTableBuilder<T>) =>
     pg
       ? t.addColumn('id', 'bigserial', (c) => c.primaryKey())

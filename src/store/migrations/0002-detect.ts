@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from './index.ts';
 
 // The detector's tables (dialect-neutral DDL: SQLite and PostgreSQL). Times are epoch ms.
-export async function up(db: Kysely<unknown>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const pg = dialect === 'postgres';
 
   // The detector's resumable state: one row, the serialized model and engine (JSON).
   await db.schema

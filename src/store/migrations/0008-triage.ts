@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from './index.ts';
 
 // Counters the dashboard answers from (maintained incrementally from `events` by row id, so no
 // page ever scans the events table) and the log of analysts' verdicts. Times are epoch ms.
-export async function up(db: Kysely<unknown>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const pg = dialect === 'postgres';
 
   // Events and failures per identity per UTC day (day = floor(time / 86_400_000)).
   await db.schema

@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
+import type { Dialect } from './index.ts';
 
 // Workers on PostgreSQL (src/workers/): the keys enqueued for ingest, and partitioned detection's
 // state. pg-boss keeps its own tables in the `pgboss` schema. Times and days are epoch ms.
-export async function up(db: Kysely<unknown>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
-  if (pg) {
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') {
     // The identity's partition key hashed once per event at insert (60 bits of the MD5 of the
     // person behind a traced role session, else of the identity's key): a partition job filters
     // on mod(identity_hash, P) instead of hashing every event of the day again (5.4 of 5.9 ms a

@@ -2,7 +2,7 @@
  * Every schema migration, in order. A stage that persists state adds one file and one
  * line here; names sort in the order they must run.
  */
-import type { Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import * as ingest from './0001-ingest.ts';
 import * as detect from './0002-detect.ts';
 import * as outputs from './0003-outputs.ts';
@@ -11,9 +11,15 @@ import * as history from './0005-history.ts';
 import * as credentials from './0006-credentials.ts';
 import * as alwaysOn from './0007-always-on.ts';
 import * as triage from './0008-triage.ts';
+import * as dashboardReads from './0009-dashboard-reads.ts';
 import * as workers from './0011-workers.ts';
 
-export const migrations: Record<string, Migration> = {
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A migration's `up` is told the dialect (DDL that differs, such as auto-increment keys, asks it). */
+export type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+
+export const migrations: Record<string, DialectMigration> = {
   '0001-ingest': ingest,
   '0002-detect': detect,
   '0003-outputs': outputs,
@@ -22,5 +28,11 @@ export const migrations: Record<string, Migration> = {
   '0006-credentials': credentials,
   '0007-always-on': alwaysOn,
   '0008-triage': triage,
+  '0009-dashboard-reads': dashboardReads,
   '0011-workers': workers,
 };
+
+/** The migrations for one dialect, as kysely's migrator runs them. */
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(migrations).map(([name, m]) => [name, { up: (db) => m.up(db, dialect) }]));
+}

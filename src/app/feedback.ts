@@ -6,15 +6,13 @@
  * keeps the journeys out of the baseline for good.
  */
 
-import { loadState, saveState } from '../detect/state.ts';
-import { addSuppression } from '../detect/suppressions.ts';
+import { emptyState, parseState, serializeState } from '../detect/state.ts';
+import type { AlertStatus } from '../domain/alert.ts';
+import type { EventRow } from '../domain/event.ts';
 import { UsageError } from '../errors.ts';
 import { type Journey, journeyId } from '../journeys/builder.ts';
 import { tokenText } from '../model/tokens.ts';
-import { type EventRow, scanEventRows } from '../store/events.ts';
-import type { Store } from '../store/index.ts';
-import { findAlert, setAlertStatus } from './repository.ts';
-import type { AlertStatus } from './types.ts';
+import { Repositories, type Store } from '../store/index.ts';
 
 export interface FeedbackOptions {
   note?: string | null | undefined;
@@ -30,14 +28,14 @@ export interface FeedbackResult {
 }
 
 /** The journeys of an alert as the detector saw them (rows from the store). */
-export async function alertJourneys(store: Store, journeyIds: readonly string[]): Promise<Journey[]> {
+export async function alertJourneys(repos: Repositories, journeyIds: readonly string[]): Promise<Journey[]> {
   const out: Journey[] = [];
   for (const id of journeyIds) {
-    const j = await store.db.selectFrom('journeys').selectAll().where('id', '=', id).executeTakeFirst();
+    const j = await repos.journeys.byId(id);
     if (!j) continue;
     const ids = new Set(j.event_ids.split(' '));
     const rows: EventRow[] = [];
-    for await (const r of scanEventRows(store, {
+    for await (const r of repos.events.scanRows({
       actor: j.actor_key,
       since: Number(j.start),
       until: Number(j.end) + 1,
@@ -69,25 +67,25 @@ export async function feedback(
   if (!['benign', 'malicious', 'acknowledged'].includes(verdict))
     throw new UsageError(`verdict ${verdict} is not benign, malicious or acknowledged.`);
   if (options.suppress && verdict !== 'benign') throw new UsageError('--suppress only goes with benign.');
-  const alert = await findAlert(store, id);
-  const journeys = await alertJourneys(store, alert.journeyIds ?? []);
+  const repos = new Repositories(store);
+  const alert = await repos.alerts.find(id);
+  const journeys = await alertJourneys(repos, alert.journeyIds ?? []);
   let learned = 0;
   let suppression: FeedbackResult['suppression'] = null;
-  await store.db.transaction().execute(async (trx) => {
-    const tx = { ...store, db: trx };
-    await setAlertStatus(tx, alert.id, verdict, options.note ?? null);
-    const row = await trx.selectFrom('detect_state').select('id').where('id', '=', 1).executeTakeFirst();
-    if (row && verdict !== 'acknowledged') {
-      const state = await loadState(tx, {});
+  await store.transaction(async (tx) => {
+    await tx.alerts.setStatus(alert.id, verdict, options.note ?? null);
+    if (verdict !== 'acknowledged' && (await tx.detection.exists())) {
+      const text = await tx.detection.read();
+      const state = text === null ? emptyState({}) : parseState(text, {});
       if (verdict === 'benign') {
         state.engine.markBenign(alert.id, journeys);
         learned = journeys.length;
       } else state.engine.markMalicious(alert.id);
-      await saveState(tx, state);
+      await tx.detection.save(serializeState(state));
     }
     if (options.suppress) {
       const tokens = [...new Set(journeys.flatMap((j) => j.events.map((e) => tokenText(e))))].sort();
-      await addSuppression(tx, {
+      await tx.suppressions.add({
         actorKey: alert.actor,
         tokens,
         owner: options.suppress.owner,

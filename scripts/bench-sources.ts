@@ -3,16 +3,16 @@
  * the floor on the same files (gunzip + decode + one JSON.parse), and the cost of the
  * record-size scan that runs on files longer than the record limit.
  *
- *   npx tsx src/sources/bench.ts [files=100] [perFile=1000]
+ *   npx tsx scripts/bench-sources.ts [files=100] [perFile=1000]
  */
 import { isAscii } from 'node:buffer';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { prng, syntheticRecord, writeSyntheticTrail } from '../ingest/synthetic.ts';
-import { openSource } from './index.ts';
-import type { ParseLimits } from './parse.ts';
+import { prng, syntheticRecord, writeSyntheticTrail } from '../src/ingest/synthetic.ts';
+import { openSource } from '../src/sources/index.ts';
+import type { ParseLimits } from '../src/sources/parse.ts';
 
 const files = Number(process.argv[2] ?? 100);
 const perFile = Number(process.argv[3] ?? 1000);

@@ -1,19 +1,19 @@
-/** The `watch_checkpoints` table: the last S3 key ingested under each day prefix. */
-import type { Store } from '../store/index.ts';
+/** The watch checkpoints repository (`watch_checkpoints`): the last S3 key ingested under each day prefix. */
+import type { Store } from './index.ts';
 
-export interface Checkpoint {
+export interface WatchCheckpoint {
   prefix: string;
   lastKey: string;
 }
 
-export class WatchCheckpoints {
+export class WatchCheckpointsRepository {
   private readonly store: Store;
   constructor(store: Store) {
     this.store = store;
   }
 
   /** The checkpoints of one account/region folder, oldest day first. */
-  async forBase(base: string): Promise<Checkpoint[]> {
+  async forBase(base: string): Promise<WatchCheckpoint[]> {
     const rows = await this.store.db
       .selectFrom('watch_checkpoints')
       .select(['prefix', 'last_key'])
@@ -25,7 +25,7 @@ export class WatchCheckpoints {
 
   /** Moves a day's checkpoint forward (never back) and forgets days before `keepFrom`. */
   async advance(base: string, prefix: string, lastKey: string, keepFrom: string, now: number): Promise<void> {
-    await this.store.db.transaction().execute(async (tx) => {
+    await this.store.transaction(async ({ store: { db: tx } }) => {
       const row = await tx
         .selectFrom('watch_checkpoints')
         .select('last_key')

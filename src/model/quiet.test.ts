@@ -1,0 +1,175 @@
+/**
+ * What says little by itself at the scale of a company: a scanner's new checks inside its
+ * known sweep, a pipeline's new kind of infrastructure, access taken away, a share with one
+ * of the organization's own accounts. Each weighs less than the same call where it is news.
+ */
+import { describe, expect, it } from 'vitest';
+import { narrowsAccess, riskWithinOrganization } from '../catalog/index.ts';
+import type { EventRow } from '../domain/event.ts';
+import { buildJourneys } from '../journeys/builder.ts';
+import { DAY, HOUR, seq, T0 } from '../journeys/rows.fixture.ts';
+import { BehaviourModel } from './model.ts';
+
+const SWEEP = Array.from({ length: 30 }, (_, i) => `ec2:DescribeThing${String(i).padStart(2, '0')}`);
+const NEW_CHECKS = ['bedrock:ListGuardrails', 'ssm:GetServiceSetting'];
+
+function learnAll(sut: BehaviourModel, rows: EventRow[]): void {
+  rows.sort((a, b) => a.time - b.time);
+  for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+}
+
+describe('a sweep the identity knows', () => {
+  const scanner = { actorName: 'scanner', actorKey: 'role/scanner' };
+  function trained(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 15; d++) {
+      rows.push(...seq(SWEEP, T0 + d * DAY + 2 * HOUR, scanner));
+      rows.push(...seq(['s3:ListBuckets', 'ec2:DescribeInstances'], T0 + d * DAY + 5 * HOUR, scanner));
+    }
+    learnAll(sut, rows);
+    return sut;
+  }
+
+  it('scores a scanner’s new checks inside its known sweep as no novelty', () => {
+    const sut = trained();
+    const [run] = buildJourneys(seq([...SWEEP, ...NEW_CHECKS], T0 + 20 * DAY + 2 * HOUR, scanner));
+    const score = sut.score(run as never);
+    expect(score.novelty).toBe(0);
+    expect(score.reasons.filter((r) => r.text.includes('bedrock:ListGuardrails'))).toEqual([]);
+  });
+
+  it('keeps the same new calls as novelty in a short journey, where they are most of it', () => {
+    const sut = trained();
+    const [short] = buildJourneys(
+      seq(['s3:ListBuckets', 'ec2:DescribeInstances', ...NEW_CHECKS], T0 + 20 * DAY + 5 * HOUR, scanner),
+    );
+    const [sweep] = buildJourneys(seq([...SWEEP, ...NEW_CHECKS], T0 + 20 * DAY + 2 * HOUR, scanner));
+    const loud = sut.score(short as never);
+    const quiet = sut.score(sweep as never);
+    expect(loud.novelty).toBeGreaterThan(0);
+    const weightOf = (s: typeof loud) => s.evidence.find((e) => e.token === 'bedrock:ListGuardrails')?.weight ?? 0;
+    expect(weightOf(quiet)).toBeLessThan(weightOf(loud) / 2);
+  });
+
+  it('never quiets a new call with a fact, even inside the sweep', () => {
+    const sut = trained();
+    const rows = seq([...SWEEP, 'secretsmanager:GetSecretValue'], T0 + 20 * DAY + 2 * HOUR, scanner).map((r) =>
+      r.actionKey === 'GetSecretValue' ? { ...r, facts: ['decryptedSecret'], risk: 0.2 } : r,
+    );
+    const [run] = buildJourneys(rows);
+    expect(sut.score(run as never).novelty).toBeGreaterThan(0);
+  });
+});
+
+describe('a provisioner', () => {
+  const WRITES = Array.from({ length: 12 }, (_, i) => `lambda:UpdateThing${String(i).padStart(2, '0')}`);
+  const pipeline = { actorName: 'deployer', actorKey: 'role/deployer' };
+  const person = { actorName: 'ops', actorKey: 'role/ops', person: 'ops@example.com' };
+  function trained(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 15; d++) {
+      rows.push(
+        ...seq(['sts:GetCallerIdentity', ...WRITES], T0 + d * DAY + 2 * HOUR, { ...pipeline, readOnly: false }),
+      );
+      rows.push(...seq(['sts:GetCallerIdentity', ...WRITES], T0 + d * DAY + 4 * HOUR, { ...person, readOnly: false }));
+    }
+    learnAll(sut, rows);
+    return sut;
+  }
+  const refactor = ['sts:GetCallerIdentity', 'ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateInternetGateway'];
+
+  it('scores a pipeline’s new kinds of plain infrastructure as no novelty', () => {
+    const sut = trained();
+    const [apply] = buildJourneys(seq(refactor, T0 + 20 * DAY + 2 * HOUR, { ...pipeline, readOnly: false }));
+    expect(sut.score(apply as never).novelty).toBe(0);
+  });
+
+  it('keeps them novel for a person with the same history', () => {
+    const sut = trained();
+    const [j] = buildJourneys(seq(refactor, T0 + 20 * DAY + 4 * HOUR, { ...person, readOnly: false }));
+    expect(sut.score(j as never).novelty).toBeGreaterThan(0);
+  });
+
+  it('keeps a risky new write novel for the pipeline', () => {
+    const sut = trained();
+    const [j] = buildJourneys(
+      seq(['sts:GetCallerIdentity', 'iam:CreateAccessKey'], T0 + 20 * DAY + 2 * HOUR, {
+        ...pipeline,
+        readOnly: false,
+        risk: 0.45,
+      }),
+    );
+    expect(sut.score(j as never).novelty).toBeGreaterThan(0);
+  });
+});
+
+describe('direction of risk in the model', () => {
+  const admin = { actorName: 'sec', actorKey: 'user/sec' };
+  function trained(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 15; d++) rows.push(...seq(['iam:ListUsers', 'iam:GetUser'], T0 + d * DAY + 2 * HOUR, admin));
+    learnAll(sut, rows);
+    return sut;
+  }
+
+  it('weighs removing a user from a group far less than adding one, and as no novelty', () => {
+    const sut = trained();
+    const score = (action: string) => {
+      const [j] = buildJourneys(
+        seq(['iam:ListUsers', action], T0 + 20 * DAY + 2 * HOUR, { ...admin, readOnly: false, risk: 0.08 }),
+      );
+      return sut.score(j as never);
+    };
+    const remove = score('iam:RemoveUserFromGroup');
+    const add = score('iam:AddUserToGroup');
+    expect(remove.novelty).toBe(0);
+    expect(add.novelty).toBeGreaterThan(0);
+    const w = (s: typeof add, t: string) => s.evidence.find((e) => e.token === t)?.weight ?? 0;
+    expect(w(remove, 'iam:RemoveUserFromGroup')).toBeLessThan(w(add, 'iam:AddUserToGroup') / 2);
+  });
+
+  it('knows which calls only take access away', () => {
+    expect(narrowsAccess('iam', 'DetachRolePolicy')).toBe(true);
+    expect(narrowsAccess('iam', 'DeleteAccessKey')).toBe(true);
+    expect(narrowsAccess('iam', 'AttachRolePolicy')).toBe(false);
+    // Deactivates or reactivates: not narrowing by name alone.
+    expect(narrowsAccess('iam', 'UpdateAccessKey')).toBe(false);
+  });
+});
+
+describe('risk within the organization', () => {
+  const org = new Set(['111122223333', '444455556666']);
+  const share = (targets: string[], facts = ['dataSharedOut', 'externalAccount']) => ({
+    service: 'ec2',
+    actionKey: 'ModifySnapshotAttribute',
+    success: true,
+    risk: 0.9,
+    facts,
+    targets,
+  });
+
+  it('drops the cross-account facts of a share with one of its own accounts', () => {
+    expect(riskWithinOrganization(share(['account:444455556666']), org)).toBe(0.1);
+  });
+
+  it('keeps the risk of a share with any account outside it, or with everyone', () => {
+    expect(riskWithinOrganization(share(['account:444455556666', 'account:999988887777']), org)).toBe(0.9);
+    expect(riskWithinOrganization(share(['account:444455556666'], ['publicShare', 'dataSharedOut']), org)).toBe(0.9);
+    expect(riskWithinOrganization(share([]), org)).toBe(0.9);
+  });
+
+  it('keeps the other facts’ floors', () => {
+    const trust = {
+      service: 'iam',
+      actionKey: 'UpdateAssumeRolePolicy',
+      success: true,
+      risk: 0.92,
+      facts: ['adminPolicy', 'externalAccount'],
+      targets: ['account:444455556666'],
+    };
+    expect(riskWithinOrganization(trust, org)).toBe(0.92);
+  });
+});
