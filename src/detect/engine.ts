@@ -104,13 +104,13 @@ interface Pending {
 /** Ordinary alerts never exceed twice the weekly budget in any calendar week: a drift week must not flood. */
 const WEEKLY_CAP_FACTOR = 2;
 /** The threshold never drops below this many bits of excess surprise, so a quiet week raises nothing. */
-const MIN_EXCESS = 6;
+export const MIN_EXCESS = 6;
 /**
  * Most recent journeys the threshold is fitted on (4 weeks of them, or fewer): a bound that
  * does not grow with events. The simulated org of `eval --seeds 1` has ~25k journeys in 4 weeks;
  * 65,536 keeps ~3,000 points above the 95th percentile for the tail fit.
  */
-const RECENT_CAPACITY = 65_536;
+export const RECENT_CAPACITY = 65_536;
 /** Alert score floors of a signal alert, per severity: the bands of `severityOf` (50, 70, 85). */
 const SIGNAL_SCORE: Record<SignalSeverity, number> = { medium: 55, high: 75, critical: 90 };
 /** A signal's reason weight: at least the ordinary threshold's floor, more for worse. */
@@ -144,6 +144,11 @@ export class DetectionEngine {
   learningWeekly = new Map<number, number>();
   /** Alerts that are one event for the organization (src/model/stories.ts). */
   stories = new OrgStories();
+  /**
+   * A threshold fitted elsewhere, used instead of this engine's own: a partition of workers
+   * (src/workers/) scores against the organization-wide snapshot, not its own identities' tail.
+   */
+  thresholdOverride: number | null = null;
   #threshold: number | null = null;
   #thresholdAt = Number.NEGATIVE_INFINITY;
 
@@ -161,13 +166,9 @@ export class DetectionEngine {
 
   /** The current ordinary-alert threshold on excess surprise (recomputed every 6 hours of data time). */
   threshold(now: number): number {
+    if (this.thresholdOverride !== null) return this.thresholdOverride;
     if (this.#threshold !== null && now - this.#thresholdAt < 6 * 3_600_000) return this.#threshold;
-    this.recent.dropBefore(now - 4 * WEEK);
-    const span = Math.max(DAY, Math.min(4 * WEEK, now - (this.recent.oldestTime() ?? now)));
-    const perWeek = (this.recent.size * WEEK) / span;
-    // q: the share of journeys that may alert so that the expected count per week meets the budget.
-    const q = Math.min(0.5, this.alertsPerWeek / Math.max(1, perWeek));
-    this.#threshold = Math.max(MIN_EXCESS, potThreshold(this.recent.scores(), q));
+    this.#threshold = budgetThreshold(this.recent, now, this.alertsPerWeek);
     this.#thresholdAt = now;
     return this.#threshold;
   }
@@ -528,6 +529,19 @@ export class DetectionEngine {
     e.stories = OrgStories.fromJSON(o.stories);
     return e;
   }
+}
+
+/**
+ * The ordinary-alert threshold on excess surprise for a tail of recent scores (trimmed to 4
+ * weeks before `now`): the level a share of journeys exceeds such that the expected alerts a
+ * week meet the budget.
+ */
+export function budgetThreshold(recent: TimedScores, now: number, alertsPerWeek: number): number {
+  recent.dropBefore(now - 4 * WEEK);
+  const span = Math.max(DAY, Math.min(4 * WEEK, now - (recent.oldestTime() ?? now)));
+  const perWeek = (recent.size * WEEK) / span;
+  const q = Math.min(0.5, alertsPerWeek / Math.max(1, perWeek));
+  return Math.max(MIN_EXCESS, potThreshold(recent.scores(), q));
 }
 
 /** Who an alert is about: a story's alert stays about its first actor, whoever's journey grows it. */

@@ -65,6 +65,11 @@ export interface IngestOptions {
   prepareWorkers?: number;
   /** Throw `NothingIngestedError` when nothing at all could be read (the CLI's exit status). */
   requireRecords?: boolean;
+  /**
+   * Drop the blobs no event references when done (default true). On PostgreSQL the sweep holds
+   * other writers' events back while it runs; workers pass false and sweep once, after ingest.
+   */
+  dropOrphanBlobs?: boolean;
 }
 
 export interface IngestSummary {
@@ -257,7 +262,7 @@ export async function ingest(
     pool.discard();
   }
   await writer.flush(summary);
-  await new FilesRepository(store).dropOrphanBlobs();
+  if (options.dropOrphanBlobs !== false) await new FilesRepository(store).dropOrphanBlobs();
   summary.elapsedMs = performance.now() - started;
   progress(null);
   if (options.requireRecords && summary.inserted + summary.duplicates === 0 && summary.filesUnchanged === 0) {

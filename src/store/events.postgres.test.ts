@@ -7,6 +7,7 @@ import { ingest } from '../ingest/index.ts';
 import { prng, syntheticRecord, writeSyntheticTrail } from '../ingest/synthetic.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { eventColumns, insertEventRows, queryEvents, scanEventRows } from './events.ts';
+import { FilesRepository } from './files.ts';
 import { openStore } from './index.ts';
 
 // As src/store/postgres.test.ts: PostgreSQL on 127.0.0.1:5432 with trust auth; own database, dropped after.
@@ -131,6 +132,49 @@ describe('events written with COPY on PostgreSQL', () => {
       expect(ids.map((r) => r.event_id)).toEqual(['race-free', 'race-taken']);
     } finally {
       await other.end();
+      await store.close();
+    }
+  });
+
+  it("keeps a blob whose events commit after another writer's orphan sweep", async () => {
+    const store = await openStore({ db: url });
+    const [u, t] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([u.connect(), t.connect()]);
+    const files = new FilesRepository(store);
+    const fileId = (await files.markReading([{ name: 'sweep-race.json', fingerprint: 'f' }])).get('sweep-race.json');
+    const blob = async (c: pg.Client) =>
+      Number(
+        (
+          await c.query('INSERT INTO raw_blobs (file_id, data) VALUES ($1, $2) RETURNING id', [
+            fileId,
+            Buffer.from('x'),
+          ])
+        ).rows[0].id,
+      );
+    const event = (c: pg.Client, eventId: string, blobId: number) =>
+      c.query(
+        "INSERT INTO events (event_id, time, account_id, region, service, action, action_key, event_type, success, client_class, console, actor_key, actor_type, actor_name, facts, risk, blob_id) VALUES ($1, 0, '111122223333', 'us-east-1', 'sts', 'GetCallerIdentity', 'GetCallerIdentity', 'AwsApiCall', 1, 'sdk', 0, 'k', 'iam-user', 'n', '', 0, $2)",
+        [eventId, blobId],
+      );
+    try {
+      // Two ingests interleave: U takes the lower blob id, T the higher one and the lower event
+      // ids; U commits and sweeps while T is still writing.
+      await u.query('BEGIN');
+      await t.query('BEGIN');
+      await blob(u);
+      const late = await blob(t);
+      await event(t, 'sweep-race-t', late);
+      await event(u, 'sweep-race-u', late - 1);
+      await u.query('COMMIT');
+      const sweeping = files.dropOrphanBlobs();
+      await new Promise((r) => setTimeout(r, 500));
+      await t.query('COMMIT');
+      await sweeping;
+      await files.dropOrphanBlobs();
+      const kept = await store.db.selectFrom('raw_blobs').select('id').where('id', '=', late).execute();
+      expect(kept).toHaveLength(1);
+    } finally {
+      await Promise.all([u.end(), t.end()]);
       await store.close();
     }
   });

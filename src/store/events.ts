@@ -251,7 +251,7 @@ function sqliteInsert(store: Store) {
   return stmt;
 }
 
-function toRow(
+export function toRow(
   r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain' | 'sentence'>,
 ): EventRow {
   return {
@@ -287,7 +287,7 @@ function toRow(
   };
 }
 
-const ROW_COLUMNS = [
+export const ROW_COLUMNS = [
   'id',
   'event_id',
   'time',

@@ -8,6 +8,7 @@
  * per chunk).
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Store } from './index.ts';
 
 export interface FileToFinish {
@@ -210,6 +211,12 @@ export class FilesRepository {
    */
   async dropOrphanBlobs(): Promise<void> {
     await this.#store.db.transaction().execute(async (trx) => {
+      // Several writers on PostgreSQL: an ingest that has taken a blob id and event ids but not
+      // yet committed would be invisible here, and the watermark taken below would pass its
+      // events, so the next sweep would take its blob for an orphan. SHARE mode waits for every
+      // transaction writing events to commit and holds new ones back until this one ends, so
+      // every event id under the watermark is committed. (SQLite has one writer at a time.)
+      if (this.#store.dialect === 'postgres') await sql`lock table events in share mode`.execute(trx);
       const mark = await trx.selectFrom('kv').select('value').where('key', '=', 'ingest.watermark').executeTakeFirst();
       const since = mark ? (JSON.parse(mark.value) as { blob: number; event: number }) : { blob: 0, event: 0 };
       await trx

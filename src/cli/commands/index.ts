@@ -40,6 +40,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', summary: 'Write alerts to stdout, one per line: OCSF Detection Findings, ASFF findings or Trailhound JSON', load: () => import('./export.ts') },
   { name: 'config', summary: 'The configuration file, trailhound.yaml', load: () => import('./config.ts') },
   { name: 'watch', args: '[sources...]', summary: 'Follow folders and s3:// prefixes: ingest new files, detect, deliver alerts; runs until SIGINT/SIGTERM', load: () => import('./watch.ts') },
+  { name: 'enqueue', args: '<sources...>', summary: 'List files, folders or s3:// prefixes into ingest jobs for `trailhound worker` (PostgreSQL), then plan detection', load: () => import('./enqueue.ts') },
+  { name: 'worker', summary: 'Run ingest and detection jobs from the queue in PostgreSQL; as many workers as you like, on any machines', load: () => import('./worker.ts') },
   { name: 'prune', summary: 'Delete raw events older than N days (journeys, models, alerts and the events alerts cite stay)', load: () => import('./prune.ts') },
 ];
 

@@ -12,6 +12,7 @@ import * as credentials from './0006-credentials.ts';
 import * as alwaysOn from './0007-always-on.ts';
 import * as triage from './0008-triage.ts';
 import * as dashboardReads from './0009-dashboard-reads.ts';
+import * as workers from './0011-workers.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -28,6 +29,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0007-always-on': alwaysOn,
   '0008-triage': triage,
   '0009-dashboard-reads': dashboardReads,
+  '0011-workers': workers,
 };
 
 /** The migrations for one dialect, as kysely's migrator runs them. */

@@ -1,0 +1,340 @@
+/**
+ * What workers (src/workers/) keep in the store beside pg-boss's own tables: the keys enqueued
+ * for ingest, and partitioned detection's state (migration 0011). PostgreSQL only: workers
+ * coordinate several processes, which an embedded SQLite file cannot serve.
+ */
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { type EventRow, ROW_COLUMNS, toRow } from './events.ts';
+import type { Store } from './index.ts';
+import type { Database, JourneysTable } from './schema.ts';
+
+type WorkerTables = {
+  worker_keys: { key: string; fingerprint: string; enqueued_at: number };
+  worker_detect: { id: number; config: string };
+  worker_partitions: { partition: number; day: number; state: string };
+  worker_days: { day: number; done: number; finalized: number };
+  worker_candidates: { day: number; partition: number; alert_id: string; body: string };
+  worker_scores: { day: number; partition: number; scores: string };
+  worker_snapshots: { day: number; threshold: number; body: string };
+};
+
+type Db = Kysely<Database & WorkerTables> | Transaction<Database & WorkerTables>;
+
+const CHUNK = 500;
+
+/** Files and S3 keys enqueued for ingest, by the fingerprint they had (size+mtime, ETag). */
+export class WorkerKeysRepository {
+  readonly #db: Db;
+  constructor(store: Store) {
+    this.#db = store.db.withTables<WorkerTables>();
+  }
+
+  /**
+   * Records the keys not yet enqueued with the same fingerprint and returns them: a key
+   * enqueued (or done) before is not queued again, unless its content changed.
+   */
+  async claim(keys: ReadonlyArray<{ key: string; fingerprint: string }>, now: number): Promise<Set<string>> {
+    const fresh = new Set<string>();
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const rows = await this.#db
+        .insertInto('worker_keys')
+        .values(keys.slice(i, i + CHUNK).map((k) => ({ key: k.key, fingerprint: k.fingerprint, enqueued_at: now })))
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), enqueued_at: now }))
+            .where('worker_keys.fingerprint', '<>', (eb) => eb.ref('excluded.fingerprint')),
+        )
+        .returning('key')
+        .execute();
+      for (const r of rows) fresh.add(r.key);
+    }
+    return fresh;
+  }
+}
+
+/** The detection run's settings, fixed by its first plan. */
+export interface WorkerDetectConfig {
+  partitions: number;
+  learningDays: number;
+  alertsPerWeek: number;
+  gapMs: number;
+  /** Epoch ms of the organization's first event: the learning period and budget weeks count from it. */
+  firstEvent: number;
+  /** UTC day (epoch ms) the partitions score next, and the last day with events when planned. */
+  nextDay: number;
+  lastDay: number;
+}
+
+/** One partition's saved state, after the day it last scored. */
+export interface PartitionState {
+  day: number;
+  state: string;
+}
+
+export class WorkerDetectRepository {
+  readonly #db: Db;
+  constructor(store: Store) {
+    this.#store = store;
+    this.#db = store.db.withTables<WorkerTables>();
+  }
+
+  readonly #store: Store;
+
+  /**
+   * Runs `fn` in one transaction (`store.transaction`), with this repository and the store bound
+   * to it, so jobs that the job library inserts through `jobRunner` commit with the rest.
+   */
+  async transaction<T>(fn: (repo: WorkerDetectRepository, store: Store) => Promise<T>): Promise<T> {
+    return this.#store.transaction((tx) => fn(new WorkerDetectRepository(tx.store), tx.store));
+  }
+
+  /** Runs the job library's SQL (text with $n placeholders) on this repository's store or transaction. */
+  jobRunner(): (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> {
+    return async (text, values) => {
+      const r = await this.#db.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: r.rows as unknown[] };
+    };
+  }
+
+  async config(): Promise<WorkerDetectConfig | null> {
+    const row = await this.#db.selectFrom('worker_detect').select('config').where('id', '=', 1).executeTakeFirst();
+    return row ? (JSON.parse(row.config) as WorkerDetectConfig) : null;
+  }
+
+  /** Reads the config row locked until the transaction ends (one plan or finalize at a time). */
+  async configForUpdate(): Promise<WorkerDetectConfig | null> {
+    const row = await this.#db
+      .selectFrom('worker_detect')
+      .select('config')
+      .where('id', '=', 1)
+      .forUpdate()
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.config) as WorkerDetectConfig) : null;
+  }
+
+  async saveConfig(config: WorkerDetectConfig): Promise<void> {
+    const text = JSON.stringify(config);
+    await this.#db
+      .insertInto('worker_detect')
+      .values({ id: 1, config: text })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ config: text }))
+      .execute();
+  }
+
+  /** Time span of the stored events, epoch ms; nulls when there is none. */
+  async eventSpan(): Promise<{ min: number | null; max: number | null }> {
+    const row = await this.#db
+      .selectFrom('events')
+      .select((eb) => [eb.fn.min('time').as('min'), eb.fn.max('time').as('max')])
+      .executeTakeFirst();
+    return {
+      min: row?.min === null || row?.min === undefined ? null : Number(row.min),
+      max: row?.max === null || row?.max === undefined ? null : Number(row.max),
+    };
+  }
+
+  /** Access keys of the credentials issued at or after `since` (epoch ms; null: all), in key order. */
+  async credentialKeysSince(since: number | null): Promise<string[]> {
+    let query = this.#db.selectFrom('credentials').select('access_key');
+    if (since !== null) query = query.where('time', '>=', since);
+    const rows = await query.orderBy('access_key').execute();
+    return rows.map((r) => r.access_key);
+  }
+
+  /** Locks the partition's row (created empty first) so one worker at a time scores it. */
+  async lockPartition(partition: number): Promise<PartitionState | null> {
+    await this.#db
+      .insertInto('worker_partitions')
+      .values({ partition, day: -1, state: '' })
+      .onConflict((oc) => oc.column('partition').doNothing())
+      .execute();
+    const row = await this.#db
+      .selectFrom('worker_partitions')
+      .select(['day', 'state'])
+      .where('partition', '=', partition)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    return row.state === '' ? null : { day: Number(row.day), state: row.state };
+  }
+
+  async savePartition(partition: number, day: number, state: string): Promise<void> {
+    await this.#db.updateTable('worker_partitions').set({ day, state }).where('partition', '=', partition).execute();
+  }
+
+  /** Lists days with no row yet as open, so partitions can count themselves done. */
+  async openDay(day: number): Promise<void> {
+    await this.#db
+      .insertInto('worker_days')
+      .values({ day, done: 0, finalized: 0 })
+      .onConflict((oc) => oc.column('day').doNothing())
+      .execute();
+  }
+
+  /** Counts one more partition done with `day`; returns how many are. */
+  async partitionDone(day: number): Promise<number> {
+    const row = await this.#db
+      .updateTable('worker_days')
+      .set((eb) => ({ done: eb('done', '+', 1) }))
+      .where('day', '=', day)
+      .returning('done')
+      .executeTakeFirstOrThrow();
+    return Number(row.done);
+  }
+
+  async dayFinalized(day: number): Promise<boolean> {
+    const row = await this.#db.selectFrom('worker_days').select('finalized').where('day', '=', day).executeTakeFirst();
+    return Number(row?.finalized ?? 0) === 1;
+  }
+
+  async markFinalized(day: number): Promise<void> {
+    await this.#db.updateTable('worker_days').set({ finalized: 1 }).where('day', '=', day).execute();
+  }
+
+  async saveCandidates(
+    day: number,
+    partition: number,
+    candidates: ReadonlyArray<{ id: string; body: string }>,
+  ): Promise<void> {
+    for (let i = 0; i < candidates.length; i += CHUNK)
+      await this.#db
+        .insertInto('worker_candidates')
+        .values(candidates.slice(i, i + CHUNK).map((c) => ({ day, partition, alert_id: c.id, body: c.body })))
+        .execute();
+  }
+
+  /** The day's candidates from every partition, in (partition, alert id) order. */
+  async candidates(day: number): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('worker_candidates')
+      .select('body')
+      .where('day', '=', day)
+      .orderBy('partition')
+      .orderBy('alert_id')
+      .execute();
+    return rows.map((r) => r.body);
+  }
+
+  async saveScores(day: number, partition: number, scores: string): Promise<void> {
+    await this.#db
+      .insertInto('worker_scores')
+      .values({ day, partition, scores })
+      .onConflict((oc) => oc.columns(['day', 'partition']).doUpdateSet({ scores }))
+      .execute();
+  }
+
+  async scores(day: number): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('worker_scores')
+      .select('scores')
+      .where('day', '=', day)
+      .orderBy('partition')
+      .execute();
+    return rows.map((r) => r.scores);
+  }
+
+  /** The newest snapshot before `day`, or null. */
+  async snapshotBefore(day: number): Promise<{ day: number; body: string } | null> {
+    const row = await this.#db
+      .selectFrom('worker_snapshots')
+      .select(['day', 'body'])
+      .where('day', '<', day)
+      .orderBy('day', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? { day: Number(row.day), body: row.body } : null;
+  }
+
+  /** The threshold of the newest snapshot before `day` (all a partition reads of it), or null. */
+  async thresholdBefore(day: number): Promise<number | null> {
+    const row = await this.#db
+      .selectFrom('worker_snapshots')
+      .select('threshold')
+      .where('day', '<', day)
+      .orderBy('day', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.threshold) : null;
+  }
+
+  /** Saves snapshot `day` and drops what no job reads any more (older snapshots, the day's inputs). */
+  async saveSnapshot(day: number, threshold: number, body: string): Promise<void> {
+    await this.#db
+      .insertInto('worker_snapshots')
+      .values({ day, threshold, body })
+      .onConflict((oc) => oc.column('day').doUpdateSet({ threshold, body }))
+      .execute();
+    await this.#db.deleteFrom('worker_snapshots').where('day', '<', day).execute();
+    await this.#db.deleteFrom('worker_scores').where('day', '<=', day).execute();
+    await this.#db.deleteFrom('worker_candidates').where('day', '<=', day).execute();
+  }
+
+  /** Upserts journey rows by their deterministic ids (a retried job writes the same rows). */
+  async saveJourneys(rows: readonly JourneysTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200)
+      await this.#db
+        .insertInto('journeys')
+        .values(rows.slice(i, i + 200))
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            actor_key: eb.ref('excluded.actor_key'),
+            actor_name: eb.ref('excluded.actor_name'),
+            session: eb.ref('excluded.session'),
+            start: eb.ref('excluded.start'),
+            end: eb.ref('excluded.end'),
+            event_count: eb.ref('excluded.event_count'),
+            event_ids: eb.ref('excluded.event_ids'),
+            raw: eb.ref('excluded.raw'),
+            excess: eb.ref('excluded.excess'),
+            decision: eb.ref('excluded.decision'),
+            alert_id: eb.ref('excluded.alert_id'),
+            segment: eb.ref('excluded.segment'),
+          })),
+        )
+        .execute();
+  }
+
+  /** Journeys that raised an alert the organization-wide budget then refused: kept, marked so. */
+  async refuseAlert(alertId: string): Promise<void> {
+    await this.#db
+      .updateTable('journeys')
+      .set({ decision: 'over-budget', alert_id: null })
+      .where('alert_id', '=', alertId)
+      .execute();
+  }
+
+  /**
+   * The events of one partition in [since, until), in (time, eventID) order, in pages. The
+   * partition is a hash of the person behind the identity: a role session traced to a person
+   * (key `role/person`) goes with that person; every other identity by its own key
+   * (`events.identity_hash`, migration 0011).
+   */
+  async *partitionEvents(
+    partitions: number,
+    partition: number,
+    since: number,
+    until: number,
+    batch = 5000,
+  ): AsyncGenerator<EventRow> {
+    let after: { time: number; eventId: string } | null = null;
+    for (;;) {
+      let query = this.#db
+        .selectFrom('events')
+        .select([...ROW_COLUMNS])
+        .where('time', '>=', since)
+        .where('time', '<', until)
+        .where(sql<boolean>`mod(identity_hash, ${partitions}) = ${partition}`);
+      if (after) {
+        const a = after;
+        query = query.where((eb) =>
+          eb.or([eb('time', '>', a.time), eb.and([eb('time', '=', a.time), eb('event_id', '>', a.eventId)])]),
+        );
+      }
+      const rows = await query.orderBy('time').orderBy('event_id').limit(batch).execute();
+      for (const r of rows) yield toRow(r);
+      const last = rows.at(-1);
+      if (!last || rows.length < batch) return;
+      after = { time: Number(last.time), eventId: last.event_id };
+    }
+  }
+}

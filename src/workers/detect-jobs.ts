@@ -1,0 +1,388 @@
+/**
+ * Detection as jobs, partitioned by identity, in day epochs. Identities are hashed (by the
+ * person behind them once the credential chain is traced) into P partitions. For each UTC day
+ * D in turn:
+ * - P partition jobs: partition p restores its engine and journey builder, scores its
+ *   identities' journeys that close on day D against the organization-wide snapshot of D-1
+ *   (the threshold fitted on every partition's scores), and saves its state, its journeys,
+ *   its alert candidates and its scores, in one transaction that holds the partition's row
+ *   lock: one worker at a time per partition, and a retried job finds its day done.
+ * - The last partition done enqueues one finalize job: it applies the weekly budget and the
+ *   learning-period caps organization-wide (candidates in time order), writes the alerts
+ *   (their ids are unique on identity and first event), builds snapshot D and starts day D+1.
+ * Every decision is a function of the events, the partition's state and the snapshot, never
+ * of which worker ran what when: one worker and three give the same alerts.
+ */
+import type PgBoss from 'pg-boss';
+import { buildAlert, type StoredAlert } from '../alerts/build.ts';
+import {
+  type AlertDraft,
+  budgetThreshold,
+  DAY,
+  DetectionEngine,
+  type JourneyRecord,
+  RECENT_CAPACITY,
+  WEEK,
+} from '../detect/engine.ts';
+import { parseState, type SavedState, serializeState } from '../detect/state.ts';
+import { retraceStored } from '../ingest/chains.ts';
+import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
+import { TimedScores } from '../model/calibration.ts';
+import { AlertsRepository } from '../store/alerts.ts';
+import { CredentialsRepository } from '../store/credentials.ts';
+import { eventsById } from '../store/events.ts';
+import { FilesRepository } from '../store/files.ts';
+import type { Store } from '../store/index.ts';
+import type { JourneysTable } from '../store/schema.ts';
+import { SuppressionsRepository } from '../store/suppressions.ts';
+import { type WorkerDetectConfig, WorkerDetectRepository } from '../store/workers.ts';
+import { type DetectSettings, jobId, type PlanJob, pendingJobs, QUEUES, queueDb } from './queue.ts';
+
+/** Learning-period alerts organization-wide per day and per week (as DetectionEngine's defaults). */
+const LEARNING_PER_DAY = 5;
+const LEARNING_PER_WEEK = 15;
+/** Ordinary alerts never exceed twice the weekly budget in a week (as DetectionEngine). */
+const WEEKLY_CAP_FACTOR = 2;
+/** Credentials issued this long before the next day to score can still be in use on it (STS allows 36 h). */
+const RETRACE_BEFORE_MS = 2 * DAY;
+/** A plan waiting for ingest jobs looks again after this many seconds. */
+const PLAN_RETRY_SECONDS = 2;
+
+export interface PartitionJob {
+  day: number;
+  partition: number;
+}
+/** Where a partition job's time went, ms (summed by the worker for the benchmark). */
+export interface PartitionTimings {
+  /** Locks, settings, snapshot, and the partition's state parsed. */
+  load: number;
+  /** Reading the partition's events from PostgreSQL. */
+  read: number;
+  /** Journeys built and scored (the engine). */
+  score: number;
+  /** Alert bodies built, journeys, candidates and state written. */
+  write: number;
+}
+
+export interface FinalizeJob {
+  day: number;
+}
+
+/** What a partition found for the organization-wide decision. */
+interface Candidate {
+  alert: StoredAlert;
+  /** Raised (not only grown) by this day's journeys. */
+  raised: boolean;
+  critical: boolean;
+  learningPeriod: boolean;
+  /** Epoch ms of the first journey that raised or grew it today: the budget's order. */
+  first: number;
+}
+
+/** The organization-wide snapshot after a day: the threshold tail and the budgets spent. */
+interface Snapshot {
+  day: number;
+  threshold: number;
+  recent: ReturnType<TimedScores['toJSON']>;
+  weekly: Array<[number, number]>;
+  learningDaily: Array<[number, number]>;
+  learningWeekly: Array<[number, number]>;
+}
+
+const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
+
+function partitionJobs(config: WorkerDetectConfig, day: number): PgBoss.JobInsert<PartitionJob>[] {
+  return Array.from({ length: config.partitions }, (_, partition) => ({
+    name: QUEUES.partition,
+    id: jobId(`partition\u0000${day}\u0000${partition}`),
+    data: { day, partition },
+  }));
+}
+
+/**
+ * The plan: once no ingest job is left, fixes the run's settings (first plan only) and starts
+ * the first day not yet scored, or extends the last day of a run in progress.
+ */
+export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise<string> {
+  if ((await pendingJobs(boss, [QUEUES.ingest])) > 0) {
+    await boss.send(QUEUES.plan, job, { startAfter: PLAN_RETRY_SECONDS });
+    return 'waiting for ingest';
+  }
+  // Ingest jobs leave orphaned blobs to this point: the sweep locks out event writers while it
+  // runs, so one sweep once ingest is done costs the other workers nothing.
+  await new FilesRepository(store).dropOrphanBlobs();
+  const repo = new WorkerDetectRepository(store);
+  // Ingest jobs ran side by side: one job's issuing call and another's calls made with the
+  // credential it issued may have committed unseen by each other, so neither re-attributed
+  // the calls to the person behind them (one `ingest` at a time always does). Traced again
+  // here, once no ingest job is left, for every credential the days still to score can use.
+  const from = (await repo.config())?.nextDay;
+  const keys = await repo.credentialKeysSince(from === undefined ? null : from - RETRACE_BEFORE_MS);
+  const reattributed = await retraceStored(store, keys, Number.MAX_SAFE_INTEGER);
+  return repo.transaction(async (tx) => {
+    const span = await tx.eventSpan();
+    if (span.min === null || span.max === null) return 'no events';
+    const lastDay = dayStart(span.max);
+    let config = await tx.configForUpdate();
+    if (!config) {
+      config = newConfig(job.settings, span.min, lastDay);
+      await tx.saveConfig(config);
+      await tx.openDay(config.nextDay);
+      await boss.insert(partitionJobs(config, config.nextDay), { db: queueDb(tx.jobRunner()) });
+      return `planned ${days(config)} day(s) in ${config.partitions} partitions; ${reattributed} event(s) re-attributed`;
+    }
+    const idle = config.nextDay > config.lastDay;
+    if (lastDay <= config.lastDay) return 'nothing new';
+    config.lastDay = lastDay;
+    await tx.saveConfig(config);
+    if (idle) {
+      await tx.openDay(config.nextDay);
+      await boss.insert(partitionJobs(config, config.nextDay), { db: queueDb(tx.jobRunner()) });
+    }
+    return `extended to ${new Date(lastDay).toISOString().slice(0, 10)}`;
+  });
+}
+
+function newConfig(s: DetectSettings, firstEvent: number, lastDay: number): WorkerDetectConfig {
+  return {
+    partitions: s.partitions,
+    learningDays: s.learningDays,
+    alertsPerWeek: s.alertsPerWeek,
+    gapMs: s.gapMinutes * 60_000,
+    firstEvent,
+    nextDay: dayStart(firstEvent),
+    lastDay,
+  };
+}
+
+const days = (c: WorkerDetectConfig) => Math.round((c.lastDay - c.nextDay) / DAY) + 1;
+
+function parseSnapshot(body: string | undefined): Snapshot | null {
+  return body === undefined ? null : (JSON.parse(body) as Snapshot);
+}
+
+/** Scores one partition's journeys closing on one day. Returns what it did, for the log. */
+export async function runPartition(
+  store: Store,
+  boss: PgBoss,
+  job: PartitionJob,
+  now: () => number = Date.now,
+  timings?: PartitionTimings,
+): Promise<string> {
+  let t0 = performance.now();
+  const lap = (phase: keyof PartitionTimings) => {
+    const t = performance.now();
+    if (timings) timings[phase] += t - t0;
+    t0 = t;
+  };
+  const suppressions = await new SuppressionsRepository(store).list();
+  const repo = new WorkerDetectRepository(store);
+  return repo.transaction(async (tx, txStore) => {
+    const saved = await tx.lockPartition(job.partition);
+    if (saved && saved.day >= job.day) return 'already done';
+    const config = await tx.config();
+    if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
+    const threshold = await tx.thresholdBefore(job.day);
+    const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
+    const state: SavedState = saved
+      ? parseState(saved.state, engineOptions)
+      : { engine: new DetectionEngine(engineOptions), resumeFrom: null, closedUntil: new Map(), gapMs: config.gapMs };
+    const engine = state.engine;
+    // The organization's clock and budget, not this partition's: its first event, no caps of its
+    // own (finalize applies them across partitions), the snapshot's threshold.
+    engine.firstEvent = config.firstEvent;
+    engine.learningDays = config.learningDays;
+    engine.alertsPerWeek = Number.POSITIVE_INFINITY;
+    engine.learningAlertsPerDay = Number.POSITIVE_INFINITY;
+    engine.learningAlertsPerWeek = Number.POSITIVE_INFINITY;
+    engine.thresholdOverride = threshold ?? Number.POSITIVE_INFINITY;
+    engine.suppressions = suppressions;
+    const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
+    builder.restore(state.builder);
+
+    const rows: JourneysTable[] = [];
+    const scores: Array<[number, number]> = [];
+    const drafts: Array<{ draft: AlertDraft; record: JourneyRecord }> = [];
+    const closed: Journey[] = [];
+    let scoring = 0;
+    const handle = () => {
+      const s0 = performance.now();
+      for (const j of closed) {
+        const { record, alert } = engine.process(j);
+        rows.push(journeyRow(record, job.day));
+        if (record.decision === 'normal' || record.decision === 'learning') scores.push([record.end, record.excess]);
+        if (alert) drafts.push({ draft: alert, record });
+      }
+      closed.length = 0;
+      scoring += performance.now() - s0;
+    };
+    lap('load');
+    let events = 0;
+    const since = state.resumeFrom ?? job.day;
+    for await (const row of tx.partitionEvents(config.partitions, job.partition, since, job.day + DAY)) {
+      events++;
+      builder.push(row, closed);
+      if (closed.length > 0) handle();
+    }
+    if (job.day >= config.lastDay) {
+      // The newest day stored: close what no late event can extend, then what is idle by the clock.
+      builder.sweep(closed);
+      builder.closeIdle(now() - builder.latenessMs - config.gapMs, closed);
+    }
+    handle();
+    if (timings) {
+      timings.score += scoring;
+      timings.read -= scoring;
+    }
+    lap('read');
+
+    const built = new Map<string, Candidate>();
+    const issuers = new CredentialsRepository(store);
+    for (const { draft, record } of drafts) {
+      const mine = built.get(draft.id);
+      const previous = mine?.alert ?? (await new AlertsRepository(txStore).get(draft.id));
+      const cited = await eventsById(
+        store,
+        draft.journeys.flatMap((j) => j.eventIds),
+      );
+      const via = previous?.assumedBy ?? (await issuers.issuerOf(draft.session));
+      const alert = buildAlert(draft, cited, previous, via);
+      built.set(draft.id, {
+        alert,
+        raised: (mine?.raised ?? false) || record.decision === 'alert',
+        critical: (mine?.critical ?? false) || draft.critical || draft.signals.length > 0,
+        learningPeriod: mine?.learningPeriod ?? draft.learningPeriod,
+        first: mine?.first ?? record.start,
+      });
+    }
+    // Written once: the partition's lock and day make a retried job return before this point.
+    await tx.saveJourneys(rows);
+    await tx.saveCandidates(
+      job.day,
+      job.partition,
+      [...built].map(([id, c]) => ({ id, body: JSON.stringify(c) })),
+    );
+    scores.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    if (scores.length > 0) await tx.saveScores(job.day, job.partition, JSON.stringify(scores));
+    const next: SavedState = {
+      engine,
+      resumeFrom: builder.openFrom(),
+      closedUntil: builder.closedUntil,
+      gapMs: config.gapMs,
+      builder: builder.position,
+      options: engineOptions,
+      segment: job.day,
+    };
+    await tx.savePartition(job.partition, job.day, serializeState(next));
+    const done = await tx.partitionDone(job.day);
+    if (done === config.partitions) {
+      const finalize: PgBoss.JobInsert<FinalizeJob> = {
+        name: QUEUES.finalize,
+        id: jobId(`finalize\u0000${job.day}`),
+        data: { day: job.day },
+      };
+      await boss.insert([finalize], { db: queueDb(tx.jobRunner()) });
+    }
+    lap('write');
+    return `${events} events, ${rows.length} journeys, ${built.size} candidates`;
+  });
+}
+
+function journeyRow(r: JourneyRecord, segment: number): JourneysTable {
+  return {
+    id: r.id,
+    actor_key: r.actorKey,
+    actor_name: r.actorName,
+    session: r.session,
+    start: r.start,
+    end: r.end,
+    event_count: r.eventIds.length,
+    event_ids: r.eventIds.join(' '),
+    raw: r.raw,
+    excess: r.excess,
+    decision: r.decision,
+    alert_id: r.alertId,
+    segment,
+  };
+}
+
+/**
+ * Finalizes a day once every partition scored it: the organization-wide budget, the alerts
+ * written, snapshot `day`, and the next day's partition jobs.
+ */
+export async function runFinalize(
+  store: Store,
+  boss: PgBoss,
+  job: FinalizeJob,
+  now: () => number = Date.now,
+): Promise<string> {
+  const repo = new WorkerDetectRepository(store);
+  return repo.transaction(async (tx, txStore) => {
+    const config = await tx.configForUpdate();
+    if (!config) throw new Error('finalize job before any plan: the worker_detect row is missing');
+    if (await tx.dayFinalized(job.day)) return 'already done';
+    const previous = parseSnapshot((await tx.snapshotBefore(job.day))?.body);
+    const weekly = new Map(previous?.weekly ?? []);
+    const learningDaily = new Map(previous?.learningDaily ?? []);
+    const learningWeekly = new Map(previous?.learningWeekly ?? []);
+    const alerts = new AlertsRepository(txStore);
+    const ts = now();
+
+    const candidates = (await tx.candidates(job.day)).map((b) => JSON.parse(b) as Candidate);
+    candidates.sort((a, b) => a.first - b.first || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0));
+    let written = 0;
+    let refused = 0;
+    const bump = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
+    for (const c of candidates) {
+      const since = c.first - config.firstEvent;
+      const known = (await alerts.get(c.alert.id)) !== null;
+      let accept = known;
+      if (!known && c.raised) {
+        if (c.learningPeriod) {
+          const d = Math.floor(since / DAY);
+          const w = Math.floor(since / WEEK);
+          accept = (learningDaily.get(d) ?? 0) < LEARNING_PER_DAY && (learningWeekly.get(w) ?? 0) < LEARNING_PER_WEEK;
+          if (accept) {
+            bump(learningDaily, d);
+            bump(learningWeekly, w);
+          }
+        } else if (c.critical) accept = true;
+        else {
+          const w = Math.floor(since / WEEK);
+          accept = (weekly.get(w) ?? 0) < WEEKLY_CAP_FACTOR * config.alertsPerWeek;
+          if (accept) bump(weekly, w);
+        }
+      }
+      if (accept) {
+        await alerts.save(c.alert, ts);
+        written++;
+      } else {
+        await tx.refuseAlert(c.alert.id);
+        refused++;
+      }
+    }
+
+    const recent = previous ? TimedScores.fromJSON(previous.recent, RECENT_CAPACITY) : new TimedScores(RECENT_CAPACITY);
+    const all: Array<[number, number]> = [];
+    for (const body of await tx.scores(job.day)) all.push(...(JSON.parse(body) as Array<[number, number]>));
+    all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [t, s] of all) recent.push(t, s);
+    const snapshot: Snapshot = {
+      day: job.day,
+      threshold: budgetThreshold(recent, job.day + DAY, config.alertsPerWeek),
+      recent: recent.toJSON(),
+      weekly: [...weekly],
+      learningDaily: [...learningDaily],
+      learningWeekly: [...learningWeekly],
+    };
+    await tx.saveSnapshot(job.day, snapshot.threshold, JSON.stringify(snapshot));
+    await tx.markFinalized(job.day);
+    config.nextDay = job.day + DAY;
+    await tx.saveConfig(config);
+    if (config.nextDay <= config.lastDay) {
+      await tx.openDay(config.nextDay);
+      await boss.insert(partitionJobs(config, config.nextDay), { db: queueDb(tx.jobRunner()) });
+    }
+    return `${written} alert(s) written, ${refused} over the budget, threshold ${snapshot.threshold.toFixed(2)}`;
+  });
+}
