@@ -1,14 +1,11 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detect } from '../app/detect.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { testDatabase } from '../store/postgres-testing.ts';
 import { attack, ORG_START, routine, storeRecords } from './org.fixture.ts';
 
-// PostgreSQL on 127.0.0.1:5432 with trust auth (as in src/store/postgres.test.ts); this file
-// creates and drops its own database.
-const ADMIN = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `trailhound_history_${process.pid}_${Date.now()}`;
-const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
+const database = testDatabase('history');
+const url = database.url;
 const DAY = 86_400_000;
 
 async function journeysOf(store: Store): Promise<string[]> {
@@ -31,16 +28,10 @@ async function alertsOf(store: Store): Promise<string[]> {
 
 describe('late files on PostgreSQL', () => {
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    await database.create();
   });
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   it('a backfill of older days after detect gives what one pass on SQLite gives', async () => {

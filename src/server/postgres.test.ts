@@ -1,31 +1,22 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detect } from '../app/detect.ts';
 import { attack, ORG_START, routine, storeRecords } from '../detect/org.fixture.ts';
 import { openStore } from '../store/index.ts';
+import { testDatabase } from '../store/postgres-testing.ts';
 import { createApp } from './app.ts';
 import type { IdentityProfile, Overview } from './types.ts';
 import { storeRepositories } from './wire.ts';
 
-// PostgreSQL runs on 127.0.0.1:5432 with trust auth on this machine kind (and in CI);
-// each run creates and drops its own database.
-const ADMIN = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `trailhound_test_api_${process.pid}_${Date.now()}`;
-const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
+const database = testDatabase('api');
+const url = database.url;
 const DAY = 86_400_000;
 
 describe('the dashboard API over PostgreSQL', () => {
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    await database.create();
   });
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   it('answers the overview, an identity, a filtered search and a verdict as on SQLite', async () => {

@@ -1,35 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, ALICE, DEPLOY, twoHopChain, writeTrail } from '../ingest/chains.fixture.ts';
 import { ingest } from '../ingest/index.ts';
 import { CredentialsRepository } from './credentials.ts';
 import { queryEvents, scanEventRows } from './events.ts';
 import { openStore } from './index.ts';
+import { testDatabase } from './postgres-testing.ts';
 import { readRescoreFrom } from './rescore.ts';
 
-// As src/store/postgres.test.ts: PostgreSQL on 127.0.0.1:5432 with trust auth; own database, dropped after.
-const ADMIN_URL = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `trailhound_test_chains_${process.pid}_${Date.now()}`;
-const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+const database = testDatabase('chains');
+const url = database.url;
 
 describe('credential chains on PostgreSQL', () => {
   let dir: string;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    await database.create();
     dir = mkdtempSync(join(tmpdir(), 'th-pg-chains-'));
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   it('attributes calls stored before their issuing calls, as on SQLite', async () => {

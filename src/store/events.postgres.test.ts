@@ -9,27 +9,20 @@ import { normalizeRecord } from '../normalize/index.ts';
 import { eventColumns, insertEventRows, queryEvents, scanEventRows } from './events.ts';
 import { FilesRepository } from './files.ts';
 import { openStore } from './index.ts';
+import { testDatabase } from './postgres-testing.ts';
 
-// As src/store/postgres.test.ts: PostgreSQL on 127.0.0.1:5432 with trust auth; own database, dropped after.
-const ADMIN_URL = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `trailhound_test_copy_${process.pid}_${Date.now()}`;
-const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+const database = testDatabase('copy');
+const url = database.url;
 
 describe('events written with COPY on PostgreSQL', () => {
   let dir: string;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    await database.create();
     dir = mkdtempSync(join(tmpdir(), 'th-pg-copy-'));
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   it('stores every event of a folder once, in input order, and a rerun and a copy add nothing', async () => {

@@ -1,35 +1,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../ingest/index.ts';
 import { writeSyntheticTrail } from '../ingest/synthetic.ts';
 import { scanEventRows } from './events.ts';
 import { openStore } from './index.ts';
+import { testDatabase } from './postgres-testing.ts';
 import { storeStats } from './stats.ts';
 
-// PostgreSQL runs on 127.0.0.1:5432 with trust auth on this machine kind (and in CI);
-// each run creates and drops its own database.
-const ADMIN = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `trailhound_test_${process.pid}_${Date.now()}`;
-const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
+const database = testDatabase('store');
+const url = database.url;
 
 describe('store on PostgreSQL', () => {
   let dir: string;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    await database.create();
     dir = mkdtempSync(join(tmpdir(), 'th-pg-'));
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   it('ingests exactly once and scans events in time order, as on SQLite', async () => {

@@ -1,27 +1,18 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertFixtures } from '../../server/fixtures.ts';
 import { openStore } from '../../store/index.ts';
 import { OutputDeliveriesRepository } from '../../store/output-deliveries.ts';
+import { testDatabase } from '../../store/postgres-testing.ts';
 import type { Alert } from '../types.ts';
 import { notify } from './index.ts';
 import type { AlertOutput } from './types.ts';
 
-// Same PostgreSQL as src/store/postgres.test.ts: 127.0.0.1:5432, trust auth, a database per run.
-const ADMIN = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `trailhound_outputs_${process.pid}_${Date.now()}`;
-const url = ADMIN.replace(/\/[^/]*$/, `/${name}`);
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
+const database = testDatabase('outputs');
+const url = database.url;
 
 describe('delivery log on PostgreSQL', () => {
-  beforeAll(() => admin(`CREATE DATABASE ${name}`));
-  afterAll(() => admin(`DROP DATABASE IF EXISTS ${name}`));
+  beforeAll(() => database.create());
+  afterAll(() => database.drop());
 
   it('migrates, sends each alert once per destination, and leases claims', async () => {
     const store = await openStore({ db: url });
