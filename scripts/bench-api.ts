@@ -7,6 +7,7 @@
  *
  *   npm run bench:api                                  # 1M events, 20 clients, 30 s
  *   npm run bench:api -- --events 100000 --clients 20 --seconds 20
+ *   npm run bench:api -- --cpu-prof .bench/prof          # also write the server's CPU profile there
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -119,7 +120,9 @@ async function main(): Promise<void> {
     `node ${process.version}, store ${db} (${(statSync(db).size / 2 ** 20).toFixed(0)} MiB), ${clients} clients, ${seconds} s`,
   );
 
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve', db], {
+  const profileAt = process.argv.indexOf('--cpu-prof');
+  const profile = profileAt >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, '--serve', db], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -133,6 +133,10 @@ export interface QuarantineRepository {
   list(limit: number): Promise<Array<{ file: string; line: number | null; code: string; reason: string; at: string }>>;
 }
 
+/**
+ * An object a repository hands out is never changed afterwards (a changed answer is a new
+ * object): the server serializes each answer object once and serves that text again.
+ */
 export interface TriageRepositories {
   alerts: AlertRepository;
   events: EventRepository;
