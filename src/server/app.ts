@@ -286,7 +286,7 @@ export function createApp(deps: AppDeps): Hono {
     const parsed = eventQuery.safeParse(c.req.query());
     if (!parsed.success) throw invalid(parsed.error);
     const q = parsed.data;
-    const page = await service.searchEvents({
+    const page = await service.searchEventsJson({
       actor: q.actor,
       action: q.action,
       service: q.service,
@@ -300,7 +300,10 @@ export function createApp(deps: AppDeps): Hono {
       after: q.cursor,
       limit: q.limit,
     });
-    return c.json({ events: page.events, next: page.next ? encodeCursor(page.next) : null, scanned: page.scanned });
+    const next = page.next ? JSON.stringify(encodeCursor(page.next)) : 'null';
+    return c.body(`{"events":${page.events},"next":${next},"scanned":${page.scanned}}`, 200, {
+      'Content-Type': 'application/json; charset=UTF-8',
+    });
   });
 
   app.get('/api/events/:eventId/record', async (c) =>

@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors.ts';
 import type { StoreStats } from '../store/stats.ts';
 import type {
   EventPage,
+  EventPageJson,
   EventSearch,
   FeedbackExtras,
   IdentityProfile,
@@ -99,6 +100,14 @@ export class TriageService {
 
   async searchEvents(query: EventSearch): Promise<EventPage> {
     return this.#repos.events.search(query);
+  }
+
+  /** `searchEvents` with the events as a JSON array, written by the repository when it can. */
+  async searchEventsJson(query: EventSearch): Promise<EventPageJson> {
+    const repo = this.#repos.events;
+    if (repo.searchJson !== undefined) return repo.searchJson(query);
+    const page = await repo.search(query);
+    return { events: JSON.stringify(page.events), next: page.next, scanned: page.scanned };
   }
 
   async eventRecord(eventId: string): Promise<Record<string, unknown>> {

@@ -312,11 +312,14 @@ describe('event search over stored files', () => {
           let pages = 0;
           let seen = 0;
           do {
-            const [a, b] = await Promise.all([
+            const [a, b, text] = await Promise.all([
               onLoop.events.search({ ...q, after }),
               threaded.events.search({ ...q, after }),
+              threaded.events.searchJson?.({ ...q, after }),
             ]);
             expect(b).toEqual(a);
+            // As JSON written on the reader: the same page.
+            expect({ ...text, events: JSON.parse(text?.events ?? 'null') }).toEqual(a);
             after = a.next ?? undefined;
             pages += 1;
             seen += a.events.length;

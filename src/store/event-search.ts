@@ -74,6 +74,13 @@ export interface EventPage {
   scanned: number;
 }
 
+/** An `EventPage` with its events already as a JSON array (what the API sends). */
+export interface EventPageJson {
+  events: string;
+  next: EventCursor | null;
+  scanned: number;
+}
+
 export interface EventSearchOptions {
   /**
    * Rows one query examines at most (default 5,000 on the caller's SQLite connection; on reader
@@ -118,6 +125,20 @@ interface Row {
   region: string;
   sentence: string | null;
   blob_id: number | null;
+}
+
+/** The JSON of a source address's autonomous-system label, per address (a page repeats few). */
+const asLabels = new Map<string, string>();
+function asLabelJson(ip: string | null): string {
+  if (ip === null) return 'null';
+  let label = asLabels.get(ip);
+  if (label === undefined) {
+    const as = asnOf(ip);
+    label = as ? JSON.stringify(asnLabel(as)) : 'null';
+    if (asLabels.size >= 10_000) asLabels.clear();
+    asLabels.set(ip, label);
+  }
+  return label;
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -347,6 +368,42 @@ export class EventSearchRepository {
       if (taken < want) await yieldToLoop();
     }
     return { events: await this.#summaries(matched), next: exhausted ? null : after, scanned };
+  }
+
+  /**
+   * The page `search` gives, with its events as JSON text. On reader threads the reader writes
+   * each row's JSON, and the event loop only adds the autonomous system (and a sentence for a
+   * row stored without one): no rows are parsed, built and serialized again here.
+   */
+  async searchJson(q: EventSearch): Promise<EventPageJson> {
+    if (this.#readers === null || q.asn !== undefined) {
+      const page = await this.search(q);
+      return { events: JSON.stringify(page.events), next: page.next, scanned: page.scanned };
+    }
+    const { parts, ips, missing, next, scanned } = await this.#readers.searchPageText({
+      ...readerFilters(q),
+      after: q.after ?? null,
+      limit: q.limit,
+      window: this.#window,
+      budget: this.#budget,
+      maxFiles: this.#maxFiles,
+    });
+    const wanted = missing.filter((id): id is string => id !== null);
+    const built = new Map<string, string>();
+    if (wanted.length > 0)
+      for (const e of await eventsById(this.#store, wanted)) built.set(e.eventId, sentenceOfEvent(e));
+    const out: string[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const id = missing[i] ?? null;
+      let sentence = '';
+      if (id !== null) {
+        const text = built.get(id);
+        if (text === undefined) continue;
+        sentence = `,"sentence":${JSON.stringify(text)}`;
+      }
+      out.push(`${parts[i]}${sentence},"sourceAs":${asLabelJson(ips[i] ?? null)}}`);
+    }
+    return { events: `[${out.join(',')}]`, next, scanned };
   }
 
   /** Summaries in the order given; rows without a stored sentence get one from their record. */
