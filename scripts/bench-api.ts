@@ -7,6 +7,7 @@
  *
  *   npm run bench:api                                  # 1M events, 20 clients, 30 s
  *   npm run bench:api -- --events 100000 --clients 20 --seconds 20
+ *   npm run bench:api -- --cpu-prof .bench/prof          # also write the server's CPU profile there
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { monitorEventLoopDelay, PerformanceObserver, performance as perf } from 
 import { createInterface } from 'node:readline';
 
 const PER_FILE = 1000;
+/** `PerformanceEntry.detail.kind` of a GC entry (perf_hooks constants). */
+const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak callbacks' };
 const root = join(import.meta.dirname, '..', '.bench', 'api');
 
 function arg(name: string, fallback: number): number {
@@ -36,10 +39,17 @@ async function serveChild(db: string): Promise<void> {
   let elu = perf.eventLoopUtilization();
   let gcMs = 0;
   let gcMaxMs = 0;
+  const gcKinds: Record<string, { count: number; ms: number; maxMs: number }> = {};
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gcMs += e.duration;
       gcMaxMs = Math.max(gcMaxMs, e.duration);
+      const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+      gcKinds[kind] ??= { count: 0, ms: 0, maxMs: 0 };
+      const k = gcKinds[kind];
+      k.count += 1;
+      k.ms += e.duration;
+      k.maxMs = Math.max(k.maxMs, e.duration);
     }
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
@@ -66,6 +76,7 @@ async function serveChild(db: string): Promise<void> {
           loopBusy: perf.eventLoopUtilization(elu).utilization,
           gcMs,
           gcMaxMs,
+          gcKinds,
         })}\n`,
       );
       // Requests the clients gave up on may still be running: exit without closing the store under them.
@@ -119,7 +130,9 @@ async function main(): Promise<void> {
     `node ${process.version}, store ${db} (${(statSync(db).size / 2 ** 20).toFixed(0)} MiB), ${clients} clients, ${seconds} s`,
   );
 
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve', db], {
+  const profileAt = process.argv.indexOf('--cpu-prof');
+  const profile = profileAt >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, '--serve', db], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -202,6 +215,7 @@ async function main(): Promise<void> {
     loopBusy: number;
     gcMs: number;
     gcMaxMs: number;
+    gcKinds: Record<string, { count: number; ms: number; maxMs: number }>;
   };
   child.stdin.end();
 
@@ -217,6 +231,11 @@ async function main(): Promise<void> {
   }
   console.log(
     `\nserver while measured: event loop delay p99 ${loop.loopP99Ms.toFixed(1)} ms, max ${loop.loopMaxMs.toFixed(1)} ms; event loop busy ${(loop.loopBusy * 100).toFixed(0)}%; CPU ${(loop.cpuMs / samples.length).toFixed(2)} ms a request (all threads); GC ${loop.gcMs.toFixed(0)} ms in all, longest pause ${loop.gcMaxMs.toFixed(1)} ms; RSS ${loop.rssMiB.toFixed(0)} MiB`,
+  );
+  console.log(
+    `GC by kind: ${Object.entries(loop.gcKinds)
+      .map(([kind, k]) => `${kind} ${k.count}x ${k.ms.toFixed(0)} ms (longest ${k.maxMs.toFixed(1)})`)
+      .join(', ')}`,
   );
   const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ');
   console.log(`load average at the end: ${load}`);

@@ -262,6 +262,47 @@ describe('GET /api/overview and /api/identities/:key', () => {
   });
 });
 
+describe('entity tags', () => {
+  it('answers 304 without a body to a client holding the current answer, and 200 once it changed', async () => {
+    const { sut } = makeSut();
+    const first = await sut.request('/api/alerts');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect((await sut.request('/api/alerts')).headers.get('etag')).toBe(etag);
+    const again = await sut.request('/api/alerts', { headers: { 'If-None-Match': etag as string } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('x-content-type-options')).toBe('nosniff');
+
+    const [newest] = ((await first.json()) as { alerts: Array<{ id: string }> }).alerts;
+    const verdict = await sut.request(`/api/alerts/${newest?.id}/feedback`, postJson({ verdict: 'benign' }));
+    expect(verdict.status).toBe(200);
+    const changed = await sut.request('/api/alerts', { headers: { 'If-None-Match': etag as string } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    const { alerts } = (await changed.json()) as { alerts: Array<{ id: string; status: string }> };
+    expect(alerts.find((a) => a.id === newest?.id)?.status).toBe('benign');
+  });
+
+  it('tags the overview, stats, an identity and health, and not a search', async () => {
+    const { sut } = makeSut();
+    for (const path of [
+      '/api/overview',
+      '/api/stats',
+      `/api/identities/${encodeURIComponent(identityFixture().key)}`,
+      '/api/health',
+    ]) {
+      const res = await sut.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(/^application\/json/);
+      const etag = res.headers.get('etag') as string;
+      expect((await sut.request(path, { headers: { 'If-None-Match': etag } })).status, path).toBe(304);
+      expect((await sut.request(path, { headers: { 'If-None-Match': '"other"' } })).status, path).toBe(200);
+    }
+    expect((await sut.request('/api/events')).headers.get('etag')).toBeNull();
+  });
+});
+
 describe('authentication', () => {
   const token = `${'a'.repeat(20)}TOKEN-1234`;
 

@@ -7,7 +7,7 @@
  * loopback a bearer token on every API call, compared in constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { AlertStatus } from '../alerts/types.ts';
@@ -144,6 +144,37 @@ function invalid(error: z.ZodError): ApiError {
   return badRequest(`${parts.join('; ')}.`);
 }
 
+/** An answer serialized once, with the entity tag a client can send back in If-None-Match. */
+interface Serialized {
+  json: string;
+  etag: string;
+}
+
+/**
+ * Serialized answers of the objects repositories keep until the store changes (overview,
+ * stats, identities, the queue): asking again for an unchanged one costs a lookup, not a
+ * `JSON.stringify` of the whole answer on the event loop. Keyed by the object itself, so an
+ * answer computed anew is serialized anew and one no longer kept is forgotten with it.
+ */
+const serialized = new WeakMap<object, Serialized>();
+
+function serializedOnce(value: object, wrap: string | null): Serialized {
+  let s = serialized.get(value);
+  if (s === undefined) {
+    const json = wrap === null ? JSON.stringify(value) : `{${JSON.stringify(wrap)}:${JSON.stringify(value)}}`;
+    s = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+    serialized.set(value, s);
+  }
+  return s;
+}
+
+/** `value` (or `{ [wrap]: value }`) as JSON, or 304 when the client already holds this version. */
+function cachedJson(c: Context, value: object, wrap: string | null = null): Response {
+  const { json, etag } = serializedOnce(value, wrap);
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304, { ETag: etag });
+  return c.body(json, 200, { 'Content-Type': 'application/json; charset=UTF-8', ETag: etag });
+}
+
 /** Constant-time equality of two secrets (compared as SHA-256 digests, so lengths leak nothing). */
 export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
@@ -195,16 +226,17 @@ export function createApp(deps: AppDeps): Hono {
     return res;
   });
 
-  app.get('/api/health', (c) => c.json({ ok: true }));
+  const healthy = { ok: true };
+  app.get('/api/health', (c) => cachedJson(c, healthy));
   app.route('/', operationsRoutes(undefined, deps.health));
 
   app.get('/api/alerts', async (c) => {
     const parsed = alertQuery.safeParse(c.req.query());
     if (!parsed.success) throw invalid(parsed.error);
-    return c.json({ alerts: await service.listAlerts(parsed.data) });
+    return cachedJson(c, await service.listAlerts(parsed.data), 'alerts');
   });
 
-  app.get('/api/alerts/:id', async (c) => c.json({ alert: await service.getAlert(c.req.param('id')) }));
+  app.get('/api/alerts/:id', async (c) => cachedJson(c, await service.getAlert(c.req.param('id')), 'alert'));
 
   app.post(
     '/api/alerts/:id/feedback',
@@ -244,17 +276,17 @@ export function createApp(deps: AppDeps): Hono {
     },
   );
 
-  app.get('/api/stats', async (c) => c.json(await service.stats()));
+  app.get('/api/stats', async (c) => cachedJson(c, await service.stats()));
 
-  app.get('/api/overview', async (c) => c.json(await service.overview()));
+  app.get('/api/overview', async (c) => cachedJson(c, await service.overview()));
 
-  app.get('/api/identities/:key', async (c) => c.json({ identity: await service.identity(c.req.param('key')) }));
+  app.get('/api/identities/:key', async (c) => cachedJson(c, await service.identity(c.req.param('key')), 'identity'));
 
   app.get('/api/events', async (c) => {
     const parsed = eventQuery.safeParse(c.req.query());
     if (!parsed.success) throw invalid(parsed.error);
     const q = parsed.data;
-    const page = await service.searchEvents({
+    const page = await service.searchEventsJson({
       actor: q.actor,
       action: q.action,
       service: q.service,
@@ -268,7 +300,10 @@ export function createApp(deps: AppDeps): Hono {
       after: q.cursor,
       limit: q.limit,
     });
-    return c.json({ events: page.events, next: page.next ? encodeCursor(page.next) : null, scanned: page.scanned });
+    const next = page.next ? JSON.stringify(encodeCursor(page.next)) : 'null';
+    return c.body(`{"events":${page.events},"next":${next},"scanned":${page.scanned}}`, 200, {
+      'Content-Type': 'application/json; charset=UTF-8',
+    });
   });
 
   app.get('/api/events/:eventId/record', async (c) =>

@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors.ts';
 import type { StoreStats } from '../store/stats.ts';
 import type {
   EventPage,
+  EventPageJson,
   EventSearch,
   FeedbackExtras,
   IdentityProfile,
@@ -53,6 +54,12 @@ export function rankAlerts(alerts: Alert[]): Alert[] {
 
 export class TriageService {
   readonly #repos: TriageRepositories;
+  /**
+   * The queue and totals as last derived from the repositories' cached lists: the same list
+   * gives back the same answer object, which the routes then serialize only once.
+   */
+  readonly #queues = new WeakMap<readonly Alert[], Map<string, AlertListItem[]>>();
+  #lastStats: { store: StoreStats | null; alerts: readonly Alert[]; stats: TriageStats } | null = null;
 
   constructor(repos: TriageRepositories) {
     this.#repos = repos;
@@ -63,8 +70,19 @@ export class TriageService {
   ): Promise<AlertListItem[]> {
     const all = await this.#repos.alerts.list({ since: query.since });
     const wanted = query.statuses;
-    const kept = wanted === undefined || wanted.length === 0 ? all : all.filter((a) => wanted.includes(a.status));
-    return rankAlerts(kept).map(toListItem);
+    let queues = this.#queues.get(all);
+    if (queues === undefined) {
+      queues = new Map();
+      this.#queues.set(all, queues);
+    }
+    const key = wanted === undefined ? '' : wanted.join(',');
+    let queue = queues.get(key);
+    if (queue === undefined) {
+      const kept = wanted === undefined || wanted.length === 0 ? all : all.filter((a) => wanted.includes(a.status));
+      queue = rankAlerts(kept).map(toListItem);
+      queues.set(key, queue);
+    }
+    return queue;
   }
 
   async getAlert(id: string): Promise<Alert> {
@@ -82,6 +100,14 @@ export class TriageService {
 
   async searchEvents(query: EventSearch): Promise<EventPage> {
     return this.#repos.events.search(query);
+  }
+
+  /** `searchEvents` with the events as a JSON array, written by the repository when it can. */
+  async searchEventsJson(query: EventSearch): Promise<EventPageJson> {
+    const repo = this.#repos.events;
+    if (repo.searchJson !== undefined) return repo.searchJson(query);
+    const page = await repo.search(query);
+    return { events: JSON.stringify(page.events), next: page.next, scanned: page.scanned };
   }
 
   async eventRecord(eventId: string): Promise<Record<string, unknown>> {
@@ -106,13 +132,17 @@ export class TriageService {
 
   async stats(): Promise<TriageStats> {
     const [store, alerts] = await Promise.all([this.#repos.stats.stats(), this.#repos.alerts.list({})]);
+    const last = this.#lastStats;
+    if (last !== null && last.store === store && last.alerts === alerts) return last.stats;
     const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<AlertStatus, number>;
     const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
     for (const a of alerts) {
       byStatus[a.status] += 1;
       bySeverity[a.severity] += 1;
     }
-    return { store, alerts: { total: alerts.length, byStatus, bySeverity } };
+    const stats = { store, alerts: { total: alerts.length, byStatus, bySeverity } };
+    this.#lastStats = { store, alerts, stats };
+    return stats;
   }
 }
 

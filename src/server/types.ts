@@ -4,7 +4,7 @@
  * (`wire.ts`); tests pass in-memory ones (`memory.ts`), so no test needs a database.
  */
 import type { Alert, AlertStatus } from '../alerts/types.ts';
-import type { EventPage, EventSearch } from '../store/event-search.ts';
+import type { EventPage, EventPageJson, EventSearch } from '../store/event-search.ts';
 import type { StoreStats } from '../store/stats.ts';
 
 /** What an analyst can say about an alert; each verdict becomes the alert's status. */
@@ -40,10 +40,12 @@ export interface VerdictRecord {
   at: string;
 }
 
-export type { EventCursor, EventPage, EventSearch, EventSummary } from '../store/event-search.ts';
+export type { EventCursor, EventPage, EventPageJson, EventSearch, EventSummary } from '../store/event-search.ts';
 
 export interface EventRepository {
   search(query: EventSearch): Promise<EventPage>;
+  /** The same page with its events as JSON text, when the repository can write it cheaper. */
+  searchJson?(query: EventSearch): Promise<EventPageJson>;
   /** The record exactly as received (parsed JSON), or null for an unknown eventID. */
   record(eventId: string): Promise<Record<string, unknown> | null>;
 }
@@ -133,6 +135,10 @@ export interface QuarantineRepository {
   list(limit: number): Promise<Array<{ file: string; line: number | null; code: string; reason: string; at: string }>>;
 }
 
+/**
+ * An object a repository hands out is never changed afterwards (a changed answer is a new
+ * object): the server serializes each answer object once and serves that text again.
+ */
 export interface TriageRepositories {
   alerts: AlertRepository;
   events: EventRepository;

@@ -273,6 +273,24 @@ describe('event search over stored files', () => {
       store = s;
       writeSyntheticTrail(join(dir, 'logs'), 6, 200, 9);
       await ingest(s, [join(dir, 'logs')]);
+      // Query shapes that use every filter the readers write as SQL.
+      const sample = await s.db
+        .selectFrom('events')
+        .select(['actor_key', 'service', 'action_key', 'account_id', 'source_ip', 'time'])
+        .where('source_ip', 'is not', null)
+        .orderBy('id')
+        .offset(600)
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      const { actor_key: busiest } = await s.db
+        .selectFrom('events')
+        .select(['actor_key', (eb) => eb.fn.countAll().as('n')])
+        .groupBy('actor_key')
+        .orderBy('n', 'desc')
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      const sampleAction = `${sample.service}:${sample.action_key}`;
+      const middle = Number(sample.time);
       const onLoop = storeRepositories(s, { readers: 0, searchWindow: 300 });
       const threaded = storeRepositories(s, { readers: 2, searchWindow: 300 });
       try {
@@ -280,21 +298,33 @@ describe('event search over stored files', () => {
           { limit: 50 },
           { service: 'iam', outcome: 'failure' as const, limit: 20 },
           { region: 'eu-west-1', limit: 100 },
+          { actor: busiest, limit: 30 },
+          { actor: sample.actor_key, action: sampleAction, since: middle, limit: 7 },
+          { action: sampleAction.slice(sampleAction.indexOf(':') + 1), until: middle, limit: 40 },
+          {
+            account: sample.account_id,
+            sourceIp: sample.source_ip ?? undefined,
+            outcome: 'success' as const,
+            limit: 25,
+          },
         ]) {
           let after: { time: number; eventId: string } | undefined;
           let pages = 0;
           let seen = 0;
           do {
-            const [a, b] = await Promise.all([
+            const [a, b, text] = await Promise.all([
               onLoop.events.search({ ...q, after }),
               threaded.events.search({ ...q, after }),
+              threaded.events.searchJson?.({ ...q, after }),
             ]);
             expect(b).toEqual(a);
+            // As JSON written on the reader: the same page.
+            expect({ ...text, events: JSON.parse(text?.events ?? 'null') }).toEqual(a);
             after = a.next ?? undefined;
             pages += 1;
             seen += a.events.length;
           } while (after !== undefined && pages < 100);
-          expect(seen).toBeGreaterThan(0);
+          expect(seen, JSON.stringify(q)).toBeGreaterThan(0);
           if (q.limit === 50) expect(pages).toBe(1200 / 50 + 1);
         }
         // Records as received: found on a reader thread, the same as the store's parser gives.

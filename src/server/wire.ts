@@ -367,6 +367,7 @@ export function storeRepositories(store: Store, options: WireOptions = {}): Tria
     },
     events: {
       search: (q) => events.search(q),
+      searchJson: (q) => events.searchJson(q),
       record: (eventId) => events.record(eventId),
     },
     stats: { stats: async () => statsCache.get('stats', await overviews.version(), totals) },

@@ -18,7 +18,7 @@ import { eventsById } from './events.ts';
 import type { Store } from './index.ts';
 import { runPrepared } from './prepared.ts';
 import { RawRecordReader } from './raw.ts';
-import type { SqliteReaders } from './readers.ts';
+import type { ReaderSearchPage, SqliteReaders } from './readers.ts';
 import type { Database } from './schema.ts';
 
 /** One stored event as the dashboard shows it: who, what, outcome and the catalog sentence. */
@@ -74,6 +74,13 @@ export interface EventPage {
   scanned: number;
 }
 
+/** An `EventPage` with its events already as a JSON array (what the API sends). */
+export interface EventPageJson {
+  events: string;
+  next: EventCursor | null;
+  scanned: number;
+}
+
 export interface EventSearchOptions {
   /**
    * Rows one query examines at most (default 5,000 on the caller's SQLite connection; on reader
@@ -120,6 +127,20 @@ interface Row {
   blob_id: number | null;
 }
 
+/** The JSON of a source address's autonomous-system label, per address (a page repeats few). */
+const asLabels = new Map<string, string>();
+function asLabelJson(ip: string | null): string {
+  if (ip === null) return 'null';
+  let label = asLabels.get(ip);
+  if (label === undefined) {
+    const as = asnOf(ip);
+    label = as ? JSON.stringify(asnLabel(as)) : 'null';
+    if (asLabels.size >= 10_000) asLabels.clear();
+    asLabels.set(ip, label);
+  }
+  return label;
+}
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** `iam:CreateAccessKey`, `CreateAccessKey`, or the raw eventName, as the column holding it. */
@@ -146,6 +167,49 @@ function narrowing(eb: ExpressionBuilder<Database, 'events'>, q: EventSearch): E
   if (q.sourceIp !== undefined) out.push(eb('source_ip', '=', q.sourceIp));
   if (q.outcome !== undefined) out.push(eb('success', '=', q.outcome === 'success' ? 1 : 0));
   return out;
+}
+
+/**
+ * The search's filters as SQL for a reader thread: `indexed` (actor and time range, which the
+ * time indexes serve) and `narrow` (the rest but ASN), each a conjunction of fixed column
+ * conditions with `?` parameters, the same conditions `#indexed` and `narrowing` build.
+ */
+function readerFilters(q: EventSearch): Pick<ReaderSearchPage, 'indexed' | 'narrow'> {
+  const indexed = { sql: [] as string[], params: [] as unknown[] };
+  const narrow = { sql: [] as string[], params: [] as unknown[] };
+  const add = (to: typeof indexed, sql: string, ...params: unknown[]) => {
+    to.sql.push(sql);
+    to.params.push(...params);
+  };
+  if (q.actor !== undefined) add(indexed, 'actor_key = ?', q.actor);
+  if (q.since !== undefined) add(indexed, 'time >= ?', q.since);
+  if (q.until !== undefined) add(indexed, 'time < ?', q.until);
+  if (q.service !== undefined) add(narrow, 'service = ?', q.service);
+  if (q.action !== undefined) {
+    const colon = q.action.indexOf(':');
+    if (colon > 0) {
+      const name = q.action.slice(colon + 1);
+      add(
+        narrow,
+        '(action_key = ? OR action = ? OR (service = ? AND (action_key = ? OR action = ?)))',
+        q.action,
+        q.action,
+        q.action.slice(0, colon),
+        name,
+        name,
+      );
+    } else {
+      add(narrow, '(action_key = ? OR action = ?)', q.action, q.action);
+    }
+  }
+  if (q.account !== undefined) add(narrow, 'account_id = ?', q.account);
+  if (q.region !== undefined) add(narrow, 'region = ?', q.region);
+  if (q.sourceIp !== undefined) add(narrow, 'source_ip = ?', q.sourceIp);
+  if (q.outcome !== undefined) add(narrow, 'success = ?', q.outcome === 'success' ? 1 : 0);
+  return {
+    indexed: { sql: indexed.sql.length === 0 ? '1' : indexed.sql.join(' AND '), params: indexed.params },
+    narrow: narrow.sql.length === 0 ? null : { sql: narrow.sql.join(' AND '), params: narrow.params },
+  };
 }
 
 export class EventSearchRepository {
@@ -251,6 +315,19 @@ export class EventSearchRepository {
   }
 
   async search(q: EventSearch): Promise<EventPage> {
+    // On reader threads a page is one message: the reader runs the windows below itself.
+    // The ASN is looked up here, so a search by it pages from here.
+    if (this.#readers !== null && q.asn === undefined) {
+      const { rows, next, scanned } = await this.#readers.searchPage<Row>({
+        ...readerFilters(q),
+        after: q.after ?? null,
+        limit: q.limit,
+        window: this.#window,
+        budget: this.#budget,
+        maxFiles: this.#maxFiles,
+      });
+      return { events: await this.#summaries(rows), next, scanned };
+    }
     const matched: Row[] = [];
     let after = q.after ?? null;
     let scanned = 0;
@@ -293,6 +370,42 @@ export class EventSearchRepository {
     return { events: await this.#summaries(matched), next: exhausted ? null : after, scanned };
   }
 
+  /**
+   * The page `search` gives, with its events as JSON text. On reader threads the reader writes
+   * each row's JSON, and the event loop only adds the autonomous system (and a sentence for a
+   * row stored without one): no rows are parsed, built and serialized again here.
+   */
+  async searchJson(q: EventSearch): Promise<EventPageJson> {
+    if (this.#readers === null || q.asn !== undefined) {
+      const page = await this.search(q);
+      return { events: JSON.stringify(page.events), next: page.next, scanned: page.scanned };
+    }
+    const { parts, ips, missing, next, scanned } = await this.#readers.searchPageText({
+      ...readerFilters(q),
+      after: q.after ?? null,
+      limit: q.limit,
+      window: this.#window,
+      budget: this.#budget,
+      maxFiles: this.#maxFiles,
+    });
+    const wanted = missing.filter((id): id is string => id !== null);
+    const built = new Map<string, string>();
+    if (wanted.length > 0)
+      for (const e of await eventsById(this.#store, wanted)) built.set(e.eventId, sentenceOfEvent(e));
+    const out: string[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const id = missing[i] ?? null;
+      let sentence = '';
+      if (id !== null) {
+        const text = built.get(id);
+        if (text === undefined) continue;
+        sentence = `,"sentence":${JSON.stringify(text)}`;
+      }
+      out.push(`${parts[i]}${sentence},"sourceAs":${asLabelJson(ips[i] ?? null)}}`);
+    }
+    return { events: `[${out.join(',')}]`, next, scanned };
+  }
+
   /** Summaries in the order given; rows without a stored sentence get one from their record. */
   async #summaries(rows: readonly Row[]): Promise<EventSummary[]> {
     const missing = rows.filter((r) => r.sentence === null).map((r) => r.event_id);
@@ -324,23 +437,18 @@ export class EventSearchRepository {
 
   /** The record exactly as received (parsed JSON), or null for an unknown eventID. */
   async record(eventId: string): Promise<Record<string, unknown> | null> {
+    // A CloudTrail file's record, found on a reader thread with its place; any other shape, here.
+    if (this.#readers !== null) {
+      const found = await this.#readers.recordOf(eventId);
+      if (found === null) return null;
+      return found.record ?? this.#reader.read(found.ref);
+    }
     const ref = await this.#store.db
       .selectFrom('events')
       .select(['raw', 'blob_id', 'raw_line', 'raw_index'])
       .where('event_id', '=', eventId)
       .executeTakeFirst();
     if (ref === undefined) return null;
-    // A CloudTrail file's record, found on a reader thread; any other shape, here.
-    if (
-      this.#readers !== null &&
-      ref.raw === null &&
-      ref.blob_id !== null &&
-      ref.raw_line === null &&
-      ref.raw_index !== null
-    ) {
-      const found = await this.#readers.cloudTrailRecord(Number(ref.blob_id), Number(ref.raw_index), eventId);
-      if (found !== null) return found;
-    }
     return this.#reader.read(ref);
   }
 }

@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Store } from './index.ts';
+import type { RawRef } from './raw.ts';
 
 const SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -39,30 +40,137 @@ function recordsOf(blobId) {
   files.set(blobId, records);
   return records;
 }
-parentPort.on('message', ({ id, sql, params, record }) => {
+const COLUMNS = 'event_id, time, actor_key, actor_name, service, action_key, success, error_code, source_ip, account_id, region, sentence, blob_id';
+const NEWEST_FIRST = ' ORDER BY time DESC, event_id DESC';
+function statement(sql) {
+  let stmt = statements.get(sql);
+  if (stmt === undefined) {
+    stmt = db.prepare(sql);
+    if (statements.size >= 256) statements.clear();
+    statements.set(sql, stmt);
+  }
+  return stmt;
+}
+// The (time, eventID) bounds as the time indexes serve them; see EventSearchRepository.
+const OLDER = ' AND time <= ? AND (time < ? OR event_id < ?)';
+const NOT_OLDER = ' AND time >= ? AND (time > ? OR event_id >= ?)';
+// One page of the event search, as EventSearchRepository.search pages on the event loop
+// (windows of the time index, a budget of rows examined, at most maxFiles files re-read for
+// rows without a sentence), in one message instead of two queries a window.
+function page(p) {
+  const matched = [];
+  let after = p.after;
+  let scanned = 0;
+  let exhausted = false;
+  const files = new Set();
+  let cut = false;
+  while (matched.length < p.limit && scanned < p.budget) {
+    const want = p.limit - matched.length;
+    const older = after === null ? '' : OLDER;
+    const bounds = after === null ? p.indexed.params : [...p.indexed.params, after.time, after.time, after.eventId];
+    let rows;
+    let windowEnd;
+    let examined;
+    if (p.narrow === null) {
+      rows = statement('SELECT ' + COLUMNS + ' FROM events WHERE ' + p.indexed.sql + older + NEWEST_FIRST + ' LIMIT ?').all(...bounds, want);
+      const last = rows[rows.length - 1];
+      windowEnd = rows.length < want || last === undefined ? null : { time: Number(last.time), eventId: last.event_id };
+      examined = rows.length;
+    } else {
+      const end = statement('SELECT time, event_id FROM events WHERE ' + p.indexed.sql + older + NEWEST_FIRST + ' LIMIT 1 OFFSET ?').get(...bounds, p.window - 1);
+      windowEnd = end === undefined ? null : { time: Number(end.time), eventId: end.event_id };
+      const within = windowEnd === null ? '' : NOT_OLDER;
+      const params = windowEnd === null ? [...bounds, ...p.narrow.params] : [...bounds, ...p.narrow.params, windowEnd.time, windowEnd.time, windowEnd.eventId];
+      rows = statement('SELECT ' + COLUMNS + ' FROM events WHERE ' + p.indexed.sql + older + ' AND ' + p.narrow.sql + within + NEWEST_FIRST + ' LIMIT ?').all(...params, want);
+      examined = windowEnd === null ? rows.length : p.window;
+    }
+    scanned += examined;
+    for (const r of rows) {
+      if (r.sentence === null && r.blob_id !== null && !files.has(Number(r.blob_id))) {
+        if (files.size >= p.maxFiles) { cut = true; break; }
+        files.add(Number(r.blob_id));
+      }
+      matched.push(r);
+      if (matched.length >= p.limit) break;
+    }
+    if (cut || matched.length >= p.limit) {
+      const last = matched[matched.length - 1];
+      after = last === undefined ? after : { time: Number(last.time), eventId: last.event_id };
+      break;
+    }
+    if (windowEnd === null) { exhausted = true; break; }
+    after = windowEnd;
+  }
+  return { rows: matched, next: exhausted ? null : after, scanned };
+}
+// Only CloudTrail's own {"Records":[...]} shape, and only when the element is the event asked
+// for, as JSON; anything else is left to the store's parser ('null').
+function elementOf(blobId, index, eventId) {
+  const records = recordsOf(blobId);
+  const element = records === null ? undefined : records[index];
+  // As the store's parser yields it: no envelope to unwrap, an eventTime to keep.
+  const found =
+    element !== null &&
+    typeof element === 'object' &&
+    element.eventID === eventId &&
+    !('detail-type' in element) &&
+    typeof element.eventTime === 'string' &&
+    element.eventTime !== '';
+  return found ? JSON.stringify(element) : 'null';
+}
+const REF = 'SELECT raw, blob_id, raw_line, raw_index FROM events WHERE event_id = ?';
+parentPort.on('message', ({ id, sql, params, record, search, asText, recordOf }) => {
   try {
-    if (record !== undefined) {
-      // Only CloudTrail's own {"Records":[...]} shape, and only when the element is the event
-      // asked for; anything else is left to the store's parser (json: null).
-      const records = recordsOf(record.blobId);
-      const element = records === null ? undefined : records[record.index];
-      // As the store's parser yields it: no envelope to unwrap, an eventTime to keep.
-      const found =
-        element !== null &&
-        typeof element === 'object' &&
-        element.eventID === record.eventId &&
-        !('detail-type' in element) &&
-        typeof element.eventTime === 'string' &&
-        element.eventTime !== '';
-      parentPort.postMessage({ id, json: found ? JSON.stringify(element) : 'null' });
+    if (search !== undefined) {
+      const found = page(search);
+      if (!asText) {
+        parentPort.postMessage({ id, json: JSON.stringify(found) });
+        return;
+      }
+      // Each row as the dashboard's JSON, left open for what only the event loop knows: the
+      // source's autonomous system, and the sentence of a row stored without one.
+      const parts = [];
+      const ips = [];
+      const missing = [];
+      for (const r of found.rows) {
+        const summary = JSON.stringify({
+          eventId: r.event_id,
+          time: new Date(Number(r.time)).toISOString(),
+          actor: r.actor_key,
+          actorName: r.actor_name,
+          action: r.service + ':' + r.action_key,
+          success: Number(r.success) === 1,
+          errorCode: r.error_code,
+          sourceIp: r.source_ip,
+          accountId: r.account_id,
+          region: r.region,
+          ...(r.sentence === null ? {} : { sentence: r.sentence }),
+        });
+        parts.push(summary.slice(0, -1));
+        ips.push(r.source_ip);
+        missing.push(r.sentence === null ? r.event_id : null);
+      }
+      parentPort.postMessage({ id, json: JSON.stringify({ next: found.next, scanned: found.scanned, ips, missing }), parts });
       return;
     }
-    let stmt = statements.get(sql);
-    if (stmt === undefined) {
-      stmt = db.prepare(sql);
-      if (statements.size >= 256) statements.clear();
-      statements.set(sql, stmt);
+    if (recordOf !== undefined) {
+      // Where the record is stored, and the record itself when CloudTrail's own shape holds it.
+      const ref = statement(REF).get(recordOf);
+      if (ref === undefined) {
+        parentPort.postMessage({ id, json: 'null' });
+        return;
+      }
+      let found = 'null';
+      if (ref.raw === null && ref.blob_id !== null && ref.raw_line === null && ref.raw_index !== null)
+        found = elementOf(Number(ref.blob_id), Number(ref.raw_index), recordOf);
+      parentPort.postMessage({ id, json: '{"ref":' + JSON.stringify(ref) + ',"record":' + found + '}' });
+      return;
     }
+    if (record !== undefined) {
+      parentPort.postMessage({ id, json: elementOf(record.blobId, record.index, record.eventId) });
+      return;
+    }
+    const stmt = statement(sql);
     // One string crosses threads far cheaper than rows as objects (structured clone), and JSON.parse is fast.
     parentPort.postMessage({ id, json: JSON.stringify(stmt.all(...params)) });
   } catch (error) {
@@ -70,6 +178,25 @@ parentPort.on('message', ({ id, sql, params, record }) => {
   }
 });
 `;
+
+/** What a reader needs for one page of the event search (see `SqliteReaders.searchPage`). */
+export interface ReaderSearchPage {
+  indexed: { sql: string; params: unknown[] };
+  narrow: { sql: string; params: unknown[] } | null;
+  after: { time: number; eventId: string } | null;
+  limit: number;
+  window: number;
+  budget: number;
+  maxFiles: number;
+}
+
+export interface ReaderPageText {
+  parts: string[];
+  ips: Array<string | null>;
+  missing: Array<string | null>;
+  next: { time: number; eventId: string } | null;
+  scanned: number;
+}
 
 interface Pending {
   resolve(value: unknown): void;
@@ -107,11 +234,12 @@ export class SqliteReaders {
     // The server's socket keeps the process alive; an idle reader must not.
     worker.unref();
     const reader: Reader = { worker, pending: new Map() };
-    worker.on('message', (m: { id: number; json?: string; error?: string }) => {
+    worker.on('message', (m: { id: number; json?: string; parts?: string[]; error?: string }) => {
       const p = reader.pending.get(m.id);
       reader.pending.delete(m.id);
       if (p === undefined) return;
       if (m.error !== undefined) p.reject(new Error(m.error));
+      else if (m.parts !== undefined) p.resolve({ ...(JSON.parse(m.json ?? '{}') as object), parts: m.parts });
       else p.resolve(JSON.parse(m.json ?? 'null') as unknown);
     });
     const fail = (error: Error) => {
@@ -140,6 +268,38 @@ export class SqliteReaders {
    */
   cloudTrailRecord(blobId: number, index: number, eventId: string): Promise<Record<string, unknown> | null> {
     return this.#send({ record: { blobId, index, eventId } }) as Promise<Record<string, unknown> | null>;
+  }
+
+  /**
+   * One page of the event search without an ASN filter, run where the rows are (see
+   * `EventSearchRepository`): `indexed` and `narrow` are conjunctions of `column op ?` over
+   * the events table, written by the repository (never from input), with their parameters.
+   */
+  searchPage<Row>(
+    page: ReaderSearchPage,
+  ): Promise<{ rows: Row[]; next: { time: number; eventId: string } | null; scanned: number }> {
+    return this.#send({ search: page }) as Promise<{
+      rows: Row[];
+      next: { time: number; eventId: string } | null;
+      scanned: number;
+    }>;
+  }
+
+  /**
+   * `searchPage`, with each row as the `EventSummary` JSON text without its closing brace and
+   * without `sourceAs` (and without `sentence` where `missing` names the row's eventID):
+   * `ips` holds each row's source address for the caller to complete it.
+   */
+  searchPageText(page: ReaderSearchPage): Promise<ReaderPageText> {
+    return this.#send({ search: page, asText: true }) as Promise<ReaderPageText>;
+  }
+
+  /**
+   * Where event `eventId` is stored (null when unknown) and, when it is in a CloudTrail
+   * `{"Records":[...]}` file as the parser yields it, the record itself (else null).
+   */
+  recordOf(eventId: string): Promise<{ ref: RawRef; record: Record<string, unknown> | null } | null> {
+    return this.#send({ recordOf: eventId }) as Promise<{ ref: RawRef; record: Record<string, unknown> | null } | null>;
   }
 
   #send(message: Record<string, unknown>): Promise<unknown> {
