@@ -172,6 +172,8 @@ const SWEEP_NEW_SHARE = 0.15;
 const PROVISIONER_WRITES = 10;
 /** A provisioner's teardown of its own kind of resource stays quiet below this risk. */
 const TEARDOWN_MAX_RISK = 0.5;
+/** A provisioner's known write is looked at without its order only when rarer than this where it stands (6 bits). */
+const ORDER_FREE_BELOW = 1 / 64;
 
 function row0(journey: Journey, ev: TokenEvidence): EventRow {
   return journey.events[ev.index] as EventRow;
@@ -629,6 +631,8 @@ export class BehaviourModel {
     for (let i = 0; i < tokens.length; i++) {
       const row = journey.events[i] as EventRow;
       if (row.readOnly !== false || !row.success) continue;
+      // A write it makes this often in this place is no news whatever the order.
+      if ((selfProbs[i] as number) >= ORDER_FREE_BELOW) continue;
       const count = self.ngram.count(tokens[i] as number);
       if (count === 0) continue;
       if (calls < 0) {
@@ -659,11 +663,7 @@ export class BehaviourModel {
     let kinds = 0;
     let calls = 0;
     for (const [w, count] of self.ngram.uni) {
-      const action = tokenAction(this.vocab.name(w));
-      const colon = action.indexOf(':');
-      if (colon < 0) continue;
-      const level = actionInfo(action.slice(0, colon), action.slice(colon + 1)).accessLevel;
-      if (level !== 'Read' && level !== 'List') {
+      if (this.#isWrite(w)) {
         kinds++;
         calls += count;
       }
@@ -673,6 +673,20 @@ export class BehaviourModel {
     return fresh;
   }
   readonly #writeCache = new WeakMap<IdentityModel, { total: number; kinds: number; calls: number }>();
+
+  /** Whether token `w` is a write by IAM's access level (cached per token). */
+  #isWrite(w: number): boolean {
+    let write = this.#writeTokens.get(w);
+    if (write === undefined) {
+      const action = tokenAction(this.vocab.name(w));
+      const colon = action.indexOf(':');
+      const level = colon < 0 ? 'Read' : actionInfo(action.slice(0, colon), action.slice(colon + 1)).accessLevel;
+      write = level !== 'Read' && level !== 'List';
+      this.#writeTokens.set(w, write);
+    }
+    return write;
+  }
+  readonly #writeTokens = new Map<number, boolean>();
 
   /**
    * Calls aimed at an account or SSM document this identity never used: bits from how seldom it
