@@ -598,8 +598,8 @@ export class BehaviourModel {
   #isProvisioner(self: IdentityModel, journey: Journey): boolean {
     return (
       self.journeys > 0 &&
-      !journey.events.some((e) => e.person?.includes('@')) &&
-      this.#writes(self).kinds >= PROVISIONER_WRITES
+      this.#writeKinds(self) >= PROVISIONER_WRITES &&
+      !journey.events.some((e) => e.person?.includes('@'))
     );
   }
 
@@ -638,7 +638,7 @@ export class BehaviourModel {
       if (calls < 0) {
         // Asked only when a known write is there (it scans the identity's vocabulary).
         if (!this.#isProvisioner(self, journey)) return;
-        calls = this.#writes(self).calls;
+        calls = this.#writeCalls(self);
       }
       const p = count / calls;
       if (p > (selfProbs[i] as number)) selfProbs[i] = p;
@@ -656,23 +656,27 @@ export class BehaviourModel {
   }
   readonly #narrowCache = new Map<number, boolean>();
 
-  /** How many kinds of write the identity's baseline holds, and how many write calls (cached until it learns). */
-  #writes(self: IdentityModel): { kinds: number; calls: number } {
-    const cached = this.#writeCache.get(self);
-    if (cached && cached.total === self.ngram.uniTotal) return cached;
+  /** How many kinds of write the identity's baseline holds (cached until its vocabulary grows). */
+  #writeKinds(self: IdentityModel): number {
+    const cached = this.#writeKindsCache.get(self);
+    if (cached && cached[0] === self.ngram.uni.size) return cached[1];
     let kinds = 0;
-    let calls = 0;
-    for (const [w, count] of self.ngram.uni) {
-      if (this.#isWrite(w)) {
-        kinds++;
-        calls += count;
-      }
-    }
-    const fresh = { total: self.ngram.uniTotal, kinds, calls };
-    this.#writeCache.set(self, fresh);
-    return fresh;
+    for (const w of self.ngram.uni.keys()) if (this.#isWrite(w)) kinds++;
+    this.#writeKindsCache.set(self, [self.ngram.uni.size, kinds]);
+    return kinds;
   }
-  readonly #writeCache = new WeakMap<IdentityModel, { total: number; kinds: number; calls: number }>();
+  readonly #writeKindsCache = new WeakMap<IdentityModel, [number, number]>();
+
+  /** How many write calls the identity's baseline holds (cached until it learns). */
+  #writeCalls(self: IdentityModel): number {
+    const cached = this.#writeCallsCache.get(self);
+    if (cached && cached[0] === self.ngram.uniTotal) return cached[1];
+    let calls = 0;
+    for (const [w, count] of self.ngram.uni) if (this.#isWrite(w)) calls += count;
+    this.#writeCallsCache.set(self, [self.ngram.uniTotal, calls]);
+    return calls;
+  }
+  readonly #writeCallsCache = new WeakMap<IdentityModel, [number, number]>();
 
   /** Whether token `w` is a write by IAM's access level (cached per token). */
   #isWrite(w: number): boolean {
