@@ -170,6 +170,10 @@ const SWEEP_MIN_ACTIONS = 20;
 const SWEEP_NEW_SHARE = 0.15;
 /** A machine identity whose baseline holds this many kinds of write is a provisioner. */
 const PROVISIONER_WRITES = 10;
+/** A provisioner's teardown of its own kind of resource stays quiet below this risk. */
+const TEARDOWN_MAX_RISK = 0.5;
+/** A provisioner's known write is looked at without its order only when rarer than this where it stands (6 bits). */
+const ORDER_FREE_BELOW = 1 / 64;
 
 function row0(journey: Journey, ev: TokenEvidence): EventRow {
   return journey.events[ev.index] as EventRow;
@@ -349,6 +353,7 @@ export class BehaviourModel {
         if ((probs.peer[i] as number) < po) probs.peer[i] = po;
         if ((probs.self[i] as number) < po) probs.self[i] = po;
       }
+    this.#orderFreeWrites(self, journey, tokens, probs.self);
     const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
 
     // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
@@ -568,21 +573,76 @@ export class BehaviourModel {
     // Asked only when a new plain write is there to quiet (it scans the identity's vocabulary).
     let provisioner: boolean | null = null;
     const isProvisioner = () => {
-      provisioner ??=
-        self.journeys > 0 &&
-        !journey.events.some((e) => e.person?.includes('@')) &&
-        this.#writeKinds(self) >= PROVISIONER_WRITES;
+      provisioner ??= this.#isProvisioner(self, journey);
       return provisioner;
     };
+    const loud = new Set<number>();
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
-      if (known(w) || !plain(i)) continue;
+      if (known(w)) continue;
       const row = journey.events[i] as EventRow;
-      if (sweep || (row.readOnly === false && isProvisioner())) quiet.add(w);
+      if (plain(i)) {
+        if (sweep || (row.readOnly === false && isProvisioner())) quiet.add(w);
+      } else if (this.#tearsDownOwnKind(self, row, risks[i] as number) && isProvisioner()) quiet.add(w);
+      else loud.add(w);
     }
     // A token also seen failing or with a fact elsewhere in the journey stays loud.
-    for (let i = 0; i < tokens.length; i++) if (!plain(i)) quiet.delete(tokens[i] as number);
+    for (const w of loud) quiet.delete(w);
     return quiet;
+  }
+
+  /**
+   * A machine identity (no person behind the journey) whose baseline holds many kinds of write:
+   * an infrastructure-as-code pipeline.
+   */
+  #isProvisioner(self: IdentityModel, journey: Journey): boolean {
+    return (
+      self.journeys > 0 &&
+      this.#writeKinds(self) >= PROVISIONER_WRITES &&
+      !journey.events.some((e) => e.person?.includes('@'))
+    );
+  }
+
+  /**
+   * Whether `row` deletes a kind of resource the identity itself creates (`iam:DeleteRole` by one
+   * that ran `iam:CreateRole`): a provisioner replacing what it built. Plain calls only (no fact,
+   * no target), below the risk of a permission change.
+   */
+  #tearsDownOwnKind(self: IdentityModel, row: EventRow, risk: number): boolean {
+    if (!row.success || row.facts.length > 0 || row.targets.length > 0 || risk >= TEARDOWN_MAX_RISK) return false;
+    if (!row.actionKey.startsWith('Delete')) return false;
+    const kind = row.actionKey.slice('Delete'.length);
+    for (const create of [kind, kind.endsWith('s') ? kind.slice(0, -1) : null]) {
+      if (create === null) continue;
+      const w = this.vocab.get(`${row.service}:Create${create}`);
+      if (w !== undefined && self.ngram.uni.has(w)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A provisioner applies its code's plan in the order of a dependency graph that changes with
+   * the code (a module replaced): a write it made before is as likely as its share of all its
+   * writes, whatever it follows now. Raises the identity's probability of such calls in place.
+   */
+  #orderFreeWrites(self: IdentityModel, journey: Journey, tokens: Int32Array, selfProbs: Float64Array): void {
+    if (self.journeys === 0) return;
+    let calls = -1;
+    for (let i = 0; i < tokens.length; i++) {
+      const row = journey.events[i] as EventRow;
+      if (row.readOnly !== false || !row.success) continue;
+      // A write it makes this often in this place is no news whatever the order.
+      if ((selfProbs[i] as number) >= ORDER_FREE_BELOW) continue;
+      const count = self.ngram.count(tokens[i] as number);
+      if (count === 0) continue;
+      if (calls < 0) {
+        // Asked only when a known write is there (it scans the identity's vocabulary).
+        if (!this.#isProvisioner(self, journey)) return;
+        calls = this.#writeCalls(self);
+      }
+      const p = count / calls;
+      if (p > (selfProbs[i] as number)) selfProbs[i] = p;
+    }
   }
 
   /** Whether token `w` (the call of `row`) only takes access away; cached per token. */
@@ -598,20 +658,39 @@ export class BehaviourModel {
 
   /** How many kinds of write the identity's baseline holds (cached until its vocabulary grows). */
   #writeKinds(self: IdentityModel): number {
-    const cached = this.#writeCache.get(self);
+    const cached = this.#writeKindsCache.get(self);
     if (cached && cached[0] === self.ngram.uni.size) return cached[1];
-    let n = 0;
-    for (const w of self.ngram.uni.keys()) {
+    let kinds = 0;
+    for (const w of self.ngram.uni.keys()) if (this.#isWrite(w)) kinds++;
+    this.#writeKindsCache.set(self, [self.ngram.uni.size, kinds]);
+    return kinds;
+  }
+  readonly #writeKindsCache = new WeakMap<IdentityModel, [number, number]>();
+
+  /** How many write calls the identity's baseline holds (cached until it learns). */
+  #writeCalls(self: IdentityModel): number {
+    const cached = this.#writeCallsCache.get(self);
+    if (cached && cached[0] === self.ngram.uniTotal) return cached[1];
+    let calls = 0;
+    for (const [w, count] of self.ngram.uni) if (this.#isWrite(w)) calls += count;
+    this.#writeCallsCache.set(self, [self.ngram.uniTotal, calls]);
+    return calls;
+  }
+  readonly #writeCallsCache = new WeakMap<IdentityModel, [number, number]>();
+
+  /** Whether token `w` is a write by IAM's access level (cached per token). */
+  #isWrite(w: number): boolean {
+    let write = this.#writeTokens.get(w);
+    if (write === undefined) {
       const action = tokenAction(this.vocab.name(w));
       const colon = action.indexOf(':');
-      if (colon < 0) continue;
-      const level = actionInfo(action.slice(0, colon), action.slice(colon + 1)).accessLevel;
-      if (level !== 'Read' && level !== 'List') n++;
+      const level = colon < 0 ? 'Read' : actionInfo(action.slice(0, colon), action.slice(colon + 1)).accessLevel;
+      write = level !== 'Read' && level !== 'List';
+      this.#writeTokens.set(w, write);
     }
-    this.#writeCache.set(self, [self.ngram.uni.size, n]);
-    return n;
+    return write;
   }
-  readonly #writeCache = new WeakMap<IdentityModel, [number, number]>();
+  readonly #writeTokens = new Map<number, boolean>();
 
   /**
    * Calls aimed at an account or SSM document this identity never used: bits from how seldom it

@@ -92,6 +92,43 @@ describe('a provisioner', () => {
     expect(sut.score(j as never).novelty).toBeGreaterThan(0);
   });
 
+  it('scores the pipeline’s known writes in a new order by how often it makes them, not by what they follow', () => {
+    const sut = trained();
+    const reordered = ['sts:GetCallerIdentity', ...[...WRITES].reverse()];
+    const top = (s: ReturnType<BehaviourModel['score']>) => s.evidence[0]?.weight ?? 0;
+    const [byPipeline] = buildJourneys(seq(reordered, T0 + 20 * DAY + 2 * HOUR, { ...pipeline, readOnly: false }));
+    const [byPerson] = buildJourneys(seq(reordered, T0 + 20 * DAY + 4 * HOUR, { ...person, readOnly: false }));
+    const quiet = sut.score(byPipeline as never);
+    const loud = sut.score(byPerson as never);
+    expect(quiet.sequence).toBeLessThan(loud.sequence / 2);
+    expect(top(quiet)).toBeLessThan(top(loud));
+  });
+
+  it('quiets the pipeline tearing down a kind of resource it creates, not a person doing it', () => {
+    const sut = new BehaviourModel();
+    const builds = ['sts:GetCallerIdentity', 'iam:CreateRole', ...WRITES];
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 15; d++) {
+      rows.push(...seq(builds, T0 + d * DAY + 2 * HOUR, { ...pipeline, readOnly: false }));
+      rows.push(...seq(builds, T0 + d * DAY + 4 * HOUR, { ...person, readOnly: false }));
+    }
+    learnAll(sut, rows);
+    const teardown = (at: number, who: typeof pipeline) =>
+      buildJourneys(
+        seq(['sts:GetCallerIdentity', 'iam:DeleteRole', 'iam:DeleteUser'], at, { ...who, readOnly: false }).map((r) =>
+          r.actionKey === 'GetCallerIdentity' ? r : { ...r, risk: 0.3 },
+        ),
+      )[0];
+    const weight = (s: ReturnType<BehaviourModel['score']>, t: string) =>
+      s.evidence.find((e) => e.token === t)?.weight ?? 0;
+    const byPipeline = sut.score(teardown(T0 + 20 * DAY + 2 * HOUR, pipeline) as never);
+    const byPerson = sut.score(teardown(T0 + 20 * DAY + 4 * HOUR, person) as never);
+    // A user is a kind it never created: still news, for both.
+    expect(byPipeline.novelty).toBeGreaterThan(0);
+    expect(weight(byPipeline, 'iam:DeleteRole')).toBeLessThan(weight(byPerson, 'iam:DeleteRole') / 2);
+    expect(weight(byPipeline, 'iam:DeleteUser')).toBeCloseTo(weight(byPerson, 'iam:DeleteUser'), 5);
+  });
+
   it('keeps a risky new write novel for the pipeline', () => {
     const sut = trained();
     const [j] = buildJourneys(
