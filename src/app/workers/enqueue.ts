@@ -7,7 +7,7 @@
 
 import type PgBoss from 'pg-boss';
 import { UsageError } from '../../errors.ts';
-import { openSource } from '../../sources/index.ts';
+import { openSource, type Source } from '../../sources/index.ts';
 import type { Store } from '../../store/index.ts';
 import { WorkerDetectRepository, WorkerKeysRepository } from '../../store/workers.ts';
 import { type DetectSettings, type IngestJob, jobId, type PlanJob, QUEUES } from '../../workers/queue.ts';
@@ -43,11 +43,29 @@ export async function enqueue(
   sources: readonly string[],
   options: EnqueueOptions,
 ): Promise<EnqueueSummary> {
-  const now = options.now ?? Date.now();
   if (sources.includes('-'))
     throw new UsageError(
       'enqueue lists files and S3 keys for workers to read; stdin (-) cannot be shared: use `trailhound ingest -`.',
     );
+  return enqueueSources(
+    store,
+    boss,
+    sources.map((spec) => openSource(spec)),
+    options,
+  );
+}
+
+/**
+ * The listed files of opened sources into ingest jobs (`watch` passes the S3 keys its follower
+ * found new). A job carries file ids (paths, `s3://bucket/key`) a worker opens again.
+ */
+export async function enqueueSources(
+  store: Store,
+  boss: PgBoss,
+  sources: readonly Source[],
+  options: EnqueueOptions,
+): Promise<EnqueueSummary> {
+  const now = options.now ?? Date.now();
   const existing = await new WorkerDetectRepository(store).config();
   if (existing && existing.partitions !== options.settings.partitions)
     throw new UsageError(
@@ -94,8 +112,8 @@ export async function enqueue(
       jobs.length = 0;
     }
   };
-  for (const spec of sources) {
-    for await (const file of openSource(spec).files()) {
+  for (const source of sources) {
+    for await (const file of source.files()) {
       summary.filesListed++;
       if (file.skip) {
         summary.filesSkipped++;
