@@ -2,17 +2,17 @@
 import type { Command } from 'commander';
 import type PgBoss from 'pg-boss';
 import { type AlertOutput, createDestination, OUTPUT_NAMES } from '../../alerts/outputs/index.ts';
+import { queueSettings } from '../../app/workers/enqueue.ts';
 import { dbOf, destinationOf, durationMs, loadConfig } from '../../config/index.ts';
-import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_GAP_MINUTES, DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
+import { DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { createLogger, type LogLevel } from '../../ops/log.ts';
 import { TrailhoundMetrics } from '../../ops/metrics.ts';
 import { operationsRoutes, serveOperations } from '../../ops/routes.ts';
 import { storeHealth } from '../../ops/store-health.ts';
 import { openStore, resolveDbLocation } from '../../store/index.ts';
-import { WorkerDetectRepository } from '../../store/workers.ts';
 import { Watcher } from '../../watch/index.ts';
-import { assertWorkerStore, DEFAULT_PARTITIONS, type DetectSettings, openQueue } from '../../workers/queue.ts';
+import { assertWorkerStore, type DetectSettings, openQueue } from '../../workers/queue.ts';
 import type { CliIo } from '../io.ts';
 import { addDbOption, parsePositiveNumber } from '../shared.ts';
 import { addConfigOption } from './config.ts';
@@ -86,17 +86,7 @@ export function register(program: Command, io: CliIo): void {
       let queue: { boss: PgBoss; settings: DetectSettings } | undefined;
       if (enqueue) {
         try {
-          // The partitions are fixed by the store's first plan; a new store takes the default.
-          const existing = await new WorkerDetectRepository(store).config();
-          queue = {
-            boss: await openQueue(location),
-            settings: {
-              partitions: existing?.partitions ?? DEFAULT_PARTITIONS,
-              learningDays: detectSettings.learningDays ?? DEFAULT_LEARNING_DAYS,
-              alertsPerWeek: detectSettings.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
-              gapMinutes: detectSettings.gapMinutes ?? DEFAULT_GAP_MINUTES,
-            },
-          };
+          queue = { boss: await openQueue(location), settings: await queueSettings(store, detectSettings) };
         } catch (error) {
           await store.close();
           throw error;
