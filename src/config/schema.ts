@@ -52,7 +52,13 @@ export const configSchema = z.strictObject({
   db: z.string().min(1).optional(),
   dbEnv: envName.optional(),
   sources: z.array(z.string().min(1)).default([]),
-  watch: z.strictObject({ interval: duration.default('60s') }).default({ interval: '60s' }),
+  watch: z
+    .strictObject({
+      interval: duration.default('60s'),
+      /** Queue new files as ingest jobs for `trailhound worker` instead of ingesting and detecting in `watch` (PostgreSQL). */
+      enqueue: z.boolean().default(false),
+    })
+    .default({ interval: '60s', enqueue: false }),
   /** Absent values take the defaults of src/domain/defaults.ts, as the CLI's options do. */
   detect: z
     .strictObject({

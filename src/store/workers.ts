@@ -142,18 +142,16 @@ export class WorkerDetectRepository {
     return rows.map((r) => r.access_key);
   }
 
-  /** Locks the partition's row (created empty first) so one worker at a time scores it. */
+  /**
+   * Locks the partition's row (created empty first) so one worker at a time scores it. One
+   * statement: an upsert that updates locks the row it returns, as SELECT ... FOR UPDATE would.
+   */
   async lockPartition(partition: number): Promise<PartitionState | null> {
-    await this.#db
+    const row = await this.#db
       .insertInto('worker_partitions')
       .values({ partition, day: -1, state: '' })
-      .onConflict((oc) => oc.column('partition').doNothing())
-      .execute();
-    const row = await this.#db
-      .selectFrom('worker_partitions')
-      .select(['day', 'state'])
-      .where('partition', '=', partition)
-      .forUpdate()
+      .onConflict((oc) => oc.column('partition').doUpdateSet((eb) => ({ partition: eb.ref('excluded.partition') })))
+      .returning(['day', 'state'])
       .executeTakeFirstOrThrow();
     return row.state === '' ? null : { day: Number(row.day), state: row.state };
   }

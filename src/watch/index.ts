@@ -1,15 +1,19 @@
 /**
  * `trailhound watch`: follows folders and S3 prefixes, and every interval ingests what is new,
- * runs detect, and delivers new alerts to every configured output, exactly once each. A cycle
+ * runs detect, and delivers new alerts to every configured output, exactly once each. With a
+ * queue (workers configured), it lists what is new into ingest jobs and a detection plan for
+ * `trailhound worker` instead, and delivers the alerts the workers wrote. A cycle
  * that fails (S3 unreachable, a store error) is logged and retried with back-off; nothing is
  * checkpointed until ingest has stored it, so a crash or restart repeats at most the listing.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type PgBoss from 'pg-boss';
 import { type AlertOutput, notify } from '../alerts/outputs/index.ts';
 import { listAlerts } from '../app/alerts.ts';
 import { type DetectOptions, detect } from '../app/detect.ts';
+import { enqueueSources } from '../app/workers/enqueue.ts';
 import { type IngestSummary, ingest } from '../ingest/index.ts';
 import type { Logger } from '../ops/log.ts';
 import type { TrailhoundMetrics } from '../ops/metrics.ts';
@@ -18,6 +22,7 @@ import { createS3Client, s3ObjectsSource } from '../sources/s3.ts';
 import type { Store } from '../store/index.ts';
 import { OutputDeliveriesRepository } from '../store/output-deliveries.ts';
 import { WatchCheckpointsRepository } from '../store/watch-checkpoints.ts';
+import { type DetectSettings, type PlanJob, QUEUES } from '../workers/queue.ts';
 import { S3Follower, type S3FollowerOptions } from './s3-follower.ts';
 
 export { S3Follower, startAfterFor } from './s3-follower.ts';
@@ -37,6 +42,8 @@ export interface WatchOptions {
   now?: () => number;
   /** After each cycle, e.g. retention. */
   afterCycle?: () => Promise<void>;
+  /** Workers configured: new files become ingest jobs and detection a plan, for `trailhound worker`. */
+  queue?: { boss: PgBoss; settings: DetectSettings };
 }
 
 export interface CycleSummary {
@@ -47,6 +54,9 @@ export interface CycleSummary {
   alertsRaised: number;
   alertsSent: number;
   outputFailures: number;
+  /** With a queue: files and jobs queued for workers (nothing is ingested or detected here then). */
+  filesQueued: number;
+  ingestJobs: number;
 }
 
 export class Watcher {
@@ -85,23 +95,28 @@ export class Watcher {
       alertsRaised: 0,
       alertsSent: 0,
       outputFailures: 0,
+      filesQueued: 0,
+      ingestJobs: 0,
     };
     const add = (s: IngestSummary) => {
       summary.files += s.filesRead;
       summary.events += s.inserted;
       summary.quarantined += s.quarantined;
     };
-    for (const source of this.options.sources) {
-      if (source.startsWith('s3://')) {
-        const follower = await this.follower(source);
-        const fresh = await follower.listNew();
-        if (fresh.length === 0) continue;
-        // Read by key with the follower's client: listing each object again cost a call per file.
-        const objects = s3ObjectsSource(follower.bucket, fresh, { client: follower.client, limits: DEFAULT_LIMITS });
-        add(await ingest(store, [], { sources: [this.observed(objects)] }));
-        await follower.commit(fresh);
-      } else {
-        add(await ingest(store, [], { sources: [this.observed(openSource(source))] }));
+    if (this.options.queue) await this.enqueueNew(summary);
+    else {
+      for (const source of this.options.sources) {
+        if (source.startsWith('s3://')) {
+          const follower = await this.follower(source);
+          const fresh = await follower.listNew();
+          if (fresh.length === 0) continue;
+          // Read by key with the follower's client: listing each object again cost a call per file.
+          const objects = s3ObjectsSource(follower.bucket, fresh, { client: follower.client, limits: DEFAULT_LIMITS });
+          add(await ingest(store, [], { sources: [this.observed(objects)] }));
+          await follower.commit(fresh);
+        } else {
+          add(await ingest(store, [], { sources: [this.observed(openSource(source))] }));
+        }
       }
     }
     if (this.newestDelivered !== null) metrics?.lag.set(Math.max(0, (now() - this.newestDelivered) / 1000));
@@ -109,11 +124,13 @@ export class Watcher {
     metrics?.eventsIngested.inc(summary.events);
     metrics?.quarantined.inc(summary.quarantined);
 
-    const detected = await detect(store, this.options.detect ?? {});
-    summary.journeysScored = detected.journeysScored;
-    summary.alertsRaised = detected.alertsRaised;
-    metrics?.journeysScored.inc(detected.journeysScored);
-    metrics?.alerts.inc(detected.alertsRaised);
+    if (!this.options.queue) {
+      const detected = await detect(store, this.options.detect ?? {});
+      summary.journeysScored = detected.journeysScored;
+      summary.alertsRaised = detected.alertsRaised;
+      metrics?.journeysScored.inc(detected.journeysScored);
+      metrics?.alerts.inc(detected.alertsRaised);
+    }
 
     if (this.options.outputs.length > 0) {
       const alerts = await listAlerts(store);
@@ -172,6 +189,35 @@ export class Watcher {
       await sleep(Math.max(0, wait - (now() - started)), undefined, { signal }).catch(() => undefined);
     }
     log.info('watch stopped');
+  }
+
+  /**
+   * New files into ingest jobs, then one detection plan if any were queued. An S3 key is
+   * checkpointed once its job is inserted; a folder is listed whole each cycle and the queue's
+   * key log (fingerprints) keeps a file from being queued twice.
+   */
+  private async enqueueNew(summary: CycleSummary): Promise<void> {
+    const { store } = this.options;
+    const { boss, settings } = this.options.queue as NonNullable<WatchOptions['queue']>;
+    for (const source of this.options.sources) {
+      let opened: Source;
+      let commit: (() => Promise<void>) | undefined;
+      if (source.startsWith('s3://')) {
+        const follower = await this.follower(source);
+        const fresh = await follower.listNew();
+        if (fresh.length === 0) continue;
+        opened = s3ObjectsSource(follower.bucket, fresh, { client: follower.client, limits: DEFAULT_LIMITS });
+        commit = () => follower.commit(fresh);
+      } else opened = openSource(source);
+      const queued = await enqueueSources(store, boss, [this.observed(opened)], { detect: false, settings });
+      summary.filesQueued += queued.filesQueued;
+      summary.ingestJobs += queued.ingestJobs;
+      await commit?.();
+    }
+    if (summary.filesQueued > 0) {
+      const plan: PlanJob = { settings };
+      await boss.send(QUEUES.plan, plan);
+    }
   }
 
   /** The source, noting the newest file it lists (a folder lists its finished files too, so a restart knows it at once). */

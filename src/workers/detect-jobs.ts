@@ -46,7 +46,7 @@ const WEEKLY_CAP_FACTOR = 2;
 /** Credentials issued this long before the next day to score can still be in use on it (STS allows 36 h). */
 const RETRACE_BEFORE_MS = 2 * DAY;
 /** A plan waiting for ingest jobs looks again after this many seconds. */
-const PLAN_RETRY_SECONDS = 2;
+const PLAN_RETRY_SECONDS = 1;
 
 export interface PartitionJob {
   day: number;

@@ -6,11 +6,19 @@
  */
 
 import type PgBoss from 'pg-boss';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_GAP_MINUTES, DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
-import { openSource } from '../../sources/index.ts';
+import { openSource, type Source } from '../../sources/index.ts';
 import type { Store } from '../../store/index.ts';
 import { WorkerDetectRepository, WorkerKeysRepository } from '../../store/workers.ts';
-import { type DetectSettings, type IngestJob, jobId, type PlanJob, QUEUES } from '../../workers/queue.ts';
+import {
+  DEFAULT_PARTITIONS,
+  type DetectSettings,
+  type IngestJob,
+  jobId,
+  type PlanJob,
+  QUEUES,
+} from '../../workers/queue.ts';
 
 /** Files up to this size share a job, up to BATCH_FILES of them or BATCH_BYTES in all. */
 const SMALL_FILE = 1 << 20;
@@ -18,6 +26,23 @@ const BATCH_FILES = 200;
 const BATCH_BYTES = 16 << 20;
 
 export { DEFAULT_PARTITIONS } from '../../workers/queue.ts';
+
+/**
+ * Settings for plans a long-running producer (`watch --enqueue`) sends: the partitions the
+ * store's first plan fixed (the default for a new store), the rest as given or the defaults.
+ */
+export async function queueSettings(
+  store: Store,
+  detect: { learningDays?: number | undefined; alertsPerWeek?: number | undefined; gapMinutes?: number | undefined },
+): Promise<DetectSettings> {
+  const existing = await new WorkerDetectRepository(store).config();
+  return {
+    partitions: existing?.partitions ?? DEFAULT_PARTITIONS,
+    learningDays: detect.learningDays ?? DEFAULT_LEARNING_DAYS,
+    alertsPerWeek: detect.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
+    gapMinutes: detect.gapMinutes ?? DEFAULT_GAP_MINUTES,
+  };
+}
 
 export interface EnqueueOptions {
   /** Enqueue a detection plan after the ingest jobs (default true). */
@@ -43,11 +68,29 @@ export async function enqueue(
   sources: readonly string[],
   options: EnqueueOptions,
 ): Promise<EnqueueSummary> {
-  const now = options.now ?? Date.now();
   if (sources.includes('-'))
     throw new UsageError(
       'enqueue lists files and S3 keys for workers to read; stdin (-) cannot be shared: use `trailhound ingest -`.',
     );
+  return enqueueSources(
+    store,
+    boss,
+    sources.map((spec) => openSource(spec)),
+    options,
+  );
+}
+
+/**
+ * The listed files of opened sources into ingest jobs (`watch` passes the S3 keys its follower
+ * found new). A job carries file ids (paths, `s3://bucket/key`) a worker opens again.
+ */
+export async function enqueueSources(
+  store: Store,
+  boss: PgBoss,
+  sources: readonly Source[],
+  options: EnqueueOptions,
+): Promise<EnqueueSummary> {
+  const now = options.now ?? Date.now();
   const existing = await new WorkerDetectRepository(store).config();
   if (existing && existing.partitions !== options.settings.partitions)
     throw new UsageError(
@@ -94,8 +137,8 @@ export async function enqueue(
       jobs.length = 0;
     }
   };
-  for (const spec of sources) {
-    for await (const file of openSource(spec).files()) {
+  for (const source of sources) {
+    for await (const file of source.files()) {
       summary.filesListed++;
       if (file.skip) {
         summary.filesSkipped++;

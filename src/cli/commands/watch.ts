@@ -1,6 +1,8 @@
 /** `trailhound watch`: follow folders and S3 prefixes; ingest, detect and deliver every interval. */
 import type { Command } from 'commander';
+import type PgBoss from 'pg-boss';
 import { type AlertOutput, createDestination, OUTPUT_NAMES } from '../../alerts/outputs/index.ts';
+import { queueSettings } from '../../app/workers/enqueue.ts';
 import { dbOf, destinationOf, durationMs, loadConfig } from '../../config/index.ts';
 import { DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
@@ -8,8 +10,9 @@ import { createLogger, type LogLevel } from '../../ops/log.ts';
 import { TrailhoundMetrics } from '../../ops/metrics.ts';
 import { operationsRoutes, serveOperations } from '../../ops/routes.ts';
 import { storeHealth } from '../../ops/store-health.ts';
-import { openStore } from '../../store/index.ts';
+import { openStore, resolveDbLocation } from '../../store/index.ts';
 import { Watcher } from '../../watch/index.ts';
+import { assertWorkerStore, type DetectSettings, openQueue } from '../../workers/queue.ts';
 import type { CliIo } from '../io.ts';
 import { addDbOption, parsePositiveNumber } from '../shared.ts';
 import { addConfigOption } from './config.ts';
@@ -25,6 +28,7 @@ interface WatchFlags extends OutputFlags {
   logLevel?: string;
   learningDays?: string;
   retainDays?: string;
+  enqueue?: boolean;
 }
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -52,6 +56,10 @@ export function register(program: Command, io: CliIo): void {
       `days from the first event during which nothing alerts (default: detect.learningDays, else ${DEFAULT_LEARNING_DAYS})`,
     )
     .option('--retain-days <n>', 'after each cycle, delete raw events older than N days (see `trailhound prune`)')
+    .option(
+      '--enqueue',
+      'queue new files as ingest jobs and plan detection for `trailhound worker` instead of ingesting here (PostgreSQL; default: watch.enqueue)',
+    )
     .action(async (args: string[], opts: WatchFlags) => {
       const { config } = loadConfig(opts.config, io.env);
       const sources = args.length > 0 ? args : config.sources;
@@ -70,7 +78,24 @@ export function register(program: Command, io: CliIo): void {
       const log = createLogger(level);
       for (const o of outputs) for (const w of o.warnings) log.warn({ output: o.name }, w);
 
-      const store = await openStore({ db: dbOf(config, opts.db, io.env) });
+      const location = resolveDbLocation(dbOf(config, opts.db, io.env), io.env);
+      const enqueue = opts.enqueue === true || config.watch.enqueue;
+      if (enqueue) assertWorkerStore(location);
+      const store = await openStore({ db: location });
+      const detectSettings = { ...config.detect, ...(learningDays !== undefined ? { learningDays } : {}) };
+      let queue: { boss: PgBoss; settings: DetectSettings } | undefined;
+      if (enqueue) {
+        try {
+          queue = { boss: await openQueue(location), settings: await queueSettings(store, detectSettings) };
+        } catch (error) {
+          await store.close();
+          throw error;
+        }
+        log.info(
+          { partitions: queue.settings.partitions },
+          'workers configured: new files are queued for `trailhound worker`',
+        );
+      }
       const metrics = new TrailhoundMetrics();
       const watcher: Watcher = new Watcher({
         store,
@@ -79,7 +104,8 @@ export function register(program: Command, io: CliIo): void {
         log,
         metrics,
         intervalMs,
-        detect: { ...config.detect, ...(learningDays !== undefined ? { learningDays } : {}) },
+        detect: detectSettings,
+        ...(queue ? { queue } : {}),
         ...(retainDays !== undefined
           ? {
               afterCycle: async () => {
@@ -130,6 +156,7 @@ export function register(program: Command, io: CliIo): void {
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
         await ops?.close();
+        await queue?.boss.stop({ graceful: false, wait: true });
         await store.close();
         log.flush();
       }
