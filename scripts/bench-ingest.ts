@@ -11,6 +11,7 @@
  *   npm run bench:ingest                          # small: 10,000 x 7; large: 100 x 1,000
  *   npm run bench:ingest -- --repeat 5 --shapes small --modes floor,ingest
  *   npm run bench:ingest -- --pg postgres://postgres@127.0.0.1:5432/postgres   # the default
+ *   node --import tsx scripts/bench-ingest.ts --child ingest DIR --prepare-workers 0   # one side, as farm-bench times it
  */
 
 import { isAscii } from 'node:buffer';
@@ -49,7 +50,7 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
-async function child(mode: string, dir: string): Promise<void> {
+async function child(mode: string, dir: string, prepareWorkers: number | undefined): Promise<void> {
   const started = performance.now();
   let events = 0;
   if (mode === 'floor') {
@@ -69,7 +70,7 @@ async function child(mode: string, dir: string): Promise<void> {
     if (mode === 'pg') await adminQuery(`CREATE DATABASE ${pgName}`);
     try {
       const store = await openStore({ db });
-      const summary = await ingest(store, [dir]);
+      const summary = await ingest(store, [dir], prepareWorkers === undefined ? {} : { prepareWorkers });
       if (mode === 'run') await detect(store, { now: () => Date.UTC(2026, 1, 1) });
       await store.close();
       events = summary.inserted;
@@ -107,7 +108,9 @@ async function main(): Promise<void> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   pgUrl = arg('--pg') ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (argv[0] === '--child') return child(argv[1] as string, argv[2] as string);
+  const workers = arg('--prepare-workers');
+  if (argv[0] === '--child')
+    return child(argv[1] as string, argv[2] as string, workers === undefined ? undefined : Number(workers));
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
   const repeat = Number(arg('--repeat') ?? 3);
   const shapes = (arg('--shapes') ?? 'small,large').split(',');

@@ -60,7 +60,7 @@ export interface IngestOptions {
   force?: boolean;
   /**
    * Threads that read, parse and normalize local files while this one writes; 0 does it all on
-   * this thread. Default: one per core beside this one's, at least one, at most three.
+   * this thread. Default: `defaultPrepareWorkers()` (none on two cores or fewer).
    */
   prepareWorkers?: number;
   /** Throw `NothingIngestedError` when nothing at all could be read (the CLI's exit status). */

@@ -132,6 +132,23 @@ describe('ingest after a crash', () => {
     return { events, files, quarantine };
   };
 
+  it('holds the same events, original records, files and quarantine whether files are prepared on a worker or on the calling thread', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'th-workers-'));
+    writeSyntheticTrail(join(dir, 'logs'), 12, 150);
+    writeFileSync(join(dir, 'logs', 'bad.jsonl'), '{"eventID": 1}\nnot json\n');
+    const stores = [];
+    for (const prepareWorkers of [0, 1]) {
+      const file = join(dir, `workers-${prepareWorkers}.db`);
+      const store = await openStore({ db: file });
+      const summary = await ingest(store, [join(dir, 'logs')], { prepareWorkers, batchSize: 400 });
+      await store.close();
+      expect(summary).toMatchObject({ inserted: 1_800 });
+      stores.push(await dump(file));
+    }
+    expect(stores[0]?.quarantine.length).toBeGreaterThan(0);
+    expect(stores[1]).toEqual(stores[0]);
+  });
+
   it('holds the same events, original records, files and quarantine as an uninterrupted run when killed midway and run again', async () => {
     dir = mkdtempSync(join(tmpdir(), 'th-crash-'));
     writeSyntheticTrail(join(dir, 'logs'), 30, 200);

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSource } from '../sources/index.ts';
 import type { SourceFile } from '../sources/types.ts';
-import { PreparePool, prepareHere } from './pool.ts';
+import { defaultPrepareWorkers, PreparePool, prepareHere } from './pool.ts';
 import type { PreparedItem } from './prepare.ts';
 import { prng, syntheticRecord, writeSyntheticTrail } from './synthetic.ts';
 
@@ -91,5 +91,11 @@ describe(PreparePool.name, () => {
     } finally {
       await one.close();
     }
+  });
+});
+
+describe(defaultPrepareWorkers.name, () => {
+  it('keeps files on the writing thread up to two cores, then adds one worker per core, at most three', () => {
+    expect([1, 2, 3, 4, 5, 16].map((cores) => defaultPrepareWorkers(cores))).toEqual([0, 0, 1, 2, 3, 3]);
   });
 });

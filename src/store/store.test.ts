@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, resolveDbLocation } from './index.ts';
 
@@ -25,6 +26,25 @@ describe('openStore', () => {
         .executeTakeFirstOrThrow(),
     ).toEqual({ n: 0 });
     await again.close();
+  });
+
+  it('gives a new store 16 KiB pages and a WAL checkpoint of ~40 MB; an existing store keeps its page size', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'th-store-'));
+    const fresh = await openStore({ db: join(dir, 'new.db') });
+    expect(fresh.sqlite?.pragma('page_size', { simple: true })).toBe(16_384);
+    expect(fresh.sqlite?.pragma('wal_autocheckpoint', { simple: true })).toBe(2500);
+    await fresh.close();
+
+    const oldFile = join(dir, 'old.db');
+    const old = new BetterSqlite3(oldFile);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE older (x)');
+    old.close();
+    const reopened = await openStore({ db: oldFile });
+    expect(reopened.sqlite?.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.sqlite?.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    await reopened.close();
   });
 
   it('takes the location from the option, then TRAILHOUND_DB, then ./trailhound.db', () => {
