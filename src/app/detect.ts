@@ -12,7 +12,7 @@
  * Idempotent: a run with nothing new, and no journey to close, does nothing.
  */
 import { buildAlert } from '../alerts/build.ts';
-import { type AlertDraft, DAY, DetectionEngine, type EngineOptions, type JourneyRecord } from '../detect/engine.ts';
+import { type AlertDraft, DAY, DetectionEngine, type EngineOptions } from '../detect/engine.ts';
 import type { HistorySummary } from '../detect/index.ts';
 import { emptyState, parseState, type SavedState, serializeState } from '../detect/state.ts';
 import type { StoredAlert } from '../domain/alert.ts';
@@ -21,7 +21,7 @@ import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_GAP_MS, DEFAULT_LEARNING_DAYS } from '
 import type { EventRow } from '../domain/event.ts';
 import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { Repositories, type Store } from '../store/index.ts';
-import type { JourneyRow } from '../store/journeys.ts';
+import { type JourneyRow, journeyRow } from '../store/journeys.ts';
 import { alertJourneys } from './feedback.ts';
 
 export interface DetectOptions {
@@ -66,24 +66,6 @@ export interface DetectSummary {
 
 /** Journey rows written per transaction while scanning. */
 const JOURNEY_BATCH = 5000;
-
-function journeyRow(r: JourneyRecord, segment: number): JourneyRow {
-  return {
-    id: r.id,
-    actor_key: r.actorKey,
-    actor_name: r.actorName,
-    session: r.session,
-    start: r.start,
-    end: r.end,
-    event_count: r.eventIds.length,
-    event_ids: r.eventIds.join(' '),
-    raw: r.raw,
-    excess: r.excess,
-    decision: r.decision,
-    alert_id: r.alertId,
-    segment,
-  };
-}
 
 /** The call that issued a role session's credential and the chain behind it (see store/credentials.ts). */
 export async function assumedBy(

@@ -20,6 +20,40 @@ const JOURNEY_COLUMNS = [
   'segment',
 ] as const satisfies ReadonlyArray<keyof JourneyRow>;
 
+/** What a scored journey stores; the engine's `JourneyRecord` is one. */
+export interface ScoredJourney {
+  id: string;
+  actorKey: string;
+  actorName: string;
+  session: string | null;
+  start: number;
+  end: number;
+  eventIds: readonly string[];
+  raw: number;
+  excess: number;
+  alertId: string | null;
+  decision: string;
+}
+
+/** A scored journey as its row; `segment` is the checkpoint it was scored after. */
+export function journeyRow(r: ScoredJourney, segment: number): JourneyRow {
+  return {
+    id: r.id,
+    actor_key: r.actorKey,
+    actor_name: r.actorName,
+    session: r.session,
+    start: r.start,
+    end: r.end,
+    event_count: r.eventIds.length,
+    event_ids: r.eventIds.join(' '),
+    raw: r.raw,
+    excess: r.excess,
+    decision: r.decision,
+    alert_id: r.alertId,
+    segment,
+  };
+}
+
 export class JourneysRepository {
   readonly #store: Store;
   constructor(store: Store) {

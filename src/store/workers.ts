@@ -6,7 +6,7 @@
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import { type EventRow, ROW_COLUMNS, toRow } from './events.ts';
 import type { Store } from './index.ts';
-import type { Database, JourneysTable } from './schema.ts';
+import type { Database } from './schema.ts';
 
 type WorkerTables = {
   worker_keys: { key: string; fingerprint: string; enqueued_at: number };
@@ -265,31 +265,6 @@ export class WorkerDetectRepository {
     await this.#db.deleteFrom('worker_snapshots').where('day', '<', day).execute();
     await this.#db.deleteFrom('worker_scores').where('day', '<=', day).execute();
     await this.#db.deleteFrom('worker_candidates').where('day', '<=', day).execute();
-  }
-
-  /** Upserts journey rows by their deterministic ids (a retried job writes the same rows). */
-  async saveJourneys(rows: readonly JourneysTable[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 200)
-      await this.#db
-        .insertInto('journeys')
-        .values(rows.slice(i, i + 200))
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            actor_key: eb.ref('excluded.actor_key'),
-            actor_name: eb.ref('excluded.actor_name'),
-            session: eb.ref('excluded.session'),
-            start: eb.ref('excluded.start'),
-            end: eb.ref('excluded.end'),
-            event_count: eb.ref('excluded.event_count'),
-            event_ids: eb.ref('excluded.event_ids'),
-            raw: eb.ref('excluded.raw'),
-            excess: eb.ref('excluded.excess'),
-            decision: eb.ref('excluded.decision'),
-            alert_id: eb.ref('excluded.alert_id'),
-            segment: eb.ref('excluded.segment'),
-          })),
-        )
-        .execute();
   }
 
   /** Journeys that raised an alert the organization-wide budget then refused: kept, marked so. */

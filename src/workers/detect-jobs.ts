@@ -33,7 +33,7 @@ import { CredentialsRepository } from '../store/credentials.ts';
 import { eventsById } from '../store/events.ts';
 import { FilesRepository } from '../store/files.ts';
 import type { Store } from '../store/index.ts';
-import type { JourneysTable } from '../store/schema.ts';
+import { type JourneyRow, JourneysRepository, journeyRow } from '../store/journeys.ts';
 import { SuppressionsRepository } from '../store/suppressions.ts';
 import { type WorkerDetectConfig, WorkerDetectRepository } from '../store/workers.ts';
 import { type DetectSettings, jobId, type PlanJob, pendingJobs, QUEUES, queueDb } from './queue.ts';
@@ -200,7 +200,7 @@ export async function runPartition(
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
 
-    const rows: JourneysTable[] = [];
+    const rows: JourneyRow[] = [];
     const scores: Array<[number, number]> = [];
     const drafts: Array<{ draft: AlertDraft; record: JourneyRecord }> = [];
     const closed: Journey[] = [];
@@ -256,7 +256,7 @@ export async function runPartition(
       });
     }
     // Written once: the partition's lock and day make a retried job return before this point.
-    await tx.saveJourneys(rows);
+    await new JourneysRepository(txStore).upsert(rows);
     await tx.saveCandidates(
       job.day,
       job.partition,
@@ -286,24 +286,6 @@ export async function runPartition(
     lap('write');
     return `${events} events, ${rows.length} journeys, ${built.size} candidates`;
   });
-}
-
-function journeyRow(r: JourneyRecord, segment: number): JourneysTable {
-  return {
-    id: r.id,
-    actor_key: r.actorKey,
-    actor_name: r.actorName,
-    session: r.session,
-    start: r.start,
-    end: r.end,
-    event_count: r.eventIds.length,
-    event_ids: r.eventIds.join(' '),
-    raw: r.raw,
-    excess: r.excess,
-    decision: r.decision,
-    alert_id: r.alertId,
-    segment,
-  };
 }
 
 /**
