@@ -10,7 +10,7 @@ import { emptyState, parseState, serializeState } from '../detect/state.ts';
 import type { AlertStatus } from '../domain/alert.ts';
 import type { EventRow } from '../domain/event.ts';
 import { UsageError } from '../errors.ts';
-import { type Journey, journeyId } from '../journeys/builder.ts';
+import { type Journey, journeyOf } from '../journeys/builder.ts';
 import { tokenText } from '../model/tokens.ts';
 import { Repositories, type Store } from '../store/index.ts';
 
@@ -41,19 +41,7 @@ export async function alertJourneys(repos: Repositories, journeyIds: readonly st
       until: Number(j.end) + 1,
     }))
       if (ids.has(r.eventId)) rows.push(r);
-    const first = rows[0];
-    if (!first) continue;
-    out.push({
-      id: journeyId(first.actorKey, first.eventId),
-      actorKey: first.actorKey,
-      actorName: first.actorName,
-      actorType: first.actorType,
-      roleArn: first.roleArn,
-      session: first.session,
-      start: first.time,
-      end: (rows[rows.length - 1] as EventRow).time,
-      events: rows,
-    });
+    if (rows.length > 0) out.push(journeyOf(rows));
   }
   return out;
 }

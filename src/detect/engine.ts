@@ -6,9 +6,11 @@
  * week (a slow attacker must not teach the model that its journey is normal) and learned
  * then, unless an analyst marked the alert malicious; `benign` feedback learns them at once.
  */
+
 import type { AlertReason } from '../domain/alert.ts';
 import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_LEARNING_DAYS } from '../domain/defaults.ts';
 import type { EventRow } from '../domain/event.ts';
+import type { JourneyRecord } from '../domain/journey.ts';
 import type { Suppression } from '../domain/suppression.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { stableHash } from '../journeys/builder.ts';
@@ -39,21 +41,7 @@ export interface EngineOptions {
   learningAlertsPerWeek?: number;
 }
 
-export type { Suppression };
-
-export interface JourneyRecord {
-  id: string;
-  actorKey: string;
-  actorName: string;
-  session: string | null;
-  start: number;
-  end: number;
-  eventIds: string[];
-  raw: number;
-  excess: number;
-  alertId: string | null;
-  decision: 'learning' | 'normal' | 'alert' | 'merged' | 'suppressed' | 'skipped';
-}
+export type { JourneyRecord, Suppression };
 
 /** The part of an alert the engine decides; `src/alerts/build.ts` adds sentences and techniques. */
 export interface AlertDraft {

@@ -10,16 +10,10 @@ import { type CredentialIssuance, issuanceOf } from '../normalize/identity.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import type { Origin, SourceItem } from '../sources/types.ts';
 import { type EventColumns, eventColumns } from '../store/events.ts';
+import type { ProblemToStore } from '../store/files.ts';
 
 /** One quarantined item: where, which rule, why, and an excerpt of the content. */
-export interface IngestProblem {
-  file: string;
-  line: number | null;
-  index: number | null;
-  code: string;
-  reason: string;
-  excerpt: string | null;
-}
+export type IngestProblem = ProblemToStore;
 
 /**
  * A record ready to write: its row (which holds what tracing its session needs), and the

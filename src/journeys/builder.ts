@@ -239,23 +239,28 @@ export class JourneyBuilder {
         break;
       }
     }
-    const first = events[0] as EventRow;
     const last = events[events.length - 1] as EventRow;
     const prev = this.closedUntil.get(open.key);
     if (prev === undefined || last.time > prev[0] || (last.time === prev[0] && last.eventId > prev[1]))
       this.closedUntil.set(open.key, [last.time, last.eventId]);
-    return {
-      id: journeyId(first.actorKey, first.eventId),
-      actorKey: first.actorKey,
-      actorName: first.actorName,
-      actorType: first.actorType,
-      roleArn: first.roleArn,
-      session: first.session,
-      start: first.time,
-      end: last.time,
-      events,
-    };
+    return journeyOf(events);
   }
+}
+
+/** The journey of events already grouped and in time order (at least one). */
+export function journeyOf(events: EventRow[]): Journey {
+  const first = events[0] as EventRow;
+  return {
+    id: journeyId(first.actorKey, first.eventId),
+    actorKey: first.actorKey,
+    actorName: first.actorName,
+    actorType: first.actorType,
+    roleArn: first.roleArn,
+    session: first.session,
+    start: first.time,
+    end: (events[events.length - 1] as EventRow).time,
+    events,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The journeys repository: the only code that writes or reads the `journeys` table. */
+import type { JourneyRecord } from '../domain/journey.ts';
 import type { Store } from './index.ts';
 import type { JourneysTable } from './schema.ts';
 
@@ -20,23 +21,8 @@ const JOURNEY_COLUMNS = [
   'segment',
 ] as const satisfies ReadonlyArray<keyof JourneyRow>;
 
-/** What a scored journey stores; the engine's `JourneyRecord` is one. */
-export interface ScoredJourney {
-  id: string;
-  actorKey: string;
-  actorName: string;
-  session: string | null;
-  start: number;
-  end: number;
-  eventIds: readonly string[];
-  raw: number;
-  excess: number;
-  alertId: string | null;
-  decision: string;
-}
-
 /** A scored journey as its row; `segment` is the checkpoint it was scored after. */
-export function journeyRow(r: ScoredJourney, segment: number): JourneyRow {
+export function journeyRow(r: JourneyRecord, segment: number): JourneyRow {
   return {
     id: r.id,
     actor_key: r.actorKey,
