@@ -314,18 +314,23 @@ export class EventSearchRepository {
     return { rows, windowEnd, examined: windowEnd === null ? rows.length : this.#window };
   }
 
+  /** One page of `q` as a reader thread runs it. */
+  #readerPage(q: EventSearch): ReaderSearchPage {
+    return {
+      ...readerFilters(q),
+      after: q.after ?? null,
+      limit: q.limit,
+      window: this.#window,
+      budget: this.#budget,
+      maxFiles: this.#maxFiles,
+    };
+  }
+
   async search(q: EventSearch): Promise<EventPage> {
     // On reader threads a page is one message: the reader runs the windows below itself.
     // The ASN is looked up here, so a search by it pages from here.
     if (this.#readers !== null && q.asn === undefined) {
-      const { rows, next, scanned } = await this.#readers.searchPage<Row>({
-        ...readerFilters(q),
-        after: q.after ?? null,
-        limit: q.limit,
-        window: this.#window,
-        budget: this.#budget,
-        maxFiles: this.#maxFiles,
-      });
+      const { rows, next, scanned } = await this.#readers.searchPage<Row>(this.#readerPage(q));
       return { events: await this.#summaries(rows), next, scanned };
     }
     const matched: Row[] = [];
@@ -380,14 +385,7 @@ export class EventSearchRepository {
       const page = await this.search(q);
       return { events: JSON.stringify(page.events), next: page.next, scanned: page.scanned };
     }
-    const { parts, ips, missing, next, scanned } = await this.#readers.searchPageText({
-      ...readerFilters(q),
-      after: q.after ?? null,
-      limit: q.limit,
-      window: this.#window,
-      budget: this.#budget,
-      maxFiles: this.#maxFiles,
-    });
+    const { parts, ips, missing, next, scanned } = await this.#readers.searchPageText(this.#readerPage(q));
     const wanted = missing.filter((id): id is string => id !== null);
     const built = new Map<string, string>();
     if (wanted.length > 0)
