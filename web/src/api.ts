@@ -33,22 +33,50 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+// The API answers `no-store`, so nothing of a trail lands in the browser's disk cache, and the
+// browser never revalidates on its own. The dashboard keeps the last body of each tagged GET in
+// memory and sends its tag back: an unchanged answer is a 304 with no body to download or parse
+// again. Bodies are kept as text, so a caller that changes what it got changes only its copy.
+const tagged = new Map<string, { etag: string; text: string }>();
+const TAGGED_MAX = 64;
+
+function remember(path: string, etag: string, text: string): void {
+  tagged.delete(path);
+  tagged.set(path, { etag, text });
+  if (tagged.size > TAGGED_MAX) tagged.delete(tagged.keys().next().value as string);
+}
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const t = token.get();
   if (t !== null) headers.authorization = `Bearer ${t}`;
+  const isGet = (init?.method ?? 'GET') === 'GET';
+  const held = isGet ? tagged.get(path) : undefined;
+  if (held !== undefined) headers['if-none-match'] = held.etag;
   const res = await fetch(path, {
     ...init,
     headers: { ...headers, ...((init?.headers as Record<string, string>) ?? {}) },
   });
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  const text = res.status === 304 && held !== undefined ? held.text : await res.text().catch(() => '');
+  const body = parseJson(text) as { error?: { code: string; message: string } } | null;
   if (res.status === 401 && body?.error?.code === 'TH_UNAUTHORIZED') onUnauthorized();
+  if (res.status === 304 && held !== undefined) return body as T;
   if (!res.ok)
     throw new ApiFailure(
       body?.error?.code ?? `HTTP_${res.status}`,
       body?.error?.message ?? `The server answered HTTP ${res.status}.`,
     );
+  const etag = res.headers.get('etag');
+  if (isGet && etag !== null) remember(path, etag, text);
   return body as T;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** The event search's parameters, exactly as they appear in `/events?...` and `/api/events?...`. */
