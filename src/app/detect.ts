@@ -204,7 +204,7 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
   const closed: Journey[] = [];
   const handle = () => {
     for (const j of closed) {
-      const { record, alert } = engine.process(j);
+      const { record, alert } = engine.process(j, builder.newest);
       pendingRows.push(journeyRow(record, segment));
       journeysScored++;
       if (alert) drafts.push(alert);

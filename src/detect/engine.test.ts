@@ -479,3 +479,54 @@ describe('onboarding is a known shape', () => {
     expect(stranger.filter((a) => a.alert.actorName === 'mallory@example.com')).toHaveLength(1);
   });
 });
+
+describe('the ordinary-alert threshold, fitted by day', () => {
+  const dayOf = (t: number) => Math.floor(t / DAY) * DAY;
+
+  it("holds a day's journeys to one threshold fitted at its start; the day's scores join the tail the next day", () => {
+    const journeys = org();
+    const sut = new DetectionEngine({ learningDays: 14 });
+    const day = dayOf(T0 + 20 * DAY);
+    let before: { threshold: number; tail: number } | null = null;
+    let during: Array<{ threshold: number; tail: number }> = [];
+    let scored = 0;
+    for (const j of journeys) {
+      if (dayOf(j.end) === day && before === null) before = { threshold: sut.threshold(j.end), tail: sut.recent.size };
+      if (dayOf(j.end) === day + DAY && during.length > 0) {
+        sut.process(j);
+        expect(sut.recent.size).toBe((before?.tail ?? 0) + scored);
+        break;
+      }
+      const { record } = sut.process(j);
+      if (dayOf(j.end) === day) {
+        if (record.decision === 'normal') scored++;
+        during = [...during, { threshold: sut.threshold(j.end), tail: sut.recent.size }];
+      }
+    }
+    expect(scored).toBeGreaterThan(0);
+    expect(during).toEqual(during.map(() => before));
+  });
+
+  it('restored mid-day, scores the rest of the day and the next as the engine that was saved', () => {
+    const journeys = org(
+      seq(escalate, T0 + 21 * DAY + 9 * HOUR, {
+        actorName: 'dev3',
+        actorKey: 'user/dev3',
+        risk: 0.9,
+        facts: ['adminPolicy'],
+      }),
+    );
+    const cut = journeys.findIndex((j) => j.end > T0 + 20 * DAY + 4 * HOUR);
+    const original = new DetectionEngine({ learningDays: 14 });
+    for (const j of journeys.slice(0, cut)) original.process(j);
+    const restored = DetectionEngine.fromJSON(JSON.parse(JSON.stringify(original.toJSON())), { learningDays: 14 });
+    const rest = (e: DetectionEngine) =>
+      journeys.slice(cut).map((j) => {
+        const { record, alert } = e.process(j);
+        return { ...record, threshold: e.threshold(j.end), tail: e.recent.size, alert: alert?.id ?? null };
+      });
+    const a = rest(original);
+    expect(rest(restored)).toEqual(a);
+    expect(a.some((r) => r.alert !== null)).toBe(true);
+  });
+});
