@@ -204,7 +204,7 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
   const closed: Journey[] = [];
   const handle = () => {
     for (const j of closed) {
-      const { record, alert } = engine.process(j, builder.newest);
+      const { record, alert } = engine.process(j);
       pendingRows.push(journeyRow(record, segment));
       journeysScored++;
       if (alert) drafts.push(alert);

@@ -111,10 +111,7 @@ const SIGNAL_WEIGHT: Record<SignalSeverity, number> = {
 export class DetectionEngine {
   model: BehaviourModel;
   firstEvent: number | null = null;
-  /**
-   * Recent (time, excess) of journeys that did not alert, up to the end of the day before the
-   * one being scored: the tail the threshold is fitted on.
-   */
+  /** Recent (time, excess) of journeys that did not alert: the tail the threshold is fitted on. */
   recent = new TimedScores(RECENT_CAPACITY);
   pending: Pending[] = [];
   /** Per actor: the alert that journeys within 24 h merge into (and, for a story's alert, who it is about). */
@@ -140,11 +137,8 @@ export class DetectionEngine {
    * (src/workers/) scores against the organization-wide snapshot, not its own identities' tail.
    */
   thresholdOverride: number | null = null;
-  /** The UTC day (its start) the journeys being scored were closed on. */
-  #day = Number.NEGATIVE_INFINITY;
-  /** That day's (time, excess) of journeys that did not alert: they join `recent` when the next day starts. */
-  #today: Array<[number, number]> = [];
   #threshold: number | null = null;
+  #thresholdAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: EngineOptions = {}, model = new BehaviourModel()) {
     this.model = model;
@@ -158,40 +152,17 @@ export class DetectionEngine {
     return this.firstEvent === null ? null : this.firstEvent + this.learningDays * DAY;
   }
 
-  /**
-   * The ordinary-alert threshold on excess surprise for journeys closed on the UTC day of `now`:
-   * fitted once a day, at its start, on the scores of the days before. Workers
-   * (src/workers/detect-jobs.ts) fit the same threshold on every partition's scores at the end
-   * of each day, so one process and N workers hold journeys to the same threshold.
-   */
+  /** The current ordinary-alert threshold on excess surprise (recomputed every 6 hours of data time). */
   threshold(now: number): number {
     if (this.thresholdOverride !== null) return this.thresholdOverride;
-    this.#enterDay(now);
-    if (this.#threshold === null) this.#threshold = budgetThreshold(this.recent, this.#day, this.alertsPerWeek);
+    if (this.#threshold !== null && now - this.#thresholdAt < 6 * 3_600_000) return this.#threshold;
+    this.#threshold = budgetThreshold(this.recent, now, this.alertsPerWeek);
+    this.#thresholdAt = now;
     return this.#threshold;
   }
 
-  /** A later day starts: the day before's scores join the tail, in (time, excess) order as workers add them. */
-  #enterDay(now: number): void {
-    const day = Math.floor(now / DAY) * DAY;
-    if (day <= this.#day) return;
-    this.#today.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [t, s] of this.#today) this.recent.push(t, s);
-    this.#today = [];
-    this.#day = day;
-    this.#threshold = null;
-  }
-
-  /**
-   * Processes one closed journey. `closedAt`: the data time it was closed at (the newest event
-   * seen then), which sets the day whose threshold it is held to. Returns its record and the
-   * alert draft it created or grew.
-   */
-  process(
-    journey: Journey,
-    closedAt: number = journey.end,
-  ): { record: JourneyRecord; alert: AlertDraft | null; merged: boolean } {
-    this.#enterDay(closedAt);
+  /** Processes one closed journey. Returns its record and the alert draft it created or grew. */
+  process(journey: Journey): { record: JourneyRecord; alert: AlertDraft | null; merged: boolean } {
     if (this.firstEvent === null || journey.start < this.firstEvent)
       this.firstEvent = Math.min(this.firstEvent ?? journey.start, journey.start);
     const record: JourneyRecord = {
@@ -247,13 +218,13 @@ export class DetectionEngine {
       if (signals.length > 0 && this.#suppressed(journey, score)) return this.#suppress(journey, score, tokens, record);
       if (signals.length === 0 || (!mergeable && !this.#learningRoom(journey.end))) {
         record.decision = 'learning';
-        this.#today.push([journey.end, score.excess]);
+        this.recent.push(journey.end, score.excess);
         model.learn(journey, score.raw, tokens, ctx);
         return { record, alert: null, merged: false };
       }
       return this.#raise(journey, score, MIN_EXCESS, tokens, record, signals, true, open, mergeable, toStory);
     }
-    const tau = this.threshold(closedAt);
+    const tau = this.threshold(journey.end);
     // Something new in what was done, for self and peers: context alone (travel, a new
     // laptop) never alerts.
     // Without a new action, an unusual order alone must beat everything this identity did before,
@@ -275,14 +246,14 @@ export class DetectionEngine {
     const critical = (score.critical && score.excess > 0) || signals.length > 0;
     const growsOpen = ownMergeable && actionsAnomalous && score.excess >= tau / 2;
     if (!(ordinary || critical || growsOpen)) {
-      this.#today.push([journey.end, score.excess]);
+      this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
     }
     if (this.#suppressed(journey, score)) return this.#suppress(journey, score, tokens, record);
     const week = Math.floor((journey.end - (this.firstEvent as number)) / WEEK);
     if (!mergeable && !critical && (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek) {
-      this.#today.push([journey.end, score.excess]);
+      this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
     }
@@ -523,8 +494,8 @@ export class DetectionEngine {
       sessionNetworks: this.sessionNetworks.toJSON(),
       learningDaily: [...this.learningDaily],
       learningWeekly: [...this.learningWeekly],
-      // The day's threshold and scores: a restored engine holds the rest of the day to the same threshold.
-      day: Number.isFinite(this.#day) ? { day: this.#day, threshold: this.#threshold, today: this.#today } : null,
+      // The threshold is refitted every 6 h of data: a restored engine must refit when this one would.
+      threshold: this.#threshold === null ? null : [this.#threshold, this.#thresholdAt],
       stories: this.stories.toJSON(),
     };
   }
@@ -542,15 +513,7 @@ export class DetectionEngine {
     e.sessionNetworks = SessionNetworks.fromJSON(o.sessionNetworks);
     e.learningDaily = new Map(o.learningDaily ?? []);
     e.learningWeekly = new Map(o.learningWeekly ?? []);
-    if (o.day) {
-      e.#day = o.day.day;
-      e.#threshold = o.day.threshold;
-      e.#today = o.day.today;
-    } else if (Array.isArray(o.threshold)) {
-      // Saved before thresholds were fitted by day: [threshold, time fitted], its scores all in `recent`.
-      e.#day = Math.floor(o.threshold[1] / DAY) * DAY;
-      e.#threshold = o.threshold[0];
-    }
+    if (Array.isArray(o.threshold)) [e.#threshold, e.#thresholdAt] = o.threshold as [number, number];
     e.stories = OrgStories.fromJSON(o.stories);
     return e;
   }
