@@ -40,6 +40,8 @@ export interface WorkerSummary {
   busyMs: Record<'ingest' | 'plan' | 'partition' | 'finalize', number>;
   partition: PartitionTimings;
   elapsedMs: number;
+  /** CPU time of this process (all threads) while the loops ran, ms. */
+  cpuMs: number;
 }
 
 /**
@@ -61,6 +63,7 @@ const ORDER: ReadonlyArray<[QueueName, keyof WorkerSummary['jobs']]> = [
 
 export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptions = {}): Promise<WorkerSummary> {
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const summary: WorkerSummary = {
     jobs: { ingest: 0, plan: 0, partition: 0, finalize: 0 },
     failed: 0,
@@ -68,6 +71,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
     busyMs: { ingest: 0, plan: 0, partition: 0, finalize: 0 },
     partition: { load: 0, read: 0, score: 0, write: 0 },
     elapsedMs: 0,
+    cpuMs: 0,
   };
   const log = options.log ?? (() => {});
   const pollMs = options.pollMs ?? 500;
@@ -152,5 +156,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop));
   summary.elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  summary.cpuMs = (cpu.user + cpu.system) / 1000;
   return summary;
 }

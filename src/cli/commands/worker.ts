@@ -58,7 +58,7 @@ export function register(program: Command, io: CliIo): void {
         const j = summary.jobs;
         println(
           io.stderr,
-          `worker: ${j.ingest} ingest, ${j.partition} partition, ${j.finalize} finalize, ${j.plan} plan job(s); ${summary.events} new events; ${summary.failed} failed attempt(s); ${(summary.elapsedMs / 1000).toFixed(1)} s`,
+          `worker: ${j.ingest} ingest, ${j.partition} partition, ${j.finalize} finalize, ${j.plan} plan job(s); ${summary.events} new events; ${summary.failed} failed attempt(s); ${(summary.elapsedMs / 1000).toFixed(1)} s, CPU ${(summary.cpuMs / 1000).toFixed(1)} s`,
         );
         const b = summary.busyMs;
         const p = summary.partition;
