@@ -116,7 +116,9 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
   // credential it issued may have committed unseen by each other, so neither re-attributed
   // the calls to the person behind them (one `ingest` at a time always does). Traced again
   // here, once no ingest job is left, for every credential the days still to score can use.
-  const from = (await repo.config())?.nextDay;
+  const existing = await repo.config();
+  await repo.ensurePartitionIndex(existing?.partitions ?? job.settings.partitions);
+  const from = existing?.nextDay;
   const keys = await repo.credentialKeysSince(from === undefined ? null : from - RETRACE_BEFORE_MS);
   const reattributed = await retraceStored(store, keys, Number.MAX_SAFE_INTEGER);
   return repo.transaction(async (tx) => {
