@@ -277,6 +277,28 @@ export class WorkerDetectRepository {
   }
 
   /**
+   * Refreshes the planner's statistics of `events` and `credentials` when the row count it knows
+   * is off by more than a tenth. Ingest jobs load faster than autovacuum looks (a minute apart):
+   * right after them the planner took a 147k-event table for a few hundred rows and read every
+   * event once per 500 credentials the plan retraces (5.1 s; 0.3 s analyzed). Only the columns
+   * workers filter on are sampled (0.3 s against 1.7 s for every column, at any table size: the
+   * sample is of fixed size).
+   */
+  async analyzeIfStale(): Promise<string[]> {
+    const { rows } = await sql<{ relname: string }>`
+      SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+      WHERE s.schemaname = current_schema() AND s.relname IN ('events', 'credentials')
+        AND (c.reltuples < 0 OR abs(s.n_live_tup - c.reltuples) > 0.1 * c.reltuples + 1000)
+      ORDER BY s.relname`.execute(this.#db);
+    const columns: Record<string, string> = {
+      events: 'id, time, session, identity_hash',
+      credentials: 'access_key, issuer_session, time',
+    };
+    for (const { relname } of rows) await sql.raw(`ANALYZE ${relname} (${columns[relname]})`).execute(this.#db);
+    return rows.map((r) => r.relname);
+  }
+
+  /**
    * Creates the index `partitionEvents` reads through for a store split into `partitions` (the
    * plan fixes P, so the index cannot be a migration's). Without it every partition job walked
    * the whole day in `events_time` and dropped the other partitions' rows: P reads of each day,

@@ -117,6 +117,7 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
   // the calls to the person behind them (one `ingest` at a time always does). Traced again
   // here, once no ingest job is left, for every credential the days still to score can use.
   const existing = await repo.config();
+  await repo.analyzeIfStale();
   await repo.ensurePartitionIndex(existing?.partitions ?? job.settings.partitions);
   const from = existing?.nextDay;
   const keys = await repo.credentialKeysSince(from === undefined ? null : from - RETRACE_BEFORE_MS);
