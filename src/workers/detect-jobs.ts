@@ -45,8 +45,11 @@ const LEARNING_PER_WEEK = 15;
 const WEEKLY_CAP_FACTOR = 2;
 /** Credentials issued this long before the next day to score can still be in use on it (STS allows 36 h). */
 const RETRACE_BEFORE_MS = 2 * DAY;
-/** A plan waiting for ingest jobs looks again after this many seconds. */
-const PLAN_RETRY_SECONDS = 1;
+/**
+ * A plan waiting for ingest jobs looks again after this many seconds: while the last ingest job
+ * runs, every other worker has nothing to do but wait for the plan.
+ */
+const PLAN_RETRY_SECONDS = 0.2;
 
 export interface PartitionJob {
   day: number;
