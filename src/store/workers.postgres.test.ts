@@ -6,7 +6,7 @@ import { ingest } from '../ingest/index.ts';
 import { writeSyntheticTrail } from '../ingest/synthetic.ts';
 import { openStore, type Store } from './index.ts';
 import { testDatabase } from './postgres-testing.ts';
-import { WorkerDetectRepository } from './workers.ts';
+import { listenForJobs, WorkerDetectRepository } from './workers.ts';
 
 const database = testDatabase('worker_repo');
 
@@ -36,6 +36,29 @@ describe('workers repository on PostgreSQL', () => {
     }
     expect(stale).toContain('events');
     expect(await repo.analyzeIfStale()).toEqual([]);
+  });
+
+  it('wakes listening workers once jobs inserted through the job runner commit', async () => {
+    let woken = 0;
+    let wake: () => void = () => {};
+    const announced = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const close = await listenForJobs(database.url, () => {
+      woken++;
+      wake();
+    });
+    try {
+      await new WorkerDetectRepository(store).transaction(async (tx) => {
+        const run = tx.jobRunner();
+        const { rows } = await run('SELECT $1::int AS n', [7]);
+        expect(rows).toEqual([{ n: 7 }]);
+      });
+      await announced;
+      expect(woken).toBeGreaterThan(0);
+    } finally {
+      await close();
+    }
   });
 
   it('creates the partition index once, and twice at the same moment without failing', async () => {

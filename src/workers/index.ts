@@ -8,6 +8,7 @@
 import type PgBoss from 'pg-boss';
 import { ingest } from '../ingest/index.ts';
 import type { Store } from '../store/index.ts';
+import { listenForJobs } from '../store/workers.ts';
 import {
   type FinalizeJob,
   type PartitionJob,
@@ -109,6 +110,24 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
     log(`${kind} ${job.id} ${Math.round(ms)} ms: ${what}`);
   };
 
+  // Idle loops sleep until their wait ends or jobs are announced (the next day's partitions).
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of sleepers) wake();
+    sleepers.clear();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      sleepers.add(done);
+    });
+  const unlisten = store.dialect === 'postgres' ? await listenForJobs(store.location, wakeAll) : null;
+
   const loop = async () => {
     // Idle waits start short and double up to pollMs: at a day's end the other workers wait for
     // one finalize job (milliseconds), and a fixed 500 ms wait there cost a second worker ~40%
@@ -150,11 +169,15 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
         idle = true;
         break;
       }
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
       wait = Math.min(pollMs, wait * 2);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop));
+  } finally {
+    await unlisten?.();
+  }
   summary.elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuStart);
   summary.cpuMs = (cpu.user + cpu.system) / 1000;
