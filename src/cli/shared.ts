@@ -20,6 +20,8 @@ export function addDbOption(command: Command): Command {
 export interface CommandStoreOptions {
   /** Create the store when it does not exist: only for commands that write data (ingest, run, demo). */
   create?: boolean;
+  /** See `StoreOptions.asyncCommit`. */
+  asyncCommit?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface CommandStoreOptions {
  */
 export async function openCommandStore(db: string | undefined, options: CommandStoreOptions = {}): Promise<Store> {
   if (!options.create) await assertStoreExists(resolveDbLocation(db));
-  return openStore({ db });
+  return openStore({ db, asyncCommit: options.asyncCommit === true });
 }
 
 /** Opens the store (see `openCommandStore`), runs `fn`, and always closes it. */

@@ -590,7 +590,11 @@ export async function* eventsOfSessions(
         .where('session', 'in', chunk)
         .where('id', '<=', upToId)
         .where('id', '>', after)
-        .orderBy('id')
+        // Ordered by an expression, not the key: ordered by id, PostgreSQL walked the primary key
+        // hoping to fill the page early and filtered on session, so a chunk of keys few events
+        // used read every event (228 ms against 18 ms through events_session for 500 keys over
+        // 147k events; the workers' plan retraces every key, 26 chunks there).
+        .orderBy(sql`id + 0`)
         .limit(pageSize)
         .execute();
       const page: SessionEvent[] = [];

@@ -21,6 +21,13 @@ export type { Database } from './schema.ts';
 export interface StoreOptions {
   /** SQLite file path, `:memory:`, or a `postgres://` URL. Default: `TRAILHOUND_DB`, else `./trailhound.db`. */
   db?: string | undefined;
+  /**
+   * PostgreSQL: commit without waiting for the WAL to reach the disk (`synchronous_commit =
+   * off` for this store's sessions). For writers whose every transaction is redone when lost:
+   * a server crash can lose the last commits (a fraction of a second of them, never a part of
+   * one, never an earlier one while keeping a later), it cannot corrupt anything.
+   */
+  asyncCommit?: boolean;
 }
 
 export interface Store {
@@ -55,6 +62,9 @@ export function isPostgresUrl(location: string): boolean {
 
 let bigintParserSet = false;
 
+/** Server settings (libpq `options`) of a session that does not wait for its commits to reach the disk. */
+export const ASYNC_COMMIT = '-c synchronous_commit=off';
+
 /** Page size of a new SQLite store. */
 const PAGE_SIZE = 16_384;
 /** WAL size at which SQLite checkpoints on its own. */
@@ -70,7 +80,11 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       pg.types.setTypeParser(20, (v) => Number(v));
       bigintParserSet = true;
     }
-    const pool = new pg.Pool({ connectionString: location, max: 4 });
+    const pool = new pg.Pool({
+      connectionString: location,
+      max: 4,
+      ...(options.asyncCommit ? { options: ASYNC_COMMIT } : {}),
+    });
     // An idle client the server closed (a restart, an administrator's termination) emits 'error'
     // on the pool; unhandled, that ends the process. The pool drops the client and the next
     // query opens a new one, so there is nothing to do but not crash.

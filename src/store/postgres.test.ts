@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../ingest/index.ts';
 import { writeSyntheticTrail } from '../ingest/synthetic.ts';
@@ -44,6 +45,26 @@ describe('store on PostgreSQL', () => {
       expect(n).toBe(1500);
     } finally {
       await sut.close();
+    }
+  });
+
+  it('commits without waiting for the disk only when asked (workers), in every session of its pool', async () => {
+    const setting = async (store: Awaited<ReturnType<typeof openStore>>) =>
+      (await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(store.db)).rows[0]
+        ?.synchronous_commit;
+    const plain = await openStore({ db: url });
+    const worker = await openStore({ db: url, asyncCommit: true });
+    try {
+      expect(await setting(plain)).toBe('on');
+      // Several at once: each takes a session of its own from the pool.
+      const inTransactions = await Promise.all(
+        [1, 2, 3].map(() => worker.db.transaction().execute((trx) => setting({ ...worker, db: trx }))),
+      );
+      expect(inTransactions).toEqual(['off', 'off', 'off']);
+      expect(await setting(plain)).toBe('on');
+    } finally {
+      await plain.close();
+      await worker.close();
     }
   });
 });

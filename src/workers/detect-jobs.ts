@@ -45,8 +45,11 @@ const LEARNING_PER_WEEK = 15;
 const WEEKLY_CAP_FACTOR = 2;
 /** Credentials issued this long before the next day to score can still be in use on it (STS allows 36 h). */
 const RETRACE_BEFORE_MS = 2 * DAY;
-/** A plan waiting for ingest jobs looks again after this many seconds. */
-const PLAN_RETRY_SECONDS = 1;
+/**
+ * A plan waiting for ingest jobs looks again after this many seconds: while the last ingest job
+ * runs, every other worker has nothing to do but wait for the plan.
+ */
+const PLAN_RETRY_SECONDS = 0.2;
 
 export interface PartitionJob {
   day: number;
@@ -116,7 +119,10 @@ export async function runPlan(store: Store, boss: PgBoss, job: PlanJob): Promise
   // credential it issued may have committed unseen by each other, so neither re-attributed
   // the calls to the person behind them (one `ingest` at a time always does). Traced again
   // here, once no ingest job is left, for every credential the days still to score can use.
-  const from = (await repo.config())?.nextDay;
+  const existing = await repo.config();
+  await repo.analyzeIfStale();
+  await repo.ensurePartitionIndex(existing?.partitions ?? job.settings.partitions);
+  const from = existing?.nextDay;
   const keys = await repo.credentialKeysSince(from === undefined ? null : from - RETRACE_BEFORE_MS);
   const reattributed = await retraceStored(store, keys, Number.MAX_SAFE_INTEGER);
   return repo.transaction(async (tx) => {

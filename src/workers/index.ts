@@ -8,6 +8,7 @@
 import type PgBoss from 'pg-boss';
 import { ingest } from '../ingest/index.ts';
 import type { Store } from '../store/index.ts';
+import { listenForJobs } from '../store/workers.ts';
 import {
   type FinalizeJob,
   type PartitionJob,
@@ -40,6 +41,8 @@ export interface WorkerSummary {
   busyMs: Record<'ingest' | 'plan' | 'partition' | 'finalize', number>;
   partition: PartitionTimings;
   elapsedMs: number;
+  /** CPU time of this process (all threads) while the loops ran, ms. */
+  cpuMs: number;
 }
 
 /**
@@ -61,6 +64,7 @@ const ORDER: ReadonlyArray<[QueueName, keyof WorkerSummary['jobs']]> = [
 
 export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptions = {}): Promise<WorkerSummary> {
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const summary: WorkerSummary = {
     jobs: { ingest: 0, plan: 0, partition: 0, finalize: 0 },
     failed: 0,
@@ -68,6 +72,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
     busyMs: { ingest: 0, plan: 0, partition: 0, finalize: 0 },
     partition: { load: 0, read: 0, score: 0, write: 0 },
     elapsedMs: 0,
+    cpuMs: 0,
   };
   const log = options.log ?? (() => {});
   const pollMs = options.pollMs ?? 500;
@@ -104,6 +109,24 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
     summary.busyMs[kind] += ms;
     log(`${kind} ${job.id} ${Math.round(ms)} ms: ${what}`);
   };
+
+  // Idle loops sleep until their wait ends or jobs are announced (the next day's partitions).
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of sleepers) wake();
+    sleepers.clear();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      sleepers.add(done);
+    });
+  const unlisten = store.dialect === 'postgres' ? await listenForJobs(store.location, wakeAll) : null;
 
   const loop = async () => {
     // Idle waits start short and double up to pollMs: at a day's end the other workers wait for
@@ -146,11 +169,17 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
         idle = true;
         break;
       }
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
       wait = Math.min(pollMs, wait * 2);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, loop));
+  } finally {
+    await unlisten?.();
+  }
   summary.elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  summary.cpuMs = (cpu.user + cpu.system) / 1000;
   return summary;
 }

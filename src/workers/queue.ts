@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { UsageError } from '../errors.ts';
-import { isPostgresUrl } from '../store/index.ts';
+import { ASYNC_COMMIT, isPostgresUrl } from '../store/index.ts';
 
 export const QUEUES = {
   ingest: 'trailhound-ingest',
@@ -44,6 +44,8 @@ const RETRY_LIMIT = 5;
 
 export interface QueueOptions {
   leaseSeconds?: number | undefined;
+  /** The queue's sessions do not wait for their commits to reach the disk (see `StoreOptions.asyncCommit`). */
+  asyncCommit?: boolean;
 }
 
 /** Refuses anything but a PostgreSQL store: workers on several machines need one server. */
@@ -63,6 +65,7 @@ export async function openQueue(url: string, options: QueueOptions = {}): Promis
     // Expired leases are also swept by the worker's own loop when it finds nothing to do.
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(lease / 2))),
     schedule: false,
+    ...(options.asyncCommit ? { options: ASYNC_COMMIT } : {}),
   });
   boss.on('error', () => {
     // A failed maintenance pass is retried on the next interval; jobs are unaffected.

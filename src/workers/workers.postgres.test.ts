@@ -131,6 +131,13 @@ describe('workers on PostgreSQL', () => {
     const run = await start(['worker', '--db', url, '--until-idle']).done;
     expect(run.code, run.stderr).toBe(0);
     expect(jobsOf(run.stderr)).toMatchObject({ partition: 14 * Number(PARTITIONS), finalize: 14 });
+    // The plan indexed the events by partition, and a partition's day is read through that index
+    // (a read of the whole day for each partition was P times the events).
+    const plan = await query<{ 'QUERY PLAN': string }>(
+      url,
+      `EXPLAIN SELECT id FROM events WHERE time >= 0 AND time < 86400000 AND mod(identity_hash, ${PARTITIONS}) = 3 ORDER BY time, event_id`,
+    );
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain(`events_partition_${PARTITIONS}`);
     single = await outcome(url);
     expect(single.events).toBe(51_572);
     expect(single.alerts.length).toBeGreaterThan(5);

@@ -41,24 +41,35 @@ export function register(program: Command, io: CliIo): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        const summary = await withStore(location, async (store) => {
-          const boss = await openQueue(location, { leaseSeconds });
-          try {
-            return await runWorker(store, boss, {
-              concurrency,
-              untilIdle: opts.untilIdle === true,
-              signal: stop.signal,
-              leaseSeconds,
-              ...(opts.verbose ? { log: (line: string) => println(io.stderr, escapeForTerminal(line)) } : {}),
-            });
-          } finally {
-            await boss.stop({ graceful: false, wait: true });
-          }
-        });
+        // Commits do not wait for the disk: a worker's every write is redone when lost. Should
+        // the server crash and lose the last commits (never a part of one, never an earlier one
+        // while keeping a later), the jobs they completed are still active or queued in the
+        // same lost tail and run again after their lease; an ingest job re-stores what is
+        // missing (eventID is unique), a partition job whose day was lost scores it again. At
+        // 0.2 ms against 1-4 ms a commit here, waiting for the WAL flush was most of a
+        // partition job.
+        const summary = await withStore(
+          location,
+          async (store) => {
+            const boss = await openQueue(location, { leaseSeconds, asyncCommit: true });
+            try {
+              return await runWorker(store, boss, {
+                concurrency,
+                untilIdle: opts.untilIdle === true,
+                signal: stop.signal,
+                leaseSeconds,
+                ...(opts.verbose ? { log: (line: string) => println(io.stderr, escapeForTerminal(line)) } : {}),
+              });
+            } finally {
+              await boss.stop({ graceful: false, wait: true });
+            }
+          },
+          { asyncCommit: true },
+        );
         const j = summary.jobs;
         println(
           io.stderr,
-          `worker: ${j.ingest} ingest, ${j.partition} partition, ${j.finalize} finalize, ${j.plan} plan job(s); ${summary.events} new events; ${summary.failed} failed attempt(s); ${(summary.elapsedMs / 1000).toFixed(1)} s`,
+          `worker: ${j.ingest} ingest, ${j.partition} partition, ${j.finalize} finalize, ${j.plan} plan job(s); ${summary.events} new events; ${summary.failed} failed attempt(s); ${(summary.elapsedMs / 1000).toFixed(1)} s, CPU ${(summary.cpuMs / 1000).toFixed(1)} s`,
         );
         const b = summary.busyMs;
         const p = summary.partition;
