@@ -2,8 +2,9 @@
  * One side of the ingest benchmark (see bench-ingest.ts), in plain Node on the compiled modules
  * (`dist/`), as the CLI runs: under tsx's loader the same imports took ~0.4 s more, which the
  * store sides paid and the floor did not. Prints one JSON line: events, seconds, peak RSS, and
- * the CPU seconds of the main thread and of all other threads (prepare and read workers, the
- * thread pool, V8's helpers), so a pipeline's critical path can be read on a shared machine.
+ * the CPU seconds of the main thread, of all other threads (prepare and read workers, the thread
+ * pool, V8's helpers) and of the busiest of those, so a pipeline's critical path can be read on a
+ * shared machine.
  *
  *   node scripts/bench-ingest-child.mjs floor|ingest|run|pg DIR [--prepare-workers N] [--pg URL]
  */
@@ -47,16 +48,20 @@ function threadCpu() {
     const tick = 100; // USER_HZ
     let main = 0;
     let others = 0;
+    let busiestOther = 0;
     for (const tid of readdirSync('/proc/self/task')) {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
       if (Number(tid) === process.pid) main += seconds;
-      else others += seconds;
+      else {
+        others += seconds;
+        busiestOther = Math.max(busiestOther, seconds);
+      }
     }
-    return { mainCpu: main, otherCpu: others };
+    return { mainCpu: main, otherCpu: others, busiestOtherCpu: busiestOther };
   } catch {
-    return { mainCpu: null, otherCpu: null };
+    return { mainCpu: null, otherCpu: null, busiestOtherCpu: null };
   }
 }
 
