@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { isInsightPath } from './layout.ts';
 import { type ParseLimits, parseBuffer, parseInflated, problem, readFailure } from './parse.ts';
 import { readInWorker, readsSynchronously } from './read-worker.ts';
-import { BOMB_MIN_BYTES, BOMB_RATIO, streamLargeFile } from './stream.ts';
+import { BOMB_MIN_BYTES, BOMB_RATIO, inflateChunkBytes, streamLargeFile } from './stream.ts';
 import type { SourceFile, SourceItem } from './types.ts';
 
 /**
@@ -152,7 +152,7 @@ function loadLocalSync(path: string | Buffer, id: string, limits: ParseLimits): 
     if (length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return { buf: bytes };
     try {
       const max = Math.min(limits.maxFileBytes, Math.max(BOMB_MIN_BYTES, length * BOMB_RATIO));
-      return { buf: bytes, plain: gunzipSync(bytes, { chunkSize: 1 << 20, maxOutputLength: max }) };
+      return { buf: bytes, plain: gunzipSync(bytes, { chunkSize: inflateChunkBytes(length), maxOutputLength: max }) };
     } catch {
       return { buf: bytes };
     }

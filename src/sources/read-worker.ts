@@ -10,6 +10,7 @@
  * is pending.
  */
 import { Worker } from 'node:worker_threads';
+import { inflateChunkBytes } from './stream.ts';
 
 /** What the worker found: the bytes (and, when gzipped and within the limit, the inflated bytes), or why not. */
 export type WorkerRead =
@@ -24,6 +25,7 @@ const fs = require('node:fs');
 const zlib = require('node:zlib');
 const BOMB_MIN = ${64 * (1 << 20)};
 const BOMB_RATIO = 200;
+const inflateChunkBytes = ${inflateChunkBytes.toString()};
 function read(path, maxFileBytes) {
   let fd;
   try {
@@ -54,7 +56,7 @@ function read(path, maxFileBytes) {
     if (length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
       const max = Math.min(maxFileBytes, Math.max(BOMB_MIN, length * BOMB_RATIO));
       try {
-        const out = zlib.gunzipSync(bytes, { chunkSize: 1 << 20, maxOutputLength: max });
+        const out = zlib.gunzipSync(bytes, { chunkSize: inflateChunkBytes(length), maxOutputLength: max });
         plain = new Uint8Array(out);
       } catch {
         plain = null; // the main thread inflates again and reports what is wrong

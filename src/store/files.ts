@@ -82,12 +82,23 @@ export class FilesRepository {
     const ids = new Map<string, number>();
     const handle = this.#store.sqlite;
     if (handle) {
-      const upsert = statement(
+      // A lookup, then an update or an insert: an upsert with RETURNING took ~5x their CPU per file
+      // through better-sqlite3 (10,000 files: 108 ms against 22 ms). The caller's transaction has
+      // already written (see `forgetProblems`), so no other writer comes between the two.
+      const find = statement(handle, 'SELECT id FROM files WHERE name = ?').pluck();
+      const update = statement(handle, "UPDATE files SET fingerprint = ?, status = 'reading' WHERE id = ?");
+      const insert = statement(
         handle,
-        `INSERT INTO files (name, fingerprint, status, records, problems, finished_at) VALUES (?, ?, 'reading', 0, 0, NULL)
-         ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, status = 'reading' RETURNING id`,
+        "INSERT INTO files (name, fingerprint, status, records, problems, finished_at) VALUES (?, ?, 'reading', 0, 0, NULL)",
       );
-      for (const f of files) ids.set(f.name, Number((upsert.get(f.name, f.fingerprint) as { id: number }).id));
+      for (const f of files) {
+        const known = find.get(f.name) as number | bigint | undefined;
+        if (known === undefined) ids.set(f.name, Number(insert.run(f.name, f.fingerprint).lastInsertRowid));
+        else {
+          update.run(f.fingerprint, known);
+          ids.set(f.name, Number(known));
+        }
+      }
       return ids;
     }
     for (let i = 0; i < files.length; i += CHUNK) {
