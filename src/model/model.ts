@@ -93,7 +93,10 @@ export interface JourneyScore {
   context: number;
   /** This identity's usual score level (its 90th percentile, blended with the organization's while history is thin). */
   baseline: number;
-  /** `raw - baseline`, less what a look's repeated new reads added: what the alert threshold applies to. */
+  /**
+   * `raw - baseline`, less the novelty a young identity's role family vouches for and what a
+   * look's repeated new reads added: what the alert threshold applies to.
+   */
   excess: number;
   /** Share of this identity's past journeys that scored at least as high (add-one smoothed). */
   pSelf: number;
@@ -168,6 +171,8 @@ const QUIET_FACTOR = 0.35;
 const SWEEP_MIN_ACTIONS = 20;
 /** ... of which at most this share is new for the identity. */
 const SWEEP_NEW_SHARE = 0.15;
+/** Identities with fewer journeys than this are young: their role family vouches for what it does routinely. */
+const FAMILY_YOUNG = 10;
 /** Refused calls a journey that only looked may hold (a permission someone lacks in one account). */
 const LOOK_REFUSALS = 1;
 /** A machine identity whose baseline holds this many kinds of write is a provisioner. */
@@ -289,6 +294,27 @@ export class BehaviourModel {
     const f = name === null ? undefined : this.families.get(name);
     if (!f || f.members.length < 2) return null;
     return { id: `${FAMILY_PREFIX}${name}`, name: `${name} (${f.members.length})`, members: f.members, ngram: f.ngram };
+  }
+
+  /**
+   * Whether more than a fifth of a young identity's role family (the other sessions of its
+   * permission set, in any account) did `w`, when its peer group is another one: a group
+   * clustered from a few journeys (a platform admin's first reads in an account) says less about
+   * what the identity may do than the permission set it works under.
+   */
+  #familyDoes(self: IdentityModel, group: PeerGroup | null, w: number): boolean {
+    if (self.journeys === 0 || self.journeys >= FAMILY_YOUNG) return false;
+    const family = this.#familyGroup(self);
+    if (family === null || family.id === group?.id) return false;
+    let did = 0;
+    let others = 0;
+    for (const k of family.members) {
+      if (k === self.key) continue;
+      others++;
+      const m = this.identities.get(k);
+      if (m && (m.ngram.uni.has(w) || m.heldBack.has(w))) did++;
+    }
+    return others > 0 && did > Math.floor(0.2 * others);
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */
@@ -434,7 +460,10 @@ export class BehaviourModel {
       }
       lookSequence = (top[0] ?? 0) + 0.5 * (top[1] ?? 0) + 0.25 * (top[2] ?? 0);
     }
+    // Novel actions the excess leaves out: those the identity's role family vouches for
+    // (`#familyDoes`), and a look's new reads but one.
     let newReads = 0;
+    const vouched: string[] = [];
 
     // Evidence for the top tokens only: counting peers costs O(group size) per token.
     const evidence: TokenEvidence[] = [];
@@ -456,7 +485,8 @@ export class BehaviourModel {
         : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
       const narrowing = ev.risk < 0.3 && this.#narrows(w, row0(journey, ev));
       if (newForSelf && rareForPeers && !self.benign.has(w) && !ev.token.endsWith('!') && !quiet.has(w) && !narrowing) {
-        if (looking) newReads++;
+        if (this.#familyDoes(self, group, w)) vouched.push(ev.token);
+        else if (looking) newReads++;
         novel++;
         if (ev.risk > anomalousRisk) anomalousRisk = ev.risk;
         if (ev.risk >= this.criticalRisk && ev.peerBits >= 6) critical = true;
@@ -484,6 +514,8 @@ export class BehaviourModel {
       if (!this.orgContext.clients.has(client)) critical = true;
     }
     const novelty = novel > 0 ? 2 * log2(1 + novel) : 0;
+    // Novelty the excess counts (the targets' and toolkits' novelty counts in both).
+    const excessNovelty = novel > 0 ? 2 * log2(1 + novel - vouched.length - Math.max(0, newReads - 1)) : 0;
 
     // Shape: how far from every typical journey of this identity, beyond its usual distance.
     const features = journeyFeatures(tokens);
@@ -500,10 +532,12 @@ export class BehaviourModel {
     const qOrg = this.orgHistory.quantile(0.9, 0);
     // Thin history: lean on the organization's level (a new hire is not alarming per se).
     const baseline = (n * qSelf + 10 * qOrg) / (n + 10);
-    // What a look's repeated new reads added: left out of the excess the threshold applies to,
-    // but not out of `raw`, so the identity's usual level (learned from `raw`) stays what it was.
-    const look = newReads > 1 ? sequence - lookSequence + novelty - 2 * log2(1 + novel - (newReads - 1)) : 0;
-    const excess = raw - baseline - look;
+    // What the family vouches for and a look's repeated new reads added: left out of the excess
+    // the threshold applies to, not out of `raw`: the identity's usual level (learned from
+    // `raw`) stays what it was, so its other journeys' excess does not rise.
+    const familyOff = vouched.length > 0 ? novelty - 2 * log2(1 + novel - vouched.length) : 0;
+    const look = (newReads > 1 ? sequence - lookSequence : 0) + novelty - excessNovelty - familyOff;
+    const excess = raw - baseline - familyOff - look;
 
     const reasons: AlertReason[] = [];
     const who = shortName(self.name);
@@ -533,7 +567,13 @@ export class BehaviourModel {
         weight: round(shape),
       });
     reasons.push(...contextReasons);
-    if (look > 0)
+    if (familyOff > 0)
+      reasons.push({
+        kind: 'family-routine',
+        text: `routine for the ${roleFamily(self)} permission set in other accounts, though new for ${who} here: ${vouched.map(tokenAction).join(', ')}`,
+        weight: -round(familyOff),
+      });
+    if (look > 0.005)
       reasons.push({
         kind: 'look-around',
         text: `only read, from where and with what ${self.journeys > 0 ? who : 'this organization'} usually works: ${newReads} reads new for ${who} count as one`,
