@@ -185,6 +185,9 @@ const EXTRACTORS: Record<string, Extractor> = {
   'iam:CreateRole': (c, out) => policyFacts(c, 'assumeRolePolicyDocument', c.p.assumeRolePolicyDocument, out, false),
   'iam:UpdateAssumeRolePolicy': (c, out) => policyFacts(c, 'policyDocument', c.p.policyDocument, out, false),
   'iam:CreateAccessKey': forOtherUser,
+  // The trail names the new status: setting a key Inactive takes access away, Active restores it.
+  'iam:UpdateAccessKey': (c, out) =>
+    str(c.p, 'status')?.toLowerCase() === 'inactive' && out.add('accessKeyDeactivated'),
   'iam:CreateLoginProfile': forOtherUser,
   'iam:UpdateLoginProfile': forOtherUser,
   'iam:CreateServiceSpecificCredential': forOtherUser,

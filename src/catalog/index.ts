@@ -199,7 +199,8 @@ export function riskWithinOrganization(
 /**
  * Calls that take access away whatever their parameters: a policy detached or deleted, a user
  * removed from a group, a console password or access key deleted, an account assignment removed,
- * an ingress rule revoked. `UpdateAccessKey` is not here: it both deactivates and reactivates.
+ * an ingress rule revoked. `UpdateAccessKey` both deactivates and reactivates: only its
+ * `accessKeyDeactivated` fact (status Inactive) narrows.
  */
 const NARROWING: ReadonlySet<string> = new Set(
   [
@@ -214,7 +215,7 @@ const NARROWING: ReadonlySet<string> = new Set(
     .split(' '),
 );
 
-/** Whether a call (IAM prefix, action without version suffix) only narrows who can do what. */
-export function narrowsAccess(service: string, actionKey: string): boolean {
-  return NARROWING.has(`${service}:${actionKey}`);
+/** Whether a call (IAM prefix, action without version suffix, its facts) only narrows who can do what. */
+export function narrowsAccess(service: string, actionKey: string, facts: readonly string[] = []): boolean {
+  return NARROWING.has(`${service}:${actionKey}`) || facts.includes('accessKeyDeactivated');
 }

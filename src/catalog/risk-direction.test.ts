@@ -5,7 +5,7 @@
  * (the model's default critical risk is 0.8).
  */
 import { describe, expect, it } from 'vitest';
-import { riskOf } from './index.ts';
+import { factsOf, narrowsAccess, riskOf } from './index.ts';
 import { event, type RecordSpec } from './test-support.ts';
 
 const CRITICAL = 0.8;
@@ -93,5 +93,18 @@ describe('direction of risk', () => {
     expect(
       riskOf(event({ source: 'iam', name: 'DeactivateMFADevice', params: { userName: 'bob', serialNumber: 'x' } })),
     ).toBeGreaterThanOrEqual(CRITICAL);
+  });
+
+  it('knows a key set Inactive takes access away, and a key set Active does not', () => {
+    const update = (status: string) =>
+      event({ source: 'iam', name: 'UpdateAccessKey', params: { userName: 'bob', accessKeyId: 'AKIAOLD', status } });
+    const off = factsOf(update('Inactive'));
+    const on = factsOf(update('Active'));
+    expect(off).toEqual(['accessKeyDeactivated']);
+    expect(on).toEqual([]);
+    expect(narrowsAccess('iam', 'UpdateAccessKey', off)).toBe(true);
+    expect(narrowsAccess('iam', 'UpdateAccessKey', on)).toBe(false);
+    // The fact moves no risk: a deactivation is no riskier than the call itself.
+    expect(riskOf(update('Inactive'))).toBe(riskOf(update('Active')));
   });
 });

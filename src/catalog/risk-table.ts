@@ -552,6 +552,8 @@ export const FACT_EFFECTS: Readonly<Record<Fact, FactEffect>> = {
   // A compute role's credentials used outside AWS or from a workstation: taken off the host.
   computeOffHost: { floor: 0.6, classes: ['credential-access'], techniques: ['T1552.005', 'T1078.004'] },
   accessDenied: { floor: 0 },
+  // Takes access away (`narrowsAccess`): no floor, the action's own risk stands.
+  accessKeyDeactivated: { floor: 0 },
   loginFailed: { floor: 0.1 },
   shortRetention: { floor: 0.6, classes: ['impact', 'defense-evasion'], techniques: ['T1485', 'T1070'] },
   backupsDeleted: { floor: 0.7, classes: ['impact'], techniques: ['T1490'] },

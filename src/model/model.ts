@@ -93,7 +93,10 @@ export interface JourneyScore {
   context: number;
   /** This identity's usual score level (its 90th percentile, blended with the organization's while history is thin). */
   baseline: number;
-  /** `raw - baseline`: what the alert threshold applies to. */
+  /**
+   * `raw - baseline`, less the novelty a young identity's role family vouches for and what a
+   * look's repeated new reads added: what the alert threshold applies to.
+   */
   excess: number;
   /** Share of this identity's past journeys that scored at least as high (add-one smoothed). */
   pSelf: number;
@@ -168,6 +171,10 @@ const QUIET_FACTOR = 0.35;
 const SWEEP_MIN_ACTIONS = 20;
 /** ... of which at most this share is new for the identity. */
 const SWEEP_NEW_SHARE = 0.15;
+/** Identities with fewer journeys than this are young: their role family vouches for what it does routinely. */
+const FAMILY_YOUNG = 10;
+/** Refused calls a journey that only looked may hold (a permission someone lacks in one account). */
+const LOOK_REFUSALS = 1;
 /** A machine identity whose baseline holds this many kinds of write is a provisioner. */
 const PROVISIONER_WRITES = 10;
 /** A provisioner's teardown of its own kind of resource stays quiet below this risk. */
@@ -287,6 +294,27 @@ export class BehaviourModel {
     const f = name === null ? undefined : this.families.get(name);
     if (!f || f.members.length < 2) return null;
     return { id: `${FAMILY_PREFIX}${name}`, name: `${name} (${f.members.length})`, members: f.members, ngram: f.ngram };
+  }
+
+  /**
+   * Whether more than a fifth of a young identity's role family (the other sessions of its
+   * permission set, in any account) did `w`, when its peer group is another one: a group
+   * clustered from a few journeys (a platform admin's first reads in an account) says less about
+   * what the identity may do than the permission set it works under.
+   */
+  #familyDoes(self: IdentityModel, group: PeerGroup | null, w: number): boolean {
+    if (self.journeys === 0 || self.journeys >= FAMILY_YOUNG) return false;
+    const family = this.#familyGroup(self);
+    if (family === null || family.id === group?.id) return false;
+    let did = 0;
+    let others = 0;
+    for (const k of family.members) {
+      if (k === self.key) continue;
+      others++;
+      const m = this.identities.get(k);
+      if (m && (m.ngram.uni.has(w) || m.heldBack.has(w))) did++;
+    }
+    return others > 0 && did > Math.floor(0.2 * others);
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */
@@ -415,6 +443,27 @@ export class BehaviourModel {
       });
     const sequence =
       (ranked[0]?.[1].weight ?? 0) + 0.5 * (ranked[1]?.[1].weight ?? 0) + 0.25 * (ranked[2]?.[1].weight ?? 0);
+    const { context, contextReasons } = this.#contextScore(self, ctx);
+    // A look around (`#looksOnly`): its new reads are one surprise and one novelty between them.
+    const looking = context === 0 && this.#looksOnly(journey, tokens);
+    let lookSequence = sequence;
+    if (looking) {
+      const top: number[] = [];
+      let newRead = false;
+      for (const [w, ev] of ranked) {
+        if (top.length === 3) break;
+        if (!self.ngram.uni.has(w) && !self.heldBack.has(w)) {
+          if (newRead) continue;
+          newRead = true;
+        }
+        top.push(ev.weight);
+      }
+      lookSequence = (top[0] ?? 0) + 0.5 * (top[1] ?? 0) + 0.25 * (top[2] ?? 0);
+    }
+    // Novel actions the excess leaves out: those the identity's role family vouches for
+    // (`#familyDoes`), and a look's new reads but one.
+    let newReads = 0;
+    const vouched: string[] = [];
 
     // Evidence for the top tokens only: counting peers costs O(group size) per token.
     const evidence: TokenEvidence[] = [];
@@ -436,6 +485,8 @@ export class BehaviourModel {
         : ev.orgDid <= Math.max(1, Math.floor(0.05 * orgIdentities));
       const narrowing = ev.risk < 0.3 && this.#narrows(w, row0(journey, ev));
       if (newForSelf && rareForPeers && !self.benign.has(w) && !ev.token.endsWith('!') && !quiet.has(w) && !narrowing) {
+        if (this.#familyDoes(self, group, w)) vouched.push(ev.token);
+        else if (looking) newReads++;
         novel++;
         if (ev.risk > anomalousRisk) anomalousRisk = ev.risk;
         if (ev.risk >= this.criticalRisk && ev.peerBits >= 6) critical = true;
@@ -463,6 +514,8 @@ export class BehaviourModel {
       if (!this.orgContext.clients.has(client)) critical = true;
     }
     const novelty = novel > 0 ? 2 * log2(1 + novel) : 0;
+    // Novelty the excess counts (the targets' and toolkits' novelty counts in both).
+    const excessNovelty = novel > 0 ? 2 * log2(1 + novel - vouched.length - Math.max(0, newReads - 1)) : 0;
 
     // Shape: how far from every typical journey of this identity, beyond its usual distance.
     const features = journeyFeatures(tokens);
@@ -470,7 +523,6 @@ export class BehaviourModel {
     let shape = 0;
     if (self.journeys >= 5 && near.medoid) shape = 3 * Math.max(0, near.distance - self.distances.quantile(0.75, 1));
 
-    const { context, contextReasons } = this.#contextScore(self, ctx);
     const raw = sequence + aimed.score + novelty + shape + context;
     const n = self.history.size;
     // The identity's usual level: its 90th percentile, rising to its 99th as history grows
@@ -480,7 +532,12 @@ export class BehaviourModel {
     const qOrg = this.orgHistory.quantile(0.9, 0);
     // Thin history: lean on the organization's level (a new hire is not alarming per se).
     const baseline = (n * qSelf + 10 * qOrg) / (n + 10);
-    const excess = raw - baseline;
+    // What the family vouches for and a look's repeated new reads added: left out of the excess
+    // the threshold applies to, not out of `raw`: the identity's usual level (learned from
+    // `raw`) stays what it was, so its other journeys' excess does not rise.
+    const familyOff = vouched.length > 0 ? novelty - 2 * log2(1 + novel - vouched.length) : 0;
+    const look = (newReads > 1 ? sequence - lookSequence : 0) + novelty - excessNovelty - familyOff;
+    const excess = raw - baseline - familyOff - look;
 
     const reasons: AlertReason[] = [];
     const who = shortName(self.name);
@@ -510,6 +567,18 @@ export class BehaviourModel {
         weight: round(shape),
       });
     reasons.push(...contextReasons);
+    if (familyOff > 0)
+      reasons.push({
+        kind: 'family-routine',
+        text: `routine for the ${roleFamily(self)} permission set in other accounts, though new for ${who} here: ${vouched.map(tokenAction).join(', ')}`,
+        weight: -round(familyOff),
+      });
+    if (look > 0.005)
+      reasons.push({
+        kind: 'look-around',
+        text: `only read, from where and with what ${self.journeys > 0 ? who : 'this organization'} usually works: ${newReads} reads new for ${who} count as one`,
+        weight: -round(look),
+      });
     if (n >= 5)
       reasons.push({
         kind: 'calibration',
@@ -592,6 +661,27 @@ export class BehaviourModel {
   }
 
   /**
+   * Whether the journey only looked: every call a read (IAM access level Read or List) with no
+   * fact and no target, at most one of them refused. Asked only when where and how it ran is
+   * nothing new (no context score: the identity's own network, client and hours, or for a new
+   * identity the organization's; no burst of refusals). Reading what one may read, from one's
+   * own desk, is how a review or an investigation starts, and each further new read is no
+   * further step towards anything: the excess counts the new reads as one surprise and one
+   * novelty. A step (a write, a secret, a share) ends the look.
+   */
+  #looksOnly(journey: Journey, tokens: Int32Array): boolean {
+    let refused = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const row = journey.events[i] as EventRow;
+      if (row.targets.length > 0 || this.#isWrite(tokens[i] as number)) return false;
+      if (!row.success) {
+        if (++refused > LOOK_REFUSALS) return false;
+      } else if (row.facts.length > 0) return false;
+    }
+    return true;
+  }
+
+  /**
    * A machine identity (no person behind the journey) whose baseline holds many kinds of write:
    * an infrastructure-as-code pipeline.
    */
@@ -649,7 +739,7 @@ export class BehaviourModel {
   #narrows(w: number, row: EventRow): boolean {
     let n = this.#narrowCache.get(w);
     if (n === undefined) {
-      n = narrowsAccess(row.service, row.actionKey);
+      n = narrowsAccess(row.service, row.actionKey, row.facts);
       this.#narrowCache.set(w, n);
     }
     return n;
