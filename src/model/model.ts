@@ -504,6 +504,7 @@ export class BehaviourModel {
         kind,
         text: `${first}; ${peerText}${ev.risk >= 0.5 ? `; catalog risk ${ev.risk.toFixed(2)}` : ''}`,
         weight: round(ev.weight),
+        subject: ev.token,
       });
     }
     for (const t of aimed.evidence) reasons.push(t.reason);
@@ -780,7 +781,7 @@ export class BehaviourModel {
         };
         best.set(target, {
           ev,
-          reason: { kind: 'new-target', text: parts.join('; '), weight: round(weight) },
+          reason: { kind: 'new-target', text: parts.join('; '), weight: round(weight), subject: target },
           novel: orgNew || slow !== null || (peerNew && selfBits >= 1) || (group === null && selfBits >= 2),
           orgNew,
         });
