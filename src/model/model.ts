@@ -561,7 +561,8 @@ export class BehaviourModel {
    *   many kinds of writes: an infrastructure-as-code pipeline), new plain writes are new kinds of
    *   infrastructure (a module replaced), reviewed where its code is.
    * And a data share only with accounts of the organization that already receive its shares (a
-   * snapshot to the DR account), whoever makes it (`ShareDestinations.inHouse`).
+   * snapshot to the DR account) and the copy such an account keeps, whoever makes them
+   * (`ShareDestinations`).
    */
   #quietNews(self: IdentityModel, journey: Journey, tokens: Int32Array, risks: readonly number[]): Set<number> {
     const quiet = new Set<number>();
@@ -589,7 +590,12 @@ export class BehaviourModel {
       if (known(w)) continue;
       const row = journey.events[i] as EventRow;
       if (plain(i)) {
-        if (sweep || (row.readOnly === false && isProvisioner())) quiet.add(w);
+        if (
+          sweep ||
+          (row.readOnly === false && isProvisioner()) ||
+          this.shareDestinations.receives(row, risks[i] as number, this.orgAccounts)
+        )
+          quiet.add(w);
       } else if (this.#tearsDownOwnKind(self, row, risks[i] as number) && isProvisioner()) quiet.add(w);
       else if (this.shareDestinations.inHouse(row, risks[i] as number, this.orgAccounts)) quiet.add(w);
       else loud.add(w);

@@ -1,6 +1,7 @@
 /**
- * A share with an account of the organization that already receives its shares (the DR account)
- * says little by itself; the same first share anywhere else is still news.
+ * A share with an account of the organization that already receives its shares (the DR account),
+ * and the copy that account keeps, say little by themselves; the same firsts anywhere else are
+ * still news.
  */
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../domain/event.ts';
@@ -113,6 +114,37 @@ describe('a share with an account that already receives the organization’s sha
   });
 });
 
+describe('the receiving end: a snapshot copied in an account that receives the organization’s shares', () => {
+  /** The SRE's first call in `account`: copying the snapshot shared with it. */
+  function sreCopiesIn(sut: BehaviourModel, account: string): JourneyScore {
+    const [j] = buildJourneys(
+      seq(['ec2:CopySnapshot'], T0 + 25 * DAY + 2 * HOUR + 10 * 60_000, {
+        actorName: 'sre',
+        actorKey: `arn:aws:iam::${account}:user/sre`,
+        accountId: account,
+        actorAccount: account,
+        readOnly: false,
+        risk: 0.15,
+      }),
+    );
+    return sut.score(j as never);
+  }
+  const copyWeight = (s: JourneyScore) => s.evidence.find((e) => e.token === 'ec2:CopySnapshot')?.weight ?? 0;
+
+  it('is no novelty in the DR account, and weighs far less than in an account that never received a share', () => {
+    const sut = trained();
+    const inDr = sreCopiesIn(sut, DR);
+    const inDev = sreCopiesIn(sut, DEV);
+    expect(inDr.novelty).toBe(0);
+    expect(inDev.novelty).toBeGreaterThan(0);
+    expect(copyWeight(inDr)).toBeLessThan(copyWeight(inDev) / 2);
+  });
+
+  it('stays news when the DR account received shares only in alerts nobody confirmed', () => {
+    expect(sreCopiesIn(trained('shared'), DR).novelty).toBeGreaterThan(0);
+  });
+});
+
 describe('ShareDestinations', () => {
   const org = new Set([PROD, DR, DEV]);
   const share = (over: Partial<EventRow>) =>
@@ -153,6 +185,17 @@ describe('ShareDestinations', () => {
 
   it('does not call in-house a known destination the organization no longer counts as its own', () => {
     expect(known().inHouse(share({}), 0.1, new Set([PROD]))).toBe(false);
+  });
+
+  it('calls a snapshot copied in a destination its receiving end, not an image copy or a copy elsewhere', () => {
+    const d = known();
+    const copy = (action: string, accountId: string) => row(action, T0, { accountId, readOnly: false, risk: 0.15 });
+    expect(d.receives(copy('ec2:CopySnapshot', DR), 0.15, org)).toBe(true);
+    expect(d.receives(copy('rds:CopyDBSnapshot', DR), 0.15, org)).toBe(true);
+    expect(d.receives(copy('ec2:CopyImage', DR), 0.15, org)).toBe(false);
+    expect(d.receives(copy('ec2:CopySnapshot', DEV), 0.15, org)).toBe(false);
+    expect(d.receives({ ...copy('ec2:CopySnapshot', DR), success: false }, 0.15, org)).toBe(false);
+    expect(d.receives(copy('ec2:CopySnapshot', DR), 0.15, new Set([PROD]))).toBe(false);
   });
 
   it('round-trips through JSON', () => {

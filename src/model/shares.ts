@@ -5,7 +5,9 @@
  * few times a year has never done it in three weeks of history, nor have peers who share
  * database snapshots with that same DR account every other week. When the account it goes to is
  * one of the organization's own that already receives its shares, the call is the
- * organization's DR practice in another form: it says little by itself (see `#quietNews`).
+ * organization's DR practice in another form: it says little by itself (see `#quietNews`). So
+ * does its receiving end, the copy the DR account keeps of a snapshot shared with it, often the
+ * person's first call in that account.
  *
  * Learned only from journeys the organization learns (never from a held-back alerted share),
  * so an account that first received data in an alert nobody confirmed is no destination.
@@ -45,6 +47,21 @@ export class ShareDestinations {
     return accounts > 0;
   }
 
+  /**
+   * Whether `row` is the receiving end of such a share: a snapshot copied in an account of the
+   * organization that receives its shares (the DR account keeping its own copy). Not an image
+   * copy: an image brought in from elsewhere is code that will run here.
+   */
+  receives(row: EventRow, risk: number, orgAccounts: ReadonlySet<string>): boolean {
+    return (
+      row.success &&
+      risk < IN_HOUSE_MAX_RISK &&
+      SNAPSHOT_COPIES.has(`${row.service}:${row.actionKey}`) &&
+      orgAccounts.has(row.accountId) &&
+      this.accounts.has(row.accountId)
+    );
+  }
+
   toJSON(): string[] {
     return [...this.accounts];
   }
@@ -55,6 +72,13 @@ export class ShareDestinations {
     return out;
   }
 }
+
+/** Calls that copy a snapshot into the account that makes them. */
+const SNAPSHOT_COPIES: ReadonlySet<string> = new Set([
+  'ec2:CopySnapshot',
+  'rds:CopyDBSnapshot',
+  'rds:CopyDBClusterSnapshot',
+]);
 
 /** Within-organization risk at or above which a share is news wherever it goes. */
 const IN_HOUSE_MAX_RISK = 0.3;
