@@ -113,3 +113,57 @@ describe('buildAlert credential hops', () => {
     expect(text).not.toContain('\u202e');
   });
 });
+
+describe('buildAlert grown by many journeys', () => {
+  const share = 'ec2:ModifySnapshotAttribute[dataSharedOut,externalAccount]';
+  const story = (accounts: number) => ({
+    kind: 'same-story',
+    text: `one event for the organization: also vendor in account ${accounts} (${accounts} accounts so far)`,
+    weight: 0,
+  });
+  const journeyReasons = (n: number) => [
+    {
+      kind: 'new-action-for-identity',
+      text: `first time vendor did ${share} in ${n} journeys`,
+      weight: 16.8,
+      subject: share,
+    },
+    { kind: 'new-target', text: `aimed at account 734561298340 (${n})`, weight: 7, subject: 'account:734561298340' },
+  ];
+
+  it('keeps one reason per kind and subject, the newest of equals', () => {
+    let alert = sut({ ...draft([]), reasons: journeyReasons(1) }, [], null);
+    for (let n = 2; n <= 8; n++) alert = sut({ ...draft([]), reasons: journeyReasons(n) }, [], alert);
+    expect(alert.reasons.map((r) => r.text)).toEqual([
+      `first time vendor did ${share} in 8 journeys`,
+      'aimed at account 734561298340 (8)',
+    ]);
+  });
+
+  it('keeps reasons without a subject apart by their words, and different subjects apart', () => {
+    const other = {
+      kind: 'new-target',
+      text: 'aimed at account 999900001111',
+      weight: 7,
+      subject: 'account:999900001111',
+    };
+    const network = (ip: string) => ({ kind: 'new-network', text: `new network ${ip}`, weight: 2.5 });
+    const first = sut({ ...draft([]), reasons: [...journeyReasons(1), network('198.51.100.0/24')] }, [], null);
+    const grown = sut({ ...draft([]), reasons: [other, network('203.0.113.0/24')] }, [], first);
+    expect(grown.reasons).toHaveLength(5);
+  });
+
+  it('keeps the newest story reason, naming every account so far, past the cap of weighty reasons', () => {
+    const many = Array.from({ length: 14 }, (_, i) => ({
+      kind: 'new-action-for-identity',
+      text: `first time vendor did action${i}`,
+      weight: 5 + i,
+      subject: `svc:Action${i}`,
+    }));
+    let alert = sut({ ...draft([]), reasons: [...many, story(1)] }, [], null);
+    alert = sut({ ...draft([]), reasons: [story(6)] }, [], alert);
+    expect(alert.reasons).toHaveLength(12);
+    expect(alert.reasons.filter((r) => r.kind === 'same-story').map((r) => r.text)).toEqual([story(6).text]);
+    expect(alert.reasons[0]?.weight).toBe(18);
+  });
+});

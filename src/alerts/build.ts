@@ -76,13 +76,25 @@ function sentenceEnd(text: string): string {
   return text.endsWith('…') ? text : `${text}.`;
 }
 
+const MAX_REASONS = 12;
+/** The reason kind a journey taken into another identity's story alert adds (src/detect/engine.ts). */
+const STORY = 'same-story';
+
 function mergeReasons(a: readonly AlertReason[], b: readonly AlertReason[]): AlertReason[] {
-  const byText = new Map<string, AlertReason>();
+  const byKey = new Map<string, AlertReason>();
   for (const r of [...a, ...b]) {
-    const prev = byText.get(r.text);
-    if (!prev || r.weight > prev.weight) byText.set(r.text, r);
+    const key = r.kind === STORY ? STORY : r.subject === undefined ? r.text : `${r.kind}\u0000${r.subject}`;
+    const prev = byKey.get(key);
+    // The newer of two equal reasons: its counts are the latest, a story's its accounts so far.
+    if (!prev || r.weight >= prev.weight) byKey.set(key, r);
   }
-  return [...byText.values()].sort((x, y) => y.weight - x.weight || (x.text < y.text ? -1 : 1)).slice(0, 12);
+  const story = byKey.get(STORY);
+  byKey.delete(STORY);
+  const top = [...byKey.values()]
+    .sort((x, y) => y.weight - x.weight || (x.text < y.text ? -1 : 1))
+    .slice(0, story ? MAX_REASONS - 1 : MAX_REASONS);
+  // Weightless, but the one line naming every account of an organization-wide event.
+  return story ? [...top, story] : top;
 }
 
 /** Builds (or grows) an alert from a draft and the full events of its journeys. */

@@ -38,6 +38,12 @@ export interface AlertReason {
   text: string;
   /** How much this reason contributed to the score. */
   weight: number;
+  /**
+   * What it is about, when one thing: the action token or the target. An alert grown by many
+   * journeys (a vendor's role sharing a snapshot every day of its first week) keeps one reason
+   * per kind and subject, not one per journey.
+   */
+  subject?: string;
 }
 
 export interface Alert {

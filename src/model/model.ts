@@ -19,6 +19,7 @@ import { ContextProfile, type JourneyContext, journeyContext } from './context.t
 import { journeyFeatures, MedoidSet } from './medoids.ts';
 import { contextIds, levelProbs, NGramCounts, PairIndex } from './ngram.ts';
 import { clusterPeers } from './peers.ts';
+import { ShareDestinations } from './shares.ts';
 import { TargetProfile } from './targets.ts';
 import { Tokenizer, tokenAction, Vocabulary } from './tokens.ts';
 
@@ -223,6 +224,8 @@ export class BehaviourModel {
   readonly orgTargets: TargetProfile;
   /** The organization's own accounts: every recipient account its trail has shown. */
   readonly orgAccounts: Set<string>;
+  /** The organization's accounts that already receive its data shares (its DR account). */
+  readonly shareDestinations: ShareDestinations;
   /**
    * Identities by the role or permission set they work under, in any account (`roleFamily`),
    * with what they did: the peers a new identity starts from before it has a peer group.
@@ -243,6 +246,7 @@ export class BehaviourModel {
     this.groups = new Map();
     this.orgTargets = new TargetProfile(10_000);
     this.orgAccounts = new Set();
+    this.shareDestinations = new ShareDestinations();
     this.families = new Map();
     this.criticalRisk = options.criticalRisk ?? 0.8;
     this.lastRecluster = Number.NEGATIVE_INFINITY;
@@ -557,6 +561,7 @@ export class BehaviourModel {
         kind,
         text: `${first}; ${peerText}${ev.risk >= 0.5 ? `; catalog risk ${ev.risk.toFixed(2)}` : ''}`,
         weight: round(ev.weight),
+        subject: ev.token,
       });
     }
     for (const t of aimed.evidence) reasons.push(t.reason);
@@ -624,6 +629,9 @@ export class BehaviourModel {
    * - for a provisioner (a machine identity, no person behind it, whose baseline already holds
    *   many kinds of writes: an infrastructure-as-code pipeline), new plain writes are new kinds of
    *   infrastructure (a module replaced), reviewed where its code is.
+   * And a data share only with accounts of the organization that already receive its shares (a
+   * snapshot to the DR account) and the copy such an account keeps, whoever makes them
+   * (`ShareDestinations`).
    */
   #quietNews(self: IdentityModel, journey: Journey, tokens: Int32Array, risks: readonly number[]): Set<number> {
     const quiet = new Set<number>();
@@ -651,8 +659,14 @@ export class BehaviourModel {
       if (known(w)) continue;
       const row = journey.events[i] as EventRow;
       if (plain(i)) {
-        if (sweep || (row.readOnly === false && isProvisioner())) quiet.add(w);
+        if (
+          sweep ||
+          (row.readOnly === false && isProvisioner()) ||
+          this.shareDestinations.receives(row, risks[i] as number, this.orgAccounts)
+        )
+          quiet.add(w);
       } else if (this.#tearsDownOwnKind(self, row, risks[i] as number) && isProvisioner()) quiet.add(w);
+      else if (this.shareDestinations.inHouse(row, risks[i] as number, this.orgAccounts)) quiet.add(w);
       else loud.add(w);
     }
     // A token also seen failing or with a fact elsewhere in the journey stays loud.
@@ -863,7 +877,7 @@ export class BehaviourModel {
         };
         best.set(target, {
           ev,
-          reason: { kind: 'new-target', text: parts.join('; '), weight: round(weight) },
+          reason: { kind: 'new-target', text: parts.join('; '), weight: round(weight), subject: target },
           novel: orgNew || slow !== null || (peerNew && selfBits >= 1) || (group === null && selfBits >= 2),
           orgNew,
         });
@@ -1017,6 +1031,7 @@ export class BehaviourModel {
       // Targets wait with the context: an attacker's account must not become "seen in this
       // organization" because its share alerted once.
       if (part === 'shared' || row.targets.length === 0 || !row.success) continue;
+      if (part !== 'own') this.shareDestinations.learn(row);
       for (const t of row.targets) {
         if (part !== 'own') this.orgTargets.add(t, weight);
         if (!self.targets.has(t) && CREDENTIAL_KINDS.has(splitTarget(t)[0])) rememberNew(self, journey.end, t);
@@ -1105,6 +1120,7 @@ export class BehaviourModel {
       tokenIdentities: [...this.tokenIdentities],
       orgTargets: this.orgTargets.toJSON(),
       orgAccounts: [...this.orgAccounts],
+      shareDestinations: this.shareDestinations.toJSON(),
       lastRecluster: Number.isFinite(this.lastRecluster) ? this.lastRecluster : null,
       identities: [...this.identities.values()].map((m) => ({
         key: m.key,
@@ -1153,6 +1169,7 @@ export class BehaviourModel {
     for (const [k, v] of o.tokenIdentities as Array<[number, number]>) m.tokenIdentities.set(k, v);
     for (const [t, c] of (o.orgTargets ?? []) as Array<[string, number]>) m.orgTargets.counts.set(t, c);
     for (const a of (o.orgAccounts ?? []) as string[]) m.orgAccounts.add(a);
+    (m as { shareDestinations: ShareDestinations }).shareDestinations = ShareDestinations.fromJSON(o.shareDestinations);
     m.lastRecluster = o.lastRecluster ?? Number.NEGATIVE_INFINITY;
     // biome-ignore lint/suspicious/noExplicitAny: our own toJSON output, read back field by field
     for (const x of o.identities as Array<Record<string, any>>) {
