@@ -213,9 +213,21 @@ describe('workers on PostgreSQL', () => {
     expect(whole.events).toBe(run.events);
     expect(whole.journeys).toBe(run.journeys);
     // Day epochs, the snapshot's threshold and finalize's organization-wide budget decide as one
-    // process does. Scores may still differ by a point: the snapshot's threshold is refitted once
-    // a day, single-process detection's every 6 hours of data.
-    expect(cited(whole)).toEqual(cited(run));
+    // process does: the same alerts, journeys and cited events. Scores may still differ by a point
+    // or two (the snapshot's threshold is refitted once a day, single-process detection's every 6
+    // hours of data), which moves a severity only for a score next to a band (50, 70, 85).
+    const bare = (o: Awaited<ReturnType<typeof outcome>>) => cited(o).map(({ severity: _, ...rest }) => rest);
+    expect(bare(whole)).toEqual(bare(run));
+    for (const [i, a] of whole.alerts.entries()) {
+      const b = run.alerts[i] as (typeof run.alerts)[number];
+      expect(Math.abs(a.score - b.score), a.id).toBeLessThanOrEqual(2);
+      if (a.severity !== b.severity) {
+        const band = [50, 70, 85].find(
+          (edge) => Math.min(a.score, b.score) < edge && Math.max(a.score, b.score) >= edge,
+        );
+        expect(band, `${a.id}: ${b.severity} ${b.score} -> ${a.severity} ${a.score}`).toBeDefined();
+      }
+    }
   }, 300_000);
 
   it('with 8 partitions, the same journeys as `run`; alerts differ where models learned within a partition', async () => {

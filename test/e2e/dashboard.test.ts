@@ -154,7 +154,8 @@ describe('dashboard', () => {
     expect(await page.locator('.event-row').count()).toBe(1);
     expect(await page.locator('.event-row code.action').textContent()).toBe('iam:AttachUserPolicy');
     await page.locator('.event-row').getByRole('button', { name: 'Record' }).click();
-    await page.waitForSelector('[data-testid=record]');
+    // The record's box opens at once with 'Loading…' and fills when the record arrives.
+    await expect.poll(() => page.getByTestId('record').textContent()).toContain('"eventID"');
     const record = (await page.getByTestId('record').textContent()) ?? '';
     expect(record).toContain('"eventID": "ev-4"');
     expect(record.split('\n').length).toBeGreaterThan(10);
