@@ -277,6 +277,18 @@ export class WorkerDetectRepository {
     return row ? { day: Number(row.day), body: row.body } : null;
   }
 
+  /** The day of the newest snapshot before `day` (a snapshot is written once), or null. */
+  async snapshotDayBefore(day: number): Promise<number | null> {
+    const row = await this.#db
+      .selectFrom('worker_snapshots')
+      .select('day')
+      .where('day', '<', day)
+      .orderBy('day', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.day) : null;
+  }
+
   /** Saves snapshot `day` and drops what no job reads any more (older snapshots, the day's inputs). */
   async saveSnapshot(day: number, threshold: number, body: string): Promise<void> {
     await this.#db

@@ -97,6 +97,29 @@ interface Snapshot {
 
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
 
+/**
+ * The organization's tail of the newest snapshot a worker read, kept between its partition jobs:
+ * the P partitions of a day read the same one, and a snapshot is written once (finalize runs a
+ * day once), so its day is all that needs checking.
+ */
+export class SnapshotTails {
+  #day: number | null = null;
+  #tail: Snapshot['recent'] = [];
+
+  /** The tail of the newest snapshot before `day`, or null before the first finalize. */
+  async before(tx: WorkerDetectRepository, day: number): Promise<Snapshot['recent'] | null> {
+    const newest = await tx.snapshotDayBefore(day);
+    if (newest === null) return null;
+    if (newest !== this.#day) {
+      const snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
+      if (!snapshot) return null;
+      this.#day = snapshot.day;
+      this.#tail = snapshot.recent;
+    }
+    return this.#tail;
+  }
+}
+
 function partitionJobs(config: WorkerDetectConfig, day: number): PgBoss.JobInsert<PartitionJob>[] {
   return Array.from({ length: config.partitions }, (_, partition) => ({
     name: QUEUES.partition,
@@ -177,6 +200,7 @@ export async function runPartition(
   job: PartitionJob,
   now: () => number = Date.now,
   timings?: PartitionTimings,
+  tails: SnapshotTails = new SnapshotTails(),
 ): Promise<string> {
   let t0 = performance.now();
   const lap = (phase: keyof PartitionTimings) => {
@@ -191,7 +215,7 @@ export async function runPartition(
     if (saved && saved.day >= job.day) return 'already done';
     const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const snapshot = parseSnapshot((await tx.snapshotBefore(job.day))?.body);
+    const tail = await tails.before(tx, job.day);
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
       ? parseState(saved.state, engineOptions)
@@ -206,9 +230,7 @@ export async function runPartition(
     engine.capsWeekly = false;
     engine.learningAlertsPerDay = Number.POSITIVE_INFINITY;
     engine.learningAlertsPerWeek = Number.POSITIVE_INFINITY;
-    engine.recent = snapshot
-      ? TimedScores.fromJSON(snapshot.recent, RECENT_CAPACITY)
-      : new TimedScores(RECENT_CAPACITY);
+    engine.recent = TimedScores.fromJSON(tail ?? [], RECENT_CAPACITY);
     engine.suppressions = suppressions;
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
