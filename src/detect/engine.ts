@@ -111,7 +111,10 @@ const SIGNAL_WEIGHT: Record<SignalSeverity, number> = {
 export class DetectionEngine {
   model: BehaviourModel;
   firstEvent: number | null = null;
-  /** Recent (time, excess) of journeys that did not alert: the tail the threshold is fitted on. */
+  /**
+   * Recent (time, excess) of journeys that did not alert: the tail the threshold is fitted on.
+   * A partition of workers (src/workers/) swaps in the organization's tail before each day.
+   */
   recent = new TimedScores(RECENT_CAPACITY);
   pending: Pending[] = [];
   /** Per actor: the alert that journeys within 24 h merge into (and, for a story's alert, who it is about). */
@@ -125,6 +128,11 @@ export class DetectionEngine {
   alertsPerWeek: number;
   learningAlertsPerDay: number;
   learningAlertsPerWeek: number;
+  /**
+   * Whether this engine holds ordinary alerts to twice the weekly budget itself. A partition of
+   * workers does not: finalize counts them across partitions. Either way the budget sets the threshold.
+   */
+  capsWeekly = true;
   /** Where each temporary credential called from (the two-networks signal). */
   sessionNetworks = new SessionNetworks();
   /** Learning-period alerts raised per day index and per week index (since firstEvent). */
@@ -132,11 +140,6 @@ export class DetectionEngine {
   learningWeekly = new Map<number, number>();
   /** Alerts that are one event for the organization (src/model/stories.ts). */
   stories = new OrgStories();
-  /**
-   * A threshold fitted elsewhere, used instead of this engine's own: a partition of workers
-   * (src/workers/) scores against the organization-wide snapshot, not its own identities' tail.
-   */
-  thresholdOverride: number | null = null;
   #threshold: number | null = null;
   #thresholdAt = Number.NEGATIVE_INFINITY;
 
@@ -154,7 +157,6 @@ export class DetectionEngine {
 
   /** The current ordinary-alert threshold on excess surprise (recomputed every 6 hours of data time). */
   threshold(now: number): number {
-    if (this.thresholdOverride !== null) return this.thresholdOverride;
     if (this.#threshold !== null && now - this.#thresholdAt < 6 * 3_600_000) return this.#threshold;
     this.#threshold = budgetThreshold(this.recent, now, this.alertsPerWeek);
     this.#thresholdAt = now;
@@ -252,7 +254,12 @@ export class DetectionEngine {
     }
     if (this.#suppressed(journey, score)) return this.#suppress(journey, score, tokens, record);
     const week = Math.floor((journey.end - (this.firstEvent as number)) / WEEK);
-    if (!mergeable && !critical && (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek) {
+    if (
+      this.capsWeekly &&
+      !mergeable &&
+      !critical &&
+      (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek
+    ) {
       this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };

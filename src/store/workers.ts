@@ -277,16 +277,16 @@ export class WorkerDetectRepository {
     return row ? { day: Number(row.day), body: row.body } : null;
   }
 
-  /** The threshold of the newest snapshot before `day` (all a partition reads of it), or null. */
-  async thresholdBefore(day: number): Promise<number | null> {
+  /** The day of the newest snapshot before `day` (a snapshot is written once), or null. */
+  async snapshotDayBefore(day: number): Promise<number | null> {
     const row = await this.#db
       .selectFrom('worker_snapshots')
-      .select('threshold')
+      .select('day')
       .where('day', '<', day)
       .orderBy('day', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? Number(row.threshold) : null;
+    return row ? Number(row.day) : null;
   }
 
   /** Saves snapshot `day` and drops what no job reads any more (older snapshots, the day's inputs). */

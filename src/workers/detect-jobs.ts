@@ -2,9 +2,11 @@
  * Detection as jobs, partitioned by identity, in day epochs. Identities are hashed (by the
  * person behind them once the credential chain is traced) into P partitions. For each UTC day
  * D in turn:
- * - P partition jobs: partition p restores its engine and journey builder, scores its
- *   identities' journeys that close on day D against the organization-wide snapshot of D-1
- *   (the threshold fitted on every partition's scores), and saves its state, its journeys,
+ * - P partition jobs: partition p restores its engine and journey builder, takes the
+ *   organization's tail of scores from snapshot D-1 (every partition's, through day D-1),
+ *   scores its identities' journeys that close on day D, refitting the threshold every 6 h
+ *   of data on that tail and its own scores of the day as single-process detection does
+ *   (so one partition decides exactly as `detect`), and saves its state, its journeys,
  *   its alert candidates and its scores, in one transaction that holds the partition's row
  *   lock: one worker at a time per partition, and a retried job finds its day done.
  * - The last partition done enqueues one finalize job: it applies the weekly budget and the
@@ -85,6 +87,7 @@ interface Candidate {
 /** The organization-wide snapshot after a day: the threshold tail and the budgets spent. */
 interface Snapshot {
   day: number;
+  /** What a threshold fitted at the next day's start would be (for the log; partitions refit on `recent`). */
   threshold: number;
   recent: ReturnType<TimedScores['toJSON']>;
   weekly: Array<[number, number]>;
@@ -93,6 +96,29 @@ interface Snapshot {
 }
 
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
+
+/**
+ * The organization's tail of the newest snapshot a worker read, kept between its partition jobs:
+ * the P partitions of a day read the same one, and a snapshot is written once (finalize runs a
+ * day once), so its day is all that needs checking.
+ */
+export class SnapshotTails {
+  #day: number | null = null;
+  #tail: Snapshot['recent'] = [];
+
+  /** The tail of the newest snapshot before `day`, or null before the first finalize. */
+  async before(tx: WorkerDetectRepository, day: number): Promise<Snapshot['recent'] | null> {
+    const newest = await tx.snapshotDayBefore(day);
+    if (newest === null) return null;
+    if (newest !== this.#day) {
+      const snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
+      if (!snapshot) return null;
+      this.#day = snapshot.day;
+      this.#tail = snapshot.recent;
+    }
+    return this.#tail;
+  }
+}
 
 function partitionJobs(config: WorkerDetectConfig, day: number): PgBoss.JobInsert<PartitionJob>[] {
   return Array.from({ length: config.partitions }, (_, partition) => ({
@@ -174,6 +200,7 @@ export async function runPartition(
   job: PartitionJob,
   now: () => number = Date.now,
   timings?: PartitionTimings,
+  tails: SnapshotTails = new SnapshotTails(),
 ): Promise<string> {
   let t0 = performance.now();
   const lap = (phase: keyof PartitionTimings) => {
@@ -188,20 +215,22 @@ export async function runPartition(
     if (saved && saved.day >= job.day) return 'already done';
     const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const threshold = await tx.thresholdBefore(job.day);
+    const tail = await tails.before(tx, job.day);
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
       ? parseState(saved.state, engineOptions)
       : { engine: new DetectionEngine(engineOptions), resumeFrom: null, closedUntil: new Map(), gapMs: config.gapMs };
     const engine = state.engine;
-    // The organization's clock and budget, not this partition's: its first event, no caps of its
-    // own (finalize applies them across partitions), the snapshot's threshold.
+    // The organization's clock, budget and threshold, not this partition's: its first event, no
+    // caps of its own (finalize applies them across partitions), and every partition's scores to
+    // fit the threshold on. The engine refits on its own 6 h cadence, kept in its saved state.
     engine.firstEvent = config.firstEvent;
     engine.learningDays = config.learningDays;
-    engine.alertsPerWeek = Number.POSITIVE_INFINITY;
+    engine.alertsPerWeek = config.alertsPerWeek;
+    engine.capsWeekly = false;
     engine.learningAlertsPerDay = Number.POSITIVE_INFINITY;
     engine.learningAlertsPerWeek = Number.POSITIVE_INFINITY;
-    engine.thresholdOverride = threshold ?? Number.POSITIVE_INFINITY;
+    engine.recent = TimedScores.fromJSON(tail ?? [], RECENT_CAPACITY);
     engine.suppressions = suppressions;
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
@@ -268,8 +297,12 @@ export async function runPartition(
       job.partition,
       [...built].map(([id, c]) => ({ id, body: JSON.stringify(c) })),
     );
-    scores.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    // In the order the engine took them (finalize merges partitions by time): with one partition
+    // the organization's tail is then the very sequence single-process detection builds.
     if (scores.length > 0) await tx.saveScores(job.day, job.partition, JSON.stringify(scores));
+    // The organization's tail lives in the snapshot; P copies of it in the partitions' states
+    // would only be written and thrown away.
+    engine.recent = new TimedScores(RECENT_CAPACITY);
     const next: SavedState = {
       engine,
       resumeFrom: builder.openFrom(),
@@ -351,13 +384,18 @@ export async function runFinalize(
     }
 
     const recent = previous ? TimedScores.fromJSON(previous.recent, RECENT_CAPACITY) : new TimedScores(RECENT_CAPACITY);
-    const all: Array<[number, number]> = [];
-    for (const body of await tx.scores(job.day)) all.push(...(JSON.parse(body) as Array<[number, number]>));
-    all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [t, s] of all) recent.push(t, s);
+    const lists = (await tx.scores(job.day)).map((body) => JSON.parse(body) as Array<[number, number]>);
+    for (const [t, s] of mergeByTime(lists)) recent.push(t, s);
+    // The next day's refits trim the tail to 4 weeks before their own time, which is no earlier
+    // than this day's start (a journey closes within the gap and lateness after its last event).
+    recent.dropBefore(job.day - 4 * WEEK);
     const snapshot: Snapshot = {
       day: job.day,
-      threshold: budgetThreshold(recent, job.day + DAY, config.alertsPerWeek),
+      threshold: budgetThreshold(
+        TimedScores.fromJSON(recent.toJSON(), RECENT_CAPACITY),
+        job.day + DAY,
+        config.alertsPerWeek,
+      ),
       recent: recent.toJSON(),
       weekly: [...weekly],
       learningDaily: [...learningDaily],
@@ -373,4 +411,26 @@ export async function runFinalize(
     }
     return `${written} alert(s) written, ${refused} over the budget, threshold ${snapshot.threshold.toFixed(2)}`;
   });
+}
+
+type Scored = readonly [number, number];
+
+/**
+ * The partitions' (time, score) lists, each in the order its engine took them, merged by time
+ * (ties to the lower partition) without reordering any one list: one partition's list comes out
+ * as it went in.
+ */
+export function mergeByTime(lists: ReadonlyArray<readonly Scored[]>): Array<[number, number]> {
+  const heads = lists.map(() => 0);
+  const out: Array<[number, number]> = [];
+  for (;;) {
+    let best: { list: number; pair: Scored } | null = null;
+    for (const [i, list] of lists.entries()) {
+      const pair = list[heads[i] as number];
+      if (pair !== undefined && (best === null || pair[0] < best.pair[0])) best = { list: i, pair };
+    }
+    if (best === null) return out;
+    out.push([best.pair[0], best.pair[1]]);
+    heads[best.list] = (heads[best.list] as number) + 1;
+  }
 }
