@@ -91,6 +91,12 @@ interface Pending {
 
 /** Ordinary alerts never exceed twice the weekly budget in any calendar week: a drift week must not flood. */
 const WEEKLY_CAP_FACTOR = 2;
+/**
+ * ... unless the anomaly is this many times past the threshold. The cap is first come, first
+ * served: without this, a week's few mild anomalies would silence a far stronger one that comes
+ * later (a CI role's first read of every secret), and the cap bounds noise, not that.
+ */
+const PAST_CAP_FACTOR = 3;
 /** The threshold never drops below this many bits of excess surprise, so a quiet week raises nothing. */
 export const MIN_EXCESS = 6;
 /**
@@ -252,7 +258,8 @@ export class DetectionEngine {
     }
     if (this.#suppressed(journey, score)) return this.#suppress(journey, score, tokens, record);
     const week = Math.floor((journey.end - (this.firstEvent as number)) / WEEK);
-    if (!mergeable && !critical && (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek) {
+    const capped = (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek;
+    if (!mergeable && !critical && capped && score.excess < PAST_CAP_FACTOR * tau) {
       this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };
