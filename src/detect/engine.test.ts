@@ -124,6 +124,25 @@ describe('DetectionEngine', () => {
     expect(loose.threshold(end)).toBeGreaterThanOrEqual(6);
   });
 
+  it('keeps the weekly cap for mild anomalies, but not for one several times past the threshold', () => {
+    const dev = (name: string) => ({ actorName: name, actorKey: `user/${name}` });
+    // Each a read nobody here ever made: mild anomalies, over the threshold but not far.
+    const mild = [
+      ...seq(['sqs:ListQueues'], T0 + 22 * DAY + 9 * HOUR, dev('dev1')),
+      ...seq(['sns:ListTopics'], T0 + 22 * DAY + 13 * HOUR, dev('dev2')),
+    ];
+    // Many writes nobody here ever made, risky but short of critical.
+    const strong = seq(escalate, T0 + 23 * DAY + 9 * HOUR, { ...dev('dev3'), risk: 0.6 });
+    const { alerts } = run(org([...mild, ...strong]), { alertsPerWeek: 0.5 });
+    // A budget of half an alert a week caps ordinary alerts at one a week.
+    expect(alerts.map((a) => [a.alert.actorName, a.alert.critical])).toEqual([
+      ['dev1', false],
+      ['dev3', false],
+    ]);
+    const strongAlert = alerts[1]?.alert;
+    expect(strongAlert?.journeys[0]?.excess).toBeGreaterThanOrEqual(3 * (strongAlert?.threshold as number));
+  });
+
   it('is deterministic', () => {
     const attack = seq(escalate, T0 + 20 * DAY + 9 * HOUR, { actorName: 'dev2', actorKey: 'user/dev2', risk: 0.9 });
     const journeys = org(attack);

@@ -91,6 +91,17 @@ interface Pending {
 
 /** Ordinary alerts never exceed twice the weekly budget in any calendar week: a drift week must not flood. */
 const WEEKLY_CAP_FACTOR = 2;
+/**
+ * ... unless the anomaly is this many times past the threshold. The cap is first come, first
+ * served: without this, a week's few mild anomalies would silence a far stronger one that comes
+ * later (a CI role's first read of every secret), and the cap bounds noise, not that.
+ */
+const PAST_CAP_FACTOR = 3;
+
+/** Whether an ordinary anomaly alerts even past the weekly cap (`PAST_CAP_FACTOR`). */
+export function pastWeeklyCap(excess: number, tau: number): boolean {
+  return excess >= PAST_CAP_FACTOR * tau;
+}
 /** The threshold never drops below this many bits of excess surprise, so a quiet week raises nothing. */
 export const MIN_EXCESS = 6;
 /**
@@ -160,6 +171,11 @@ export class DetectionEngine {
     if (this.#threshold !== null && now - this.#thresholdAt < 6 * 3_600_000) return this.#threshold;
     this.#threshold = budgetThreshold(this.recent, now, this.alertsPerWeek);
     this.#thresholdAt = now;
+    return this.#threshold;
+  }
+
+  /** The threshold the last journey was held to (null before the first): a partition's candidates carry it to finalize. */
+  get lastThreshold(): number | null {
     return this.#threshold;
   }
 
@@ -254,12 +270,8 @@ export class DetectionEngine {
     }
     if (this.#suppressed(journey, score)) return this.#suppress(journey, score, tokens, record);
     const week = Math.floor((journey.end - (this.firstEvent as number)) / WEEK);
-    if (
-      this.capsWeekly &&
-      !mergeable &&
-      !critical &&
-      (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek
-    ) {
+    const capped = this.capsWeekly && (this.weekly.get(week) ?? 0) >= WEEKLY_CAP_FACTOR * this.alertsPerWeek;
+    if (!mergeable && !critical && capped && !pastWeeklyCap(score.excess, tau)) {
       this.recent.push(journey.end, score.excess);
       model.learn(journey, score.raw, tokens, ctx);
       return { record, alert: null, merged: false };

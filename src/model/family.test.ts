@@ -1,8 +1,10 @@
 /**
- * A young identity's role family vouches for what the family does routinely: a platform admin's
- * first sessions in a new account were clustered with readers, but opening an SSM session is
- * what their permission set does in every other account. The excess leaves that novelty out;
- * what nobody under the permission set does, and a mature identity's own news, stay novel.
+ * An identity's role family vouches for what the family does routinely, while its peer group is
+ * another one: a platform admin's first sessions in a new account were clustered with readers
+ * (and one who keeps mostly reading there stays among them), but opening an SSM session is what
+ * their permission set does in every other account. The excess leaves that novelty out; what
+ * nobody under the permission set does, and the news of a mature identity among peers of its own
+ * permission set, stay novel.
  */
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../domain/event.ts';
@@ -21,11 +23,14 @@ function admin(account: string, suffix: string, name: string): Partial<EventRow>
 const reader = (i: number): Partial<EventRow> => ({ actorName: `reader${i}`, actorKey: `user/reader${i}` });
 const young = admin('444455556666', 'bbbbbbbbbbbbbbbb', 'dana@example.com');
 
-function trained(youngJourneys: number): BehaviourModel {
+/** Five readers by default; `adminReaders` platform admins who only read, in a third account. */
+function trained(youngJourneys: number, readers = 5, adminReaders = 0): BehaviourModel {
   const sut = new BehaviourModel();
   const rows: EventRow[] = [];
   for (let d = 0; d < 15; d++) {
-    for (let i = 0; i < 5; i++) rows.push(...seq(READS, T0 + d * DAY + (2 + i) * HOUR, reader(i)));
+    for (let i = 0; i < readers; i++) rows.push(...seq(READS, T0 + d * DAY + (2 + i) * HOUR, reader(i)));
+    for (let i = 0; i < adminReaders; i++)
+      rows.push(...seq(READS, T0 + d * DAY + (8 + i) * HOUR, admin('777788889999', 'cccccccccccccccc', `ar${i}`)));
     for (let i = 0; i < 4; i++)
       rows.push(...seq(SESSION, T0 + d * DAY + (3 + i) * HOUR, admin('111122223333', 'aaaaaaaaaaaaaaaa', `pa${i}`)));
   }
@@ -60,8 +65,15 @@ describe('a young identity’s role family', () => {
     expect(Math.abs(s.raw - s.baseline - s.excess)).toBeLessThan(0.02);
   });
 
-  it('vouches for nothing once the identity has a history of its own', () => {
+  it('still vouches once the identity has a history of its own, while most of its peers work under other permission sets', () => {
     const s = scoreOf(trained(12), SESSION);
+    expect(s.peerGroup?.startsWith('role:')).toBe(false);
+    expect(s.reasons.find((r) => r.kind === 'family-routine')?.text).toContain('ssm:StartSession');
+  });
+
+  it('vouches for nothing once the identity has a history of its own among peers of its own permission set', () => {
+    const s = scoreOf(trained(12, 1, 3), SESSION);
+    expect(s.peerGroupName).toMatch(/\(5\)$/);
     expect(s.novelty).toBeGreaterThan(0);
     expect(s.reasons.some((r) => r.kind === 'family-routine')).toBe(false);
   });

@@ -172,7 +172,7 @@ const QUIET_FACTOR = 0.35;
 const SWEEP_MIN_ACTIONS = 20;
 /** ... of which at most this share is new for the identity. */
 const SWEEP_NEW_SHARE = 0.15;
-/** Identities with fewer journeys than this are young: their role family vouches for what it does routinely. */
+/** Identities with fewer journeys than this are young: their role family vouches for what it does routinely, whoever their peers. */
 const FAMILY_YOUNG = 10;
 /** Refused calls a journey that only looked may hold (a permission someone lacks in one account). */
 const LOOK_REFUSALS = 1;
@@ -300,16 +300,31 @@ export class BehaviourModel {
     return { id: `${FAMILY_PREFIX}${name}`, name: `${name} (${f.members.length})`, members: f.members, ngram: f.ngram };
   }
 
+  /** Whether most of the identity's peer group works under other permission sets than its own. */
+  #clusteredApart(self: IdentityModel, group: PeerGroup | null): boolean {
+    if (group === null) return false;
+    const name = roleFamily(self);
+    let same = 0;
+    for (const k of group.members) {
+      const m = this.identities.get(k);
+      if (m && roleFamily(m) === name) same++;
+    }
+    return 2 * same < group.members.length;
+  }
+
   /**
-   * Whether more than a fifth of a young identity's role family (the other sessions of its
-   * permission set, in any account) did `w`, when its peer group is another one: a group
-   * clustered from a few journeys (a platform admin's first reads in an account) says less about
-   * what the identity may do than the permission set it works under.
+   * Whether more than a fifth of the identity's role family (the other sessions of its
+   * permission set, in any account) did `w`, when its peer group says less about what the
+   * identity may do than the permission set it works under: a group clustered from a young
+   * identity's few journeys (a platform admin's first reads in an account), or one where most
+   * members work under other permission sets (a platform admin who mostly reads in one account,
+   * clustered with its readers). Among peers of its own permission set, its news stays novel.
    */
   #familyDoes(self: IdentityModel, group: PeerGroup | null, w: number): boolean {
-    if (self.journeys === 0 || self.journeys >= FAMILY_YOUNG) return false;
+    if (self.journeys === 0) return false;
     const family = this.#familyGroup(self);
     if (family === null || family.id === group?.id) return false;
+    if (self.journeys >= FAMILY_YOUNG && !this.#clusteredApart(self, group)) return false;
     let did = 0;
     let others = 0;
     for (const k of family.members) {

@@ -23,6 +23,7 @@ import {
   DAY,
   DetectionEngine,
   type JourneyRecord,
+  pastWeeklyCap,
   RECENT_CAPACITY,
   WEEK,
 } from '../detect/engine.ts';
@@ -79,6 +80,8 @@ interface Candidate {
   /** Raised (not only grown) by this day's journeys. */
   raised: boolean;
   critical: boolean;
+  /** Raised this many times past its threshold that the weekly cap does not hold it (`pastWeeklyCap`). */
+  pastCap: boolean;
   learningPeriod: boolean;
   /** Epoch ms of the first journey that raised or grew it today: the budget's order. */
   first: number;
@@ -237,7 +240,7 @@ export async function runPartition(
 
     const rows: JourneyRow[] = [];
     const scores: Array<[number, number]> = [];
-    const drafts: Array<{ draft: AlertDraft; record: JourneyRecord }> = [];
+    const drafts: Array<{ draft: AlertDraft; record: JourneyRecord; pastCap: boolean }> = [];
     const closed: Journey[] = [];
     let scoring = 0;
     const handle = () => {
@@ -246,7 +249,12 @@ export async function runPartition(
         const { record, alert } = engine.process(j);
         rows.push(journeyRow(record, job.day));
         if (record.decision === 'normal' || record.decision === 'learning') scores.push([record.end, record.excess]);
-        if (alert) drafts.push({ draft: alert, record });
+        if (alert)
+          drafts.push({
+            draft: alert,
+            record,
+            pastCap: record.decision === 'alert' && pastWeeklyCap(record.excess, engine.lastThreshold ?? 0),
+          });
       }
       closed.length = 0;
       scoring += performance.now() - s0;
@@ -273,7 +281,7 @@ export async function runPartition(
 
     const built = new Map<string, Candidate>();
     const issuers = new CredentialsRepository(store);
-    for (const { draft, record } of drafts) {
+    for (const { draft, record, pastCap } of drafts) {
       const mine = built.get(draft.id);
       const previous = mine?.alert ?? (await new AlertsRepository(txStore).get(draft.id));
       const cited = await eventsById(
@@ -286,6 +294,7 @@ export async function runPartition(
         alert,
         raised: (mine?.raised ?? false) || record.decision === 'alert',
         critical: (mine?.critical ?? false) || draft.critical || draft.signals.length > 0,
+        pastCap: (mine?.pastCap ?? false) || pastCap,
         learningPeriod: mine?.learningPeriod ?? draft.learningPeriod,
         first: mine?.first ?? record.start,
       });
@@ -370,7 +379,7 @@ export async function runFinalize(
         } else if (c.critical) accept = true;
         else {
           const w = Math.floor(since / WEEK);
-          accept = (weekly.get(w) ?? 0) < WEEKLY_CAP_FACTOR * config.alertsPerWeek;
+          accept = (weekly.get(w) ?? 0) < WEEKLY_CAP_FACTOR * config.alertsPerWeek || c.pastCap === true;
           if (accept) bump(weekly, w);
         }
       }
