@@ -75,7 +75,7 @@ export interface FinalizeJob {
 }
 
 /** What a partition found for the organization-wide decision. */
-interface Candidate {
+export interface Candidate {
   alert: StoredAlert;
   /** Raised (not only grown) by this day's journeys. */
   raised: boolean;
@@ -336,6 +336,44 @@ export async function runPartition(
   });
 }
 
+/** What the organization's alerts have spent so far, by day and week since its first event. */
+export interface Budgets {
+  learningDaily: Map<number, number>;
+  learningWeekly: Map<number, number>;
+  weekly: Map<number, number>;
+}
+
+/**
+ * Whether a newly raised candidate fits the organization-wide budget, as `DetectionEngine` decides
+ * for one process: learning-period alerts by their daily and weekly caps, critical ones always,
+ * ordinary ones by the weekly cap unless they are far past their threshold (`pastWeeklyCap`).
+ * Takes its room from `spent` when it fits.
+ */
+export function admit(
+  c: Pick<Candidate, 'first' | 'critical' | 'pastCap' | 'learningPeriod'>,
+  spent: Budgets,
+  config: { firstEvent: number; alertsPerWeek: number },
+): boolean {
+  const since = c.first - config.firstEvent;
+  const bump = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
+  const w = Math.floor(since / WEEK);
+  if (c.learningPeriod) {
+    const d = Math.floor(since / DAY);
+    if (
+      (spent.learningDaily.get(d) ?? 0) >= LEARNING_PER_DAY ||
+      (spent.learningWeekly.get(w) ?? 0) >= LEARNING_PER_WEEK
+    )
+      return false;
+    bump(spent.learningDaily, d);
+    bump(spent.learningWeekly, w);
+    return true;
+  }
+  if (c.critical) return true;
+  if ((spent.weekly.get(w) ?? 0) >= WEEKLY_CAP_FACTOR * config.alertsPerWeek && !c.pastCap) return false;
+  bump(spent.weekly, w);
+  return true;
+}
+
 /**
  * Finalizes a day once every partition scored it: the organization-wide budget, the alerts
  * written, snapshot `day`, and the next day's partition jobs.
@@ -362,27 +400,10 @@ export async function runFinalize(
     candidates.sort((a, b) => a.first - b.first || (a.alert.id < b.alert.id ? -1 : a.alert.id > b.alert.id ? 1 : 0));
     let written = 0;
     let refused = 0;
-    const bump = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
+    const spent: Budgets = { learningDaily, learningWeekly, weekly };
     for (const c of candidates) {
-      const since = c.first - config.firstEvent;
       const known = (await alerts.get(c.alert.id)) !== null;
-      let accept = known;
-      if (!known && c.raised) {
-        if (c.learningPeriod) {
-          const d = Math.floor(since / DAY);
-          const w = Math.floor(since / WEEK);
-          accept = (learningDaily.get(d) ?? 0) < LEARNING_PER_DAY && (learningWeekly.get(w) ?? 0) < LEARNING_PER_WEEK;
-          if (accept) {
-            bump(learningDaily, d);
-            bump(learningWeekly, w);
-          }
-        } else if (c.critical) accept = true;
-        else {
-          const w = Math.floor(since / WEEK);
-          accept = (weekly.get(w) ?? 0) < WEEKLY_CAP_FACTOR * config.alertsPerWeek || c.pastCap === true;
-          if (accept) bump(weekly, w);
-        }
-      }
+      const accept = known || (c.raised && admit(c, spent, config));
       if (accept) {
         await alerts.save(c.alert, ts);
         written++;
