@@ -89,8 +89,11 @@ interface Pending {
   signals?: string[];
 }
 
+/** Learning-period alerts per day and per week (organization-wide), unless the options say otherwise. */
+export const LEARNING_ALERTS_PER_DAY = 5;
+export const LEARNING_ALERTS_PER_WEEK = 15;
 /** Ordinary alerts never exceed twice the weekly budget in any calendar week: a drift week must not flood. */
-const WEEKLY_CAP_FACTOR = 2;
+export const WEEKLY_CAP_FACTOR = 2;
 /**
  * ... unless the anomaly is this many times past the threshold. The cap is first come, first
  * served: without this, a week's few mild anomalies would silence a far stronger one that comes
@@ -102,6 +105,7 @@ const PAST_CAP_FACTOR = 3;
 export function pastWeeklyCap(excess: number, tau: number): boolean {
   return excess >= PAST_CAP_FACTOR * tau;
 }
+
 /** The threshold never drops below this many bits of excess surprise, so a quiet week raises nothing. */
 export const MIN_EXCESS = 6;
 /**
@@ -158,8 +162,8 @@ export class DetectionEngine {
     this.model = model;
     this.learningDays = options.learningDays ?? DEFAULT_LEARNING_DAYS;
     this.alertsPerWeek = options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK;
-    this.learningAlertsPerDay = options.learningAlertsPerDay ?? 5;
-    this.learningAlertsPerWeek = options.learningAlertsPerWeek ?? 15;
+    this.learningAlertsPerDay = options.learningAlertsPerDay ?? LEARNING_ALERTS_PER_DAY;
+    this.learningAlertsPerWeek = options.learningAlertsPerWeek ?? LEARNING_ALERTS_PER_WEEK;
   }
 
   get learningUntil(): number | null {

@@ -23,9 +23,12 @@ import {
   DAY,
   DetectionEngine,
   type JourneyRecord,
+  LEARNING_ALERTS_PER_DAY,
+  LEARNING_ALERTS_PER_WEEK,
   pastWeeklyCap,
   RECENT_CAPACITY,
   WEEK,
+  WEEKLY_CAP_FACTOR,
 } from '../detect/engine.ts';
 import { parseState, type SavedState, serializeState } from '../detect/state.ts';
 import { retraceStored } from '../ingest/chains.ts';
@@ -41,11 +44,6 @@ import { SuppressionsRepository } from '../store/suppressions.ts';
 import { type WorkerDetectConfig, WorkerDetectRepository } from '../store/workers.ts';
 import { type DetectSettings, jobId, type PlanJob, pendingJobs, QUEUES, queueDb } from './queue.ts';
 
-/** Learning-period alerts organization-wide per day and per week (as DetectionEngine's defaults). */
-const LEARNING_PER_DAY = 5;
-const LEARNING_PER_WEEK = 15;
-/** Ordinary alerts never exceed twice the weekly budget in a week (as DetectionEngine). */
-const WEEKLY_CAP_FACTOR = 2;
 /** Credentials issued this long before the next day to score can still be in use on it (STS allows 36 h). */
 const RETRACE_BEFORE_MS = 2 * DAY;
 /**
@@ -360,8 +358,8 @@ export function admit(
   if (c.learningPeriod) {
     const d = Math.floor(since / DAY);
     if (
-      (spent.learningDaily.get(d) ?? 0) >= LEARNING_PER_DAY ||
-      (spent.learningWeekly.get(w) ?? 0) >= LEARNING_PER_WEEK
+      (spent.learningDaily.get(d) ?? 0) >= LEARNING_ALERTS_PER_DAY ||
+      (spent.learningWeekly.get(w) ?? 0) >= LEARNING_ALERTS_PER_WEEK
     )
       return false;
     bump(spent.learningDaily, d);
