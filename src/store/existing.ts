@@ -6,7 +6,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { StoreError, StoreNotFoundError } from '../errors.ts';
 
 /** The table every Trailhound store has from its first migration on. */
@@ -43,6 +42,7 @@ function assertSqliteStore(location: string): void {
 
 async function assertPostgresStore(location: string): Promise<void> {
   const shown = withoutPassword(location);
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: location });
   try {
     await client.connect();

@@ -7,10 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { StoreError } from '../errors.ts';
 import { type Dialect, migrationsFor } from './migrations/index.ts';
-import { trackCopyClients } from './pg-copy.ts';
 import { Repositories } from './repositories.ts';
 import type { Database } from './schema.ts';
 
@@ -75,6 +73,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const location = resolveDbLocation(options.db);
   let store: Store;
   if (isPostgresUrl(location)) {
+    // Imported here: the driver and the COPY streams cost ~50 ms of start-up that an embedded
+    // store never needs.
+    const [{ default: pg }, { trackCopyClients }] = await Promise.all([import('pg'), import('./pg-copy.ts')]);
     if (!bigintParserSet) {
       // Epoch milliseconds fit in a double until year 287396; pg returns int8 as strings by default.
       pg.types.setTypeParser(20, (v) => Number(v));
