@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFERRED_INDEXES_KEY, deferEventIndexes, restoreEventIndexes } from './bulk-load.ts';
 import { openStore, type Store } from './index.ts';
@@ -61,6 +62,19 @@ describe('deferred event indexes', () => {
     store = await openStore({ db: file });
     expect(eventIndexes(store)).toEqual(before);
     expect(deferredRecord(store)).toBeUndefined();
+  });
+
+  it('opens a store while another connection holds its write lock (nothing deferred, nothing to write)', async () => {
+    await store.close();
+    const writer = new BetterSqlite3(file);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      store = await openStore({ db: file });
+      expect(deferredRecord(store)).toBeUndefined();
+    } finally {
+      writer.exec('COMMIT');
+      writer.close();
+    }
   });
 
   it('refuses to run a recorded definition it did not write', () => {

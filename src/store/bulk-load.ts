@@ -57,10 +57,13 @@ export function deferEventIndexes(store: Store): boolean {
 export function restoreEventIndexes(store: Store): void {
   const db = store.sqlite;
   if (db === null) return;
+  const recorded = () =>
+    db.prepare('SELECT value FROM kv WHERE key = ?').get(DEFERRED_INDEXES_KEY) as { value: string } | undefined;
+  // Read first, outside a write transaction: every open passes here, and taking the write lock
+  // would wait on any writer of the file (a running ingest) for nothing.
+  if (recorded() === undefined) return;
   db.transaction(() => {
-    const row = db.prepare('SELECT value FROM kv WHERE key = ?').get(DEFERRED_INDEXES_KEY) as
-      | { value: string }
-      | undefined;
+    const row = recorded();
     if (row === undefined) return;
     const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?");
     for (const index of JSON.parse(row.value) as IndexDefinition[]) {
