@@ -16,6 +16,7 @@
 import { NothingIngestedError } from '../errors.ts';
 import { openSource } from '../sources/index.ts';
 import type { Source, SourceFile } from '../sources/types.ts';
+import { deferEventIndexes, restoreEventIndexes } from '../store/bulk-load.ts';
 import { EVENT_BLOB_ID, EVENT_FILE_ID, insertEventRows, lastEventRowId } from '../store/events.ts';
 import { FilesRepository } from '../store/files.ts';
 import type { Store } from '../store/index.ts';
@@ -188,80 +189,91 @@ export async function ingest(
       });
     yield* options.sources ?? [];
   }
-  const pool = sharedPreparePool(options.prepareWorkers).run();
+  // A first load builds the time and actor indexes at its end (bulk-load.ts); a store error
+  // or a wrong path still builds them before the error is thrown.
+  const deferred = deferEventIndexes(store);
   try {
-    for (const source of sources()) {
-      for await (const file of readAhead(unfinished(store, source.files(), options.force === true), pool)) {
-        if (file.skip === 'digest') {
-          summary.digestFiles++;
-          continue;
-        }
-        if (file.skip === 'not-json') {
-          summary.otherFiles++;
-          continue;
-        }
-        if (file.skip === 'unchanged') {
-          summary.filesUnchanged++;
-          progress(file.id);
-          continue;
-        }
-        const pending: PendingFile = {
-          id: null,
-          name: file.id,
-          fingerprint: file.fingerprint,
-          records: 0,
-          problems: 0,
-          stored: 0,
-          beyondCap: new Map(),
-          retry: false,
-          blob: null,
-        };
-        writer.started.push(pending);
-        for await (const items of file.prepared ?? prepareHere(file))
-          for (const item of items) {
-            if (item.kind === 'event') {
-              summary.records++;
-              pending.records++;
-              writer.events.push(item);
-              writer.eventFiles.push(pending);
-              if (writer.events.length >= batchSize) {
-                await writer.flush(summary);
-                progress(file.id);
-              }
-            } else if (item.kind === 'problem') {
-              if (item.retryable) pending.retry = true;
-              quarantine(item.problem, pending, item.quiet);
-              if (writer.problems.length >= PROBLEM_FLUSH) await writer.flush(summary);
-            } else if (item.kind === 'insight') {
-              summary.records++;
-              pending.records++;
-              summary.insights++;
-              writer.insights.push(item);
-            } else if (item.kind === 'content') {
-              // A worker's bytes arrive as a plain Uint8Array: bound as a BLOB only as a Buffer.
-              const b = item.blob;
-              pending.blob = b === null ? null : { data: Buffer.from(b.buffer, b.byteOffset, b.byteLength), id: null };
-            } else {
-              for (const [code, n] of item.counts) {
-                summary.quarantined += n;
-                pending.problems += n;
-                pending.beyondCap.set(code, (pending.beyondCap.get(code) ?? 0) + n);
+    await readAll();
+    await writer.flush(summary);
+  } finally {
+    if (deferred) restoreEventIndexes(store);
+  }
+  async function readAll(): Promise<void> {
+    const pool = sharedPreparePool(options.prepareWorkers).run();
+    try {
+      for (const source of sources()) {
+        for await (const file of readAhead(unfinished(store, source.files(), options.force === true), pool)) {
+          if (file.skip === 'digest') {
+            summary.digestFiles++;
+            continue;
+          }
+          if (file.skip === 'not-json') {
+            summary.otherFiles++;
+            continue;
+          }
+          if (file.skip === 'unchanged') {
+            summary.filesUnchanged++;
+            progress(file.id);
+            continue;
+          }
+          const pending: PendingFile = {
+            id: null,
+            name: file.id,
+            fingerprint: file.fingerprint,
+            records: 0,
+            problems: 0,
+            stored: 0,
+            beyondCap: new Map(),
+            retry: false,
+            blob: null,
+          };
+          writer.started.push(pending);
+          for await (const items of file.prepared ?? prepareHere(file))
+            for (const item of items) {
+              if (item.kind === 'event') {
+                summary.records++;
+                pending.records++;
+                writer.events.push(item);
+                writer.eventFiles.push(pending);
+                if (writer.events.length >= batchSize) {
+                  await writer.flush(summary);
+                  progress(file.id);
+                }
+              } else if (item.kind === 'problem') {
+                if (item.retryable) pending.retry = true;
+                quarantine(item.problem, pending, item.quiet);
+                if (writer.problems.length >= PROBLEM_FLUSH) await writer.flush(summary);
+              } else if (item.kind === 'insight') {
+                summary.records++;
+                pending.records++;
+                summary.insights++;
+                writer.insights.push(item);
+              } else if (item.kind === 'content') {
+                // A worker's bytes arrive as a plain Uint8Array: bound as a BLOB only as a Buffer.
+                const b = item.blob;
+                pending.blob =
+                  b === null ? null : { data: Buffer.from(b.buffer, b.byteOffset, b.byteLength), id: null };
+              } else {
+                for (const [code, n] of item.counts) {
+                  summary.quarantined += n;
+                  pending.problems += n;
+                  pending.beyondCap.set(code, (pending.beyondCap.get(code) ?? 0) + n);
+                }
               }
             }
-          }
-        summarizeBeyondCap(pending);
-        summary.filesRead++;
-        if (pending.retry) summary.filesToRetry++;
-        writer.done.push(pending);
-        if (writer.events.length >= batchSize / 2 || writer.done.length >= 1024) await writer.flush(summary);
-        progress(file.id);
+          summarizeBeyondCap(pending);
+          summary.filesRead++;
+          if (pending.retry) summary.filesToRetry++;
+          writer.done.push(pending);
+          if (writer.events.length >= batchSize / 2 || writer.done.length >= 1024) await writer.flush(summary);
+          progress(file.id);
+        }
       }
+    } finally {
+      // Stopped early (a wrong path, a store error): files handed out and not read are dropped.
+      pool.discard();
     }
-  } finally {
-    // Stopped early (a wrong path, a store error): files handed out and not read are dropped.
-    pool.discard();
   }
-  await writer.flush(summary);
   if (options.dropOrphanBlobs !== false) await new FilesRepository(store).dropOrphanBlobs();
   summary.elapsedMs = performance.now() - started;
   progress(null);

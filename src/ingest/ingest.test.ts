@@ -36,6 +36,37 @@ describe(ingest.name, () => {
     expect((await storeStats(store)).events).toBe(600);
   });
 
+  it('builds the time and actor indexes at the end of a first load, and keeps them through a later one', async () => {
+    const indexes = () =>
+      (store.sqlite as NonNullable<Store['sqlite']>)
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name")
+        .all()
+        .map((r) => (r as { name: string }).name);
+    const all = indexes();
+    expect(all).toEqual(expect.arrayContaining(['events_actor_time', 'events_session', 'events_time']));
+    writeSyntheticTrail(join(dir, 'first'), 4, 50);
+    const during: string[][] = [];
+    await ingest(store, [join(dir, 'first')], { batchSize: 50, onProgress: () => during.push(indexes()) });
+    expect(during.length).toBeGreaterThan(1);
+    for (const seen of during.slice(0, -1)) expect(seen).not.toContain('events_actor_time');
+    expect(indexes()).toEqual(all);
+
+    writeSyntheticTrail(join(dir, 'later'), 2, 50, 9);
+    during.length = 0;
+    await ingest(store, [join(dir, 'later')], { batchSize: 50, onProgress: () => during.push(indexes()) });
+    for (const seen of during) expect(seen).toEqual(all);
+  });
+
+  it('builds the deferred indexes even when the first load stops on an error', async () => {
+    writeSyntheticTrail(join(dir, 'logs'), 2, 20);
+    await expect(ingest(store, [join(dir, 'logs'), join(dir, 'no-such-folder')])).rejects.toThrow();
+    const names = (store.sqlite as NonNullable<Store['sqlite']>)
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
+      .all()
+      .map((r) => (r as { name: string }).name);
+    expect(names).toEqual(expect.arrayContaining(['events_actor_time', 'events_time']));
+  });
+
   it('stores an eventID delivered in two files once', async () => {
     const [first] = writeSyntheticTrail(join(dir, 'logs'), 1, 20);
     mkdirSync(join(dir, 'copy'));

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { StoreError } from '../errors.ts';
+import { restoreEventIndexes } from './bulk-load.ts';
 import { type Dialect, migrationsFor } from './migrations/index.ts';
 import { Repositories } from './repositories.ts';
 import type { Database } from './schema.ts';
@@ -123,6 +124,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     store = { db, dialect: 'sqlite', sqlite: handle, location, transaction, close: () => db.destroy() };
   }
   await migrate(store);
+  // A first load killed before it built the indexes it deferred: built now, before anyone reads.
+  restoreEventIndexes(store);
   return store;
 }
 
