@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../ingest/index.ts';
@@ -41,6 +42,48 @@ describe('events written with COPY on PostgreSQL', () => {
       let read = 0;
       for await (const e of queryEvents(store, { limit: 50 })) if (e.eventId) read++;
       expect(read).toBe(50);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stops at a batch the server refuses, with the batches before it committed, and a rerun completes the rest once', async () => {
+    const store = await openStore({ db: url });
+    try {
+      const logs = join(dir, 'refused');
+      writeSyntheticTrail(logs, 6, 300, 77);
+      // Batches are written while the next is prepared: the one holding record 1,500 (the sixth
+      // file) fails on the server after the loop has moved on.
+      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused %', NEW.event_id; END $$`.execute(
+        store.db,
+      );
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_id LIKE '%-1500') EXECUTE FUNCTION refuse()`.execute(
+        store.db,
+      );
+      await expect(ingest(store, [logs], { batchSize: 500 })).rejects.toThrow(/refused/);
+      const stored = await store.db
+        .selectFrom('events')
+        .select('event_id')
+        .where('file_id', 'in', (eb) => eb.selectFrom('files').select('id').where('name', 'like', `${logs}%`))
+        .execute();
+      const numbers = stored.map((r) => Number(r.event_id.split('-').at(-1)));
+      expect(numbers.length).toBeGreaterThan(0);
+      expect(Math.max(...numbers)).toBeLessThan(1500);
+      const files = await store.db
+        .selectFrom('files')
+        .select(['name', 'status'])
+        .where('name', 'like', `${logs}%`)
+        .execute();
+      const done = files.filter((f) => f.status === 'done').map((f) => f.name);
+      expect(done.length).toBeLessThan(6);
+      await sql`DROP TRIGGER refuse ON events`.execute(store.db);
+      const rerun = await ingest(store, [logs], { batchSize: 500 });
+      expect(rerun.filesUnchanged).toBe(done.length);
+      expect(rerun.inserted).toBe(1800 - numbers.length);
+      const all = await store.db.selectFrom('events').select('event_id').where('event_id', 'like', '%-1500').execute();
+      expect(all).toHaveLength(2);
+      const after = await store.db.selectFrom('files').select('status').where('name', 'like', `${logs}%`).execute();
+      expect(after.map((f) => f.status)).toEqual(Array(6).fill('done'));
     } finally {
       await store.close();
     }
