@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,50 @@ describe('events written with COPY on PostgreSQL', () => {
       const scanned = [];
       for await (const r of scanEventRows(store)) if (r.eventId === 'copy-hostile-1') scanned.push(r);
       expect(scanned).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ingests records holding NUL (no PostgreSQL text can) once each, as U+FFFD, and reads them back as sent', async () => {
+    const store = await openStore({ db: url });
+    try {
+      const rand = prng(13);
+      const nul = (i: number) => {
+        const r = syntheticRecord(rand, i, Date.UTC(2026, 0, 7)) as Record<string, unknown> & {
+          userIdentity: Record<string, unknown>;
+        };
+        return {
+          ...r,
+          eventID: `nul\u0000${i}`,
+          userAgent: 'agent\u0000\\0\t',
+          errorCode: 'Denied\u0000',
+          userIdentity: { ...r.userIdentity, accessKeyId: `ASIA\u0000${i}`, userName: 'a\u0000b' },
+        };
+      };
+      const records = [nul(1), nul(2), nul(1)];
+      mkdirSync(join(dir, 'nul'));
+      writeFileSync(join(dir, 'nul', 'nul.json.gz'), gzipSync(JSON.stringify({ Records: records })));
+      const summary = await ingest(store, [join(dir, 'nul')]);
+      expect(summary).toMatchObject({ records: 3, inserted: 2, duplicates: 1, quarantined: 0 });
+      const stored = await store.db
+        .selectFrom('events')
+        .select(['event_id', 'error_code', 'session'])
+        .where('event_id', 'like', 'nul%')
+        .orderBy('event_id')
+        .execute();
+      expect(stored).toEqual([
+        { event_id: 'nul\uFFFD1', error_code: 'Denied\uFFFD', session: 'ASIA\uFFFD1' },
+        { event_id: 'nul\uFFFD2', error_code: 'Denied\uFFFD', session: 'ASIA\uFFFD2' },
+      ]);
+      const back = [];
+      for await (const e of queryEvents(store)) if (e.eventId.startsWith('nul')) back.push([e.eventId, e.userAgent]);
+      expect(back.sort()).toEqual([
+        ['nul\u00001', 'agent\u0000\\0\t'],
+        ['nul\u00002', 'agent\u0000\\0\t'],
+      ]);
+      const again = await ingest(store, [join(dir, 'nul')], { force: true });
+      expect(again).toMatchObject({ inserted: 0, duplicates: 3 });
     } finally {
       await store.close();
     }
