@@ -47,6 +47,15 @@ function statement(handle: Handle, sql: string): BetterSqlite3.Statement {
 }
 
 const CHUNK = 500;
+/**
+ * PostgreSQL: names per statement where each column is one array. One statement per ingest batch
+ * (at most 1,024 files): each round trip waits for the ingest thread, which prepares the next
+ * batch meanwhile, to take the reply.
+ */
+const ARRAY_CHUNK = 4096;
+/** PostgreSQL: blobs per INSERT, and their bytes (a file kept whole may be 16 MiB). */
+const BLOB_CHUNK = 2048;
+const BLOB_CHUNK_BYTES = 32 * (1 << 20);
 
 export class FilesRepository {
   readonly #store: Store;
@@ -67,9 +76,9 @@ export class FilesRepository {
       }
       return done;
     }
-    for (let i = 0; i < names.length; i += CHUNK) {
+    for (let i = 0; i < names.length; i += ARRAY_CHUNK) {
       const { rows } = await sql<{ name: string; fingerprint: string }>`
-        SELECT name, fingerprint FROM files WHERE status = 'done' AND name = ANY(${names.slice(i, i + CHUNK)}::text[])`.execute(
+        SELECT name, fingerprint FROM files WHERE status = 'done' AND name = ANY(${names.slice(i, i + ARRAY_CHUNK)}::text[])`.execute(
         this.#store.db,
       );
       for (const r of rows) done.set(r.name, r.fingerprint);
@@ -101,8 +110,8 @@ export class FilesRepository {
       }
       return ids;
     }
-    for (let i = 0; i < files.length; i += CHUNK) {
-      const chunk = files.slice(i, i + CHUNK);
+    for (let i = 0; i < files.length; i += ARRAY_CHUNK) {
+      const chunk = files.slice(i, i + ARRAY_CHUNK);
       const { rows } = await sql<{ id: number; name: string }>`
         INSERT INTO files (name, fingerprint, status, records, problems, finished_at)
         SELECT name, fingerprint, 'reading', 0, 0, NULL
@@ -127,8 +136,8 @@ export class FilesRepository {
       for (const f of files) upsert.run(f.name, f.fingerprint, f.status, f.records, f.problems, now);
       return;
     }
-    for (let i = 0; i < files.length; i += CHUNK) {
-      const chunk = files.slice(i, i + CHUNK);
+    for (let i = 0; i < files.length; i += ARRAY_CHUNK) {
+      const chunk = files.slice(i, i + ARRAY_CHUNK);
       await sql`
         INSERT INTO files (name, fingerprint, status, records, problems, finished_at)
         SELECT name, fingerprint, status, records, problems, ${now}::bigint
@@ -149,13 +158,19 @@ export class FilesRepository {
       for (const b of blobs) ids.set(b.fileId, Number(insert.run(b.fileId, b.data).lastInsertRowid));
       return ids;
     }
-    for (let i = 0; i < blobs.length; i += 200) {
+    for (let i = 0; i < blobs.length; ) {
+      let end = i + 1;
+      for (let bytes = blobs[i]?.data.byteLength ?? 0; end < blobs.length && end - i < BLOB_CHUNK; end++) {
+        bytes += blobs[end]?.data.byteLength ?? 0;
+        if (bytes > BLOB_CHUNK_BYTES) break;
+      }
       const rows = await this.#store.db
         .insertInto('raw_blobs')
-        .values(blobs.slice(i, i + 200).map((b) => ({ file_id: b.fileId, data: b.data })))
+        .values(blobs.slice(i, end).map((b) => ({ file_id: b.fileId, data: b.data })))
         .returning(['id', 'file_id'])
         .execute();
       for (const r of rows) ids.set(Number(r.file_id), Number(r.id));
+      i = end;
     }
     return ids;
   }
@@ -168,8 +183,10 @@ export class FilesRepository {
       for (const name of names) remove.run(name);
       return;
     }
-    for (let i = 0; i < names.length; i += CHUNK)
-      await sql`DELETE FROM quarantine WHERE file = ANY(${names.slice(i, i + CHUNK)}::text[])`.execute(this.#store.db);
+    for (let i = 0; i < names.length; i += ARRAY_CHUNK)
+      await sql`DELETE FROM quarantine WHERE file = ANY(${names.slice(i, i + ARRAY_CHUNK)}::text[])`.execute(
+        this.#store.db,
+      );
   }
 
   async insertProblems(problems: readonly ProblemToStore[], now: number): Promise<void> {
