@@ -254,6 +254,9 @@ export async function ingest(
         if (pending.retry) summary.filesToRetry++;
         writer.done.push(pending);
         if (writer.events.length >= batchSize / 2 || writer.done.length >= 1024) await writer.flush(summary);
+        // With a batch being written, the server's replies wait for this thread to reach its event
+        // loop, and files read ahead can keep it busy for a whole batch: let the write go on.
+        else if (writer.writing) await new Promise(setImmediate);
         progress(file.id);
       }
     }
@@ -361,6 +364,11 @@ class BatchWriter {
     this.#store = store;
   }
 
+  /** A batch is being written (PostgreSQL). */
+  get writing(): boolean {
+    return this.#writing !== null;
+  }
+
   /** Resolves when every batch handed to `flush` is committed; rejects with a failed write's error. */
   async written(): Promise<void> {
     const writing = this.#writing;
@@ -378,8 +386,14 @@ class BatchWriter {
     await this.written();
     const writing = this.#write(summary);
     if (this.#store.dialect !== 'postgres') return writing;
-    // Awaited by the next flush or `written`; until then a failure must not count as unhandled.
-    writing.catch(() => {});
+    // Awaited by the next flush or `written`; until then a failure must not count as unhandled
+    // (and stays to be rethrown there).
+    writing.then(
+      () => {
+        if (this.#writing === writing) this.#writing = null;
+      },
+      () => {},
+    );
     this.#writing = writing;
   }
 
