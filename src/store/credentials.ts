@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { CredentialIssuer } from '../domain/credential.ts';
 import type { ComputeKind, CredentialIssuance, CredentialTrace } from '../normalize/identity.ts';
 import type { Store } from './index.ts';
+import { pgText } from './pg-text.ts';
 import type { CredentialsTable } from './schema.ts';
 
 /** Longer chains than this are cut (AWS caps role chaining sessions at one hour; real chains are short). */
@@ -34,6 +35,24 @@ function toRow(c: CredentialIssuance): CredentialsTable {
     origin_hops: JSON.stringify(c.originHops),
     origin_person: c.originPerson,
     compute: c.compute,
+  };
+}
+
+/** An issuance as PostgreSQL stores it (see `pgText`): what it returns as new then names stored keys. */
+function pgIssuance(c: CredentialIssuance): CredentialIssuance {
+  const text = <T extends string | null>(v: T): T => (v === null ? v : (pgText(v) as T));
+  return {
+    ...c,
+    accessKey: pgText(c.accessKey),
+    eventId: pgText(c.eventId),
+    accountId: pgText(c.accountId),
+    issuerKey: pgText(c.issuerKey),
+    issuerSession: text(c.issuerSession),
+    identity: pgText(c.identity),
+    sessionName: text(c.sessionName),
+    sourceIdentity: text(c.sourceIdentity),
+    originHops: c.originHops.map(pgText),
+    originPerson: text(c.originPerson),
   };
 }
 
@@ -66,7 +85,7 @@ export class CredentialsRepository {
    */
   async insert(issued: readonly CredentialIssuance[]): Promise<CredentialIssuance[]> {
     const unique = new Map<string, CredentialIssuance>();
-    for (const c of issued) {
+    for (const c of this.#store.dialect === 'postgres' ? issued.map(pgIssuance) : issued) {
       const known = unique.get(c.accessKey);
       if (known === undefined || (isAccountOnly(known) && !isAccountOnly(c))) unique.set(c.accessKey, c);
     }
@@ -126,10 +145,13 @@ export class CredentialsRepository {
     const rows = await this.#store.db
       .selectFrom('credentials')
       .selectAll()
-      .where(sql<boolean>`access_key = ANY(${missing})`)
+      .where(sql<boolean>`access_key = ANY(${missing.map(pgText)})`)
       .execute();
-    for (const k of missing) this.#rows.set(k, null);
-    for (const r of rows) this.#rows.set(r.access_key, { ...r, time: Number(r.time) });
+    const stored = new Map(rows.map((r) => [r.access_key, r]));
+    for (const k of missing) {
+      const r = stored.get(pgText(k));
+      this.#rows.set(k, r === undefined ? null : { ...r, time: Number(r.time) });
+    }
   }
 
   /**

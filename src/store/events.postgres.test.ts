@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../ingest/index.ts';
@@ -46,6 +48,48 @@ describe('events written with COPY on PostgreSQL', () => {
     }
   });
 
+  it('stops at a batch the server refuses, with the batches before it committed, and a rerun completes the rest once', async () => {
+    const store = await openStore({ db: url });
+    try {
+      const logs = join(dir, 'refused');
+      writeSyntheticTrail(logs, 6, 300, 77);
+      // Batches are written while the next is prepared: the one holding record 1,500 (the sixth
+      // file) fails on the server after the loop has moved on.
+      await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused %', NEW.event_id; END $$`.execute(
+        store.db,
+      );
+      await sql`CREATE TRIGGER refuse BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.event_id LIKE '%-1500') EXECUTE FUNCTION refuse()`.execute(
+        store.db,
+      );
+      await expect(ingest(store, [logs], { batchSize: 500 })).rejects.toThrow(/refused/);
+      const stored = await store.db
+        .selectFrom('events')
+        .select('event_id')
+        .where('file_id', 'in', (eb) => eb.selectFrom('files').select('id').where('name', 'like', `${logs}%`))
+        .execute();
+      const numbers = stored.map((r) => Number(r.event_id.split('-').at(-1)));
+      expect(numbers.length).toBeGreaterThan(0);
+      expect(Math.max(...numbers)).toBeLessThan(1500);
+      const files = await store.db
+        .selectFrom('files')
+        .select(['name', 'status'])
+        .where('name', 'like', `${logs}%`)
+        .execute();
+      const done = files.filter((f) => f.status === 'done').map((f) => f.name);
+      expect(done.length).toBeLessThan(6);
+      await sql`DROP TRIGGER refuse ON events`.execute(store.db);
+      const rerun = await ingest(store, [logs], { batchSize: 500 });
+      expect(rerun.filesUnchanged).toBe(done.length);
+      expect(rerun.inserted).toBe(1800 - numbers.length);
+      const all = await store.db.selectFrom('events').select('event_id').where('event_id', 'like', '%-1500').execute();
+      expect(all).toHaveLength(2);
+      const after = await store.db.selectFrom('files').select('status').where('name', 'like', `${logs}%`).execute();
+      expect(after.map((f) => f.status)).toEqual(Array(6).fill('done'));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('writes strings with tabs, newlines, backslashes and quotes exactly, and skips a duplicate within one call', async () => {
     const store = await openStore({ db: url });
     try {
@@ -77,6 +121,50 @@ describe('events written with COPY on PostgreSQL', () => {
       const scanned = [];
       for await (const r of scanEventRows(store)) if (r.eventId === 'copy-hostile-1') scanned.push(r);
       expect(scanned).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ingests records holding NUL (no PostgreSQL text can) once each, as U+FFFD, and reads them back as sent', async () => {
+    const store = await openStore({ db: url });
+    try {
+      const rand = prng(13);
+      const nul = (i: number) => {
+        const r = syntheticRecord(rand, i, Date.UTC(2026, 0, 7)) as Record<string, unknown> & {
+          userIdentity: Record<string, unknown>;
+        };
+        return {
+          ...r,
+          eventID: `nul\u0000${i}`,
+          userAgent: 'agent\u0000\\0\t',
+          errorCode: 'Denied\u0000',
+          userIdentity: { ...r.userIdentity, accessKeyId: `ASIA\u0000${i}`, userName: 'a\u0000b' },
+        };
+      };
+      const records = [nul(1), nul(2), nul(1)];
+      mkdirSync(join(dir, 'nul'));
+      writeFileSync(join(dir, 'nul', 'nul.json.gz'), gzipSync(JSON.stringify({ Records: records })));
+      const summary = await ingest(store, [join(dir, 'nul')]);
+      expect(summary).toMatchObject({ records: 3, inserted: 2, duplicates: 1, quarantined: 0 });
+      const stored = await store.db
+        .selectFrom('events')
+        .select(['event_id', 'error_code', 'session'])
+        .where('event_id', 'like', 'nul%')
+        .orderBy('event_id')
+        .execute();
+      expect(stored).toEqual([
+        { event_id: 'nul\uFFFD1', error_code: 'Denied\uFFFD', session: 'ASIA\uFFFD1' },
+        { event_id: 'nul\uFFFD2', error_code: 'Denied\uFFFD', session: 'ASIA\uFFFD2' },
+      ]);
+      const back = [];
+      for await (const e of queryEvents(store)) if (e.eventId.startsWith('nul')) back.push([e.eventId, e.userAgent]);
+      expect(back.sort()).toEqual([
+        ['nul\u00001', 'agent\u0000\\0\t'],
+        ['nul\u00002', 'agent\u0000\\0\t'],
+      ]);
+      const again = await ingest(store, [join(dir, 'nul')], { force: true });
+      expect(again).toMatchObject({ inserted: 0, duplicates: 3 });
     } finally {
       await store.close();
     }

@@ -9,6 +9,7 @@ import type { EventRow } from '../domain/event.ts';
 import type { Actor, ActorType, ComputeKind, Event } from '../normalize/event.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import type { Store } from './index.ts';
+import { pgText } from './pg-text.ts';
 import { RawRecordReader, type RawRef } from './raw.ts';
 import type { EventsTable } from './schema.ts';
 
@@ -195,13 +196,14 @@ async function copyEventRows(store: Store, rows: readonly EventColumns[]): Promi
   if (!store.db.isTransaction)
     return store.db.transaction().execute((trx) => copyEventRows({ ...store, db: trx }, rows));
   const { copyRows } = await import('./pg-copy.ts');
-  const ids = rows.map((r) => r[EVENT_ID_AT] as string);
+  // As COPY stores them (a NUL cannot be sent): an eventID holding one is found, and skipped, as stored.
+  const ids = rows.map((r) => pgText(r[EVENT_ID_AT] as string));
   const { rows: known } = await sql<{
     event_id: string;
   }>`SELECT event_id FROM events WHERE event_id = ANY(${ids})`.execute(store.db);
   const seen = new Set(known.map((r) => r.event_id));
-  const fresh = rows.filter((r) => {
-    const id = r[EVENT_ID_AT] as string;
+  const fresh = rows.filter((_, i) => {
+    const id = ids[i] as string;
     if (seen.has(id)) return false;
     seen.add(id);
     return true;

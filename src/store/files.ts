@@ -5,7 +5,9 @@
  * SQLite goes through prepared statements, one row at a time inside the caller's transaction:
  * multi-row statements built through kysely compiled and prepared anew for every batch, 1.3 s
  * of a 9.7 s ingest of 10,000 small files. PostgreSQL keeps multi-row statements (one round trip
- * per chunk).
+ * per chunk), each column bound as one array and expanded by `unnest`: a VALUES list of 500 rows
+ * (up to 3,000 parameters) compiled through kysely and bound one by one took ~3x the client CPU
+ * and ~1.7x the time of the same statements for 10,000 files.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -45,6 +47,15 @@ function statement(handle: Handle, sql: string): BetterSqlite3.Statement {
 }
 
 const CHUNK = 500;
+/**
+ * PostgreSQL: names per statement where each column is one array. One statement per ingest batch
+ * (at most 1,024 files): each round trip waits for the ingest thread, which prepares the next
+ * batch meanwhile, to take the reply.
+ */
+const ARRAY_CHUNK = 4096;
+/** PostgreSQL: blobs per INSERT, and their bytes (a file kept whole may be 16 MiB). */
+const BLOB_CHUNK = 2048;
+const BLOB_CHUNK_BYTES = 32 * (1 << 20);
 
 export class FilesRepository {
   readonly #store: Store;
@@ -65,13 +76,11 @@ export class FilesRepository {
       }
       return done;
     }
-    for (let i = 0; i < names.length; i += CHUNK) {
-      const rows = await this.#store.db
-        .selectFrom('files')
-        .select(['name', 'fingerprint'])
-        .where('status', '=', 'done')
-        .where('name', 'in', names.slice(i, i + CHUNK))
-        .execute();
+    for (let i = 0; i < names.length; i += ARRAY_CHUNK) {
+      const { rows } = await sql<{ name: string; fingerprint: string }>`
+        SELECT name, fingerprint FROM files WHERE status = 'done' AND name = ANY(${names.slice(i, i + ARRAY_CHUNK)}::text[])`.execute(
+        this.#store.db,
+      );
       for (const r of rows) done.set(r.name, r.fingerprint);
     }
     return done;
@@ -101,24 +110,14 @@ export class FilesRepository {
       }
       return ids;
     }
-    for (let i = 0; i < files.length; i += CHUNK) {
-      const rows = await this.#store.db
-        .insertInto('files')
-        .values(
-          files.slice(i, i + CHUNK).map((f) => ({
-            name: f.name,
-            fingerprint: f.fingerprint,
-            status: 'reading',
-            records: 0,
-            problems: 0,
-            finished_at: null,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('name').doUpdateSet((eb) => ({ fingerprint: eb.ref('excluded.fingerprint'), status: 'reading' })),
-        )
-        .returning(['id', 'name'])
-        .execute();
+    for (let i = 0; i < files.length; i += ARRAY_CHUNK) {
+      const chunk = files.slice(i, i + ARRAY_CHUNK);
+      const { rows } = await sql<{ id: number; name: string }>`
+        INSERT INTO files (name, fingerprint, status, records, problems, finished_at)
+        SELECT name, fingerprint, 'reading', 0, 0, NULL
+        FROM unnest(${chunk.map((f) => f.name)}::text[], ${chunk.map((f) => f.fingerprint)}::text[]) AS f(name, fingerprint)
+        ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, status = 'reading'
+        RETURNING id, name`.execute(this.#store.db);
       for (const r of rows) ids.set(r.name, Number(r.id));
     }
     return ids;
@@ -137,19 +136,16 @@ export class FilesRepository {
       for (const f of files) upsert.run(f.name, f.fingerprint, f.status, f.records, f.problems, now);
       return;
     }
-    for (let i = 0; i < files.length; i += CHUNK) {
-      await this.#store.db
-        .insertInto('files')
-        .values(files.slice(i, i + CHUNK).map((f) => ({ ...f, finished_at: now })))
-        .onConflict((oc) =>
-          oc.column('name').doUpdateSet((eb) => ({
-            status: eb.ref('excluded.status'),
-            records: eb.ref('excluded.records'),
-            problems: eb.ref('excluded.problems'),
-            finished_at: eb.ref('excluded.finished_at'),
-          })),
-        )
-        .execute();
+    for (let i = 0; i < files.length; i += ARRAY_CHUNK) {
+      const chunk = files.slice(i, i + ARRAY_CHUNK);
+      await sql`
+        INSERT INTO files (name, fingerprint, status, records, problems, finished_at)
+        SELECT name, fingerprint, status, records, problems, ${now}::bigint
+        FROM unnest(${chunk.map((f) => f.name)}::text[], ${chunk.map((f) => f.fingerprint)}::text[],
+          ${chunk.map((f) => f.status)}::text[], ${chunk.map((f) => f.records)}::integer[],
+          ${chunk.map((f) => f.problems)}::integer[]) AS f(name, fingerprint, status, records, problems)
+        ON CONFLICT (name) DO UPDATE SET status = excluded.status, records = excluded.records,
+          problems = excluded.problems, finished_at = excluded.finished_at`.execute(this.#store.db);
     }
   }
 
@@ -162,13 +158,19 @@ export class FilesRepository {
       for (const b of blobs) ids.set(b.fileId, Number(insert.run(b.fileId, b.data).lastInsertRowid));
       return ids;
     }
-    for (let i = 0; i < blobs.length; i += 200) {
+    for (let i = 0; i < blobs.length; ) {
+      let end = i + 1;
+      for (let bytes = blobs[i]?.data.byteLength ?? 0; end < blobs.length && end - i < BLOB_CHUNK; end++) {
+        bytes += blobs[end]?.data.byteLength ?? 0;
+        if (bytes > BLOB_CHUNK_BYTES) break;
+      }
       const rows = await this.#store.db
         .insertInto('raw_blobs')
-        .values(blobs.slice(i, i + 200).map((b) => ({ file_id: b.fileId, data: b.data })))
+        .values(blobs.slice(i, end).map((b) => ({ file_id: b.fileId, data: b.data })))
         .returning(['id', 'file_id'])
         .execute();
       for (const r of rows) ids.set(Number(r.file_id), Number(r.id));
+      i = end;
     }
     return ids;
   }
@@ -181,11 +183,10 @@ export class FilesRepository {
       for (const name of names) remove.run(name);
       return;
     }
-    for (let i = 0; i < names.length; i += CHUNK)
-      await this.#store.db
-        .deleteFrom('quarantine')
-        .where('file', 'in', names.slice(i, i + CHUNK))
-        .execute();
+    for (let i = 0; i < names.length; i += ARRAY_CHUNK)
+      await sql`DELETE FROM quarantine WHERE file = ANY(${names.slice(i, i + ARRAY_CHUNK)}::text[])`.execute(
+        this.#store.db,
+      );
   }
 
   async insertProblems(problems: readonly ProblemToStore[], now: number): Promise<void> {
