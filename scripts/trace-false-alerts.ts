@@ -1,8 +1,10 @@
 /**
  * Re-runs detection on stores an evaluation kept (`eval --keep`: each seed's folder holds
- * eval.db, labels.json, benign.json, meta.json) and prints every false alert with the benign
- * event it overlaps and its reasons, and every attack missed: to trace false alerts to their
- * cause without simulating and ingesting again. Works on a copy of each store.
+ * eval.db, labels.json, benign.json, meta.json) and prints every alert that matches no attack
+ * (`OTHER`: a false alert, or the expected notice of a benign event that asks for one; the totals
+ * tell them apart) with the benign event it overlaps and its reasons, and every attack missed: to
+ * trace false alerts to their cause without simulating and ingesting again. Works on a copy of
+ * each store.
  *
  *   npx tsx scripts/trace-false-alerts.ts DIR... [--quiet] [--alerts-per-week N]
  */
@@ -94,7 +96,7 @@ for (const dir of dirs) {
     const score = scoreDetector('trailhound', detected, labels, benign, meta, actorKeys, spans);
     scores.push(score);
     console.log(
-      `== ${dir}: ${score.detected}/${score.total} attacks, ${score.alerts} alerts, ${score.falseAlerts} false (${secs.toFixed(0)} s)`,
+      `== ${dir}: ${score.detected}/${score.total} attacks, ${score.alerts} alerts, ${score.falseAlerts} false, ${score.notices} expected notices (${secs.toFixed(0)} s)`,
     );
     for (const r of score.attacks) if (!r.detected) console.log(`  MISSED ${r.attackId} ${r.scenario} ${r.style}`);
     if (quiet) continue;
@@ -119,7 +121,7 @@ for (const dir of dirs) {
       });
       const actions = [...new Set(a.events.map((e) => e.action))];
       console.log(
-        `\n  ${isAttack ? 'ATTACK' : 'FALSE '} ${a.id} ${a.severity} ${a.score} ${a.start} .. ${a.end} [${[...kinds].join(',') || '(none)'}]`,
+        `\n  ${isAttack ? 'ATTACK' : 'OTHER '} ${a.id} ${a.severity} ${a.score} ${a.start} .. ${a.end} [${[...kinds].join(',') || '(none)'}]`,
       );
       console.log(`    actor ${a.actorName} (${a.actor}) peer ${a.peerGroup}; ${a.events.length} events`);
       console.log(`    actions ${actions.slice(0, 25).join(' ')}${actions.length > 25 ? ' ...' : ''}`);
@@ -131,9 +133,9 @@ for (const dir of dirs) {
 }
 const agg = aggregateScores(scores);
 console.log(
-  `\nTOTAL ${agg.detected}/${agg.total} attacks, ${agg.alerts} alerts, ${agg.falseAlerts} false, ${agg.falseAlertsPerWeek.toFixed(2)}/week`,
+  `\nTOTAL ${agg.detected}/${agg.total} attacks, ${agg.alerts} alerts, ${agg.falseAlerts} false, ${agg.falseAlertsPerWeek.toFixed(2)}/week, ${agg.notices} expected notices`,
 );
-console.log(`by benign: ${JSON.stringify(agg.falseByBenign)}`);
+console.log(`by benign: ${JSON.stringify(agg.falseByBenign)}; notices: ${JSON.stringify(agg.noticesByBenign)}`);
 const styles = new Map<string, [number, number]>();
 for (const r of agg.attacks) {
   const s = styles.get(r.style) ?? [0, 0];

@@ -11,7 +11,7 @@ import { extractFacts } from './facts.ts';
 import { actionInfo } from './iam-data.ts';
 import { FACT_EFFECTS, RISK_TABLE, type RiskEntry } from './risk-table.ts';
 import { phraseOf, sentenceOf } from './sentence.ts';
-import { extractTargets } from './targets.ts';
+import { extractTargets, MAX_TARGETS } from './targets.ts';
 import { TEMPLATES } from './templates.ts';
 import type { AccessLevel, EventDescription, Fact, RiskClass } from './types.ts';
 
@@ -160,6 +160,27 @@ export function describeEvent(event: Event): EventDescription {
 const CROSS_ACCOUNT_FACTS: ReadonlySet<string> = new Set(['externalAccount', 'dataSharedOut', 'crossAccountRole']);
 
 /**
+ * True when a cross-account call (shared, trusted, assumed) names at least one other account
+ * and only accounts of `orgAccounts`, and is not also a share with everyone: it stays inside
+ * the organization.
+ */
+export function reachesOnlyOrganization(
+  e: { facts: readonly string[]; targets: readonly string[] },
+  orgAccounts: ReadonlySet<string>,
+): boolean {
+  if (!e.facts.some((f) => CROSS_ACCOUNT_FACTS.has(f)) || e.facts.includes('publicShare')) return false;
+  // A clipped list may hide an outside account behind the organization's own.
+  if (e.targets.length >= MAX_TARGETS) return false;
+  let accounts = 0;
+  for (const t of e.targets) {
+    if (!t.startsWith('account:')) continue;
+    accounts++;
+    if (!orgAccounts.has(t.slice(8))) return false;
+  }
+  return accounts > 0;
+}
+
+/**
  * An event's risk once the organization's own accounts are known: a snapshot shared with, a
  * bucket or role opened to, an account of the same organization (the DR account, staging) moves
  * nothing out of it, so the cross-account facts give way to the action's own risk and any other
@@ -177,14 +198,7 @@ export function riskWithinOrganization(
   },
   orgAccounts: ReadonlySet<string>,
 ): number {
-  if (!e.facts.some((f) => CROSS_ACCOUNT_FACTS.has(f)) || e.facts.includes('publicShare')) return e.risk;
-  let accounts = 0;
-  for (const t of e.targets) {
-    if (!t.startsWith('account:')) continue;
-    accounts++;
-    if (!orgAccounts.has(t.slice(8))) return e.risk;
-  }
-  if (accounts === 0) return e.risk;
+  if (!reachesOnlyOrganization(e, orgAccounts)) return e.risk;
   const entry = RISK_TABLE.get(`${e.service}:${e.actionKey}`);
   let risk = entry?.risk ?? Math.min(e.risk, LEVEL_RISK['Permissions management']);
   for (const f of e.facts) {

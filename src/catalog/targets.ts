@@ -18,7 +18,8 @@ import { accountOf, bool, type Params, str, strings } from './params.ts';
 export type TargetKind = 'account' | 'document' | 'secret' | 'parameter' | 'principal';
 
 const MAX_VALUE = 128;
-const MAX_TARGETS = 8;
+/** Targets kept per event: a longer list is clipped, so what it leaves out is unknown. */
+export const MAX_TARGETS = 8;
 
 type TargetExtractor = (c: Ctx) => Array<[TargetKind, string]>;
 

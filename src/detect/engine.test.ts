@@ -445,6 +445,62 @@ describe('a new trusted party is one event', () => {
   });
 });
 
+describe('what an alerted journey created is its story', () => {
+  it('takes the first steps of a user an alerted journey created into its alert, not another new user’s', () => {
+    const at = T0 + 20 * DAY + 3 * HOUR;
+    const creates = seq(escalate, at, {
+      actorName: 'dev2',
+      actorKey: 'user/dev2',
+      risk: 0.9,
+      facts: ['adminPolicy'],
+      targets: ['principal:Mallory'],
+    });
+    const steps = (name: string) =>
+      seq(['iam:ListUsers', 'secretsmanager:ListSecrets', 'secretsmanager:GetSecretValue'], at + 30 * HOUR, {
+        actorName: name,
+        actorKey: `user/${name}`,
+        risk: 0.7,
+        facts: ['decryptedSecret'],
+        sourceIp: '203.0.113.9',
+      });
+    const { alerts } = run(org([...creates, ...steps('mallory')]));
+    const first = alerts.find((a) => a.alert.actorName === 'dev2');
+    expect(first).toBeDefined();
+    const mallory = alerts.filter((a) => a.alert.reasons.some((r) => r.text.includes('mallory')));
+    expect(mallory.length).toBeGreaterThan(0);
+    expect(mallory.every((a) => a.merged && a.alert.id === first?.alert.id)).toBe(true);
+
+    const other = run(org([...creates, ...steps('trudy')])).alerts;
+    const trudy = other.filter((a) => a.alert.actorName === 'trudy');
+    expect(trudy.length).toBeGreaterThan(0);
+    expect(trudy.some((a) => a.merged)).toBe(false);
+  });
+
+  it('also when the creating journey merged into its identity’s own open alert', () => {
+    const at = T0 + 20 * DAY + 3 * HOUR;
+    const who = { actorName: 'dev2', actorKey: 'user/dev2' };
+    const earlier = seq(['iam:AttachUserPolicy'], at - 2 * HOUR, { ...who, risk: 0.9, facts: ['adminPolicy'] });
+    const creates = seq(['iam:CreateUser', 'iam:CreateLoginProfile'], at, {
+      ...who,
+      risk: 0.7,
+      targets: ['principal:mallory'],
+    });
+    const steps = seq(['iam:ListUsers', 'secretsmanager:GetSecretValue'], at + 30 * HOUR, {
+      actorName: 'mallory',
+      actorKey: 'user/mallory',
+      risk: 0.7,
+      facts: ['decryptedSecret'],
+    });
+    const { alerts } = run(org([...earlier, ...creates, ...steps]));
+    const own = alerts.filter((a) => a.alert.actorName === 'dev2');
+    expect(own.length).toBeGreaterThanOrEqual(2);
+    expect(own.slice(1).every((a) => a.merged && a.alert.id === own[0]?.alert.id)).toBe(true);
+    const mallory = alerts.filter((a) => a.alert.reasons.some((r) => r.text.includes('mallory')));
+    expect(mallory.length).toBeGreaterThan(0);
+    expect(mallory.every((a) => a.merged && a.alert.id === own[0]?.alert.id)).toBe(true);
+  });
+});
+
 describe('a team onboarded is one story', () => {
   it('takes the first journeys of new identities under one permission set, hours apart, into one alert', () => {
     const role =

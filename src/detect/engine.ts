@@ -355,6 +355,9 @@ export class DetectionEngine {
       ...(owner ? { owner } : {}),
     });
     const story = toStory.keys.length > 0 ? this.stories.add(toStory.keys, journey, id, toStory.story) : null;
+    // Merged into its identity's own alert (no keys asked): the users it created still join that alert.
+    if (story === null && journey.events.some((e) => e.success && e.targets.some((t) => t.startsWith('principal:'))))
+      this.stories.add([], journey, id, this.stories.storyOf(id));
     // Critical and signalled journeys wait whole: peers and the organization learn them only on
     // release, so a second new identity doing the same attack a day later is as surprising.
     const shared = !(score.critical || signals.length > 0);

@@ -61,22 +61,30 @@ export function renderEvalTable(r: EvaluateResult): string {
   const names = [...r.detectors, ...Object.keys(r.unavailable)];
   out.push(
     renderTable(
-      ['detector', 'attacks detected', 'recall', 'alerts (test)', 'false alerts/week', 'precision'],
+      ['detector', 'attacks detected', 'recall', 'alerts (test)', 'false alerts/week', 'expected notices', 'precision'],
       names.map((n) => {
         const s = r.aggregate.find((x) => x.detector === n);
-        if (!s) return [n, 'not available', '-', '-', '-', '-'];
+        if (!s) return [n, 'not available', '-', '-', '-', '-', '-'];
         return [
           n,
           `${s.detected}/${s.total}`,
           pct(s.recall),
           s.alerts,
           s.falseAlertsPerWeek.toFixed(1),
+          s.notices,
           pct(s.precision),
         ];
       }),
     ),
   );
   for (const [n, why] of Object.entries(r.unavailable)) out.push(`${n}: not available (${why})`);
+  if (r.aggregate.some((s) => s.notices > 0))
+    out.push(
+      'Expected notices: the first alert about a benign event that trusts a new outside party (a vendor, a partner), which should alert once; counted neither as false nor as a detection. False alerts with them: ' +
+        r.aggregate
+          .map((s) => `${s.detector} ${((s.falseAlerts + s.notices) / (s.testWeeks || 1)).toFixed(1)}/week`)
+          .join(', '),
+    );
   if (injected > 0) {
     out.push('', 'Per source and attacker identity (detected/attacks):');
     out.push(
@@ -127,7 +135,9 @@ export function renderEvalTable(r: EvaluateResult): string {
     );
   }
   // The false alerts overlapping no benign event last, so each benign event's cost reads first.
-  const kinds = [...new Set(r.aggregate.flatMap((s) => Object.keys(s.falseByBenign)))]
+  const kinds = [
+    ...new Set(r.aggregate.flatMap((s) => [...Object.keys(s.falseByBenign), ...Object.keys(s.noticesByBenign)])),
+  ]
     .filter((k) => k !== NO_BENIGN)
     .sort();
   if (kinds.length) kinds.push(NO_BENIGN);
@@ -141,7 +151,11 @@ export function renderEvalTable(r: EvaluateResult): string {
         ['benign event', ...r.detectors],
         kinds.map((k) => [
           k,
-          ...r.detectors.map((d) => r.aggregate.find((s) => s.detector === d)?.falseByBenign[k] ?? 0),
+          ...r.detectors.map((d) => {
+            const s = r.aggregate.find((x) => x.detector === d);
+            const notices = s?.noticesByBenign[k] ?? 0;
+            return `${s?.falseByBenign[k] ?? 0}${notices > 0 ? ` (+${notices} notice${notices > 1 ? 's' : ''})` : ''}`;
+          }),
         ]),
       ),
     );

@@ -86,6 +86,39 @@ describe('scoreDetector', () => {
     expect(sut.falseByBenign).toEqual({ 'vendor-scans': 1, '(none)': 2 });
   });
 
+  it('counts the first alert on a benign event that expects a notice apart, and any further one as false', () => {
+    const benign = [
+      { kind: 'vendor-onboarding', eventIds: ['o1', 'o2'], expect: 'notice' as const },
+      { kind: 'vendor-onboarding', eventIds: ['o3'], expect: 'notice' as const },
+      { kind: 'role-upkeep', eventIds: ['u1'] },
+    ];
+    const spans = [new Map([['sec', { start: at(22), end: at(30) }]]), new Map(), new Map()];
+    const alerts = [
+      // The onboarding's alert, grown with the vendor's first scans.
+      alert('sec', at(24, 3), at(25, 4), ['o1', 's1', 's2']),
+      alert('stackset', at(24, 3), at(24, 4), ['o2']),
+      alert('admin', at(26, 3), at(26, 4), ['u1', 'o3']),
+      alert('admin', at(27, 3), at(27, 4), ['u1']),
+      // Its person's other work while the event lasted: overlap by actor and time is no notice.
+      alert('sec', at(28, 3), at(28, 4), ['z1']),
+    ];
+    const sut = scoreDetector('x', alerts, labels, benign, meta, new Map(), spans);
+    expect(sut.alerts).toBe(5);
+    expect(sut.notices).toBe(2);
+    expect(sut.noticesByBenign).toEqual({ 'vendor-onboarding': 2 });
+    expect(sut.falseAlerts).toBe(3);
+    expect(sut.falseByBenign).toEqual({ 'vendor-onboarding': 2, 'role-upkeep': 1 });
+    expect(sut.falseAlertsPerWeek).toBeCloseTo(1);
+    const both = aggregateScores([sut, sut]);
+    expect([both.notices, both.falseAlerts, both.noticesByBenign]).toEqual([4, 6, { 'vendor-onboarding': 4 }]);
+  });
+
+  it('counts every alert on a benign event that expects none as false', () => {
+    const benign = [{ kind: 'vendor-onboarding', eventIds: ['o1'] }];
+    const sut = scoreDetector('x', [alert('sec', at(24, 3), at(24, 4), ['o1'])], labels, benign, meta);
+    expect([sut.notices, sut.falseAlerts]).toEqual([0, 1]);
+  });
+
   it('reports each attack with its style: the company style, else library scenario or injected source', () => {
     const styled = [
       { ...label('C1', 'alice', 25, ['e1']), style: 'low-and-slow' },

@@ -49,6 +49,13 @@ export interface DetectorScore {
    * that overlap none (an alert overlapping two kinds counts once for each).
    */
   falseByBenign: Record<string, number>;
+  /**
+   * Alerts that were the one notice a benign event expects (`BenignForScore.expect`), by its kind:
+   * neither matched nor false, reported in their own column.
+   */
+  noticesByBenign: Record<string, number>;
+  /** Their total (test period). */
+  notices: number;
 }
 
 export function scoreDetector(
@@ -65,8 +72,13 @@ export function scoreDetector(
   labels.forEach((l, i) => {
     for (const id of l.eventIds) eventToAttack.set(id, i);
   });
-  const eventToBenign = new Map<string, string>();
-  for (const b of benign) for (const id of b.eventIds) eventToBenign.set(id, b.kind);
+  const eventToBenign = new Map<string, number>();
+  benign.forEach((b, i) => {
+    for (const id of b.eventIds) eventToBenign.set(id, i);
+  });
+  const noticed = new Set<number>();
+  let notices = 0;
+  const noticesByBenign: Record<string, number> = {};
   const spans = labels.map((l) => ({
     start: Date.parse(l.start),
     end: Date.parse(l.end),
@@ -91,15 +103,31 @@ export function scoreDetector(
       matched++;
       for (const i of found) hits[i] = (hits[i] ?? 0) + 1;
     } else {
-      const kinds = new Set<string>();
+      const overlapped = new Set<number>();
       for (const id of a.eventIds) {
-        const k = eventToBenign.get(id);
-        if (k) kinds.add(k);
+        const i = eventToBenign.get(id);
+        if (i !== undefined) overlapped.add(i);
       }
-      benign.forEach((b, i) => {
+      benign.forEach((_, i) => {
         const span = benignSpans[i]?.get(a.actor);
-        if (span && a.start <= span.end && a.end >= span.start) kinds.add(b.kind);
+        if (span && a.start <= span.end && a.end >= span.start) overlapped.add(i);
       });
+      // The notice: the first alert holding one of the calls of an event that expects one (it may
+      // have grown with what followed, the vendor's first scans). Overlapping only by actor and
+      // time is not enough: that alert may be about anything else the person did.
+      const fresh = new Set<number>();
+      for (const id of a.eventIds) {
+        const i = eventToBenign.get(id);
+        if (i !== undefined && benign[i]?.expect === 'notice' && !noticed.has(i)) fresh.add(i);
+      }
+      if (fresh.size > 0) {
+        notices++;
+        for (const i of fresh) noticed.add(i);
+        const k = benign[[...fresh][0] as number]?.kind as string;
+        noticesByBenign[k] = (noticesByBenign[k] ?? 0) + 1;
+        continue;
+      }
+      const kinds = new Set([...overlapped].map((i) => benign[i]?.kind as string));
       if (kinds.size === 0) kinds.add(NO_BENIGN);
       for (const k of kinds) falseByBenign[k] = (falseByBenign[k] ?? 0) + 1;
     }
@@ -117,7 +145,7 @@ export function scoreDetector(
   }));
   const detected = attacks.filter((x) => x.detected).length;
   const testWeeks = Math.max(0, (meta.end - meta.learningEnd) / (7 * 86_400_000));
-  const falseAlerts = inTest - matched;
+  const falseAlerts = inTest - matched - notices;
   return {
     detector,
     attacks,
@@ -131,6 +159,8 @@ export function scoreDetector(
     falseAlertsPerWeek: testWeeks > 0 ? falseAlerts / testWeeks : 0,
     precision: inTest ? matched / inTest : null,
     falseByBenign,
+    noticesByBenign,
+    notices,
   };
 }
 
@@ -144,8 +174,12 @@ export function aggregateScores(scores: readonly DetectorScore[]): DetectorScore
   const matched = scores.reduce((n, s) => n + s.matchedAlerts, 0);
   const testWeeks = scores.reduce((n, s) => n + s.testWeeks, 0);
   const falseByBenign: Record<string, number> = {};
-  for (const s of scores)
+  const noticesByBenign: Record<string, number> = {};
+  for (const s of scores) {
     for (const [k, v] of Object.entries(s.falseByBenign)) falseByBenign[k] = (falseByBenign[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(s.noticesByBenign)) noticesByBenign[k] = (noticesByBenign[k] ?? 0) + v;
+  }
+  const notices = scores.reduce((n, s) => n + s.notices, 0);
   return {
     detector: first.detector,
     attacks,
@@ -154,10 +188,12 @@ export function aggregateScores(scores: readonly DetectorScore[]): DetectorScore
     recall: attacks.length ? detected / attacks.length : null,
     alerts,
     matchedAlerts: matched,
-    falseAlerts: alerts - matched,
+    falseAlerts: alerts - matched - notices,
     testWeeks,
-    falseAlertsPerWeek: testWeeks > 0 ? (alerts - matched) / testWeeks : 0,
+    falseAlertsPerWeek: testWeeks > 0 ? (alerts - matched - notices) / testWeeks : 0,
     precision: alerts ? matched / alerts : null,
     falseByBenign,
+    noticesByBenign,
+    notices,
   };
 }

@@ -58,6 +58,13 @@ export interface LabelForScore {
 export interface BenignForScore {
   kind: string;
   eventIds: string[];
+  /**
+   * `notice`: a benign event the detector should raise one alert about, because from the trail it
+   * is a new outside party trusted with access (a vendor onboarded, a partner's account granted
+   * a bucket) that someone must acknowledge once. Its first alert is counted as a notice, apart
+   * from false alerts; any further alert on it is false.
+   */
+  expect?: 'notice';
 }
 
 /** When each actor of one benign event acted in it (epoch ms), as the store resolved its events. */

@@ -250,7 +250,10 @@ describe('BehaviourModel', () => {
     const score = sut.score(odd as never);
     expect(score.critical).toBe(true);
     expect(score.novelty).toBeGreaterThan(0);
-    expect(score.evidence[0]?.target).toBe('account:999988887777');
+    expect(score.evidence.some((e) => e.target === 'account:999988887777')).toBe(true);
+    // The routine share names only the organization's DR account, so its word has no
+    // externalAccount: a share with an outsider is a word sre1 never wrote, as well as a new target.
+    expect(score.evidence[0]?.token).toBe('rds:ModifyDBSnapshotAttribute[dataSharedOut,externalAccount]');
     expect(score.reasons.find((r) => r.kind === 'new-target')?.text).toBe(
       `rds:ModifyDBSnapshotAttribute aimed at account 999988887777, never seen in this organization; sre1's earlier ones went to ${DR} (8x); 0 of sre1's 1 peers ever did`,
     );

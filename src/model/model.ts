@@ -236,7 +236,8 @@ export class BehaviourModel {
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();
-    this.tokenizer = new Tokenizer(this.vocab);
+    this.orgAccounts = new Set();
+    this.tokenizer = new Tokenizer(this.vocab, this.orgAccounts);
     this.pairs = new PairIndex();
     this.org = new NGramCounts();
     this.orgContext = new ContextProfile();
@@ -245,7 +246,6 @@ export class BehaviourModel {
     this.identities = new Map();
     this.groups = new Map();
     this.orgTargets = new TargetProfile(10_000);
-    this.orgAccounts = new Set();
     this.shareDestinations = new ShareDestinations();
     this.families = new Map();
     this.criticalRisk = options.criticalRisk ?? 0.8;
@@ -1176,7 +1176,7 @@ export class BehaviourModel {
     const m = new BehaviourModel(options);
     const vocab = Vocabulary.fromJSON(o.vocab);
     (m as { vocab: Vocabulary }).vocab = vocab;
-    (m as { tokenizer: Tokenizer }).tokenizer = new Tokenizer(vocab);
+    (m as { tokenizer: Tokenizer }).tokenizer = new Tokenizer(vocab, m.orgAccounts);
     (m as { pairs: PairIndex }).pairs = PairIndex.fromJSON(o.pairs);
     (m as { org: NGramCounts }).org = NGramCounts.fromJSON(o.org);
     (m as { orgContext: ContextProfile }).orgContext = ContextProfile.fromJSON(o.orgContext);

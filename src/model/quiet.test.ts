@@ -9,6 +9,7 @@ import type { EventRow } from '../domain/event.ts';
 import { buildJourneys } from '../journeys/builder.ts';
 import { DAY, HOUR, seq, T0 } from '../journeys/rows.fixture.ts';
 import { BehaviourModel } from './model.ts';
+import { Tokenizer, Vocabulary } from './tokens.ts';
 
 const SWEEP = Array.from({ length: 30 }, (_, i) => `ec2:DescribeThing${String(i).padStart(2, '0')}`);
 const NEW_CHECKS = ['bedrock:ListGuardrails', 'ssm:GetServiceSetting'];
@@ -198,6 +199,13 @@ describe('risk within the organization', () => {
     expect(riskWithinOrganization(share([]), org)).toBe(0.9);
   });
 
+  it('keeps the risk when the account list was clipped: an outsider may hide behind its own accounts', () => {
+    const own = Array.from({ length: 8 }, (_, i) => `1000000000${String(i).padStart(2, '0')}`);
+    const wide = new Set([...org, ...own]);
+    expect(riskWithinOrganization(share(own.slice(0, 7).map((a) => `account:${a}`)), wide)).toBe(0.1);
+    expect(riskWithinOrganization(share(own.map((a) => `account:${a}`)), wide)).toBe(0.9);
+  });
+
   it('keeps the other facts’ floors', () => {
     const trust = {
       service: 'iam',
@@ -208,5 +216,51 @@ describe('risk within the organization', () => {
       targets: ['account:444455556666'],
     };
     expect(riskWithinOrganization(trust, org)).toBe(0.92);
+  });
+});
+
+describe('a trust in one of the organization’s own accounts', () => {
+  const STAGING = '444455556666';
+  const OUTSIDER = '999988887777';
+  const admin = { actorName: 'iam-admin', actorKey: 'arn:aws:iam::111122223333:user/iam-admin' };
+  const trust = (account: string | null, at: number): EventRow[] =>
+    seq(['iam:GetRole', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole'], at, admin).map((r) =>
+      r.actionKey === 'UpdateAssumeRolePolicy' && account !== null
+        ? { ...r, facts: ['externalAccount'], targets: [`account:${account}`], risk: 0.8 }
+        : r.actionKey === 'UpdateAssumeRolePolicy'
+          ? { ...r, risk: 0.6 }
+          : r,
+    );
+
+  it('is tokenized as the plain call once the account is known, and an outsider’s keeps its fact', () => {
+    const org = new Set(['111122223333']);
+    const sut = new Tokenizer(new Vocabulary(), org);
+    const [toStaging] = trust(STAGING, T0).filter((r) => r.facts.length > 0);
+    const name = (r: EventRow) => sut.vocab.name(sut.token(r));
+    expect(name(toStaging as EventRow)).toBe('iam:UpdateAssumeRolePolicy[externalAccount]');
+    org.add(STAGING);
+    expect(name(toStaging as EventRow)).toBe('iam:UpdateAssumeRolePolicy');
+    const [toOutsider] = trust(OUTSIDER, T0).filter((r) => r.facts.length > 0);
+    expect(name(toOutsider as EventRow)).toBe('iam:UpdateAssumeRolePolicy[externalAccount]');
+  });
+
+  it('is no novelty for an admin whose upkeep trusts services, while an outsider is', () => {
+    const sut = new BehaviourModel();
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 15; d++) {
+      rows.push(...trust(null, T0 + d * DAY));
+      // Work in the staging account: the trail shows it as one of the organization's.
+      rows.push(...seq(['s3:ListBuckets'], T0 + d * DAY + 3 * HOUR, { ...admin, accountId: STAGING }));
+    }
+    learnAll(sut, rows);
+    expect(sut.orgAccounts.has(STAGING)).toBe(true);
+    const [own] = buildJourneys(trust(STAGING, T0 + 20 * DAY));
+    const [out] = buildJourneys(trust(OUTSIDER, T0 + 20 * DAY));
+    const inside = sut.score(own as never);
+    const outside = sut.score(out as never);
+    expect(inside.evidence.some((e) => e.token.includes('externalAccount'))).toBe(false);
+    expect(outside.evidence.some((e) => e.token === 'iam:UpdateAssumeRolePolicy[externalAccount]')).toBe(true);
+    expect(inside.raw).toBeLessThan(outside.raw);
+    expect(inside.novelty).toBeLessThan(outside.novelty);
   });
 });

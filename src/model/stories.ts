@@ -11,7 +11,8 @@
  * rollout and what it caused within the hour, one person within two hours, the first journeys
  * of new identities under one role or permission set within a day (a team onboarded: users
  * created, MFA registered, first sign-ins, exploration), a new trusted party for a week after
- * it was last seen.
+ * it was last seen, and the users an alerted journey created (or gave a key, a password, a
+ * group) for a week: their first steps are that journey's consequence, not news of their own.
  */
 
 import type { EventRow } from '../domain/event.ts';
@@ -20,7 +21,7 @@ import type { JourneyScore } from './model.ts';
 
 const MINUTE = 60_000;
 
-export type StoryKind = 'party' | 'rollout' | 'change' | 'person' | 'newcomer';
+export type StoryKind = 'party' | 'rollout' | 'change' | 'person' | 'newcomer' | 'created';
 
 /** How long after its last journey a story still takes the next one in, per kind. */
 export const STORY_HORIZON: Record<StoryKind, number> = {
@@ -29,6 +30,7 @@ export const STORY_HORIZON: Record<StoryKind, number> = {
   change: 30 * MINUTE,
   person: 120 * MINUTE,
   newcomer: 24 * 60 * MINUTE,
+  created: 7 * 24 * 60 * MINUTE,
 };
 
 /** Calls that roll one template out to many accounts or regions (StackSets). */
@@ -97,6 +99,10 @@ export function storyKeys(
   if (novel.length > 0 || signals.length > 0)
     keys.push(`change:${[...new Set(novel)].sort().join(',')}|${[...signals].sort().join(',')}`);
   const person = personOf(journey.events);
+  // Who the journey acts as, as another journey would have named it creating it (an Identity
+  // Center user by e-mail, an IAM user by name; IAM names are unique whatever their case).
+  const self = person ?? (journey.actorType === 'iam-user' ? journey.actorName.toLowerCase() : null);
+  if (self !== null) keys.push(`created:${self}`);
   if (person !== null) keys.push(`person:${person}`);
   if (newcomerFamily !== null) keys.push(`newcomer:${newcomerFamily}`);
   return keys;
@@ -152,6 +158,12 @@ export class OrgStories {
     return null;
   }
 
+  /** The open story of alert `alertId`, or null. */
+  storyOf(alertId: string): Story | null {
+    for (const s of this.byKey.values()) if (s.alertId === alertId) return s;
+    return null;
+  }
+
   /** Files the journey under its keys, in `story` (grown) or a new story for `alertId`. */
   add(keys: readonly string[], journey: Journey, alertId: string, story: Story | null): Story {
     const s: Story = story ?? {
@@ -175,7 +187,14 @@ export class OrgStories {
       if (outside.length > 0) this.trustsIn.set(e.accountId, { parties: outside.map((t) => t.slice(8)), at: e.time });
     }
     for (const e of journey.events) if (!s.accounts.includes(e.accountId)) s.accounts.push(e.accountId);
-    for (const k of keys) this.byKey.set(k, s);
+    // A journey's own `created:` key only looks for the story that made its user: it files none.
+    for (const k of keys) if (!k.startsWith('created:')) this.byKey.set(k, s);
+    // The users it created or armed (a key, a password, a group): their journeys join it.
+    for (const e of journey.events) {
+      if (!e.success) continue;
+      for (const t of e.targets)
+        if (t.startsWith('principal:')) this.byKey.set(`created:${t.slice(10).toLowerCase()}`, s);
+    }
     this.#prune(journey.start);
     return s;
   }

@@ -5,6 +5,7 @@
  * account" are different words. Tokens are interned to small ints: the hot loops then
  * count with numeric Map keys, never building strings twice.
  */
+import { reachesOnlyOrganization } from '../catalog/index.ts';
 import type { EventRow } from '../domain/event.ts';
 
 /** Token ids fit in 20 bits, so a bigram packs into one double-safe integer. */
@@ -68,13 +69,21 @@ export function tokenAction(token: string): string {
 /**
  * Interns the tokens of a journey. Caches the plain `service:actionKey` case (most events
  * have no facts and succeed) by a two-level map so the common path allocates no string.
+ *
+ * `orgAccounts` (the model's live set of the organization's accounts): a trust or share that
+ * names only those accounts is not made with an outsider, so its token drops `externalAccount`.
+ * Otherwise the IAM admin who adds the staging account to a role's trust writes a word nobody
+ * ever wrote and alerts like an attacker's backdoor. `dataSharedOut` and `crossAccountRole`
+ * stay: a copy did leave the account, a role in another account was assumed.
  */
 export class Tokenizer {
   readonly vocab: Vocabulary;
   readonly #plain = new Map<string, Map<string, number>>();
+  readonly #orgAccounts: ReadonlySet<string>;
 
-  constructor(vocab: Vocabulary) {
+  constructor(vocab: Vocabulary, orgAccounts: ReadonlySet<string> = new Set()) {
     this.vocab = vocab;
+    this.#orgAccounts = orgAccounts;
   }
 
   token(row: EventRow): number {
@@ -91,6 +100,8 @@ export class Tokenizer {
       }
       return id;
     }
+    if (row.facts.includes('externalAccount') && reachesOnlyOrganization(row, this.#orgAccounts))
+      return this.vocab.id(tokenText({ ...row, facts: row.facts.filter((f) => f !== 'externalAccount') }));
     return this.vocab.id(tokenText(row));
   }
 

@@ -83,6 +83,11 @@ describe('simulate --org company (small scale)', () => {
     expect(result.meta.benign.map((b) => b.kind)).toEqual(expect.arrayContaining(BENIGN_KINDS));
   });
 
+  it('marks only the events that trust a new outside party as expecting a notice', () => {
+    const expecting = new Set(benign.filter((b) => b.expect === 'notice').map((b) => b.kind));
+    expect(expecting).toEqual(new Set(['vendor-onboarding', 'partner-bucket-policy']));
+  });
+
   it('plays one attack of each style after learning, labelled with its style and the actor the normalizer resolves', () => {
     const byId = new Map(records().map((r) => [r.eventID as string, r]));
     const learningEnd = Date.parse(result.meta.learningEnd);

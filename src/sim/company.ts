@@ -133,11 +133,18 @@ export class CompanySimulation {
     return this.attacks;
   }
 
-  private label(id: string, kind: string, description: string, actor: string, calls: readonly Call[]): void {
+  private label(
+    id: string,
+    kind: string,
+    description: string,
+    actor: string,
+    calls: readonly Call[],
+    expect?: 'notice',
+  ): void {
     if (calls.length === 0) return;
     let b = this.benign.get(id);
     if (!b) {
-      b = { kind, description, actor, start: '', end: '', eventIds: [] };
+      b = { kind, description, actor, start: '', end: '', eventIds: [], ...(expect ? { expect } : {}) };
       this.benign.set(id, b);
     }
     let lo = b.start ? Date.parse(b.start) : Number.POSITIVE_INFINITY;
@@ -384,6 +391,8 @@ export class CompanySimulation {
       `${sec.p.handle} onboards ${VENDOR.name}: a StackSet creates ${VENDOR.roleName} (trusting ${VENDOR.accountId}) in every account`,
       ssoActorKey(sec.p, 'SecurityAdmin', 'management'),
       out.slice(from),
+      // A new outside party trusted in every account: the one alert issue 10's item 5 asks for.
+      'notice',
     );
   }
 
@@ -901,6 +910,9 @@ export class CompanySimulation {
       `${who.p.handle} renews the yearly partner bucket policy (read access for ${PARTNER_ACCOUNT})`,
       ssoActorKey(who.p, 'DataEngineer', 'prod'),
       out.slice(from),
+      // Yearly: its account appears nowhere in weeks of trail, so it is a new outside party given
+      // a production bucket, the very call of an exfiltration to an attacker's account.
+      'notice',
     );
   }
 

@@ -59,6 +59,8 @@ export interface BenignLabel {
   start: string;
   end: string;
   eventIds: string[];
+  /** `notice`: it trusts a new outside party, which a detector should raise once (`BenignForScore.expect`). */
+  expect?: 'notice';
 }
 
 export interface SimMeta {
