@@ -233,6 +233,11 @@ export class BehaviourModel {
   readonly families: Map<string, { members: string[]; ngram: NGramCounts }>;
   readonly criticalRisk: number;
   lastRecluster: number;
+  /**
+   * Identities of the organization this model does not hold: a partition of workers learns
+   * only its own (src/model/org-parts.ts). 0 for one process.
+   */
+  otherIdentities = 0;
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();
@@ -250,6 +255,11 @@ export class BehaviourModel {
     this.families = new Map();
     this.criticalRisk = options.criticalRisk ?? 0.8;
     this.lastRecluster = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Identities in the organization, whichever model learns them. */
+  get orgIdentityCount(): number {
+    return this.identities.size + this.otherIdentities;
   }
 
   identity(j: Pick<Journey, 'actorKey' | 'actorName' | 'actorType' | 'roleArn' | 'start'>): IdentityModel {
@@ -401,7 +411,7 @@ export class BehaviourModel {
         if ((probs.self[i] as number) < po) probs.self[i] = po;
       }
     this.#orderFreeWrites(self, journey, tokens, probs.self);
-    const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
+    const orgIdentities = this.orgIdentityCount - (self.journeys > 0 ? 1 : 0);
 
     // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
     // min(self bits, peer bits), so an admin's routine rarity is not an anomaly. Only numbers
@@ -883,7 +893,7 @@ export class BehaviourModel {
           peersDid,
           peers,
           orgDid: orgNew ? 0 : this.#identitiesAimedAt(target),
-          orgIdentities: this.identities.size,
+          orgIdentities: this.orgIdentityCount,
           selfBits,
           peerBits: peerNew ? 1 : 0,
           risk,

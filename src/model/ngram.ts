@@ -203,6 +203,11 @@ export class PairIndex {
   get size(): number {
     return this.#keys.length;
   }
+  /** The two tokens of context `id`. */
+  pair(id: number): [number, number] {
+    const key = this.#keys[id - 1] as number;
+    return [Math.floor(key / TOKEN_BITS), key % TOKEN_BITS];
+  }
   toJSON(): number[] {
     return [...this.#keys];
   }
@@ -342,6 +347,48 @@ export class NGramCounts {
 
   count(w: number): number {
     return this.uni.get(w) ?? 0;
+  }
+
+  /**
+   * Every counted gram: `uni(w, n)`, `bi(h1, w, n)` and `tri(context id, w, n)`. The contexts'
+   * N and T follow from these (`fromGrams`).
+   */
+  forEachGram(
+    uni: (w: number, n: number) => void,
+    bi: (h1: number, w: number, n: number) => void,
+    tri: (ctx: number, w: number, n: number) => void,
+  ): void {
+    for (const [w, n] of this.uni) uni(w, n);
+    this.bi.forEach((k, n) => {
+      bi(Math.floor(k / TOKEN_BITS), k % TOKEN_BITS, n);
+    });
+    this.tri.forEach((k, n) => {
+      tri(Math.floor(k / TOKEN_BITS), k % TOKEN_BITS, n);
+    });
+  }
+
+  /**
+   * Counts grams into this table as `add` counts them (a gram counted twice adds up), pruned
+   * past the cap as `add` prunes: a table rebuilt from another model's grams in this model's ids.
+   */
+  addGrams(
+    uni: Iterable<readonly [number, number]>,
+    bi: Iterable<readonly [number, number, number]>,
+    tri: Iterable<readonly [number, number, number]>,
+  ): void {
+    for (const [w, n] of uni) {
+      inc(this.uni, w, n);
+      this.uniTotal += n;
+    }
+    for (const [h1, w, n] of bi) {
+      if (this.bi.add(h1 * TOKEN_BITS + w, n) === n) this.biCtx.add(h1, 1, T);
+      this.biCtx.add(h1, n, N);
+    }
+    for (const [ctx, w, n] of tri) {
+      if (this.tri.add(ctx * TOKEN_BITS + w, n) === n) this.triCtx.add(ctx, 1, T);
+      this.triCtx.add(ctx, n, N);
+    }
+    this.#bound();
   }
 
   /**

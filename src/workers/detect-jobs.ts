@@ -34,6 +34,14 @@ import { parseState, type SavedState, serializeState } from '../detect/state.ts'
 import { retraceStored } from '../ingest/chains.ts';
 import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { TimedScores } from '../model/calibration.ts';
+import {
+  emptyOrgParts,
+  installOrgParts,
+  mergeOrgParts,
+  type OrgParts,
+  orgDelta,
+  orgParts,
+} from '../model/org-parts.ts';
 import { AlertsRepository } from '../store/alerts.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
 import { eventsById } from '../store/events.ts';
@@ -85,7 +93,10 @@ export interface Candidate {
   first: number;
 }
 
-/** The organization-wide snapshot after a day: the threshold tail and the budgets spent. */
+/**
+ * The organization-wide snapshot after a day: the threshold tail, the budgets spent and what
+ * the organization as a whole learned (src/model/org-parts.ts).
+ */
 interface Snapshot {
   day: number;
   /** What a threshold fitted at the next day's start would be (for the log; partitions refit on `recent`). */
@@ -94,30 +105,40 @@ interface Snapshot {
   weekly: Array<[number, number]>;
   learningDaily: Array<[number, number]>;
   learningWeekly: Array<[number, number]>;
+  /** Absent in a snapshot written before organization-wide parts were kept. */
+  org?: OrgParts;
+}
+
+/** What a partition hands finalize for a day. */
+interface DaySummary {
+  /** Its (time, score) of journeys that did not alert, in the order its engine took them. */
+  scores: Array<[number, number]>;
+  /** What its identities taught the organization's parts this day. */
+  org: OrgParts;
+}
+
+function parseSummary(body: string): DaySummary {
+  const o = JSON.parse(body) as DaySummary | Array<[number, number]>;
+  // A summary written before organization-wide parts were kept held its scores alone.
+  return Array.isArray(o) ? { scores: o, org: emptyOrgParts() } : o;
 }
 
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
 
 /**
- * The organization's tail of the newest snapshot a worker read, kept between its partition jobs:
- * the P partitions of a day read the same one, and a snapshot is written once (finalize runs a
- * day once), so its day is all that needs checking.
+ * The newest snapshot a worker read, kept between its partition jobs: the P partitions of a
+ * day read the same one, and a snapshot is written once (finalize runs a day once), so its day
+ * is all that needs checking. Jobs only read it.
  */
-export class SnapshotTails {
-  #day: number | null = null;
-  #tail: Snapshot['recent'] = [];
+export class SnapshotCache {
+  #snapshot: Snapshot | null = null;
 
-  /** The tail of the newest snapshot before `day`, or null before the first finalize. */
-  async before(tx: WorkerDetectRepository, day: number): Promise<Snapshot['recent'] | null> {
+  /** The newest snapshot before `day`, or null before the first finalize. */
+  async before(tx: WorkerDetectRepository, day: number): Promise<Readonly<Snapshot> | null> {
     const newest = await tx.snapshotDayBefore(day);
     if (newest === null) return null;
-    if (newest !== this.#day) {
-      const snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
-      if (!snapshot) return null;
-      this.#day = snapshot.day;
-      this.#tail = snapshot.recent;
-    }
-    return this.#tail;
+    if (newest !== this.#snapshot?.day) this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
+    return this.#snapshot;
   }
 }
 
@@ -201,7 +222,7 @@ export async function runPartition(
   job: PartitionJob,
   now: () => number = Date.now,
   timings?: PartitionTimings,
-  tails: SnapshotTails = new SnapshotTails(),
+  snapshots: SnapshotCache = new SnapshotCache(),
 ): Promise<string> {
   let t0 = performance.now();
   const lap = (phase: keyof PartitionTimings) => {
@@ -216,7 +237,7 @@ export async function runPartition(
     if (saved && saved.day >= job.day) return 'already done';
     const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const tail = await tails.before(tx, job.day);
+    const snapshot = await snapshots.before(tx, job.day);
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
       ? parseState(saved.state, engineOptions)
@@ -231,8 +252,12 @@ export async function runPartition(
     engine.capsWeekly = false;
     engine.learningAlertsPerDay = Number.POSITIVE_INFINITY;
     engine.learningAlertsPerWeek = Number.POSITIVE_INFINITY;
-    engine.recent = TimedScores.fromJSON(tail ?? [], RECENT_CAPACITY);
+    engine.recent = TimedScores.fromJSON(snapshot?.recent ?? [], RECENT_CAPACITY);
     engine.suppressions = suppressions;
+    // What every partition's identities taught the organization through yesterday, in place of
+    // what this partition's alone did. A snapshot without them (older) leaves the partition's own.
+    const orgBefore = snapshot?.org ?? emptyOrgParts();
+    if (snapshot?.org) installOrgParts(engine.model, snapshot.org);
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
 
@@ -304,9 +329,10 @@ export async function runPartition(
       job.partition,
       [...built].map(([id, c]) => ({ id, body: JSON.stringify(c) })),
     );
-    // In the order the engine took them (finalize merges partitions by time): with one partition
-    // the organization's tail is then the very sequence single-process detection builds.
-    if (scores.length > 0) await tx.saveScores(job.day, job.partition, JSON.stringify(scores));
+    // Scores in the order the engine took them (finalize merges partitions by time): with one
+    // partition the organization's tail is then the very sequence single-process detection builds.
+    const summary: DaySummary = { scores, org: orgDelta(orgParts(engine.model), orgBefore) };
+    await tx.saveSummary(job.day, job.partition, JSON.stringify(summary));
     // The organization's tail lives in the snapshot; P copies of it in the partitions' states
     // would only be written and thrown away.
     engine.recent = new TimedScores(RECENT_CAPACITY);
@@ -412,8 +438,8 @@ export async function runFinalize(
     }
 
     const recent = previous ? TimedScores.fromJSON(previous.recent, RECENT_CAPACITY) : new TimedScores(RECENT_CAPACITY);
-    const lists = (await tx.scores(job.day)).map((body) => JSON.parse(body) as Array<[number, number]>);
-    for (const [t, s] of mergeByTime(lists)) recent.push(t, s);
+    const summaries = (await tx.summaries(job.day)).map(parseSummary);
+    for (const [t, s] of mergeByTime(summaries.map((x) => x.scores))) recent.push(t, s);
     // The next day's refits trim the tail to 4 weeks before their own time, which is no earlier
     // than this day's start (a journey closes within the gap and lateness after its last event).
     recent.dropBefore(job.day - 4 * WEEK);
@@ -428,6 +454,10 @@ export async function runFinalize(
       weekly: [...weekly],
       learningDaily: [...learningDaily],
       learningWeekly: [...learningWeekly],
+      org: mergeOrgParts(
+        previous?.org ?? emptyOrgParts(),
+        summaries.map((x) => x.org),
+      ),
     };
     await tx.saveSnapshot(job.day, snapshot.threshold, JSON.stringify(snapshot));
     await tx.markFinalized(job.day);

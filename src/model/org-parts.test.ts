@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { EventRow } from '../domain/event.ts';
+import { buildJourneys, type Journey } from '../journeys/builder.ts';
+import { DAY, HOUR, row, seq, T0 } from '../journeys/rows.fixture.ts';
+import { BehaviourModel } from './model.ts';
+import { emptyOrgParts, installOrgParts, mergeOrgParts, type OrgParts, orgDelta, orgParts } from './org-parts.ts';
+
+const alice = { actorName: 'alice', actorKey: 'arn:aws:iam::111122223333:user/alice' };
+const bob = {
+  actorName: 'bob',
+  actorKey: 'arn:aws:iam::444455556666:user/bob',
+  accountId: '444455556666',
+  sourceIp: '203.0.113.9',
+  clientClass: 'console',
+  clientName: null,
+};
+
+/** Two weeks of alice's and bob's days: different actions, accounts, networks and a share target. */
+function journeys(): { alice: Journey[]; bob: Journey[] } {
+  const rows: EventRow[] = [];
+  for (let d = 0; d < 14; d++) {
+    const at = T0 + d * DAY;
+    rows.push(...seq(['s3:ListBuckets', 's3:GetObject', 'ec2:DescribeInstances'], at, alice));
+    rows.push(...seq(['iam:ListUsers', 'iam:GetUser', 'kms:Decrypt'], at + 2 * HOUR, bob));
+    if (d % 3 === 0)
+      rows.push(
+        row('ec2:ModifySnapshotAttribute', at + 3 * HOUR, {
+          ...bob,
+          readOnly: false,
+          facts: ['dataSharedOut'],
+          risk: 0.6,
+          targets: ['account:777788889999'],
+        }),
+      );
+  }
+  const all = buildJourneys(rows.sort((a, b) => a.time - b.time));
+  return { alice: all.filter((j) => j.actorName === 'alice'), bob: all.filter((j) => j.actorName === 'bob') };
+}
+
+function learnAll(m: BehaviourModel, js: readonly Journey[]): void {
+  for (const j of js) m.learn(j, m.score(j).raw);
+}
+
+/** Each section as a map: what the organization knows, whatever order it was learned in. */
+const asMaps = (p: OrgParts) => Object.fromEntries(Object.entries(p).map(([s, e]) => [s, new Map(e)]));
+
+describe('organization-wide parts', () => {
+  it('put back into the model they came from, change no score', () => {
+    const { alice: a, bob: b } = journeys();
+    const sut = new BehaviourModel();
+    learnAll(sut, [...a.slice(0, 10), ...b.slice(0, 10)]);
+    const before = [...a.slice(10), ...b.slice(10)].map((j) => sut.score(j));
+    installOrgParts(sut, orgParts(sut));
+    expect([...a.slice(10), ...b.slice(10)].map((j) => sut.score(j))).toEqual(before);
+  });
+
+  it('summed from two models of disjoint identities, are what one model of both learned', () => {
+    const { alice: a, bob: b } = journeys();
+    const one = new BehaviourModel();
+    learnAll(one, [...a, ...b]);
+    const left = new BehaviourModel();
+    learnAll(left, a);
+    const right = new BehaviourModel();
+    learnAll(right, b);
+    const empty = emptyOrgParts();
+    const merged = mergeOrgParts(empty, [orgDelta(orgParts(left), empty), orgDelta(orgParts(right), empty)]);
+    expect(asMaps(merged)).toEqual(asMaps(orgParts(one)));
+
+    // Installed in the left model (alice's): bob's account, network and share target are the
+    // organization's, and the organization has two identities.
+    installOrgParts(left, merged);
+    expect(left.orgAccounts.has('444455556666')).toBe(true);
+    expect(left.orgContext.nets.has('203.0.113.0/24')).toBe(true);
+    expect(left.orgTargets.has('account:777788889999')).toBe(true);
+    expect(left.orgIdentityCount).toBe(2);
+    expect(left.identities.size).toBe(1);
+    expect(asMaps(orgParts(left))).toEqual(asMaps(orgParts(one)));
+  });
+
+  it('a delta taken after more learning carries exactly that learning into the next parts', () => {
+    const { alice: a, bob: b } = journeys();
+    const sut = new BehaviourModel();
+    learnAll(sut, [...a.slice(0, 7), ...b.slice(0, 7)]);
+    const base = orgParts(sut);
+    learnAll(sut, [...a.slice(7), ...b.slice(7)]);
+    expect(mergeOrgParts(base, [orgDelta(orgParts(sut), base)])).toEqual(orgParts(sut));
+  });
+});
