@@ -125,6 +125,9 @@ export interface ModelOptions {
 
 const log2 = Math.log2;
 
+/** Raw scores the organization's history keeps (the baseline of identities without history). */
+export const ORG_HISTORY_CAPACITY = 4096;
+
 /** Group ids of role families (`#familyGroup`), apart from clustered peer groups. */
 const FAMILY_PREFIX = 'role:';
 
@@ -238,6 +241,11 @@ export class BehaviourModel {
    * only its own (src/model/org-parts.ts). 0 for one process.
    */
   otherIdentities = 0;
+  /**
+   * When set, every raw score `orgHistory` takes, with its journey's end, in order: what a
+   * partition of workers adds to the organization's history in a day.
+   */
+  orgHistoryLog: Array<[number, number]> | null = null;
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();
@@ -245,7 +253,7 @@ export class BehaviourModel {
     this.pairs = new PairIndex();
     this.org = new NGramCounts();
     this.orgContext = new ContextProfile();
-    this.orgHistory = new ScoreHistory(4096);
+    this.orgHistory = new ScoreHistory(ORG_HISTORY_CAPACITY);
     this.tokenIdentities = new Map();
     this.identities = new Map();
     this.groups = new Map();
@@ -1079,6 +1087,7 @@ export class BehaviourModel {
       const family = this.families.get(roleFamily(self) ?? '');
       if (family) family.ngram.add(tokens, this.pairs, weight, contexts);
       this.orgHistory.add(raw);
+      this.orgHistoryLog?.push([journey.end, raw]);
     }
     // Where and with what an alerted journey ran waits with it: an attack tool or network must
     // not become "seen in this organization" because it alerted once.
@@ -1190,7 +1199,7 @@ export class BehaviourModel {
     (m as { pairs: PairIndex }).pairs = PairIndex.fromJSON(o.pairs);
     (m as { org: NGramCounts }).org = NGramCounts.fromJSON(o.org);
     (m as { orgContext: ContextProfile }).orgContext = ContextProfile.fromJSON(o.orgContext);
-    (m as { orgHistory: ScoreHistory }).orgHistory = ScoreHistory.fromJSON(o.orgHistory, 4096);
+    (m as { orgHistory: ScoreHistory }).orgHistory = ScoreHistory.fromJSON(o.orgHistory, ORG_HISTORY_CAPACITY);
     for (const [k, v] of o.tokenIdentities as Array<[number, number]>) m.tokenIdentities.set(k, v);
     for (const [t, c] of (o.orgTargets ?? []) as Array<[string, number]>) m.orgTargets.counts.set(t, c);
     for (const a of (o.orgAccounts ?? []) as string[]) m.orgAccounts.add(a);

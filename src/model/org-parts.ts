@@ -9,14 +9,16 @@
  * Covered: the vocabulary (its size smooths every probability), the organization's n-gram
  * table, how many identities did each token, how many identities there are, the accounts,
  * share destinations, targets and context (networks, clients, regions, hours) the
- * organization knows. Not covered: peer groups and role families (clustered from every
- * identity's own table), the organization's history of raw scores and stories.
+ * organization knows; and apart (a sequence, not counts) its history of raw scores, the
+ * baseline of identities with little history of their own (`installOrgHistory`). Not covered:
+ * peer groups and role families (clustered from every identity's own table) and stories.
  *
  * A part's change over a day is a delta (`orgDelta`); the next day's parts are the previous
  * ones plus every partition's delta (`mergeOrgParts`). With one partition that is exactly the
  * model's own parts, so one partition still decides as one process does.
  */
-import type { BehaviourModel } from './model.ts';
+import { ScoreHistory } from './calibration.ts';
+import { type BehaviourModel, ORG_HISTORY_CAPACITY } from './model.ts';
 import { NGramCounts } from './ngram.ts';
 import { BOS } from './tokens.ts';
 
@@ -162,4 +164,17 @@ export function mergeOrgParts(base: OrgParts, deltas: readonly OrgParts[]): OrgP
     out[s] = [...m].filter(([, n]) => n > 0);
   }
   return out;
+}
+
+/** Replaces the model's history of raw scores with a saved one (`ScoreHistory.toJSON`). */
+export function installOrgHistory(model: BehaviourModel, saved: unknown): void {
+  (model as { orgHistory: ScoreHistory }).orgHistory = ScoreHistory.fromJSON(saved, ORG_HISTORY_CAPACITY);
+}
+
+/** The history of raw scores after `saved` (or none) took `added`, in order. */
+export function extendOrgHistory(saved: unknown, added: Iterable<readonly [number, number]>): unknown {
+  const h =
+    saved === undefined ? new ScoreHistory(ORG_HISTORY_CAPACITY) : ScoreHistory.fromJSON(saved, ORG_HISTORY_CAPACITY);
+  for (const [, raw] of added) h.add(raw);
+  return h.toJSON();
 }

@@ -36,6 +36,8 @@ import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { TimedScores } from '../model/calibration.ts';
 import {
   emptyOrgParts,
+  extendOrgHistory,
+  installOrgHistory,
   installOrgParts,
   mergeOrgParts,
   type OrgParts,
@@ -107,6 +109,8 @@ interface Snapshot {
   learningWeekly: Array<[number, number]>;
   /** Absent in a snapshot written before organization-wide parts were kept. */
   org?: OrgParts;
+  /** The organization's history of raw scores (`ScoreHistory.toJSON`), absent as `org` may be. */
+  history?: unknown;
 }
 
 /** What a partition hands finalize for a day. */
@@ -115,12 +119,14 @@ interface DaySummary {
   scores: Array<[number, number]>;
   /** What its identities taught the organization's parts this day. */
   org: OrgParts;
+  /** The raw scores its engine added to the organization's history, with their journeys' ends, in order. */
+  history: Array<[number, number]>;
 }
 
 function parseSummary(body: string): DaySummary {
   const o = JSON.parse(body) as DaySummary | Array<[number, number]>;
   // A summary written before organization-wide parts were kept held its scores alone.
-  return Array.isArray(o) ? { scores: o, org: emptyOrgParts() } : o;
+  return Array.isArray(o) ? { scores: o, org: emptyOrgParts(), history: [] } : o;
 }
 
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
@@ -258,6 +264,10 @@ export async function runPartition(
     // what this partition's alone did. A snapshot without them (older) leaves the partition's own.
     const orgBefore = snapshot?.org ?? emptyOrgParts();
     if (snapshot?.org) installOrgParts(engine.model, snapshot.org);
+    // One partition's own history is the organization's, sorted when one process sorts it; a
+    // copy rebuilt from the snapshot would re-sort its lagging quantiles at other moments.
+    if (snapshot?.history !== undefined && config.partitions > 1) installOrgHistory(engine.model, snapshot.history);
+    engine.model.orgHistoryLog = [];
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
 
@@ -331,7 +341,11 @@ export async function runPartition(
     );
     // Scores in the order the engine took them (finalize merges partitions by time): with one
     // partition the organization's tail is then the very sequence single-process detection builds.
-    const summary: DaySummary = { scores, org: orgDelta(orgParts(engine.model), orgBefore) };
+    const summary: DaySummary = {
+      scores,
+      org: orgDelta(orgParts(engine.model), orgBefore),
+      history: engine.model.orgHistoryLog ?? [],
+    };
     await tx.saveSummary(job.day, job.partition, JSON.stringify(summary));
     // The organization's tail lives in the snapshot; P copies of it in the partitions' states
     // would only be written and thrown away.
@@ -458,6 +472,7 @@ export async function runFinalize(
         previous?.org ?? emptyOrgParts(),
         summaries.map((x) => x.org),
       ),
+      history: extendOrgHistory(previous?.history, mergeByTime(summaries.map((x) => x.history))),
     };
     await tx.saveSnapshot(job.day, snapshot.threshold, JSON.stringify(snapshot));
     await tx.markFinalized(job.day);
