@@ -3,7 +3,16 @@ import type { EventRow } from '../domain/event.ts';
 import { buildJourneys, type Journey } from '../journeys/builder.ts';
 import { DAY, HOUR, row, seq, T0 } from '../journeys/rows.fixture.ts';
 import { BehaviourModel } from './model.ts';
-import { emptyOrgParts, installOrgParts, mergeOrgParts, type OrgParts, orgDelta, orgParts } from './org-parts.ts';
+import {
+  emptyOrgParts,
+  installOrgParts,
+  mergeOrgParts,
+  type OrgParts,
+  orgDelta,
+  orgDeltaSince,
+  orgParts,
+  PreparedOrgParts,
+} from './org-parts.ts';
 
 const alice = { actorName: 'alice', actorKey: 'arn:aws:iam::111122223333:user/alice' };
 const bob = {
@@ -50,7 +59,7 @@ describe('organization-wide parts', () => {
     const sut = new BehaviourModel();
     learnAll(sut, [...a.slice(0, 10), ...b.slice(0, 10)]);
     const before = [...a.slice(10), ...b.slice(10)].map((j) => sut.score(j));
-    installOrgParts(sut, orgParts(sut));
+    installOrgParts(sut, new PreparedOrgParts(orgParts(sut)));
     expect([...a.slice(10), ...b.slice(10)].map((j) => sut.score(j))).toEqual(before);
   });
 
@@ -68,7 +77,7 @@ describe('organization-wide parts', () => {
 
     // Installed in the left model (alice's): bob's account, network and share target are the
     // organization's, and the organization has two identities.
-    installOrgParts(left, merged);
+    installOrgParts(left, new PreparedOrgParts(merged));
     expect(left.orgAccounts.has('444455556666')).toBe(true);
     expect(left.orgContext.nets.has('203.0.113.0/24')).toBe(true);
     expect(left.orgTargets.has('account:777788889999')).toBe(true);
@@ -84,5 +93,24 @@ describe('organization-wide parts', () => {
     const base = orgParts(sut);
     learnAll(sut, [...a.slice(7), ...b.slice(7)]);
     expect(mergeOrgParts(base, [orgDelta(orgParts(sut), base)])).toEqual(orgParts(sut));
+  });
+
+  it("a partition's delta, taken against what it installed, is the delta of its parts as text", () => {
+    const { alice: a, bob: b } = journeys();
+    const org = new BehaviourModel();
+    learnAll(org, [...a.slice(0, 7), ...b.slice(0, 7)]);
+    const installed = orgParts(org);
+    // Alice's partition: her own model, the organization's parts installed, then her next week.
+    const sut = new BehaviourModel();
+    learnAll(sut, a.slice(0, 7));
+    const baseline = installOrgParts(sut, new PreparedOrgParts(installed));
+    learnAll(sut, a.slice(7));
+    const delta = orgDeltaSince(sut, baseline);
+    expect(asMaps(delta)).toEqual(asMaps(orgDelta(orgParts(sut), installed)));
+    expect(delta.accounts).toEqual([]);
+    expect(delta.uni.length).toBeGreaterThan(0);
+    // Summed into the organization's parts: what one model of both would know after alice's week.
+    learnAll(org, a.slice(7));
+    expect(asMaps(mergeOrgParts(installed, [delta]))).toEqual(asMaps(orgParts(org)));
   });
 });

@@ -18,9 +18,10 @@
  * model's own parts, so one partition still decides as one process does.
  */
 import { ScoreHistory } from './calibration.ts';
+import { ContextProfile } from './context.ts';
 import { type BehaviourModel, ORG_HISTORY_CAPACITY } from './model.ts';
 import { NGramCounts } from './ngram.ts';
-import { BOS } from './tokens.ts';
+import { BOS, TOKEN_BITS } from './tokens.ts';
 
 const SECTIONS = [
   'vocab',
@@ -50,11 +51,8 @@ export function emptyOrgParts(): OrgParts {
   return Object.fromEntries(SECTIONS.map((s) => [s, []])) as unknown as OrgParts;
 }
 
-/** The model's organization-wide parts, as text. */
-export function orgParts(model: BehaviourModel): OrgParts {
-  const name = (w: number) => (w === BOS ? START : model.vocab.name(w));
-  const out = emptyOrgParts();
-  out.vocab = model.vocab.names.slice(1).map((n) => [n, 1]);
+/** The organization's count of identities and its context's counters, those not 0. */
+function scalarsOf(model: BehaviourModel): Array<[string, number]> {
   const c = model.orgContext;
   const scalars: Array<[string, number]> = [
     ['identities', model.orgIdentityCount],
@@ -66,7 +64,16 @@ export function orgParts(model: BehaviourModel): OrgParts {
     ...c.hours.map((n, h): [string, number] => [`ctx.h${h}`, n]),
     ...c.days.map((n, d): [string, number] => [`ctx.d${d}`, n]),
   ];
-  out.scalars = scalars.filter(([, n]) => n !== 0);
+  return scalars.filter(([, n]) => n !== 0);
+}
+
+/** The model's organization-wide parts, as text. */
+export function orgParts(model: BehaviourModel): OrgParts {
+  const name = (w: number) => (w === BOS ? START : model.vocab.name(w));
+  const out = emptyOrgParts();
+  out.vocab = model.vocab.names.slice(1).map((n) => [n, 1]);
+  out.scalars = scalarsOf(model);
+  const c = model.orgContext;
   out.tokenIdentities = [...model.tokenIdentities].map(([w, n]) => [name(w), n]);
   out.accounts = [...model.orgAccounts].map((a) => [a, 1]);
   out.shares = [...model.shareDestinations.accounts].map((a) => [a, 1]);
@@ -87,11 +94,54 @@ export function orgParts(model: BehaviourModel): OrgParts {
   return out;
 }
 
-/** Replaces the model's organization-wide parts with `parts` (in its own token ids). */
-export function installOrgParts(model: BehaviourModel, parts: OrgParts): void {
+/** A snapshot's parts, read once for every job that installs them. */
+export class PreparedOrgParts {
+  readonly parts: OrgParts;
+  /** The n-gram keys split into their tokens' names. */
+  readonly bi: ReadonlyArray<readonly [string, string, number]>;
+  readonly tri: ReadonlyArray<readonly [string, string, string, number]>;
+  readonly #maps = new Map<Section, Map<string, number>>();
+
+  constructor(parts: OrgParts) {
+    this.parts = parts;
+    this.bi = parts.bi.map(([key, n]) => {
+      const [a, b] = JSON.parse(key) as [string, string];
+      return [a, b, n] as const;
+    });
+    this.tri = parts.tri.map(([key, n]) => {
+      const [a, b, w] = JSON.parse(key) as [string, string, string];
+      return [a, b, w, n] as const;
+    });
+  }
+
+  /** Section `s` as a map (built on first use). */
+  map(s: Section): ReadonlyMap<string, number> {
+    let m = this.#maps.get(s);
+    if (!m) {
+      m = new Map(this.parts[s]);
+      this.#maps.set(s, m);
+    }
+    return m;
+  }
+}
+
+/**
+ * What a model held once parts were installed, in its own token ids: `orgDeltaSince` compares
+ * numbers with it and writes text only for what changed.
+ */
+export interface OrgBaseline {
+  prepared: PreparedOrgParts;
+  vocabSize: number;
+  tokenIdentities: Map<number, number>;
+  org: NGramCounts;
+}
+
+/** Replaces the model's organization-wide parts with `prepared`'s (in its own token ids). */
+export function installOrgParts(model: BehaviourModel, prepared: PreparedOrgParts): OrgBaseline {
+  const parts = prepared.parts;
   const id = (n: string) => (n === START ? BOS : model.vocab.id(n));
   for (const [n] of parts.vocab) model.vocab.id(n);
-  const scalars = new Map(parts.scalars);
+  const scalars = prepared.map('scalars');
   const scalar = (k: string) => scalars.get(k) ?? 0;
   model.otherIdentities = Math.max(0, scalar('identities') - model.identities.size);
   model.tokenIdentities.clear();
@@ -119,19 +169,105 @@ export function installOrgParts(model: BehaviourModel, parts: OrgParts): void {
   c.events = scalar('ctx.events');
   for (let h = 0; h < c.hours.length; h++) c.hours[h] = scalar(`ctx.h${h}`);
   for (let d = 0; d < c.days.length; d++) c.days[d] = scalar(`ctx.d${d}`);
+  const uni = parts.uni.map(([n, k]) => [id(n), k] as const);
+  const bi = prepared.bi.map(([a, b, k]) => [id(a), id(b), k] as const);
+  const tri = prepared.tri.map(([a, b, w, k]) => [model.pairs.id(id(a), id(b)), id(w), k] as const);
   const org = new NGramCounts(model.org.maxNgrams);
-  org.addGrams(
-    parts.uni.map(([n, k]) => [id(n), k] as const),
-    parts.bi.map(([key, k]) => {
-      const [a, b] = JSON.parse(key) as [string, string];
-      return [id(a), id(b), k] as const;
-    }),
-    parts.tri.map(([key, k]) => {
-      const [a, b, w] = JSON.parse(key) as [string, string, string];
-      return [model.pairs.id(id(a), id(b)), id(w), k] as const;
-    }),
-  );
+  org.addGrams(uni, bi, tri);
   (model as { org: NGramCounts }).org = org;
+  const before = new NGramCounts(model.org.maxNgrams);
+  before.addGrams(uni, bi, tri);
+  return { prepared, vocabSize: model.vocab.size, tokenIdentities: new Map(model.tokenIdentities), org: before };
+}
+
+/**
+ * Drops the organization-wide parts a partition's saved state need not carry: its next job
+ * installs them from the snapshot. The history of raw scores too when `history`.
+ */
+export function clearOrgParts(model: BehaviourModel, history: boolean): void {
+  (model as { org: NGramCounts }).org = new NGramCounts(model.org.maxNgrams);
+  (model as { orgContext: ContextProfile }).orgContext = new ContextProfile(model.orgContext.maxValues);
+  model.tokenIdentities.clear();
+  model.orgAccounts.clear();
+  model.shareDestinations.accounts.clear();
+  model.orgTargets.counts.clear();
+  if (history) (model as { orgHistory: ScoreHistory }).orgHistory = new ScoreHistory(ORG_HISTORY_CAPACITY);
+}
+
+/** Adds to `out` what moved from `base` to `after` (keys as text by `key`, back by `unkey`). */
+function diffInto<K>(
+  out: Array<[string, number]>,
+  after: ReadonlyMap<K, number>,
+  base: ReadonlyMap<string, number>,
+  key: (k: K) => string,
+  unkey: (k: string) => K,
+): void {
+  for (const [k, n] of after) {
+    const text = key(k);
+    const d = n - (base.get(text) ?? 0);
+    if (d !== 0) out.push([text, d]);
+  }
+  for (const [text, n] of base) if (!after.has(unkey(text))) out.push([text, -n]);
+}
+
+/** `orgDelta(orgParts(model), installed parts)`, computed by numbers where they are: a partition's day in its parts. */
+export function orgDeltaSince(model: BehaviourModel, baseline: OrgBaseline): OrgParts {
+  const name = (w: number) => (w === BOS ? START : model.vocab.name(w));
+  const prep = baseline.prepared;
+  const out = emptyOrgParts();
+  out.vocab = model.vocab.names.slice(baseline.vocabSize).map((n) => [n, 1]);
+  diffInto(out.scalars, new Map(scalarsOf(model)), prep.map('scalars'), String, String);
+  for (const [w, n] of model.tokenIdentities) {
+    const d = n - (baseline.tokenIdentities.get(w) ?? 0);
+    if (d !== 0) out.tokenIdentities.push([name(w), d]);
+  }
+  for (const [w, n] of baseline.tokenIdentities)
+    if (!model.tokenIdentities.has(w)) out.tokenIdentities.push([name(w), -n]);
+  const accounts = prep.map('accounts');
+  for (const a of model.orgAccounts) if (!accounts.has(a)) out.accounts.push([a, 1]);
+  const shares = prep.map('shares');
+  for (const a of model.shareDestinations.accounts) if (!shares.has(a)) out.shares.push([a, 1]);
+  diffInto(out.targets, model.orgTargets.counts, prep.map('targets'), String, String);
+  const c = model.orgContext;
+  diffInto(out.nets, c.nets, prep.map('nets'), String, String);
+  diffInto(out.wideNets, c.wideNets, prep.map('wideNets'), String, String);
+  diffInto(out.asns, c.asns, prep.map('asns'), String, Number);
+  diffInto(out.clients, c.clients, prep.map('clients'), String, String);
+  diffInto(out.regions, c.regions, prep.map('regions'), String, String);
+  const now = model.org;
+  const was = baseline.org;
+  const biKey = (h1: number, w: number) => JSON.stringify([name(h1), name(w)]);
+  const triKey = (ctx: number, w: number) => {
+    const [a, b] = model.pairs.pair(ctx);
+    return JSON.stringify([name(a), name(b), name(w)]);
+  };
+  now.forEachGram(
+    (w, n) => {
+      const d = n - was.count(w);
+      if (d !== 0) out.uni.push([name(w), d]);
+    },
+    (h1, w, n) => {
+      const d = n - was.bi.get(h1 * TOKEN_BITS + w);
+      if (d !== 0) out.bi.push([biKey(h1, w), d]);
+    },
+    (ctx, w, n) => {
+      const d = n - was.tri.get(ctx * TOKEN_BITS + w);
+      if (d !== 0) out.tri.push([triKey(ctx, w), d]);
+    },
+  );
+  // Gone (pruned past the cap).
+  was.forEachGram(
+    (w, n) => {
+      if (!now.uni.has(w)) out.uni.push([name(w), -n]);
+    },
+    (h1, w, n) => {
+      if (!now.bi.has(h1 * TOKEN_BITS + w)) out.bi.push([biKey(h1, w), -n]);
+    },
+    (ctx, w, n) => {
+      if (!now.tri.has(ctx * TOKEN_BITS + w)) out.tri.push([triKey(ctx, w), -n]);
+    },
+  );
+  return out;
 }
 
 /** What changed from `before` to `after`, section by section: counts that moved, by how much. */

@@ -35,14 +35,15 @@ import { retraceStored } from '../ingest/chains.ts';
 import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { TimedScores } from '../model/calibration.ts';
 import {
+  clearOrgParts,
   emptyOrgParts,
   extendOrgHistory,
   installOrgHistory,
   installOrgParts,
   mergeOrgParts,
   type OrgParts,
-  orgDelta,
-  orgParts,
+  orgDeltaSince,
+  PreparedOrgParts,
 } from '../model/org-parts.ts';
 import { AlertsRepository } from '../store/alerts.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
@@ -138,15 +139,25 @@ const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
  */
 export class SnapshotCache {
   #snapshot: Snapshot | null = null;
+  #org: PreparedOrgParts = EMPTY_ORG;
 
-  /** The newest snapshot before `day`, or null before the first finalize. */
-  async before(tx: WorkerDetectRepository, day: number): Promise<Readonly<Snapshot> | null> {
+  /** The newest snapshot before `day` and its organization-wide parts, or null before the first finalize. */
+  async before(
+    tx: WorkerDetectRepository,
+    day: number,
+  ): Promise<{ snapshot: Readonly<Snapshot>; org: PreparedOrgParts | null } | null> {
     const newest = await tx.snapshotDayBefore(day);
     if (newest === null) return null;
-    if (newest !== this.#snapshot?.day) this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
-    return this.#snapshot;
+    if (newest !== this.#snapshot?.day) {
+      this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
+      this.#org = this.#snapshot?.org ? new PreparedOrgParts(this.#snapshot.org) : EMPTY_ORG;
+    }
+    if (!this.#snapshot) return null;
+    return { snapshot: this.#snapshot, org: this.#snapshot.org ? this.#org : null };
   }
 }
+
+const EMPTY_ORG = new PreparedOrgParts(emptyOrgParts());
 
 function partitionJobs(config: WorkerDetectConfig, day: number): PgBoss.JobInsert<PartitionJob>[] {
   return Array.from({ length: config.partitions }, (_, partition) => ({
@@ -243,7 +254,8 @@ export async function runPartition(
     if (saved && saved.day >= job.day) return 'already done';
     const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const snapshot = await snapshots.before(tx, job.day);
+    const read = await snapshots.before(tx, job.day);
+    const snapshot = read?.snapshot;
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
       ? parseState(saved.state, engineOptions)
@@ -261,9 +273,9 @@ export async function runPartition(
     engine.recent = TimedScores.fromJSON(snapshot?.recent ?? [], RECENT_CAPACITY);
     engine.suppressions = suppressions;
     // What every partition's identities taught the organization through yesterday, in place of
-    // what this partition's alone did. A snapshot without them (older) leaves the partition's own.
-    const orgBefore = snapshot?.org ?? emptyOrgParts();
-    if (snapshot?.org) installOrgParts(engine.model, snapshot.org);
+    // what this partition's alone did (nothing before the first finalize, or in a snapshot
+    // written before the parts were kept).
+    const orgBefore = installOrgParts(engine.model, read?.org ?? EMPTY_ORG);
     // One partition's own history is the organization's, sorted when one process sorts it; a
     // copy rebuilt from the snapshot would re-sort its lagging quantiles at other moments.
     if (snapshot?.history !== undefined && config.partitions > 1) installOrgHistory(engine.model, snapshot.history);
@@ -343,13 +355,15 @@ export async function runPartition(
     // partition the organization's tail is then the very sequence single-process detection builds.
     const summary: DaySummary = {
       scores,
-      org: orgDelta(orgParts(engine.model), orgBefore),
+      org: orgDeltaSince(engine.model, orgBefore),
       history: engine.model.orgHistoryLog ?? [],
     };
     await tx.saveSummary(job.day, job.partition, JSON.stringify(summary));
     // The organization's tail lives in the snapshot; P copies of it in the partitions' states
     // would only be written and thrown away.
     engine.recent = new TimedScores(RECENT_CAPACITY);
+    // The organization's parts too: the next job installs them from the next snapshot.
+    clearOrgParts(engine.model, config.partitions > 1);
     const next: SavedState = {
       engine,
       resumeFrom: builder.openFrom(),
