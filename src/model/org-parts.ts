@@ -175,9 +175,7 @@ export function installOrgParts(model: BehaviourModel, prepared: PreparedOrgPart
   const org = new NGramCounts(model.org.maxNgrams);
   org.addGrams(uni, bi, tri);
   (model as { org: NGramCounts }).org = org;
-  const before = new NGramCounts(model.org.maxNgrams);
-  before.addGrams(uni, bi, tri);
-  return { prepared, vocabSize: model.vocab.size, tokenIdentities: new Map(model.tokenIdentities), org: before };
+  return { prepared, vocabSize: model.vocab.size, tokenIdentities: new Map(model.tokenIdentities), org: org.clone() };
 }
 
 /**
