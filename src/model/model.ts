@@ -246,6 +246,12 @@ export class BehaviourModel {
    * partition of workers adds to the organization's history in a day.
    */
   orgHistoryLog: Array<[number, number]> | null = null;
+  /**
+   * The tokens each identity of the organization this model does not hold did (or did in a
+   * held-back alert), by key: how its role family's members in other partitions count. Empty
+   * for one process.
+   */
+  readonly otherKnown = new Map<string, ReadonlySet<number>>();
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();
@@ -348,10 +354,15 @@ export class BehaviourModel {
     for (const k of family.members) {
       if (k === self.key) continue;
       others++;
-      const m = this.identities.get(k);
-      if (m && (m.ngram.uni.has(w) || m.heldBack.has(w))) did++;
+      if (this.#did(k, w)) did++;
     }
     return others > 0 && did > Math.floor(0.2 * others);
+  }
+
+  /** Whether identity `k` ever did token `w` (or did it in an alert held back from its baseline). */
+  #did(k: string, w: number): boolean {
+    const m = this.identities.get(k);
+    return m ? m.ngram.uni.has(w) || m.heldBack.has(w) : (this.otherKnown.get(k)?.has(w) ?? false);
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */
@@ -512,8 +523,7 @@ export class BehaviourModel {
       ev.selfCount = self.ngram.count(w);
       for (const k of group ? group.members : []) {
         if (k === self.key) continue;
-        const peer = this.identities.get(k);
-        if (peer && (peer.ngram.uni.has(w) || peer.heldBack.has(w))) ev.peersDid++;
+        if (this.#did(k, w)) ev.peersDid++;
       }
       ev.orgDid = this.tokenIdentities.get(w) ?? 0;
       const newForSelf = ev.selfCount === 0;

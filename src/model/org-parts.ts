@@ -19,7 +19,7 @@
  */
 import { ScoreHistory } from './calibration.ts';
 import { ContextProfile } from './context.ts';
-import { type BehaviourModel, ORG_HISTORY_CAPACITY } from './model.ts';
+import { type BehaviourModel, type IdentityModel, ORG_HISTORY_CAPACITY, roleFamily } from './model.ts';
 import { NGramCounts } from './ngram.ts';
 import { BOS, TOKEN_BITS } from './tokens.ts';
 
@@ -38,8 +38,15 @@ const SECTIONS = [
   'uni',
   'bi',
   'tri',
+  'families',
+  'famUni',
+  'famBi',
+  'famTri',
+  'known',
 ] as const;
 type Section = (typeof SECTIONS)[number];
+/** Sections that are sets: a member counts 1. */
+const PRESENCE: ReadonlySet<Section> = new Set(['vocab', 'accounts', 'shares', 'families', 'known']);
 
 /** Each section: (key, count) in a stable order; a set's members count 1 or more. */
 export type OrgParts = Record<Section, Array<[string, number]>>;
@@ -91,6 +98,31 @@ export function orgParts(model: BehaviourModel): OrgParts {
       out.tri.push([JSON.stringify([name(a), name(b), name(w)]), n]);
     },
   );
+  for (const [fam, f] of model.families) {
+    for (const k of f.members) out.families.push([JSON.stringify([fam, k]), 1]);
+    f.ngram.forEachGram(
+      (w, n) => out.famUni.push([JSON.stringify([fam, name(w)]), n]),
+      (h1, w, n) => out.famBi.push([JSON.stringify([fam, name(h1), name(w)]), n]),
+      (ctx, w, n) => {
+        const [a, b] = model.pairs.pair(ctx);
+        out.famTri.push([JSON.stringify([fam, name(a), name(b), name(w)]), n]);
+      },
+    );
+  }
+  for (const m of model.identities.values())
+    for (const w of knownTokens(m)) out.known.push([JSON.stringify([m.key, name(w)]), 1]);
+  for (const [k, tokens] of model.otherKnown) for (const w of tokens) out.known.push([JSON.stringify([k, name(w)]), 1]);
+  return out;
+}
+
+/**
+ * The tokens an identity did or did in a held-back alert, when it has a role family: what its
+ * family's members in other partitions are counted by (`BehaviourModel.otherKnown`).
+ */
+function knownTokens(m: IdentityModel): Iterable<number> {
+  if (roleFamily(m) === null) return [];
+  const out = new Set<number>(m.ngram.uni.keys());
+  for (const w of m.heldBack) out.add(w);
   return out;
 }
 
@@ -100,10 +132,24 @@ export class PreparedOrgParts {
   /** The n-gram keys split into their tokens' names. */
   readonly bi: ReadonlyArray<readonly [string, string, number]>;
   readonly tri: ReadonlyArray<readonly [string, string, string, number]>;
+  /** The family sections' keys split: [family, member] and [family, ...token names]. */
+  readonly families: ReadonlyArray<readonly [string[], number]>;
+  readonly famUni: ReadonlyArray<readonly [string[], number]>;
+  readonly famBi: ReadonlyArray<readonly [string[], number]>;
+  readonly famTri: ReadonlyArray<readonly [string[], number]>;
+  /** [identity key, token name]. */
+  readonly known: ReadonlyArray<readonly [string[], number]>;
   readonly #maps = new Map<Section, Map<string, number>>();
 
   constructor(parts: OrgParts) {
     this.parts = parts;
+    const split = (entries: Array<[string, number]>) =>
+      entries.map(([key, n]) => [JSON.parse(key) as string[], n] as const);
+    this.families = split(parts.families);
+    this.famUni = split(parts.famUni);
+    this.famBi = split(parts.famBi);
+    this.famTri = split(parts.famTri);
+    this.known = split(parts.known);
     this.bi = parts.bi.map(([key, n]) => {
       const [a, b] = JSON.parse(key) as [string, string];
       return [a, b, n] as const;
@@ -134,6 +180,7 @@ export interface OrgBaseline {
   vocabSize: number;
   tokenIdentities: Map<number, number>;
   org: NGramCounts;
+  families: Map<string, NGramCounts>;
 }
 
 /** Replaces the model's organization-wide parts with `prepared`'s (in its own token ids). */
@@ -175,7 +222,55 @@ export function installOrgParts(model: BehaviourModel, prepared: PreparedOrgPart
   const org = new NGramCounts(model.org.maxNgrams);
   org.addGrams(uni, bi, tri);
   (model as { org: NGramCounts }).org = org;
-  return { prepared, vocabSize: model.vocab.size, tokenIdentities: new Map(model.tokenIdentities), org: org.clone() };
+  model.families.clear();
+  const family = (fam: string) => {
+    let f = model.families.get(fam);
+    if (!f) {
+      f = { members: [], ngram: new NGramCounts() };
+      model.families.set(fam, f);
+    }
+    return f;
+  };
+  for (const [[fam, k]] of prepared.families) family(fam as string).members.push(k as string);
+  const grams = new Map<
+    string,
+    { uni: Array<[number, number]>; bi: Array<[number, number, number]>; tri: Array<[number, number, number]> }
+  >();
+  const gramsOf = (fam: string) => {
+    let g = grams.get(fam);
+    if (!g) {
+      g = { uni: [], bi: [], tri: [] };
+      grams.set(fam, g);
+    }
+    return g;
+  };
+  for (const [[fam, a], n] of prepared.famUni) gramsOf(fam as string).uni.push([id(a as string), n]);
+  for (const [[fam, a, b], n] of prepared.famBi) gramsOf(fam as string).bi.push([id(a as string), id(b as string), n]);
+  for (const [[fam, a, b, w], n] of prepared.famTri)
+    gramsOf(fam as string).tri.push([model.pairs.id(id(a as string), id(b as string)), id(w as string), n]);
+  const families = new Map<string, NGramCounts>();
+  for (const [fam, g] of grams) {
+    const f = family(fam);
+    f.ngram.addGrams(g.uni, g.bi, g.tri);
+    families.set(fam, f.ngram.clone());
+  }
+  model.otherKnown.clear();
+  for (const [[k, t]] of prepared.known) {
+    if (model.identities.has(k as string)) continue;
+    let known = model.otherKnown.get(k as string) as Set<number> | undefined;
+    if (!known) {
+      known = new Set();
+      model.otherKnown.set(k as string, known);
+    }
+    known.add(id(t as string));
+  }
+  return {
+    prepared,
+    vocabSize: model.vocab.size,
+    tokenIdentities: new Map(model.tokenIdentities),
+    org: org.clone(),
+    families,
+  };
 }
 
 /**
@@ -189,6 +284,8 @@ export function clearOrgParts(model: BehaviourModel, history: boolean): void {
   model.orgAccounts.clear();
   model.shareDestinations.accounts.clear();
   model.orgTargets.counts.clear();
+  model.families.clear();
+  model.otherKnown.clear();
   if (history) (model as { orgHistory: ScoreHistory }).orgHistory = new ScoreHistory(ORG_HISTORY_CAPACITY);
 }
 
@@ -265,6 +362,48 @@ export function orgDeltaSince(model: BehaviourModel, baseline: OrgBaseline): Org
       if (!now.tri.has(ctx * TOKEN_BITS + w)) out.tri.push([triKey(ctx, w), -n]);
     },
   );
+  const members = prep.map('families');
+  const knownBefore = prep.map('known');
+  for (const [fam, f] of model.families) {
+    for (const k of f.members) {
+      const key = JSON.stringify([fam, k]);
+      if (!members.has(key)) out.families.push([key, 1]);
+    }
+    const nowF = f.ngram;
+    const wasF = baseline.families.get(fam) ?? new NGramCounts();
+    const key = (...tokens: number[]) => JSON.stringify([fam, ...tokens.map(name)]);
+    const triKeyF = (ctx: number, w: number) => key(...model.pairs.pair(ctx), w);
+    nowF.forEachGram(
+      (w, n) => {
+        const d = n - wasF.count(w);
+        if (d !== 0) out.famUni.push([key(w), d]);
+      },
+      (h1, w, n) => {
+        const d = n - wasF.bi.get(h1 * TOKEN_BITS + w);
+        if (d !== 0) out.famBi.push([key(h1, w), d]);
+      },
+      (ctx, w, n) => {
+        const d = n - wasF.tri.get(ctx * TOKEN_BITS + w);
+        if (d !== 0) out.famTri.push([triKeyF(ctx, w), d]);
+      },
+    );
+    wasF.forEachGram(
+      (w, n) => {
+        if (!nowF.uni.has(w)) out.famUni.push([key(w), -n]);
+      },
+      (h1, w, n) => {
+        if (!nowF.bi.has(h1 * TOKEN_BITS + w)) out.famBi.push([key(h1, w), -n]);
+      },
+      (ctx, w, n) => {
+        if (!nowF.tri.has(ctx * TOKEN_BITS + w)) out.famTri.push([triKeyF(ctx, w), -n]);
+      },
+    );
+  }
+  for (const m of model.identities.values())
+    for (const w of knownTokens(m)) {
+      const key = JSON.stringify([m.key, name(w)]);
+      if (!knownBefore.has(key)) out.known.push([key, 1]);
+    }
   return out;
 }
 
@@ -295,7 +434,8 @@ export function mergeOrgParts(base: OrgParts, deltas: readonly OrgParts[]): OrgP
   for (const s of SECTIONS) {
     const m = new Map(base[s]);
     for (const d of deltas) for (const [k, n] of d[s]) m.set(k, (m.get(k) ?? 0) + n);
-    out[s] = [...m].filter(([, n]) => n > 0);
+    // A member two partitions brought the same day is one member.
+    out[s] = [...m].filter(([, n]) => n > 0).map(([k, n]) => [k, PRESENCE.has(s) ? 1 : n]);
   }
   return out;
 }
