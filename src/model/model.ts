@@ -247,11 +247,11 @@ export class BehaviourModel {
    */
   orgHistoryLog: Array<[number, number]> | null = null;
   /**
-   * The tokens each identity of the organization this model does not hold did (or did in a
-   * held-back alert), by key: how its role family's members in other partitions count. Empty
-   * for one process.
+   * The tokens (by name) each identity of the organization this model does not hold did (or
+   * did in a held-back alert), by key: how its role family's members in other partitions
+   * count. Empty for one process.
    */
-  readonly otherKnown = new Map<string, ReadonlySet<number>>();
+  otherKnown: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();
@@ -362,7 +362,7 @@ export class BehaviourModel {
   /** Whether identity `k` ever did token `w` (or did it in an alert held back from its baseline). */
   #did(k: string, w: number): boolean {
     const m = this.identities.get(k);
-    return m ? m.ngram.uni.has(w) || m.heldBack.has(w) : (this.otherKnown.get(k)?.has(w) ?? false);
+    return m ? m.ngram.uni.has(w) || m.heldBack.has(w) : (this.otherKnown.get(k)?.has(this.vocab.name(w)) ?? false);
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */

@@ -111,7 +111,8 @@ export function orgParts(model: BehaviourModel): OrgParts {
   }
   for (const m of model.identities.values())
     for (const w of knownTokens(m)) out.known.push([JSON.stringify([m.key, name(w)]), 1]);
-  for (const [k, tokens] of model.otherKnown) for (const w of tokens) out.known.push([JSON.stringify([k, name(w)]), 1]);
+  for (const [k, tokens] of model.otherKnown)
+    if (!model.identities.has(k)) for (const t of tokens) out.known.push([JSON.stringify([k, t]), 1]);
   return out;
 }
 
@@ -137,8 +138,8 @@ export class PreparedOrgParts {
   readonly famUni: ReadonlyArray<readonly [string[], number]>;
   readonly famBi: ReadonlyArray<readonly [string[], number]>;
   readonly famTri: ReadonlyArray<readonly [string[], number]>;
-  /** [identity key, token name]. */
-  readonly known: ReadonlyArray<readonly [string[], number]>;
+  /** Identity key -> names of the tokens it did: shared, read-only, by every job's model. */
+  readonly known: ReadonlyMap<string, ReadonlySet<string>>;
   readonly #maps = new Map<Section, Map<string, number>>();
 
   constructor(parts: OrgParts) {
@@ -149,7 +150,16 @@ export class PreparedOrgParts {
     this.famUni = split(parts.famUni);
     this.famBi = split(parts.famBi);
     this.famTri = split(parts.famTri);
-    this.known = split(parts.known);
+    const known = new Map<string, Set<string>>();
+    for (const [[k, t]] of split(parts.known)) {
+      let tokens = known.get(k as string);
+      if (!tokens) {
+        tokens = new Set();
+        known.set(k as string, tokens);
+      }
+      tokens.add(t as string);
+    }
+    this.known = known;
     this.bi = parts.bi.map(([key, n]) => {
       const [a, b] = JSON.parse(key) as [string, string];
       return [a, b, n] as const;
@@ -254,16 +264,8 @@ export function installOrgParts(model: BehaviourModel, prepared: PreparedOrgPart
     f.ngram.addGrams(g.uni, g.bi, g.tri);
     families.set(fam, f.ngram.clone());
   }
-  model.otherKnown.clear();
-  for (const [[k, t]] of prepared.known) {
-    if (model.identities.has(k as string)) continue;
-    let known = model.otherKnown.get(k as string) as Set<number> | undefined;
-    if (!known) {
-      known = new Set();
-      model.otherKnown.set(k as string, known);
-    }
-    known.add(id(t as string));
-  }
+  // The partition's own identities in it are read from their models (`#did`).
+  model.otherKnown = prepared.known;
   return {
     prepared,
     vocabSize: model.vocab.size,
@@ -285,7 +287,7 @@ export function clearOrgParts(model: BehaviourModel, history: boolean): void {
   model.shareDestinations.accounts.clear();
   model.orgTargets.counts.clear();
   model.families.clear();
-  model.otherKnown.clear();
+  model.otherKnown = new Map();
   if (history) (model as { orgHistory: ScoreHistory }).orgHistory = new ScoreHistory(ORG_HISTORY_CAPACITY);
 }
 
