@@ -125,6 +125,9 @@ export interface ModelOptions {
 
 const log2 = Math.log2;
 
+/** Raw scores the organization's history keeps (the baseline of identities without history). */
+export const ORG_HISTORY_CAPACITY = 4096;
+
 /** Group ids of role families (`#familyGroup`), apart from clustered peer groups. */
 const FAMILY_PREFIX = 'role:';
 
@@ -233,6 +236,22 @@ export class BehaviourModel {
   readonly families: Map<string, { members: string[]; ngram: NGramCounts }>;
   readonly criticalRisk: number;
   lastRecluster: number;
+  /**
+   * Identities of the organization this model does not hold: a partition of workers learns
+   * only its own (src/model/org-parts.ts). 0 for one process.
+   */
+  otherIdentities = 0;
+  /**
+   * When set, every raw score `orgHistory` takes, with its journey's end, in order: what a
+   * partition of workers adds to the organization's history in a day.
+   */
+  orgHistoryLog: Array<[number, number]> | null = null;
+  /**
+   * The tokens (by name) each identity of the organization this model does not hold did (or
+   * did in a held-back alert), by key: how its role family's members in other partitions
+   * count. Empty for one process.
+   */
+  otherKnown: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();
@@ -241,7 +260,7 @@ export class BehaviourModel {
     this.pairs = new PairIndex();
     this.org = new NGramCounts();
     this.orgContext = new ContextProfile();
-    this.orgHistory = new ScoreHistory(4096);
+    this.orgHistory = new ScoreHistory(ORG_HISTORY_CAPACITY);
     this.tokenIdentities = new Map();
     this.identities = new Map();
     this.groups = new Map();
@@ -250,6 +269,11 @@ export class BehaviourModel {
     this.families = new Map();
     this.criticalRisk = options.criticalRisk ?? 0.8;
     this.lastRecluster = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Identities in the organization, whichever model learns them. */
+  get orgIdentityCount(): number {
+    return this.identities.size + this.otherIdentities;
   }
 
   identity(j: Pick<Journey, 'actorKey' | 'actorName' | 'actorType' | 'roleArn' | 'start'>): IdentityModel {
@@ -330,10 +354,15 @@ export class BehaviourModel {
     for (const k of family.members) {
       if (k === self.key) continue;
       others++;
-      const m = this.identities.get(k);
-      if (m && (m.ngram.uni.has(w) || m.heldBack.has(w))) did++;
+      if (this.#did(k, w)) did++;
     }
     return others > 0 && did > Math.floor(0.2 * others);
+  }
+
+  /** Whether identity `k` ever did token `w` (or did it in an alert held back from its baseline). */
+  #did(k: string, w: number): boolean {
+    const m = this.identities.get(k);
+    return m ? m.ngram.uni.has(w) || m.heldBack.has(w) : (this.otherKnown.get(k)?.has(this.vocab.name(w)) ?? false);
   }
 
   /** A new identity starts in the group of another identity with the same role (same permission set). */
@@ -401,7 +430,7 @@ export class BehaviourModel {
         if ((probs.self[i] as number) < po) probs.self[i] = po;
       }
     this.#orderFreeWrites(self, journey, tokens, probs.self);
-    const orgIdentities = this.identities.size - (self.journeys > 0 ? 1 : 0);
+    const orgIdentities = this.orgIdentityCount - (self.journeys > 0 ? 1 : 0);
 
     // Per distinct token: the most surprising occurrence. Surprise for self AND peers:
     // min(self bits, peer bits), so an admin's routine rarity is not an anomaly. Only numbers
@@ -494,8 +523,7 @@ export class BehaviourModel {
       ev.selfCount = self.ngram.count(w);
       for (const k of group ? group.members : []) {
         if (k === self.key) continue;
-        const peer = this.identities.get(k);
-        if (peer && (peer.ngram.uni.has(w) || peer.heldBack.has(w))) ev.peersDid++;
+        if (this.#did(k, w)) ev.peersDid++;
       }
       ev.orgDid = this.tokenIdentities.get(w) ?? 0;
       const newForSelf = ev.selfCount === 0;
@@ -883,7 +911,7 @@ export class BehaviourModel {
           peersDid,
           peers,
           orgDid: orgNew ? 0 : this.#identitiesAimedAt(target),
-          orgIdentities: this.identities.size,
+          orgIdentities: this.orgIdentityCount,
           selfBits,
           peerBits: peerNew ? 1 : 0,
           risk,
@@ -1069,6 +1097,7 @@ export class BehaviourModel {
       const family = this.families.get(roleFamily(self) ?? '');
       if (family) family.ngram.add(tokens, this.pairs, weight, contexts);
       this.orgHistory.add(raw);
+      this.orgHistoryLog?.push([journey.end, raw]);
     }
     // Where and with what an alerted journey ran waits with it: an attack tool or network must
     // not become "seen in this organization" because it alerted once.
@@ -1180,7 +1209,7 @@ export class BehaviourModel {
     (m as { pairs: PairIndex }).pairs = PairIndex.fromJSON(o.pairs);
     (m as { org: NGramCounts }).org = NGramCounts.fromJSON(o.org);
     (m as { orgContext: ContextProfile }).orgContext = ContextProfile.fromJSON(o.orgContext);
-    (m as { orgHistory: ScoreHistory }).orgHistory = ScoreHistory.fromJSON(o.orgHistory, 4096);
+    (m as { orgHistory: ScoreHistory }).orgHistory = ScoreHistory.fromJSON(o.orgHistory, ORG_HISTORY_CAPACITY);
     for (const [k, v] of o.tokenIdentities as Array<[number, number]>) m.tokenIdentities.set(k, v);
     for (const [t, c] of (o.orgTargets ?? []) as Array<[string, number]>) m.orgTargets.counts.set(t, c);
     for (const a of (o.orgAccounts ?? []) as string[]) m.orgAccounts.add(a);

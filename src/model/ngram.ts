@@ -112,6 +112,15 @@ export class CountMap {
     }
   }
 
+  /** An independent copy. */
+  clone(): CountMap {
+    const c = new CountMap(this.width);
+    c.#slots = this.#slots.slice();
+    c.#mask = this.#mask;
+    c.#size = this.#size;
+    return c;
+  }
+
   /** Makes room for `entries` without growing step by step (a copy into an empty table). */
   reserve(entries: number): void {
     let n = this.#mask + 1;
@@ -203,6 +212,11 @@ export class PairIndex {
   get size(): number {
     return this.#keys.length;
   }
+  /** The two tokens of context `id`. */
+  pair(id: number): [number, number] {
+    const key = this.#keys[id - 1] as number;
+    return [Math.floor(key / TOKEN_BITS), key % TOKEN_BITS];
+  }
   toJSON(): number[] {
     return [...this.#keys];
   }
@@ -267,16 +281,16 @@ function pruneRarest(grams: CountMap, contexts: CountMap, cap: number): void {
 
 export class NGramCounts {
   readonly maxNgrams: number;
-  readonly uni = new Map<number, number>();
+  readonly uni: Map<number, number> = new Map();
   uniTotal = 0;
   /** (previous token, token) packed as `h1 * TOKEN_BITS + w` -> count. */
-  readonly bi = new CountMap(1);
+  readonly bi: CountMap = new CountMap(1);
   /** Previous token -> N and T of the tokens after it. */
-  readonly biCtx = new CountMap(2);
+  readonly biCtx: CountMap = new CountMap(2);
   /** (context id, token) packed as `ctx * TOKEN_BITS + w` -> count. */
-  readonly tri = new CountMap(1);
+  readonly tri: CountMap = new CountMap(1);
   /** Context id -> N and T. */
-  readonly triCtx = new CountMap(2);
+  readonly triCtx: CountMap = new CountMap(2);
 
   constructor(maxNgrams = MAX_NGRAMS) {
     this.maxNgrams = maxNgrams;
@@ -342,6 +356,65 @@ export class NGramCounts {
 
   count(w: number): number {
     return this.uni.get(w) ?? 0;
+  }
+
+  /**
+   * Every counted gram: `uni(w, n)`, `bi(h1, w, n)` and `tri(context id, w, n)`. The contexts'
+   * N and T follow from these (`fromGrams`).
+   */
+  forEachGram(
+    uni: (w: number, n: number) => void,
+    bi: (h1: number, w: number, n: number) => void,
+    tri: (ctx: number, w: number, n: number) => void,
+  ): void {
+    for (const [w, n] of this.uni) uni(w, n);
+    this.bi.forEach((k, n) => {
+      bi(Math.floor(k / TOKEN_BITS), k % TOKEN_BITS, n);
+    });
+    this.tri.forEach((k, n) => {
+      tri(Math.floor(k / TOKEN_BITS), k % TOKEN_BITS, n);
+    });
+  }
+
+  /** An independent copy. */
+  clone(): NGramCounts {
+    const c = new NGramCounts(this.maxNgrams);
+    const w = c as { -readonly [K in 'uni' | 'bi' | 'biCtx' | 'tri' | 'triCtx']: NGramCounts[K] };
+    w.uni = new Map(this.uni);
+    c.uniTotal = this.uniTotal;
+    w.bi = this.bi.clone();
+    w.biCtx = this.biCtx.clone();
+    w.tri = this.tri.clone();
+    w.triCtx = this.triCtx.clone();
+    return c;
+  }
+
+  /**
+   * Counts grams into this table as `add` counts them (a gram counted twice adds up), pruned
+   * past the cap as `add` prunes: a table rebuilt from another model's grams in this model's ids.
+   */
+  addGrams(
+    uni: Iterable<readonly [number, number]>,
+    bi: ReadonlyArray<readonly [number, number, number]>,
+    tri: ReadonlyArray<readonly [number, number, number]>,
+  ): void {
+    this.bi.reserve(this.bi.size + bi.length);
+    this.biCtx.reserve(this.biCtx.size + bi.length);
+    this.tri.reserve(this.tri.size + tri.length);
+    this.triCtx.reserve(this.triCtx.size + tri.length);
+    for (const [w, n] of uni) {
+      inc(this.uni, w, n);
+      this.uniTotal += n;
+    }
+    for (const [h1, w, n] of bi) {
+      if (this.bi.add(h1 * TOKEN_BITS + w, n) === n) this.biCtx.add(h1, 1, T);
+      this.biCtx.add(h1, n, N);
+    }
+    for (const [ctx, w, n] of tri) {
+      if (this.tri.add(ctx * TOKEN_BITS + w, n) === n) this.triCtx.add(ctx, 1, T);
+      this.triCtx.add(ctx, n, N);
+    }
+    this.#bound();
   }
 
   /**

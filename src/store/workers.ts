@@ -247,7 +247,8 @@ export class WorkerDetectRepository {
     return rows.map((r) => r.body);
   }
 
-  async saveScores(day: number, partition: number, scores: string): Promise<void> {
+  /** A partition's summary of a day for finalize (JSON: its scores and what it taught the organization). */
+  async saveSummary(day: number, partition: number, scores: string): Promise<void> {
     await this.#db
       .insertInto('worker_scores')
       .values({ day, partition, scores })
@@ -255,7 +256,8 @@ export class WorkerDetectRepository {
       .execute();
   }
 
-  async scores(day: number): Promise<string[]> {
+  /** The partitions' summaries of `day`, by partition. */
+  async summaries(day: number): Promise<string[]> {
     const rows = await this.#db
       .selectFrom('worker_scores')
       .select('scores')

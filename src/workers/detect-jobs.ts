@@ -34,6 +34,17 @@ import { parseState, type SavedState, serializeState } from '../detect/state.ts'
 import { retraceStored } from '../ingest/chains.ts';
 import { type Journey, JourneyBuilder } from '../journeys/builder.ts';
 import { TimedScores } from '../model/calibration.ts';
+import {
+  clearOrgParts,
+  emptyOrgParts,
+  extendOrgHistory,
+  installOrgHistory,
+  installOrgParts,
+  mergeOrgParts,
+  type OrgParts,
+  orgDeltaSince,
+  PreparedOrgParts,
+} from '../model/org-parts.ts';
 import { AlertsRepository } from '../store/alerts.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
 import { eventsById } from '../store/events.ts';
@@ -85,7 +96,10 @@ export interface Candidate {
   first: number;
 }
 
-/** The organization-wide snapshot after a day: the threshold tail and the budgets spent. */
+/**
+ * The organization-wide snapshot after a day: the threshold tail, the budgets spent and what
+ * the organization as a whole learned (src/model/org-parts.ts).
+ */
 interface Snapshot {
   day: number;
   /** What a threshold fitted at the next day's start would be (for the log; partitions refit on `recent`). */
@@ -94,32 +108,56 @@ interface Snapshot {
   weekly: Array<[number, number]>;
   learningDaily: Array<[number, number]>;
   learningWeekly: Array<[number, number]>;
+  /** Absent in a snapshot written before organization-wide parts were kept. */
+  org?: OrgParts;
+  /** The organization's history of raw scores (`ScoreHistory.toJSON`), absent as `org` may be. */
+  history?: unknown;
+}
+
+/** What a partition hands finalize for a day. */
+interface DaySummary {
+  /** Its (time, score) of journeys that did not alert, in the order its engine took them. */
+  scores: Array<[number, number]>;
+  /** What its identities taught the organization's parts this day. */
+  org: OrgParts;
+  /** The raw scores its engine added to the organization's history, with their journeys' ends, in order. */
+  history: Array<[number, number]>;
+}
+
+function parseSummary(body: string): DaySummary {
+  const o = JSON.parse(body) as DaySummary | Array<[number, number]>;
+  // A summary written before organization-wide parts were kept held its scores alone.
+  return Array.isArray(o) ? { scores: o, org: emptyOrgParts(), history: [] } : o;
 }
 
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
 
 /**
- * The organization's tail of the newest snapshot a worker read, kept between its partition jobs:
- * the P partitions of a day read the same one, and a snapshot is written once (finalize runs a
- * day once), so its day is all that needs checking.
+ * The newest snapshot a worker read, kept between its partition jobs: the P partitions of a
+ * day read the same one, and a snapshot is written once (finalize runs a day once), so its day
+ * is all that needs checking. Jobs only read it.
  */
-export class SnapshotTails {
-  #day: number | null = null;
-  #tail: Snapshot['recent'] = [];
+export class SnapshotCache {
+  #snapshot: Snapshot | null = null;
+  #org: PreparedOrgParts = EMPTY_ORG;
 
-  /** The tail of the newest snapshot before `day`, or null before the first finalize. */
-  async before(tx: WorkerDetectRepository, day: number): Promise<Snapshot['recent'] | null> {
+  /** The newest snapshot before `day` and its organization-wide parts, or null before the first finalize. */
+  async before(
+    tx: WorkerDetectRepository,
+    day: number,
+  ): Promise<{ snapshot: Readonly<Snapshot>; org: PreparedOrgParts | null } | null> {
     const newest = await tx.snapshotDayBefore(day);
     if (newest === null) return null;
-    if (newest !== this.#day) {
-      const snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
-      if (!snapshot) return null;
-      this.#day = snapshot.day;
-      this.#tail = snapshot.recent;
+    if (newest !== this.#snapshot?.day) {
+      this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
+      this.#org = this.#snapshot?.org ? new PreparedOrgParts(this.#snapshot.org) : EMPTY_ORG;
     }
-    return this.#tail;
+    if (!this.#snapshot) return null;
+    return { snapshot: this.#snapshot, org: this.#snapshot.org ? this.#org : null };
   }
 }
+
+const EMPTY_ORG = new PreparedOrgParts(emptyOrgParts());
 
 function partitionJobs(config: WorkerDetectConfig, day: number): PgBoss.JobInsert<PartitionJob>[] {
   return Array.from({ length: config.partitions }, (_, partition) => ({
@@ -201,7 +239,7 @@ export async function runPartition(
   job: PartitionJob,
   now: () => number = Date.now,
   timings?: PartitionTimings,
-  tails: SnapshotTails = new SnapshotTails(),
+  snapshots: SnapshotCache = new SnapshotCache(),
 ): Promise<string> {
   let t0 = performance.now();
   const lap = (phase: keyof PartitionTimings) => {
@@ -216,7 +254,8 @@ export async function runPartition(
     if (saved && saved.day >= job.day) return 'already done';
     const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const tail = await tails.before(tx, job.day);
+    const read = await snapshots.before(tx, job.day);
+    const snapshot = read?.snapshot;
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
       ? parseState(saved.state, engineOptions)
@@ -231,8 +270,16 @@ export async function runPartition(
     engine.capsWeekly = false;
     engine.learningAlertsPerDay = Number.POSITIVE_INFINITY;
     engine.learningAlertsPerWeek = Number.POSITIVE_INFINITY;
-    engine.recent = TimedScores.fromJSON(tail ?? [], RECENT_CAPACITY);
+    engine.recent = TimedScores.fromJSON(snapshot?.recent ?? [], RECENT_CAPACITY);
     engine.suppressions = suppressions;
+    // What every partition's identities taught the organization through yesterday, in place of
+    // what this partition's alone did (nothing before the first finalize, or in a snapshot
+    // written before the parts were kept).
+    const orgBefore = installOrgParts(engine.model, read?.org ?? EMPTY_ORG);
+    // One partition's own history is the organization's, sorted when one process sorts it; a
+    // copy rebuilt from the snapshot would re-sort its lagging quantiles at other moments.
+    if (snapshot?.history !== undefined && config.partitions > 1) installOrgHistory(engine.model, snapshot.history);
+    engine.model.orgHistoryLog = [];
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
 
@@ -304,12 +351,19 @@ export async function runPartition(
       job.partition,
       [...built].map(([id, c]) => ({ id, body: JSON.stringify(c) })),
     );
-    // In the order the engine took them (finalize merges partitions by time): with one partition
-    // the organization's tail is then the very sequence single-process detection builds.
-    if (scores.length > 0) await tx.saveScores(job.day, job.partition, JSON.stringify(scores));
+    // Scores in the order the engine took them (finalize merges partitions by time): with one
+    // partition the organization's tail is then the very sequence single-process detection builds.
+    const summary: DaySummary = {
+      scores,
+      org: orgDeltaSince(engine.model, orgBefore),
+      history: engine.model.orgHistoryLog ?? [],
+    };
+    await tx.saveSummary(job.day, job.partition, JSON.stringify(summary));
     // The organization's tail lives in the snapshot; P copies of it in the partitions' states
     // would only be written and thrown away.
     engine.recent = new TimedScores(RECENT_CAPACITY);
+    // The organization's parts too: the next job installs them from the next snapshot.
+    clearOrgParts(engine.model, config.partitions > 1);
     const next: SavedState = {
       engine,
       resumeFrom: builder.openFrom(),
@@ -412,8 +466,8 @@ export async function runFinalize(
     }
 
     const recent = previous ? TimedScores.fromJSON(previous.recent, RECENT_CAPACITY) : new TimedScores(RECENT_CAPACITY);
-    const lists = (await tx.scores(job.day)).map((body) => JSON.parse(body) as Array<[number, number]>);
-    for (const [t, s] of mergeByTime(lists)) recent.push(t, s);
+    const summaries = (await tx.summaries(job.day)).map(parseSummary);
+    for (const [t, s] of mergeByTime(summaries.map((x) => x.scores))) recent.push(t, s);
     // The next day's refits trim the tail to 4 weeks before their own time, which is no earlier
     // than this day's start (a journey closes within the gap and lateness after its last event).
     recent.dropBefore(job.day - 4 * WEEK);
@@ -428,6 +482,11 @@ export async function runFinalize(
       weekly: [...weekly],
       learningDaily: [...learningDaily],
       learningWeekly: [...learningWeekly],
+      org: mergeOrgParts(
+        previous?.org ?? emptyOrgParts(),
+        summaries.map((x) => x.org),
+      ),
+      history: extendOrgHistory(previous?.history, mergeByTime(summaries.map((x) => x.history))),
     };
     await tx.saveSnapshot(job.day, snapshot.threshold, JSON.stringify(snapshot));
     await tx.markFinalized(job.day);

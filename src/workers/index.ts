@@ -16,7 +16,7 @@ import {
   runFinalize,
   runPartition,
   runPlan,
-  SnapshotTails,
+  SnapshotCache,
 } from './detect-jobs.ts';
 import { type IngestJob, type PlanJob, pendingJobs, QUEUES, type QueueName } from './queue.ts';
 
@@ -80,7 +80,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
   const sweepMs = Math.max(1000, ((options.leaseSeconds ?? 600) * 1000) / 4);
   let lastSweep = 0;
   let idle = false;
-  const tails = new SnapshotTails();
+  const snapshots = new SnapshotCache();
 
   const handle = async (kind: keyof WorkerSummary['jobs'], job: PgBoss.Job<unknown>) => {
     const t0 = performance.now();
@@ -97,7 +97,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
         break;
       case 'partition': {
         const d = job.data as PartitionJob;
-        what = `${new Date(d.day).toISOString().slice(0, 10)} #${d.partition}: ${await runPartition(store, boss, d, Date.now, summary.partition, tails)}`;
+        what = `${new Date(d.day).toISOString().slice(0, 10)} #${d.partition}: ${await runPartition(store, boss, d, Date.now, summary.partition, snapshots)}`;
         break;
       }
       case 'finalize': {

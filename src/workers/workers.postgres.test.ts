@@ -94,7 +94,7 @@ const jobsOf = (stderr: string) => {
 describe('workers on PostgreSQL', () => {
   let dir: string;
   let logs: string;
-  const databases = ['one', 'three', 'killed', 'run', 'whole'];
+  const databases = ['one', 'three', 'killed', 'run', 'whole', 'p3', 'p64'];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'th-workers-'));
     // Two weeks of a small simulated organization with every attack of the library, hour-long files.
@@ -214,18 +214,42 @@ describe('workers on PostgreSQL', () => {
     expect(whole.alerts).toEqual(run.alerts);
   }, 300_000);
 
-  it('with 8 partitions, the same journeys as `run`; alerts differ where models learned within a partition', async () => {
-    // Journeys are cut the same way whatever the partitioning; what differs is their scores:
-    // peer groups, organization rarity and stories are learned within a partition, so an
-    // identity's journey is compared with its partition's identities, not the whole organization.
+  it('with 3, 8 and 64 partitions, the same journeys as `run`, and only alerts `run` raises, citing the same events', async () => {
+    // Journeys are cut the same way whatever the partitioning; what differs is their scores. Each
+    // partition scores against what the whole organization learned through the day before
+    // (snapshot parts: vocabulary, n-grams, rarity, targets, context, role families, history of
+    // scores), but peer groups and stories are still learned within a partition, and a partition
+    // sees the other partitions' day only the next day: a journey whose excess is within a hair
+    // of the threshold can fall on either side, and an alert's score (so its severity band)
+    // moves with the threshold.
     const journeyIds = (url: string) =>
       query<{ id: string; events: string }>(url, 'SELECT id, event_ids AS events FROM journeys ORDER BY id');
     expect(await journeyIds(urlOf('one'))).toEqual(await journeyIds(urlOf('run')));
-    const ids = (o: Awaited<ReturnType<typeof outcome>>) => new Set(o.alerts.map((a) => a.id));
-    const mine = ids(single);
-    const theirs = ids(run);
-    const common = [...mine].filter((id) => theirs.has(id)).length;
-    expect(common / theirs.size).toBeGreaterThanOrEqual(0.85);
-    expect(common / mine.size).toBeGreaterThanOrEqual(0.85);
-  });
+    const byPartitions = new Map([[Number(PARTITIONS), single]]);
+    for (const p of [3, 64]) {
+      const url = urlOf(`p${p}`);
+      expect((await start(['enqueue', logs, '--db', url, '--partitions', String(p), ...SETTINGS]).done).code).toBe(0);
+      const worker = await start(['worker', '--db', url, '--until-idle']).done;
+      expect(worker.code, worker.stderr).toBe(0);
+      byPartitions.set(p, await outcome(url));
+    }
+    const theirs = new Map(run.alerts.map((a) => [a.id, a]));
+    for (const [p, mine] of byPartitions) {
+      const common = mine.alerts.filter((a) => theirs.has(a.id));
+      // No alert one process would not raise; the same journeys and events cited.
+      expect(common.length, `P=${p}`).toBe(mine.alerts.length);
+      for (const a of common) {
+        const t = theirs.get(a.id);
+        expect({ journeys: a.journeys, events: a.events }, `P=${p} ${a.id}`).toEqual({
+          journeys: t?.journeys,
+          events: t?.events,
+        });
+      }
+      // Measured: all 19 of run's at P=3 and 8, 18 at P=64 (the one missed is 0.03 above run's
+      // threshold); all but one in the same severity band.
+      expect(common.length / theirs.size, `P=${p}`).toBeGreaterThanOrEqual(0.9);
+      const sameSeverity = common.filter((a) => theirs.get(a.id)?.severity === a.severity).length;
+      expect(sameSeverity / common.length, `P=${p}`).toBeGreaterThanOrEqual(0.9);
+    }
+  }, 600_000);
 });
