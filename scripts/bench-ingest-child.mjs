@@ -49,19 +49,25 @@ function threadCpu() {
     let main = 0;
     let others = 0;
     let busiestOther = 0;
+    let mainWaited = null;
     for (const tid of readdirSync('/proc/self/task')) {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const seconds = (Number(fields[11]) + Number(fields[12])) / tick;
-      if (Number(tid) === process.pid) main += seconds;
-      else {
+      if (Number(tid) === process.pid) {
+        main += seconds;
+        // schedstat: nanoseconds on a core, waiting on a run queue, time slices (needs schedstats in the kernel).
+        try {
+          mainWaited = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+        } catch {}
+      } else {
         others += seconds;
         busiestOther = Math.max(busiestOther, seconds);
       }
     }
-    return { mainCpu: main, otherCpu: others, busiestOtherCpu: busiestOther };
+    return { mainCpu: main, otherCpu: others, busiestOtherCpu: busiestOther, mainWaited };
   } catch {
-    return { mainCpu: null, otherCpu: null, busiestOtherCpu: null };
+    return { mainCpu: null, otherCpu: null, busiestOtherCpu: null, mainWaited: null };
   }
 }
 

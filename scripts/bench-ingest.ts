@@ -38,6 +38,8 @@ interface Measured {
   mainCpu: number | null;
   otherCpu: number | null;
   busiestOtherCpu: number | null;
+  /** Seconds the main thread was ready to run and waited for a core (null off Linux). */
+  mainWaited: number | null;
 }
 
 function measure(mode: string, dir: string, prepareWorkers: string | undefined): Measured {
@@ -98,11 +100,11 @@ async function main(): Promise<void> {
     const cpu = (m: Measured | undefined) =>
       m?.mainCpu == null || m.otherCpu == null || m.busiestOtherCpu == null
         ? '-'
-        : `${m.mainCpu.toFixed(2)} / ${m.busiestOtherCpu.toFixed(2)} / ${m.otherCpu.toFixed(2)}`;
+        : `${m.mainCpu.toFixed(2)} / ${m.busiestOtherCpu.toFixed(2)} / ${m.otherCpu.toFixed(2)}${m.mainWaited == null ? '' : ` (${m.mainWaited.toFixed(2)})`}`;
     cpuLines.push(`| ${shape.label} | ${cpu(f)} | ${cpu(g)} | ${cpu(r)} | ${cpu(p)} |`);
   }
   console.log(
-    `\nCPU seconds of the best runs: main thread / busiest other thread / all other threads (load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}):\n`,
+    `\nCPU seconds of the best runs: main thread / busiest other thread / all other threads (seconds the main thread waited for a core) (load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}):\n`,
   );
   console.log('| shape | floor | ingest | run | pg |');
   console.log('|---|---:|---:|---:|---:|');

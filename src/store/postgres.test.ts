@@ -67,4 +67,25 @@ describe('store on PostgreSQL', () => {
       await worker.close();
     }
   });
+
+  it('compares eventIDs and sessions bytewise whatever the database locale, and keeps blobs uncompressed (0012)', async () => {
+    const sut = await openStore({ db: url });
+    try {
+      const { rows } = await sql<{ table: string; column: string; collation: string | null; storage: string }>`
+        SELECT c.relname AS table, a.attname AS column, co.collname AS collation, a.attstorage AS storage
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_collation co ON co.oid = a.attcollation
+        WHERE (c.relname = 'events' AND a.attname IN ('event_id', 'session', 'actor_key'))
+           OR (c.relname = 'raw_blobs' AND a.attname = 'data')
+        ORDER BY c.relname, a.attname`.execute(sut.db);
+      expect(rows).toEqual([
+        // actor_key keeps the database's collation: measured no cheaper bytewise, and identity_hash is generated from it.
+        { table: 'events', column: 'actor_key', collation: 'default', storage: 'x' },
+        { table: 'events', column: 'event_id', collation: 'C', storage: 'x' },
+        { table: 'events', column: 'session', collation: 'C', storage: 'x' },
+        { table: 'raw_blobs', column: 'data', collation: null, storage: 'e' },
+      ]);
+    } finally {
+      await sut.close();
+    }
+  });
 });

@@ -13,6 +13,7 @@ import * as alwaysOn from './0007-always-on.ts';
 import * as triage from './0008-triage.ts';
 import * as dashboardReads from './0009-dashboard-reads.ts';
 import * as workers from './0011-workers.ts';
+import * as postgresKeys from './0012-postgres-keys.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,6 +31,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0008-triage': triage,
   '0009-dashboard-reads': dashboardReads,
   '0011-workers': workers,
+  '0012-postgres-keys': postgresKeys,
 };
 
 /** The migrations for one dialect, as kysely's migrator runs them. */
