@@ -8,3 +8,13 @@
 export function pgText(v: string): string {
   return v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v;
 }
+
+/**
+ * A bound value as PostgreSQL can take it: a string, or each string of an array parameter
+ * (`= ANY($1)`, `unnest`), through `pgText`; anything else (numbers, bytes) as it is.
+ */
+export function pgValue(v: unknown): unknown {
+  if (typeof v === 'string') return pgText(v);
+  if (Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes('\0'))) return v.map(pgValue);
+  return v;
+}
