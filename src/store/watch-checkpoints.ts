@@ -1,5 +1,6 @@
 /** The watch checkpoints repository (`watch_checkpoints`): the last S3 key ingested under each day prefix. */
 import type { Store } from './index.ts';
+import { askedAs } from './pg-text.ts';
 
 export interface WatchCheckpoint {
   prefix: string;
@@ -46,6 +47,7 @@ export class WatchCheckpointsRepository {
   /** Which of these file names ingest already finished (re-listed inside the lateness margin). */
   async finished(names: readonly string[]): Promise<Set<string>> {
     const done = new Set<string>();
+    const asked = askedAs(names);
     for (let i = 0; i < names.length; i += 500) {
       const rows = await this.store.db
         .selectFrom('files')
@@ -53,7 +55,7 @@ export class WatchCheckpointsRepository {
         .where('name', 'in', names.slice(i, i + 500))
         .where('status', '=', 'done')
         .execute();
-      for (const r of rows) done.add(r.name);
+      for (const r of rows) for (const name of asked(r.name)) done.add(name);
     }
     return done;
   }
