@@ -55,11 +55,16 @@ describe.each(['sqlite', 'postgres'])('keys holding NUL on %s', (kind) => {
     expect([...finished].sort()).toEqual([NUL_NAME, PLAIN_NAME].sort());
   });
 
-  it('watch: a day checkpoint whose last key holds NUL moves forward and is read back', async () => {
+  it('watch: a day checkpoint whose last key holds NUL lists nothing unread again, and moves forward', async () => {
     const checkpoints = new WatchCheckpointsRepository(store);
     const base = 's3://trail/AWSLogs/1/CloudTrail/us-east-1/';
     const day = `${base}2026/01/05/`;
     await checkpoints.advance(base, day, `${day}a\u0000b.json.gz`, day, 1);
+    // S3 lists after the key read back: never after a key listed later than the one read.
+    const [first] = await checkpoints.forBase(base);
+    expect(first?.lastKey).toBe(kind === 'postgres' ? `${day}a` : `${day}a\u0000b.json.gz`);
+    await checkpoints.advance(base, day, `${day}a\u0000a.json.gz`, day, 2);
+    expect((await checkpoints.forBase(base))[0]?.lastKey).toBe(first?.lastKey);
     await checkpoints.advance(base, day, `${day}b.json.gz`, day, 2);
     const [only, ...rest] = await checkpoints.forBase(base);
     expect(rest).toEqual([]);
