@@ -121,6 +121,13 @@ async function runTwiceAndAgain(db: string, logs: ReturnType<typeof writeLogs>) 
   expect(late.stdout).toMatch(/replayed from/);
   const again = await runCli(['run', logs.first, logs.late, '--db', db, '--learning-days', '10']);
   expect(again.code).toBe(0);
+  const alerts = await runCli(['alerts', '--db', db]);
+  expect(alerts.code).toBe(0);
+  expect(alerts.stdout).toContain('dev3');
+  expect(alerts.stdout).not.toContain(NUL);
+  expect(again.stdout).toMatch(
+    /^detect: 0 journey\(s\) scored from 0 events.*\n\s+0 new alert\(s\), 0 alert\(s\) grew\n/,
+  );
   return { first, late, again };
 }
 
