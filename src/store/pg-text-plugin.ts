@@ -29,11 +29,23 @@ class PgTextTransformer extends OperationNodeTransformer {
   }
 }
 
+/**
+ * Whether any string in a query tree holds NUL. Looked at before transforming: the transformer
+ * rebuilds the whole tree, which nearly every query (no NUL) does not need.
+ */
+function holdsNul(node: unknown): boolean {
+  if (typeof node === 'string') return node.includes('\0');
+  if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) return false;
+  if (Array.isArray(node)) return node.some(holdsNul);
+  for (const key in node) if (holdsNul((node as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 export class PgTextPlugin implements KyselyPlugin {
   readonly #transformer = new PgTextTransformer();
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.#transformer.transformNode(args.node);
+    return holdsNul(args.node) ? this.#transformer.transformNode(args.node) : args.node;
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
