@@ -12,6 +12,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Store } from './index.ts';
+import { askedAs } from './pg-text.ts';
 
 export interface FileToFinish {
   name: string;
@@ -76,12 +77,13 @@ export class FilesRepository {
       }
       return done;
     }
+    const asked = askedAs(names);
     for (let i = 0; i < names.length; i += ARRAY_CHUNK) {
       const { rows } = await sql<{ name: string; fingerprint: string }>`
         SELECT name, fingerprint FROM files WHERE status = 'done' AND name = ANY(${names.slice(i, i + ARRAY_CHUNK)}::text[])`.execute(
         this.#store.db,
       );
-      for (const r of rows) done.set(r.name, r.fingerprint);
+      for (const r of rows) for (const name of asked(r.name)) done.set(name, r.fingerprint);
     }
     return done;
   }
@@ -110,6 +112,7 @@ export class FilesRepository {
       }
       return ids;
     }
+    const asked = askedAs(files.map((f) => f.name));
     for (let i = 0; i < files.length; i += ARRAY_CHUNK) {
       const chunk = files.slice(i, i + ARRAY_CHUNK);
       const { rows } = await sql<{ id: number; name: string }>`
@@ -118,7 +121,7 @@ export class FilesRepository {
         FROM unnest(${chunk.map((f) => f.name)}::text[], ${chunk.map((f) => f.fingerprint)}::text[]) AS f(name, fingerprint)
         ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint, status = 'reading'
         RETURNING id, name`.execute(this.#store.db);
-      for (const r of rows) ids.set(r.name, Number(r.id));
+      for (const r of rows) for (const name of asked(r.name)) ids.set(name, Number(r.id));
     }
     return ids;
   }

@@ -76,7 +76,11 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(location)) {
     // Imported here: the driver and the COPY streams cost ~50 ms of start-up that an embedded
     // store never needs.
-    const [{ default: pg }, { trackCopyClients }] = await Promise.all([import('pg'), import('./pg-copy.ts')]);
+    const [{ default: pg }, { trackCopyClients }, { PgTextPlugin }] = await Promise.all([
+      import('pg'),
+      import('./pg-copy.ts'),
+      import('./pg-text-plugin.ts'),
+    ]);
     if (!bigintParserSet) {
       // Epoch milliseconds fit in a double until year 287396; pg returns int8 as strings by default.
       pg.types.setTypeParser(20, (v) => Number(v));
@@ -92,7 +96,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     // query opens a new one, so there is nothing to do but not crash.
     pool.on('error', () => {});
     trackCopyClients(pool);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PgTextPlugin()] });
     store = { db, dialect: 'postgres', sqlite: null, location, transaction, close: () => db.destroy() };
   } else {
     let handle: BetterSqlite3.Database;

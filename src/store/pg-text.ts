@@ -8,3 +8,31 @@
 export function pgText(v: string): string {
   return v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v;
 }
+
+/**
+ * A bound value as PostgreSQL can take it: a string, or each string of an array parameter
+ * (`= ANY($1)`, `unnest`), through `pgText`; anything else (numbers, bytes) as it is.
+ */
+export function pgValue(v: unknown): unknown {
+  if (typeof v === 'string') return pgText(v);
+  if (Array.isArray(v) && v.some((x) => typeof x === 'string' && x.includes('\0'))) return v.map(pgValue);
+  return v;
+}
+
+/**
+ * For a query that returns the keys it was asked about: each returned key as the asked strings
+ * it stands for. PostgreSQL returns a key holding NUL as stored (with U+FFFD), which a map keyed
+ * by what was asked would not find. Returned keys stand for themselves when no asked key held
+ * NUL (and always on SQLite, which stores keys as they are).
+ */
+export function askedAs(asked: readonly string[]): (returned: string) => readonly string[] {
+  if (!asked.some((v) => v.includes('\0'))) return (returned) => [returned];
+  const byStored = new Map<string, string[]>();
+  for (const v of asked) {
+    const stored = pgText(v);
+    const same = byStored.get(stored);
+    if (same === undefined) byStored.set(stored, [v]);
+    else if (!same.includes(v)) same.push(v);
+  }
+  return (returned) => byStored.get(returned) ?? [returned];
+}

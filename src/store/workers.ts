@@ -7,6 +7,7 @@ import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { type EventRow, ROW_COLUMNS, toRow } from './events.ts';
 import type { Store } from './index.ts';
+import { askedAs } from './pg-text.ts';
 import type { Database } from './schema.ts';
 
 type WorkerTables = {
@@ -36,6 +37,7 @@ export class WorkerKeysRepository {
    */
   async claim(keys: ReadonlyArray<{ key: string; fingerprint: string }>, now: number): Promise<Set<string>> {
     const fresh = new Set<string>();
+    const asked = askedAs(keys.map((k) => k.key));
     for (let i = 0; i < keys.length; i += CHUNK) {
       const rows = await this.#db
         .insertInto('worker_keys')
@@ -48,7 +50,7 @@ export class WorkerKeysRepository {
         )
         .returning('key')
         .execute();
-      for (const r of rows) fresh.add(r.key);
+      for (const r of rows) for (const key of asked(r.key)) fresh.add(key);
     }
     return fresh;
   }

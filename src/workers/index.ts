@@ -18,7 +18,7 @@ import {
   runPlan,
   SnapshotCache,
 } from './detect-jobs.ts';
-import { type IngestJob, type PlanJob, pendingJobs, QUEUES, type QueueName } from './queue.ts';
+import { type IngestJob, ingestJobPaths, type PlanJob, pendingJobs, QUEUES, type QueueName } from './queue.ts';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -87,7 +87,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
     let what: string;
     switch (kind) {
       case 'ingest': {
-        const s = await ingest(store, (job.data as IngestJob).paths, { dropOrphanBlobs: false });
+        const s = await ingest(store, ingestJobPaths(job.data as IngestJob), { dropOrphanBlobs: false });
         summary.events += s.inserted;
         what = `${s.filesRead} file(s), ${s.inserted} new events, ${s.duplicates} duplicates, ${s.quarantined} quarantined`;
         break;

@@ -27,9 +27,22 @@ export interface DetectSettings {
   gapMinutes: number;
 }
 
-/** The ingest job's payload. */
+/**
+ * The ingest job's payload. A job's data is jsonb, which refuses the escape of NUL (`\u0000`):
+ * when a path holds NUL (an S3 key may), the paths travel as JSON text in `pathsJson` (a string,
+ * whose escapes jsonb keeps as text) and `paths` is empty.
+ */
 export interface IngestJob {
   paths: string[];
+  pathsJson?: string;
+}
+
+export function ingestJobData(paths: readonly string[]): IngestJob {
+  return paths.some((p) => p.includes('\0')) ? { paths: [], pathsJson: JSON.stringify(paths) } : { paths: [...paths] };
+}
+
+export function ingestJobPaths(job: IngestJob): string[] {
+  return job.pathsJson === undefined ? job.paths : (JSON.parse(job.pathsJson) as string[]);
 }
 
 /** The detection plan's payload. */

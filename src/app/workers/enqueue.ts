@@ -15,6 +15,7 @@ import {
   DEFAULT_PARTITIONS,
   type DetectSettings,
   type IngestJob,
+  ingestJobData,
   jobId,
   type PlanJob,
   QUEUES,
@@ -171,6 +172,6 @@ function ingestJob(paths: string[], fingerprints: string[]): PgBoss.JobInsert<In
   return {
     name: QUEUES.ingest,
     id: jobId(`ingest\u0000${paths.map((p, i) => `${p}\u0000${fingerprints[i]}`).join('\u0000')}`),
-    data: { paths },
+    data: ingestJobData(paths),
   };
 }
