@@ -8,13 +8,12 @@
  *   npx tsx scripts/bench-insert.ts                      # 100,000 rows, best of 3
  *   npx tsx scripts/bench-insert.ts --rows 50000 --repeat 5 --only base,no-session
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ingest } from '../src/ingest/index.ts';
-import { writeSyntheticTrail } from '../src/ingest/synthetic.ts';
 import { EVENT_COLUMNS, type EventColumns, insertEventRows } from '../src/store/events.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { sourceRows } from './bench-rows.ts';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -66,25 +65,6 @@ const VARIANTS: Record<string, Variant> = {
   'batch-100k': { batch: 100_000 },
 };
 
-async function sourceRows(): Promise<EventColumns[]> {
-  const files = Math.ceil(rowsWanted / 1000);
-  const dir = join(root, `trail-${files}x1000`);
-  if (!existsSync(dir)) writeSyntheticTrail(dir, files, 1000, 42);
-  const db = join(root, `source-${files}x1000.db`);
-  if (!existsSync(db)) {
-    const store = await openStore({ db });
-    await ingest(store, [dir], { prepareWorkers: 0 });
-    await store.close();
-  }
-  const store = await openStore({ db });
-  const rows = (store.sqlite as NonNullable<Store['sqlite']>)
-    .prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events ORDER BY id LIMIT ?`)
-    .raw(true)
-    .all(rowsWanted) as EventColumns[];
-  await store.close();
-  return rows;
-}
-
 /** Wall and CPU (user + system) seconds of the inserts alone; CPU is the steadier figure on a shared machine. */
 async function once(
   name: string,
@@ -124,7 +104,7 @@ async function once(
 }
 
 mkdirSync(root, { recursive: true });
-const rows = await sourceRows();
+const rows = await sourceRows(root, rowsWanted);
 const names = Object.keys(VARIANTS).filter((n) => !only || only.includes(n));
 const wall = new Map<string, number[]>();
 const cpu = new Map<string, number[]>();

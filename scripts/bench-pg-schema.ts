@@ -15,11 +15,11 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { ingest } from '../src/ingest/index.ts';
 import { writeSyntheticTrail } from '../src/ingest/synthetic.ts';
-import { EVENT_COLUMNS, type EventColumns, insertEventRows } from '../src/store/events.ts';
+import { type EventColumns, insertEventRows } from '../src/store/events.ts';
 import { FilesRepository } from '../src/store/files.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { sourceRows } from './bench-rows.ts';
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => {
@@ -50,25 +50,6 @@ const VARIANTS: Record<string, string> = {
     " ALTER TABLE events ADD COLUMN identity_hash bigint GENERATED ALWAYS AS (('x' || substr(md5(CASE WHEN person IS NOT NULL AND right(actor_key, length(person) + 1) = '/' || person THEN person ELSE actor_key END), 1, 15))::bit(60)::bigint) STORED",
   'no-secondary-indexes': 'DROP INDEX events_time; DROP INDEX events_actor_time; DROP INDEX events_session',
 };
-
-async function sourceRows(): Promise<EventColumns[]> {
-  const files = Math.ceil(rowsWanted / 1000);
-  const dir = join(root, `trail-${files}x1000`);
-  if (!existsSync(dir)) writeSyntheticTrail(dir, files, 1000, 42);
-  const db = join(root, `source-${files}x1000.db`);
-  if (!existsSync(db)) {
-    const store = await openStore({ db });
-    await ingest(store, [dir], { prepareWorkers: 0 });
-    await store.close();
-  }
-  const store = await openStore({ db });
-  const rows = (store.sqlite as NonNullable<Store['sqlite']>)
-    .prepare(`SELECT ${EVENT_COLUMNS.join(', ')} FROM events ORDER BY id LIMIT ?`)
-    .raw(true)
-    .all(rowsWanted) as EventColumns[];
-  await store.close();
-  return rows;
-}
 
 /** The gzipped bytes of real small trail files (as ingest keeps them), one per blob. */
 function sourceBlobs(): Buffer[] {
@@ -152,7 +133,7 @@ async function once(
   }
 }
 
-const rows = await sourceRows();
+const rows = await sourceRows(root, rowsWanted);
 const blobs = sourceBlobs();
 const names = Object.keys(VARIANTS).filter((n) => !only || only.includes(n));
 const events = new Map<string, number[]>();

@@ -307,6 +307,47 @@ function diffInto<K>(
   for (const [text, n] of base) if (!after.has(unkey(text))) out.push([text, -n]);
 }
 
+/**
+ * Pushes what changed from `was` to `now` (an n-gram table) into `uni`, `bi` and `tri`, as signed
+ * counts keyed by `key` of the gram's tokens; a gram pruned past the cap counts as gone.
+ */
+function diffGrams(
+  now: NGramCounts,
+  was: NGramCounts,
+  pair: (ctx: number) => readonly [number, number],
+  key: (...tokens: number[]) => string,
+  uni: Array<[string, number]>,
+  bi: Array<[string, number]>,
+  tri: Array<[string, number]>,
+): void {
+  const triKey = (ctx: number, w: number) => key(...pair(ctx), w);
+  now.forEachGram(
+    (w, n) => {
+      const d = n - was.count(w);
+      if (d !== 0) uni.push([key(w), d]);
+    },
+    (h1, w, n) => {
+      const d = n - was.bi.get(h1 * TOKEN_BITS + w);
+      if (d !== 0) bi.push([key(h1, w), d]);
+    },
+    (ctx, w, n) => {
+      const d = n - was.tri.get(ctx * TOKEN_BITS + w);
+      if (d !== 0) tri.push([triKey(ctx, w), d]);
+    },
+  );
+  was.forEachGram(
+    (w, n) => {
+      if (!now.uni.has(w)) uni.push([key(w), -n]);
+    },
+    (h1, w, n) => {
+      if (!now.bi.has(h1 * TOKEN_BITS + w)) bi.push([key(h1, w), -n]);
+    },
+    (ctx, w, n) => {
+      if (!now.tri.has(ctx * TOKEN_BITS + w)) tri.push([triKey(ctx, w), -n]);
+    },
+  );
+}
+
 /** `orgDelta(orgParts(model), installed parts)`, computed by numbers where they are: a partition's day in its parts. */
 export function orgDeltaSince(model: BehaviourModel, baseline: OrgBaseline): OrgParts {
   const name = (w: number) => (w === BOS ? START : model.vocab.name(w));
@@ -331,39 +372,10 @@ export function orgDeltaSince(model: BehaviourModel, baseline: OrgBaseline): Org
   diffInto(out.asns, c.asns, prep.map('asns'), String, Number);
   diffInto(out.clients, c.clients, prep.map('clients'), String, String);
   diffInto(out.regions, c.regions, prep.map('regions'), String, String);
-  const now = model.org;
-  const was = baseline.org;
-  const biKey = (h1: number, w: number) => JSON.stringify([name(h1), name(w)]);
-  const triKey = (ctx: number, w: number) => {
-    const [a, b] = model.pairs.pair(ctx);
-    return JSON.stringify([name(a), name(b), name(w)]);
-  };
-  now.forEachGram(
-    (w, n) => {
-      const d = n - was.count(w);
-      if (d !== 0) out.uni.push([name(w), d]);
-    },
-    (h1, w, n) => {
-      const d = n - was.bi.get(h1 * TOKEN_BITS + w);
-      if (d !== 0) out.bi.push([biKey(h1, w), d]);
-    },
-    (ctx, w, n) => {
-      const d = n - was.tri.get(ctx * TOKEN_BITS + w);
-      if (d !== 0) out.tri.push([triKey(ctx, w), d]);
-    },
-  );
-  // Gone (pruned past the cap).
-  was.forEachGram(
-    (w, n) => {
-      if (!now.uni.has(w)) out.uni.push([name(w), -n]);
-    },
-    (h1, w, n) => {
-      if (!now.bi.has(h1 * TOKEN_BITS + w)) out.bi.push([biKey(h1, w), -n]);
-    },
-    (ctx, w, n) => {
-      if (!now.tri.has(ctx * TOKEN_BITS + w)) out.tri.push([triKey(ctx, w), -n]);
-    },
-  );
+  const pairKey = (ctx: number) => model.pairs.pair(ctx);
+  // The organization's unigrams are keyed by the bare token name, its longer grams by a JSON list.
+  const orgKey = (...t: number[]) => (t.length === 1 ? name(t[0] as number) : JSON.stringify(t.map(name)));
+  diffGrams(model.org, baseline.org, pairKey, orgKey, out.uni, out.bi, out.tri);
   const members = prep.map('families');
   const knownBefore = prep.map('known');
   for (const [fam, f] of model.families) {
@@ -371,34 +383,15 @@ export function orgDeltaSince(model: BehaviourModel, baseline: OrgBaseline): Org
       const key = JSON.stringify([fam, k]);
       if (!members.has(key)) out.families.push([key, 1]);
     }
-    const nowF = f.ngram;
-    const wasF = baseline.families.get(fam) ?? new NGramCounts();
     const key = (...tokens: number[]) => JSON.stringify([fam, ...tokens.map(name)]);
-    const triKeyF = (ctx: number, w: number) => key(...model.pairs.pair(ctx), w);
-    nowF.forEachGram(
-      (w, n) => {
-        const d = n - wasF.count(w);
-        if (d !== 0) out.famUni.push([key(w), d]);
-      },
-      (h1, w, n) => {
-        const d = n - wasF.bi.get(h1 * TOKEN_BITS + w);
-        if (d !== 0) out.famBi.push([key(h1, w), d]);
-      },
-      (ctx, w, n) => {
-        const d = n - wasF.tri.get(ctx * TOKEN_BITS + w);
-        if (d !== 0) out.famTri.push([triKeyF(ctx, w), d]);
-      },
-    );
-    wasF.forEachGram(
-      (w, n) => {
-        if (!nowF.uni.has(w)) out.famUni.push([key(w), -n]);
-      },
-      (h1, w, n) => {
-        if (!nowF.bi.has(h1 * TOKEN_BITS + w)) out.famBi.push([key(h1, w), -n]);
-      },
-      (ctx, w, n) => {
-        if (!nowF.tri.has(ctx * TOKEN_BITS + w)) out.famTri.push([triKeyF(ctx, w), -n]);
-      },
+    diffGrams(
+      f.ngram,
+      baseline.families.get(fam) ?? new NGramCounts(),
+      pairKey,
+      key,
+      out.famUni,
+      out.famBi,
+      out.famTri,
     );
   }
   for (const m of model.identities.values())
