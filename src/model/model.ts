@@ -462,9 +462,9 @@ export class BehaviourModel {
       });
     const sequence =
       (ranked[0]?.[1].weight ?? 0) + 0.5 * (ranked[1]?.[1].weight ?? 0) + 0.25 * (ranked[2]?.[1].weight ?? 0);
-    const { context, contextReasons } = this.#contextScore(self, ctx);
+    const { context, contextReasons, unfamiliar } = this.#contextScore(self, ctx);
     // A look around (`#looksOnly`): its new reads are one surprise and one novelty between them.
-    const looking = context === 0 && this.#looksOnly(journey, tokens);
+    const looking = unfamiliar < 0.005 && this.#looksOnly(journey, tokens);
     let lookSequence = sequence;
     if (looking) {
       const top: number[] = [];
@@ -596,7 +596,7 @@ export class BehaviourModel {
     if (look > 0.005)
       reasons.push({
         kind: 'look-around',
-        text: `only read, from where and with what ${self.journeys > 0 ? who : 'this organization'} usually works: ${newReads} reads new for ${who} count as one`,
+        text: `only read or took access away, from where and with what ${self.journeys > 0 ? who : 'this organization'} usually works: ${newReads} reads new for ${who} count as one`,
         weight: -round(look),
       });
     if (n >= 5)
@@ -691,18 +691,28 @@ export class BehaviourModel {
 
   /**
    * Whether the journey only looked: every call a read (IAM access level Read or List) with no
-   * fact and no target, at most one of them refused. Asked only when where and how it ran is
-   * nothing new (no context score: the identity's own network, client and hours, or for a new
-   * identity the organization's; no burst of refusals). Reading what one may read, from one's
-   * own desk, is how a review or an investigation starts, and each further new read is no
-   * further step towards anything: the excess counts the new reads as one surprise and one
-   * novelty. A step (a write, a secret, a share) ends the look.
+   * fact and no target, at most one of them refused, or a successful call that only takes access
+   * away (`narrowsAccess`: a key deactivated, a user removed from a group). Asked only when where
+   * and how it ran is nothing new (no context score: the identity's own network, client and
+   * hours; for an identity with little history, whatever of those the organization knows; no
+   * burst of refusals). Reading what one may read, from one's own desk, is how a review or an
+   * investigation starts, and each further new read is no further step towards anything: the
+   * excess counts the new reads as one surprise and one novelty. A review's clean-up reduces
+   * exposure and keeps it a look. A step (a write that grants or builds, a secret, a share) ends
+   * the look.
    */
   #looksOnly(journey: Journey, tokens: Int32Array): boolean {
     let refused = 0;
     for (let i = 0; i < tokens.length; i++) {
       const row = journey.events[i] as EventRow;
-      if (row.targets.length > 0 || this.#isWrite(tokens[i] as number)) return false;
+      if (row.targets.length > 0) return false;
+      const w = tokens[i] as number;
+      if (row.success && this.#isWrite(w) && this.#narrows(w, row)) {
+        // Its only fact may be the one that makes it narrowing (a key set Inactive).
+        if (row.facts.some((f) => f !== 'accessKeyDeactivated')) return false;
+        continue;
+      }
+      if (this.#isWrite(w)) return false;
       if (!row.success) {
         if (++refused > LOOK_REFUSALS) return false;
       } else if (row.facts.length > 0) return false;
@@ -912,7 +922,10 @@ export class BehaviourModel {
     return n;
   }
 
-  #contextScore(self: IdentityModel, c: JourneyContext): { context: number; contextReasons: AlertReason[] } {
+  #contextScore(
+    self: IdentityModel,
+    c: JourneyContext,
+  ): { context: number; contextReasons: AlertReason[]; unfamiliar: number } {
     const reasons: AlertReason[] = [];
     const p = self.context;
     const org = this.orgContext;
@@ -920,6 +933,9 @@ export class BehaviourModel {
     // Everything is new for a new identity: self-novelty counts in proportion to history.
     const maturity = Math.min(1, p.journeys / 10);
     let score = 0;
+    // The part of the score that is a young identity's own novelty: a network, client or region
+    // the organization knows, new only because the identity has little history yet.
+    let youngOwn = 0;
     // An AS counts as new to the organization once per journey, however many of its prefixes.
     const newAsns = new Set<number>();
     for (const [net, count] of c.nets) {
@@ -937,6 +953,7 @@ export class BehaviourModel {
       if (as !== null)
         selfBits = p.asns.has(as.asn) ? netBits * 0.5 : Math.max(selfBits, surpriseOfNew(p.asns, p.journeys, 2.5));
       let s = maturity * selfBits;
+      if (maturity < 1) youngOwn += s;
       let text = `new network ${net}${as !== null ? ` (${asnLabel(as)})` : ''} for ${who}`;
       if (as !== null && !org.asns.has(as.asn) && !newAsns.has(as.asn)) {
         newAsns.add(as.asn);
@@ -954,6 +971,7 @@ export class BehaviourModel {
     for (const client of c.clients.keys()) {
       if (p.clients.has(client)) continue;
       let s = maturity * surpriseOfNew(p.clients, p.journeys, 2);
+      if (maturity < 1) youngOwn += s;
       let text = `client ${client} new for ${who}`;
       if (!org.clients.has(client)) {
         s += 3;
@@ -966,6 +984,7 @@ export class BehaviourModel {
     for (const region of c.regions) {
       if (p.regions.has(region)) continue;
       let s = maturity * surpriseOfNew(p.regions, p.journeys, 1);
+      if (maturity < 1) youngOwn += s;
       let text = `region ${region} new for ${who}`;
       if (!org.regions.has(region)) {
         s += 1;
@@ -1015,7 +1034,7 @@ export class BehaviourModel {
         weight: round(s),
       });
     }
-    return { context: Math.min(score, 9), contextReasons: reasons };
+    return { context: Math.min(score, 9), contextReasons: reasons, unfamiliar: Math.max(0, score - youngOwn) };
   }
 
   /**
