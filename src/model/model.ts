@@ -178,6 +178,11 @@ const FAMILY_YOUNG = 10;
 const LOOK_REFUSALS = 1;
 /** A machine identity whose baseline holds this many kinds of write is a provisioner. */
 const PROVISIONER_WRITES = 10;
+/**
+ * A machine identity that reads the state of this many services in about every journey, and
+ * did so before this journey's first write, is a provisioner whatever its count of write kinds.
+ */
+const REFRESH_SERVICES = 6;
 /** A provisioner's teardown of its own kind of resource stays quiet below this risk. */
 const TEARDOWN_MAX_RISK = 0.5;
 /** A provisioner's known write is looked at without its order only when rarer than this where it stands (6 bits). */
@@ -665,7 +670,7 @@ export class BehaviourModel {
     // Asked only when a new plain write is there to quiet (it scans the identity's vocabulary).
     let provisioner: boolean | null = null;
     const isProvisioner = () => {
-      provisioner ??= this.#isProvisioner(self, journey);
+      provisioner ??= this.#isProvisioner(self, journey, tokens);
       return provisioner;
     };
     const loud = new Set<number>();
@@ -721,16 +726,57 @@ export class BehaviourModel {
   }
 
   /**
-   * A machine identity (no person behind the journey) whose baseline holds many kinds of write:
-   * an infrastructure-as-code pipeline.
+   * A machine identity (no person behind the journey) that is an infrastructure-as-code
+   * pipeline: its baseline holds many kinds of write, or it writes and refreshes before it
+   * writes (`#refreshesFirst`).
    */
-  #isProvisioner(self: IdentityModel, journey: Journey): boolean {
-    return (
-      self.journeys > 0 &&
-      this.#writeKinds(self) >= PROVISIONER_WRITES &&
-      !journey.events.some((e) => e.person?.includes('@'))
-    );
+  #isProvisioner(self: IdentityModel, journey: Journey, tokens: Int32Array): boolean {
+    if (self.journeys === 0 || journey.events.some((e) => e.person?.includes('@'))) return false;
+    const kinds = this.#writeKinds(self);
+    return kinds >= PROVISIONER_WRITES || (kinds > 0 && this.#refreshesFirst(self, journey, tokens));
   }
+
+  /**
+   * Terraform, Pulumi or CloudFormation plan against the state of everything they manage: every
+   * run first reads each managed resource (buckets, functions, roles, networks, keys ...) across
+   * many services, then applies. A pipeline that manages few kinds of resource still refreshes
+   * many services, while a deployer, an ETL job or a person's script touch one or two. Both
+   * halves must hold: the identity reads at least `REFRESH_SERVICES` services in about every
+   * journey (a read of each at least once per two journeys), and this journey read as many of
+   * them, with reads the identity knows, before its first write. A stolen pipeline credential
+   * that goes straight for what it wants shows no refresh; its secrets, shares and targets stay
+   * loud in any case (`#quietNews` quiets plain writes only).
+   */
+  #refreshesFirst(self: IdentityModel, journey: Journey, tokens: Int32Array): boolean {
+    const refreshed = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      const w = tokens[i] as number;
+      if (this.#isWrite(w)) break;
+      const row = journey.events[i] as EventRow;
+      if (row.success && self.ngram.uni.has(w)) refreshed.add(row.service);
+    }
+    if (refreshed.size < REFRESH_SERVICES) return false;
+    const routine = this.#routineReadServices(self);
+    let both = 0;
+    for (const service of refreshed) if (routine.has(service)) both++;
+    return both >= REFRESH_SERVICES;
+  }
+
+  /** Services one of whose reads the identity makes at least once per two journeys (cached until it learns). */
+  #routineReadServices(self: IdentityModel): ReadonlySet<string> {
+    const cached = this.#routineReadsCache.get(self);
+    if (cached && cached[0] === self.ngram.uniTotal) return cached[1];
+    const services = new Set<string>();
+    for (const [w, count] of self.ngram.uni) {
+      if (2 * count < self.journeys || this.#isWrite(w)) continue;
+      const action = tokenAction(this.vocab.name(w));
+      const colon = action.indexOf(':');
+      if (colon > 0) services.add(action.slice(0, colon));
+    }
+    this.#routineReadsCache.set(self, [self.ngram.uniTotal, services]);
+    return services;
+  }
+  readonly #routineReadsCache = new WeakMap<IdentityModel, [number, Set<string>]>();
 
   /**
    * Whether `row` deletes a kind of resource the identity itself creates (`iam:DeleteRole` by one
@@ -766,7 +812,7 @@ export class BehaviourModel {
       if (count === 0) continue;
       if (calls < 0) {
         // Asked only when a known write is there (it scans the identity's vocabulary).
-        if (!this.#isProvisioner(self, journey)) return;
+        if (!this.#isProvisioner(self, journey, tokens)) return;
         calls = this.#writeCalls(self);
       }
       const p = count / calls;
