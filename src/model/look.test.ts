@@ -88,3 +88,63 @@ describe('a look around', () => {
     noLook(s);
   });
 });
+
+describe('a look that cleans up', () => {
+  // Deactivating a key and removing a user from a group reduce exposure: a review's clean-up.
+  const cleanUp = (rows: EventRow[]) => [
+    ...rows,
+    ...seq(['iam:UpdateAccessKey', 'iam:RemoveUserFromGroup'], AT + 20 * 60_000, sec).map((r) => ({
+      ...r,
+      readOnly: false,
+      facts: r.actionKey === 'UpdateAccessKey' ? ['accessKeyDeactivated'] : [],
+    })),
+  ];
+
+  it('stays a look when its only writes take access away', () => {
+    const s = scoreOf(cleanUp(seq([...ROUTINE, ...REVIEW], AT, sec)));
+    expect(lookOf(s)).toBeGreaterThan(3);
+    expect(s.reasons.find((r) => r.kind === 'look-around')?.text).toContain('took access away');
+  });
+
+  it('is no look when a key is set active again: that grants', () => {
+    const rows = [
+      ...seq([...ROUTINE, ...REVIEW], AT, sec),
+      ...seq(['iam:UpdateAccessKey'], AT + 20 * 60_000, { ...sec, readOnly: false }),
+    ];
+    noLook(scoreOf(rows));
+  });
+
+  it('is no look when a clean-up call was refused', () => {
+    const rows = cleanUp(seq([...ROUTINE, ...REVIEW], AT, sec)).map((r) =>
+      r.actionKey === 'RemoveUserFromGroup' ? { ...r, success: false, errorCode: 'AccessDenied' } : r,
+    );
+    noLook(scoreOf(rows));
+  });
+});
+
+describe('a look by an identity with little history', () => {
+  // Three journeys of its own with the CLI; a colleague works with boto3.
+  function young(): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 3; d++) rows.push(...seq(ROUTINE, T0 + d * DAY + 2 * HOUR, sec));
+    const colleague = { actorName: 'ops', actorKey: 'arn:aws:iam::111122223333:user/ops', clientName: 'boto3' };
+    for (let d = 0; d < 25; d++) rows.push(...seq(ROUTINE, T0 + d * DAY + 4 * HOUR, colleague));
+    rows.sort((a, b) => a.time - b.time);
+    for (const j of buildJourneys(rows)) sut.learn(j, sut.score(j).raw);
+    return sut;
+  }
+  const review = (clientName: string) => buildJourneys(seq([...ROUTINE, ...REVIEW], AT, { ...sec, clientName }))[0];
+
+  it('is a look with a client new to it that the organization knows', () => {
+    const s = young().score(review('boto3') as never);
+    expect(s.context).toBeGreaterThan(0);
+    expect(lookOf(s)).toBeGreaterThan(3);
+  });
+
+  it('is no look with a client the organization never saw', () => {
+    const s = young().score(review('curl') as never);
+    expect(s.context).toBeGreaterThan(3);
+    noLook(s);
+  });
+});

@@ -181,6 +181,11 @@ const FAMILY_YOUNG = 10;
 const LOOK_REFUSALS = 1;
 /** A machine identity whose baseline holds this many kinds of write is a provisioner. */
 const PROVISIONER_WRITES = 10;
+/**
+ * A machine identity that reads the state of this many services in about every journey, and
+ * did so before this journey's first write, is a provisioner whatever its count of write kinds.
+ */
+const REFRESH_SERVICES = 6;
 /** A provisioner's teardown of its own kind of resource stays quiet below this risk. */
 const TEARDOWN_MAX_RISK = 0.5;
 /** A provisioner's known write is looked at without its order only when rarer than this where it stands (6 bits). */
@@ -491,9 +496,9 @@ export class BehaviourModel {
       });
     const sequence =
       (ranked[0]?.[1].weight ?? 0) + 0.5 * (ranked[1]?.[1].weight ?? 0) + 0.25 * (ranked[2]?.[1].weight ?? 0);
-    const { context, contextReasons } = this.#contextScore(self, ctx);
+    const { context, contextReasons, unfamiliar } = this.#contextScore(self, ctx);
     // A look around (`#looksOnly`): its new reads are one surprise and one novelty between them.
-    const looking = context === 0 && this.#looksOnly(journey, tokens);
+    const looking = unfamiliar < 0.005 && this.#looksOnly(journey, tokens);
     let lookSequence = sequence;
     if (looking) {
       const top: number[] = [];
@@ -624,7 +629,7 @@ export class BehaviourModel {
     if (look > 0.005)
       reasons.push({
         kind: 'look-around',
-        text: `only read, from where and with what ${self.journeys > 0 ? who : 'this organization'} usually works: ${newReads} reads new for ${who} count as one`,
+        text: `only read or took access away, from where and with what ${self.journeys > 0 ? who : 'this organization'} usually works: ${newReads} reads new for ${who} count as one`,
         weight: -round(look),
       });
     if (n >= 5)
@@ -693,7 +698,7 @@ export class BehaviourModel {
     // Asked only when a new plain write is there to quiet (it scans the identity's vocabulary).
     let provisioner: boolean | null = null;
     const isProvisioner = () => {
-      provisioner ??= this.#isProvisioner(self, journey);
+      provisioner ??= this.#isProvisioner(self, journey, tokens);
       return provisioner;
     };
     const loud = new Set<number>();
@@ -719,18 +724,28 @@ export class BehaviourModel {
 
   /**
    * Whether the journey only looked: every call a read (IAM access level Read or List) with no
-   * fact and no target, at most one of them refused. Asked only when where and how it ran is
-   * nothing new (no context score: the identity's own network, client and hours, or for a new
-   * identity the organization's; no burst of refusals). Reading what one may read, from one's
-   * own desk, is how a review or an investigation starts, and each further new read is no
-   * further step towards anything: the excess counts the new reads as one surprise and one
-   * novelty. A step (a write, a secret, a share) ends the look.
+   * fact and no target, at most one of them refused, or a successful call that only takes access
+   * away (`narrowsAccess`: a key deactivated, a user removed from a group). Asked only when where
+   * and how it ran is nothing new (no context score: the identity's own network, client and
+   * hours; for an identity with little history, whatever of those the organization knows; no
+   * burst of refusals). Reading what one may read, from one's own desk, is how a review or an
+   * investigation starts, and each further new read is no further step towards anything: the
+   * excess counts the new reads as one surprise and one novelty. A review's clean-up reduces
+   * exposure and keeps it a look. A step (a write that grants or builds, a secret, a share) ends
+   * the look.
    */
   #looksOnly(journey: Journey, tokens: Int32Array): boolean {
     let refused = 0;
     for (let i = 0; i < tokens.length; i++) {
       const row = journey.events[i] as EventRow;
-      if (row.targets.length > 0 || this.#isWrite(tokens[i] as number)) return false;
+      if (row.targets.length > 0) return false;
+      const w = tokens[i] as number;
+      if (row.success && this.#isWrite(w) && this.#narrows(w, row)) {
+        // Its only fact may be the one that makes it narrowing (a key set Inactive).
+        if (row.facts.some((f) => f !== 'accessKeyDeactivated')) return false;
+        continue;
+      }
+      if (this.#isWrite(w)) return false;
       if (!row.success) {
         if (++refused > LOOK_REFUSALS) return false;
       } else if (row.facts.length > 0) return false;
@@ -739,16 +754,57 @@ export class BehaviourModel {
   }
 
   /**
-   * A machine identity (no person behind the journey) whose baseline holds many kinds of write:
-   * an infrastructure-as-code pipeline.
+   * A machine identity (no person behind the journey) that is an infrastructure-as-code
+   * pipeline: its baseline holds many kinds of write, or it writes and refreshes before it
+   * writes (`#refreshesFirst`).
    */
-  #isProvisioner(self: IdentityModel, journey: Journey): boolean {
-    return (
-      self.journeys > 0 &&
-      this.#writeKinds(self) >= PROVISIONER_WRITES &&
-      !journey.events.some((e) => e.person?.includes('@'))
-    );
+  #isProvisioner(self: IdentityModel, journey: Journey, tokens: Int32Array): boolean {
+    if (self.journeys === 0 || journey.events.some((e) => e.person?.includes('@'))) return false;
+    const kinds = this.#writeKinds(self);
+    return kinds >= PROVISIONER_WRITES || (kinds > 0 && this.#refreshesFirst(self, journey, tokens));
   }
+
+  /**
+   * Terraform, Pulumi or CloudFormation plan against the state of everything they manage: every
+   * run first reads each managed resource (buckets, functions, roles, networks, keys ...) across
+   * many services, then applies. A pipeline that manages few kinds of resource still refreshes
+   * many services, while a deployer, an ETL job or a person's script touch one or two. Both
+   * halves must hold: the identity reads at least `REFRESH_SERVICES` services in about every
+   * journey (a read of each at least once per two journeys), and this journey read as many of
+   * them, with reads the identity knows, before its first write. A stolen pipeline credential
+   * that goes straight for what it wants shows no refresh; its secrets, shares and targets stay
+   * loud in any case (`#quietNews` quiets plain writes only).
+   */
+  #refreshesFirst(self: IdentityModel, journey: Journey, tokens: Int32Array): boolean {
+    const refreshed = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      const w = tokens[i] as number;
+      if (this.#isWrite(w)) break;
+      const row = journey.events[i] as EventRow;
+      if (row.success && self.ngram.uni.has(w)) refreshed.add(row.service);
+    }
+    if (refreshed.size < REFRESH_SERVICES) return false;
+    const routine = this.#routineReadServices(self);
+    let both = 0;
+    for (const service of refreshed) if (routine.has(service)) both++;
+    return both >= REFRESH_SERVICES;
+  }
+
+  /** Services one of whose reads the identity makes at least once per two journeys (cached until it learns). */
+  #routineReadServices(self: IdentityModel): ReadonlySet<string> {
+    const cached = this.#routineReadsCache.get(self);
+    if (cached && cached[0] === self.ngram.uniTotal) return cached[1];
+    const services = new Set<string>();
+    for (const [w, count] of self.ngram.uni) {
+      if (2 * count < self.journeys || this.#isWrite(w)) continue;
+      const action = tokenAction(this.vocab.name(w));
+      const colon = action.indexOf(':');
+      if (colon > 0) services.add(action.slice(0, colon));
+    }
+    this.#routineReadsCache.set(self, [self.ngram.uniTotal, services]);
+    return services;
+  }
+  readonly #routineReadsCache = new WeakMap<IdentityModel, [number, Set<string>]>();
 
   /**
    * Whether `row` deletes a kind of resource the identity itself creates (`iam:DeleteRole` by one
@@ -784,7 +840,7 @@ export class BehaviourModel {
       if (count === 0) continue;
       if (calls < 0) {
         // Asked only when a known write is there (it scans the identity's vocabulary).
-        if (!this.#isProvisioner(self, journey)) return;
+        if (!this.#isProvisioner(self, journey, tokens)) return;
         calls = this.#writeCalls(self);
       }
       const p = count / calls;
@@ -940,7 +996,10 @@ export class BehaviourModel {
     return n;
   }
 
-  #contextScore(self: IdentityModel, c: JourneyContext): { context: number; contextReasons: AlertReason[] } {
+  #contextScore(
+    self: IdentityModel,
+    c: JourneyContext,
+  ): { context: number; contextReasons: AlertReason[]; unfamiliar: number } {
     const reasons: AlertReason[] = [];
     const p = self.context;
     const org = this.orgContext;
@@ -948,6 +1007,9 @@ export class BehaviourModel {
     // Everything is new for a new identity: self-novelty counts in proportion to history.
     const maturity = Math.min(1, p.journeys / 10);
     let score = 0;
+    // The part of the score that is a young identity's own novelty: a network, client or region
+    // the organization knows, new only because the identity has little history yet.
+    let youngOwn = 0;
     // An AS counts as new to the organization once per journey, however many of its prefixes.
     const newAsns = new Set<number>();
     for (const [net, count] of c.nets) {
@@ -965,6 +1027,7 @@ export class BehaviourModel {
       if (as !== null)
         selfBits = p.asns.has(as.asn) ? netBits * 0.5 : Math.max(selfBits, surpriseOfNew(p.asns, p.journeys, 2.5));
       let s = maturity * selfBits;
+      if (maturity < 1) youngOwn += s;
       let text = `new network ${net}${as !== null ? ` (${asnLabel(as)})` : ''} for ${who}`;
       if (as !== null && !org.asns.has(as.asn) && !newAsns.has(as.asn)) {
         newAsns.add(as.asn);
@@ -982,6 +1045,7 @@ export class BehaviourModel {
     for (const client of c.clients.keys()) {
       if (p.clients.has(client)) continue;
       let s = maturity * surpriseOfNew(p.clients, p.journeys, 2);
+      if (maturity < 1) youngOwn += s;
       let text = `client ${client} new for ${who}`;
       if (!org.clients.has(client)) {
         s += 3;
@@ -994,6 +1058,7 @@ export class BehaviourModel {
     for (const region of c.regions) {
       if (p.regions.has(region)) continue;
       let s = maturity * surpriseOfNew(p.regions, p.journeys, 1);
+      if (maturity < 1) youngOwn += s;
       let text = `region ${region} new for ${who}`;
       if (!org.regions.has(region)) {
         s += 1;
@@ -1043,7 +1108,7 @@ export class BehaviourModel {
         weight: round(s),
       });
     }
-    return { context: Math.min(score, 9), contextReasons: reasons };
+    return { context: Math.min(score, 9), contextReasons: reasons, unfamiliar: Math.max(0, score - youngOwn) };
   }
 
   /**

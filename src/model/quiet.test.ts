@@ -143,6 +143,65 @@ describe('a provisioner', () => {
   });
 });
 
+describe('a pipeline that refreshes before it applies', () => {
+  // Terraform's plan reads the state of what it manages across many services, then applies a
+  // few kinds of change: fewer kinds of write than a provisioner's bar, the shape of one.
+  const REFRESH = [
+    'sts:GetCallerIdentity',
+    's3:GetBucketPolicy',
+    'lambda:GetFunction',
+    'iam:GetRole',
+    'ec2:DescribeVpcs',
+    'ecs:DescribeServices',
+    'rds:DescribeDBInstances',
+    'kms:DescribeKey',
+  ];
+  const APPLY = ['lambda:UpdateFunctionCode', 'ecs:RegisterTaskDefinition', 'ecs:UpdateService'];
+  const NEW_INFRA = ['ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateInternetGateway'];
+  const ci = { actorName: 'terraform', actorKey: 'role/terraform' };
+  const write = (r: EventRow) => (/^(Describe|List|Get)/.test(r.actionKey) ? r : { ...r, readOnly: false });
+  function trained(refresh: readonly string[] = REFRESH): BehaviourModel {
+    const sut = new BehaviourModel();
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 15; d++) rows.push(...seq([...refresh, ...APPLY], T0 + d * DAY + 2 * HOUR, ci).map(write));
+    learnAll(sut, rows);
+    return sut;
+  }
+  const run = (actions: readonly string[]) =>
+    buildJourneys(seq(actions, T0 + 20 * DAY + 2 * HOUR, ci).map(write))[0] as never;
+
+  it('scores new kinds of plain infrastructure after its refresh as no novelty', () => {
+    expect(trained().score(run([...REFRESH, ...NEW_INFRA])).novelty).toBe(0);
+  });
+
+  it('keeps them novel when the run skips the refresh and goes straight to writing', () => {
+    expect(trained().score(run(['sts:GetCallerIdentity', ...NEW_INFRA])).novelty).toBeGreaterThan(0);
+  });
+
+  it('keeps them novel for an identity that reads only a few services each run (a deployer)', () => {
+    const narrow = REFRESH.slice(0, 4);
+    expect(trained(narrow).score(run([...REFRESH, ...NEW_INFRA])).novelty).toBeGreaterThan(0);
+  });
+
+  it('keeps them novel for an identity that read those services only now and then', () => {
+    const sut = new BehaviourModel();
+    const rows: EventRow[] = [];
+    for (let d = 0; d < 15; d++) {
+      const reads = d % 7 === 0 ? REFRESH : REFRESH.slice(0, 2);
+      rows.push(...seq([...reads, ...APPLY], T0 + d * DAY + 2 * HOUR, ci).map(write));
+    }
+    learnAll(sut, rows);
+    expect(sut.score(run([...REFRESH, ...NEW_INFRA])).novelty).toBeGreaterThan(0);
+  });
+
+  it('keeps a secret read after the refresh novel', () => {
+    const rows = seq([...REFRESH, 'secretsmanager:GetSecretValue'], T0 + 20 * DAY + 2 * HOUR, ci).map((r) =>
+      r.actionKey === 'GetSecretValue' ? { ...r, facts: ['decryptedSecret'], targets: ['secret:prod/db'] } : r,
+    );
+    expect(trained().score(buildJourneys(rows)[0] as never).novelty).toBeGreaterThan(0);
+  });
+});
+
 describe('direction of risk in the model', () => {
   const admin = { actorName: 'sec', actorKey: 'user/sec' };
   function trained(): BehaviourModel {
