@@ -41,6 +41,7 @@ import {
   installOrgHistory,
   installOrgParts,
   mergeOrgParts,
+  type OrgBaseline,
   type OrgParts,
   orgDeltaSince,
   PreparedOrgParts,
@@ -275,10 +276,15 @@ export async function runPartition(
     // What every partition's identities taught the organization through yesterday, in place of
     // what this partition's alone did (nothing before the first finalize, or in a snapshot
     // written before the parts were kept).
-    const orgBefore = installOrgParts(engine.model, read?.org ?? EMPTY_ORG);
-    // One partition's own history is the organization's, sorted when one process sorts it; a
-    // copy rebuilt from the snapshot would re-sort its lagging quantiles at other moments.
-    if (snapshot?.history !== undefined && config.partitions > 1) installOrgHistory(engine.model, snapshot.history);
+    // Installed when the day first scores a journey: only scoring reads them, and installing and
+    // diffing them was a fixed ~5 ms a job, most of a job's time on small partition-days.
+    let orgBefore: OrgBaseline | null = null;
+    const installOrg = () => {
+      orgBefore = installOrgParts(engine.model, read?.org ?? EMPTY_ORG);
+      // One partition's own history is the organization's, sorted when one process sorts it; a
+      // copy rebuilt from the snapshot would re-sort its lagging quantiles at other moments.
+      if (snapshot?.history !== undefined && config.partitions > 1) installOrgHistory(engine.model, snapshot.history);
+    };
     engine.model.orgHistoryLog = [];
     const builder = new JourneyBuilder({ gapMs: config.gapMs }, state.closedUntil);
     builder.restore(state.builder);
@@ -289,6 +295,8 @@ export async function runPartition(
     const closed: Journey[] = [];
     let scoring = 0;
     const handle = () => {
+      if (closed.length === 0) return;
+      if (orgBefore === null) installOrg();
       const s0 = performance.now();
       for (const j of closed) {
         const { record, alert } = engine.process(j);
@@ -355,7 +363,7 @@ export async function runPartition(
     // partition the organization's tail is then the very sequence single-process detection builds.
     const summary: DaySummary = {
       scores,
-      org: orgDeltaSince(engine.model, orgBefore),
+      org: orgBefore === null ? emptyOrgParts() : orgDeltaSince(engine.model, orgBefore),
       history: engine.model.orgHistoryLog ?? [],
     };
     await tx.saveSummary(job.day, job.partition, JSON.stringify(summary));
