@@ -27,7 +27,12 @@ describe('workers repository on PostgreSQL', () => {
   it('refreshes the planner statistics of events after a bulk load, and not again until the table grows', async () => {
     const repo = new WorkerDetectRepository(store);
     writeSyntheticTrail(join(dir, 'a'), 5, 1000);
-    await ingest(store, [join(dir, 'a')]);
+    // Written through a store of its own, closed after: a session that stays open reports its
+    // statistics in parts (at most once a second), so a check could see half the load, analyze,
+    // and then see the rest arrive; a session that ends reports all it wrote at once.
+    const writer = await openStore({ db: database.url });
+    await ingest(writer, [join(dir, 'a')]);
+    await writer.close();
     // Cumulative statistics reach pg_stat_user_tables once the writing session reports them.
     let stale: string[] = [];
     for (let i = 0; i < 50 && !stale.includes('events'); i++) {
