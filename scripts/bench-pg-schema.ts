@@ -14,11 +14,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { writeSyntheticTrail } from '../src/ingest/synthetic.ts';
 import { type EventColumns, insertEventRows } from '../src/store/events.ts';
 import { FilesRepository } from '../src/store/files.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { adminStatement } from '../src/store/postgres-testing.ts';
 import { sourceRows } from './bench-rows.ts';
 
 const argv = process.argv.slice(2);
@@ -67,16 +67,6 @@ function sourceBlobs(): Buffer[] {
   return out;
 }
 
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 /** User + system CPU seconds of a server process (Linux). */
 function processCpu(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -92,8 +82,8 @@ async function once(
   blobs: readonly Buffer[],
 ): Promise<{ events: number; blobs: number }> {
   const dbName = `trailhound_bench_schema_${process.pid}`;
-  await admin(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin(`CREATE DATABASE ${dbName}`);
+  await adminStatement(pgUrl, `DROP DATABASE IF EXISTS ${dbName}`);
+  await adminStatement(pgUrl, `CREATE DATABASE ${dbName}`);
   try {
     const store = await openStore({ db: pgUrl.replace(/\/[^/]*$/, `/${dbName}`) });
     try {
@@ -129,7 +119,7 @@ async function once(
       await store.close();
     }
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await adminStatement(pgUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
 }
 

@@ -18,13 +18,14 @@ export function testDatabase(label: string): TestDatabase {
   const name = `trailhound_test_${label}_${process.pid}_${Date.now()}`;
   return {
     url: ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
-    create: () => admin(`CREATE DATABASE ${name}`),
-    drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    create: () => adminStatement(ADMIN_URL, `CREATE DATABASE ${name}`),
+    drop: () => adminStatement(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+/** Runs one statement on its own connection (CREATE and DROP DATABASE cannot run in a pool's transaction). */
+export async function adminStatement(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(statement);
