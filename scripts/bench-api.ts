@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver, performance as perf } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { SYNTHETIC_VERSION } from '../src/ingest/synthetic.ts';
 
 const PER_FILE = 1000;
 /** `PerformanceEntry.detail.kind` of a GC entry (perf_hooks constants). */
@@ -90,7 +91,7 @@ async function buildStore(db: string, events: number): Promise<void> {
   const { openStore } = await import('../src/store/index.ts');
   const { ingest } = await import('../src/ingest/index.ts');
   const { detect } = await import('../src/app/detect.ts');
-  const trail = join(root, `trail-${events}`);
+  const trail = join(root, `trail-${events}-v${SYNTHETIC_VERSION}`);
   if (!existsSync(trail)) writeSyntheticTrail(trail, Math.ceil(events / PER_FILE), PER_FILE, 42);
   const store = await openStore({ db });
   let t = performance.now();
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   const clients = arg('clients', 20);
   const seconds = arg('seconds', 30);
   mkdirSync(root, { recursive: true });
-  const db = join(root, `store-${events}.db`);
+  const db = join(root, `store-${events}-v${SYNTHETIC_VERSION}.db`);
   if (!existsSync(db)) await buildStore(db, events);
   console.log(
     `node ${process.version}, store ${db} (${(statSync(db).size / 2 ** 20).toFixed(0)} MiB), ${clients} clients, ${seconds} s`,

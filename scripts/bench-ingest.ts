@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { writeSyntheticTrail } from '../src/ingest/synthetic.ts';
+import { SYNTHETIC_VERSION, writeSyntheticTrail } from '../src/ingest/synthetic.ts';
 
 const SHAPES: Record<string, { files: number; perFile: number; label: string }> = {
   small: { files: 10_000, perFile: 7, label: '10,000 files x 7 events' },
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const cpuLines: string[] = [];
   for (const name of shapes) {
     const shape = SHAPES[name] as (typeof SHAPES)[string];
-    const dir = join(root, `${name}-${shape.files}x${shape.perFile}`);
+    const dir = join(root, `${name}-${shape.files}x${shape.perFile}-v${SYNTHETIC_VERSION}`);
     if (!existsSync(dir)) writeSyntheticTrail(dir, shape.files, shape.perFile, 42);
     const best = new Map<string, Measured>();
     for (let i = 0; i < repeat; i++)

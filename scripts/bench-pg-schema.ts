@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { writeSyntheticTrail } from '../src/ingest/synthetic.ts';
+import { SYNTHETIC_VERSION, writeSyntheticTrail } from '../src/ingest/synthetic.ts';
 import { type EventColumns, insertEventRows } from '../src/store/events.ts';
 import { FilesRepository } from '../src/store/files.ts';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -53,7 +53,7 @@ const VARIANTS: Record<string, string> = {
 
 /** The gzipped bytes of real small trail files (as ingest keeps them), one per blob. */
 function sourceBlobs(): Buffer[] {
-  const dir = join(root, `trail-${blobsWanted}x7`);
+  const dir = join(root, `trail-${blobsWanted}x7-v${SYNTHETIC_VERSION}`);
   if (!existsSync(dir)) writeSyntheticTrail(dir, blobsWanted, 7, 42);
   const out: Buffer[] = [];
   const walk = (d: string) => {

@@ -5,15 +5,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../src/ingest/index.ts';
-import { writeSyntheticTrail } from '../src/ingest/synthetic.ts';
+import { SYNTHETIC_VERSION, writeSyntheticTrail } from '../src/ingest/synthetic.ts';
 import { EVENT_COLUMNS, type EventColumns } from '../src/store/events.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 
 export async function sourceRows(root: string, rowsWanted: number): Promise<EventColumns[]> {
   const files = Math.ceil(rowsWanted / 1000);
-  const dir = join(root, `trail-${files}x1000`);
+  const dir = join(root, `trail-${files}x1000-v${SYNTHETIC_VERSION}`);
   if (!existsSync(dir)) writeSyntheticTrail(dir, files, 1000, 42);
-  const db = join(root, `source-${files}x1000.db`);
+  const db = join(root, `source-${files}x1000-v${SYNTHETIC_VERSION}.db`);
   if (!existsSync(db)) {
     const store = await openStore({ db });
     await ingest(store, [dir], { prepareWorkers: 0 });

@@ -36,39 +36,69 @@ function hex(rand: () => number, n: number): string {
   return s;
 }
 
+/** Hex digits that are a function of `parts`: an identity keeps its ids and keys as in a real trail. */
+function stableHex(n: number, ...parts: Array<string | number>): string {
+  let s = '';
+  let h = 0x811c9dc5;
+  for (const ch of parts.join('/')) h = Math.imul(h ^ (ch.codePointAt(0) as number), 0x01000193) >>> 0;
+  while (s.length < n) {
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+    s += h.toString(16).padStart(8, '0');
+  }
+  return s.slice(0, n);
+}
+
+const HOUR = 3_600_000;
+
+/** Changes when the records written for a seed change: benchmarks name their cached trails with it. */
+export const SYNTHETIC_VERSION = 2;
+
+/**
+ * One record of 200 people over 4 accounts. Each person has one role (or IAM user) per account,
+ * and an assumed role's session key lasts an hour, as SSO sessions in a real trail do: a trail
+ * whose every call carried a key of its own would make every event a journey and a session.
+ */
 export function syntheticRecord(rand: () => number, i: number, baseTime: number): Record<string, unknown> {
   const [source, name, readOnly] = ACTIONS[Math.floor(rand() * ACTIONS.length)] as [string, string, boolean];
-  const user = `user${Math.floor(rand() * 200)}`;
-  const assumed = rand() < 0.6;
+  const userNumber = Math.floor(rand() * 200);
+  const user = `user${userNumber}`;
+  // 60% of the people work through SSO roles, the others as IAM users.
+  const assumed = stableHex(2, 'kind', userNumber) < '9a';
   const account = `1111222233${String(Math.floor(rand() * 4)).padStart(2, '0')}`;
   const region = ['us-east-1', 'eu-west-1', 'us-west-2', 'ap-southeast-2'][Math.floor(rand() * 4)] as string;
   const error = rand() < 0.05;
-  const time = new Date(baseTime + i * 1000 + Math.floor(rand() * 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = baseTime + i * 1000 + Math.floor(rand() * 1000);
+  const time = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const session = Math.floor(at / HOUR);
+  const role = `AWSReservedSSO_Dev_${stableHex(16, 'set', user)}`;
   const identity = assumed
     ? {
         type: 'AssumedRole',
-        principalId: `AROA${hex(rand, 16).toUpperCase()}:${user}@example.com`,
-        arn: `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_Dev_${hex(rand, 8)}/${user}@example.com`,
+        principalId: `AROA${stableHex(16, 'role', user, account).toUpperCase()}:${user}@example.com`,
+        arn: `arn:aws:sts::${account}:assumed-role/${role}/${user}@example.com`,
         accountId: account,
-        accessKeyId: `ASIA${hex(rand, 16).toUpperCase()}`,
+        accessKeyId: `ASIA${stableHex(16, 'session', user, account, session).toUpperCase()}`,
         sessionContext: {
           sessionIssuer: {
             type: 'Role',
             principalId: 'AROAEXAMPLE',
-            arn: `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_0123456789abcdef`,
+            arn: `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/${role}`,
             accountId: account,
-            userName: 'AWSReservedSSO_Dev_0123456789abcdef',
+            userName: role,
           },
           webIdFederationData: {},
-          attributes: { creationDate: time, mfaAuthenticated: 'false' },
+          attributes: {
+            creationDate: new Date(session * HOUR).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            mfaAuthenticated: 'false',
+          },
         },
       }
     : {
         type: 'IAMUser',
-        principalId: `AIDA${hex(rand, 16).toUpperCase()}`,
+        principalId: `AIDA${stableHex(16, 'user', user, account).toUpperCase()}`,
         arn: `arn:aws:iam::${account}:user/${user}`,
         accountId: account,
-        accessKeyId: `AKIA${hex(rand, 16).toUpperCase()}`,
+        accessKeyId: `AKIA${stableHex(16, 'key', user, account).toUpperCase()}`,
         userName: user,
       };
   return {
