@@ -111,6 +111,43 @@ describe('policy facts', () => {
       }),
     ).toEqual([]);
   });
+
+  it('publicShare for * only when no condition limits the callers to fixed accounts, organizations, networks or ARNs', () => {
+    const bucket = (condition?: unknown) =>
+      facts({
+        source: 's3',
+        name: 'PutBucketPolicy',
+        params: {
+          bucketName: 'b',
+          bucketPolicy: {
+            Statement: [
+              { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*', Condition: condition },
+            ],
+          },
+        },
+      });
+    expect(bucket()).toEqual(['publicShare']);
+    expect(bucket({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } })).toEqual([]);
+    expect(bucket({ StringEquals: { 'aws:SourceVpce': ['vpce-1'] } })).toEqual([]);
+    expect(bucket({ IpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] } })).toEqual([]);
+    expect(bucket({ 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-a/r-b/ou-c/*'] } })).toEqual([]);
+    // Conditions that leave everyone in: a negation, IfExists (passes without the key), a wildcard
+    // or the whole Internet, or a key that says nothing of the caller.
+    expect(bucket({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } })).toEqual(['publicShare']);
+    expect(bucket({ StringEqualsIfExists: { 'aws:SourceVpce': 'vpce-1' } })).toEqual(['publicShare']);
+    expect(bucket({ StringLike: { 'aws:PrincipalArn': '*' } })).toEqual(['publicShare']);
+    expect(bucket({ IpAddress: { 'aws:SourceIp': '0.0.0.0/0' } })).toEqual(['publicShare']);
+    expect(bucket({ Bool: { 'aws:SecureTransport': 'true' } })).toEqual(['publicShare']);
+    const invoke = (extra: Record<string, string>) =>
+      facts({
+        source: 'lambda',
+        name: 'AddPermission20150331v2',
+        params: { functionName: 'f', principal: '*', action: 'lambda:InvokeFunction', ...extra },
+      });
+    expect(invoke({})).toEqual(['publicShare']);
+    expect(invoke({ sourceAccount: '111122223333' })).toEqual([]);
+    expect(invoke({ principalOrgID: 'o-abc123' })).toEqual([]);
+  });
 });
 
 describe('sharing facts', () => {
@@ -127,6 +164,9 @@ describe('sharing facts', () => {
     expect(facts(snap([{ userId: '999988887777' }]))).toEqual(['dataSharedOut', 'externalAccount']);
     expect(facts(snap([{ group: 'all' }]))).toEqual(['dataSharedOut', 'publicShare']);
     expect(facts(snap([{ userId: '111122223333' }]))).toEqual([]);
+    // `all` is the one group there is: any other value names nobody (Panther's negative tests).
+    expect(facts(snap([{ group: 'none' }]))).toEqual([]);
+    expect(facts(snap([{ group: 'not-all' }]))).toEqual([]);
     expect(
       facts({
         source: 'rds',

@@ -67,13 +67,16 @@ function shareFacts(c: Ctx, accounts: string[], out: Set<Fact>): void {
   }
 }
 
+/** `all`, the one group EC2 permissions know (everyone); any other value names no account. */
+const publicGroup = (groups: string[]) => groups.filter((g) => g.toLowerCase() === 'all');
+
 /** Accounts added to an EC2 snapshot/AMI permission (`all` means public). */
 export function ec2SharedWith(p: Params): string[] {
   const perm = obj(p, 'createVolumePermission', 'launchPermission') ?? {};
   const add = perm.add ?? perm.Add;
-  const out = items(add).flatMap((i) => [...strings(i.userId), ...strings(i.group)]);
+  const out = items(add).flatMap((i) => [...strings(i.userId), ...publicGroup(strings(i.group))]);
   if (out.length === 0 && str(p, 'operationType') === 'add') {
-    out.push(...strings(p.userIds ?? p.userId, 'userId'), ...strings(p.groups ?? p.userGroups, 'group'));
+    out.push(...strings(p.userIds ?? p.userId, 'userId'), ...publicGroup(strings(p.groups ?? p.userGroups, 'group')));
   }
   return out;
 }
@@ -81,7 +84,7 @@ export function ec2SharedWith(p: Params): string[] {
 /** Accounts removed from an EC2 snapshot/AMI permission. */
 export function ec2UnsharedFrom(p: Params): string[] {
   const perm = obj(p, 'createVolumePermission', 'launchPermission') ?? {};
-  return items(perm.remove ?? perm.Remove).flatMap((i) => [...strings(i.userId), ...strings(i.group)]);
+  return items(perm.remove ?? perm.Remove).flatMap((i) => [...strings(i.userId), ...publicGroup(strings(i.group))]);
 }
 
 /** Accounts added to an RDS snapshot's `restore` attribute (`all` means public). */
@@ -286,8 +289,11 @@ const EXTRACTORS: Record<string, Extractor> = {
     str(c.p, 'attributeName') === 'Policy' && policyFacts(c, 'attributeValue', c.p.attributeValue, out, false),
   'lambda:AddPermission': (c, out) => {
     const principal = str(c.p, 'principal') ?? '';
-    if (principal === '*') out.add('publicShare');
-    else {
+    // `*` limited to a source (a bucket's notifications, an account's resources) or an organization is not everyone.
+    const limited = ['sourceArn', 'sourceAccount', 'principalOrgID'].some((k) => str(c.p, k) !== null);
+    if (principal === '*') {
+      if (!limited) out.add('publicShare');
+    } else {
       const acct = accountOf(principal);
       if (acct !== null && acct !== c.e.accountId) out.add('externalAccount');
     }

@@ -118,6 +118,52 @@ export interface PolicyStatement {
   /** Flattened principals: `*`, account ids/ARNs, service names, federated providers. */
   principals: string[];
   hasCondition: boolean;
+  /**
+   * A condition limits the statement to fixed callers or places (an organization, accounts, ARNs,
+   * VPCs, VPC endpoints, address ranges), so `*` as its principal is not everyone.
+   */
+  limitsCallers: boolean;
+}
+
+/**
+ * Condition keys that, compared with fixed values, make a `*` principal non-public: Amazon S3's
+ * own definition of a public policy (Block Public Access), with the organization keys IAM Access
+ * Analyzer also honours.
+ */
+const CALLER_LIMITING_KEYS = new Set([
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:sourceowner',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:sourceip',
+  'aws:userid',
+]);
+
+/**
+ * Whether a statement's `Condition` limits who can call: a positive operator (not `...IfExists`,
+ * which passes when the key is absent, nor a `Not...` one) on a caller-limiting key whose values
+ * are all fixed (no lone `*`, no `0.0.0.0/0` or `::/0`).
+ */
+function limitsCallers(condition: unknown): boolean {
+  if (!isObject(condition)) return false;
+  for (const [operator, clause] of Object.entries(condition)) {
+    const op = operator.toLowerCase().replace(/^for(any|all)value:/, '');
+    if (op.includes('not') || op.endsWith('ifexists') || op === 'null') continue;
+    if (!isObject(clause)) continue;
+    for (const [k, v] of Object.entries(clause)) {
+      if (!CALLER_LIMITING_KEYS.has(k.toLowerCase())) continue;
+      const values = strings(v);
+      if (values.length > 0 && values.every((x) => x !== '*' && x !== '0.0.0.0/0' && x !== '::/0')) return true;
+    }
+  }
+  return false;
 }
 
 /** Parses a policy document from a JSON string, URL-encoded JSON string or object. */
@@ -146,6 +192,7 @@ export function parsePolicy(raw: unknown): PolicyStatement[] | null {
       resources: strings(s.Resource ?? s.resource),
       principals: principalsOf(s.Principal ?? s.principal),
       hasCondition: isObject(s.Condition ?? s.condition),
+      limitsCallers: limitsCallers(s.Condition ?? s.condition),
     });
   }
   return out;
@@ -170,7 +217,7 @@ export interface PolicySummary {
   admin: boolean;
   /** Some Allow statement grants a service wildcard (`s3:*`, `iam:*`, `*`) on `*`. */
   wildcard: boolean;
-  /** Principals of Allow statements that are `*` (anyone). */
+  /** Principals of Allow statements that are `*` (anyone), with no condition that limits the callers. */
   anyone: boolean;
   /** Accounts named by Allow principals, other than `ownAccount`. */
   externalAccounts: string[];
@@ -201,7 +248,7 @@ export function summarizePolicy(statements: PolicyStatement[], ownAccount: strin
     for (const a of s.notActions) allowActions.push(`everything except ${a}`);
     for (const r of s.resources) allowResources.add(r);
     for (const pr of s.principals) {
-      if (pr === '*' || pr === 'arn:aws:iam::*:root') anyone = true;
+      if (pr === '*' || pr === 'arn:aws:iam::*:root') anyone ||= !s.limitsCallers;
       else if (pr.endsWith('.amazonaws.com')) services.add(pr);
       else {
         const acct = accountOf(pr);

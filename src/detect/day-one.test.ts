@@ -32,6 +32,24 @@ describe('day one on real Stratus Red Team detonations', () => {
     }
   });
 
+  it('a snapshot, image, database snapshot, function or role opened to an outside account: a learning-period alert on day one', async () => {
+    for (const technique of [
+      'exfiltration.ec2-share-ebs-snapshot',
+      'exfiltration.ec2-share-ami',
+      'exfiltration.rds-share-snapshot',
+      'persistence.lambda-backdoor-function',
+      'persistence.iam-backdoor-role',
+      'persistence.iam-create-backdoor-role',
+    ]) {
+      const plain = await run(technique, true);
+      expect(plain.alerts, technique).toBe(1);
+      expect(plain.learningPeriod, technique).toBe(true);
+      expect(plain.signals, technique).toEqual(['shared-outside-organization']);
+    }
+    // Reading secrets shares nothing: still silent on day one without the toolkit's name.
+    expect((await run('credential-access.secretsmanager-retrieve-secrets', true)).alerts).toBe(0);
+  });
+
   it('instance credentials stolen: alerts on the toolkit; the thief called from inside AWS', async () => {
     const recorded = await run('credential-access.ec2-steal-instance-credentials');
     expect(recorded.alerts).toBeGreaterThanOrEqual(1);

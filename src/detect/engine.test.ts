@@ -280,6 +280,43 @@ describe('DetectionEngine', () => {
       ]);
     });
 
+    it('a share outside the organization: news for a role once, not for its next sessions once released', () => {
+      // A vendor's scanner starts every scan as a new session (a new identity) of one role and
+      // shares a snapshot with the vendor's account; a developer's first such share is news.
+      const share = (over: Partial<EventRow>, at: number, to = '999900002222') => [
+        ...seq(['ec2:DescribeSnapshots', 'ec2:CreateSnapshot'], at, over),
+        row('ec2:ModifySnapshotAttribute', at + 3 * MIN, {
+          ...over,
+          facts: ['dataSharedOut', 'externalAccount'],
+          targets: ['snapshot:snap-1', `account:${to}`],
+          risk: 0.9,
+        }),
+      ];
+      const scan = (n: number, day: number) =>
+        share(
+          {
+            actorName: `Scanner (scan-${n})`,
+            actorKey: `arn:aws:sts::111122223333:assumed-role/Scanner/scan-${n}`,
+            actorType: 'assumed-role',
+            roleArn: 'arn:aws:iam::111122223333:role/Scanner',
+          },
+          T0 + day * DAY + 3 * HOUR,
+        );
+      // dev4 shares with another account: a story of its own, not the scanner's.
+      const rows = [
+        ...scan(1, 2),
+        ...scan(2, 20),
+        ...share({ actorName: 'dev4', actorKey: 'user/dev4' }, T0 + 21 * DAY, '999900003333'),
+      ];
+      const signalled = run(org(rows)).alerts.filter((a) =>
+        a.alert.signals.some((h) => h.id === 'shared-outside-organization'),
+      );
+      expect(signalled.map((a) => [a.alert.actorName, a.alert.learningPeriod])).toEqual([
+        ['Scanner (scan-1)', true],
+        ['dev4', false],
+      ]);
+    });
+
     it('fires when one temporary credential calls from two autonomous systems, AWS’s own aside', () => {
       const role = { actorName: 'deploy', actorKey: 'role/deploy', actorType: 'assumed-role', session: 'ASIAEXAMPLE1' };
       const rows = [

@@ -23,6 +23,7 @@ import {
   type SignalHit,
   type SignalSeverity,
   severityRank,
+  sharedOutside,
 } from '../model/signals.ts';
 import { OrgStories, type Story, storyKeys } from '../model/stories.ts';
 import { tokenText } from '../model/tokens.ts';
@@ -323,6 +324,10 @@ export class DetectionEngine {
    */
   #signals(journey: Journey): SignalHit[] {
     const hits = journeySignals(journey.events);
+    const shared = sharedOutside(journey.events, this.model.orgAccounts, (rows) =>
+      this.model.familyRoutine(journey, rows),
+    );
+    if (shared) hits.push(shared);
     const session = this.sessionNetworks.observe(journey.events);
     if (session) hits.push(session);
     if (hits.length === 0) return hits;

@@ -364,6 +364,24 @@ export class BehaviourModel {
     return others > 0 && did > Math.floor(0.2 * others);
   }
 
+  /**
+   * Whether, for each of `rows`, another identity of the journey's role family (its permission
+   * set, in any account) already did that call: the role's routine. A vendor's scanner starts
+   * every scan as a new session, so its own baseline is always empty while its role shares
+   * snapshots with the vendor every day.
+   */
+  familyRoutine(journey: Journey, rows: readonly EventRow[]): boolean {
+    const self = this.identity(journey);
+    const name = roleFamily(self);
+    // A new session is no member yet: one earlier member is the whole family it can lean on.
+    const family = name === null ? undefined : this.families.get(name);
+    if (!family) return false;
+    return rows.every((r) => {
+      const w = this.tokenizer.token(r);
+      return family.members.some((k) => k !== self.key && this.#did(k, w));
+    });
+  }
+
   /** Whether identity `k` ever did token `w` (or did it in an alert held back from its baseline). */
   #did(k: string, w: number): boolean {
     const m = this.identities.get(k);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../domain/event.ts';
 import { MIN, row, seq, T0 } from '../journeys/rows.fixture.ts';
-import { journeySignals, SessionNetworks, SIGNALS } from './signals.ts';
+import { journeySignals, SessionNetworks, SIGNALS, sharedOutside } from './signals.ts';
 
 const ids = (rows: EventRow[]) => journeySignals(rows).map((h) => h.id);
 const refused = (action: string, i: number, errorCode = 'AccessDenied') =>
@@ -101,6 +101,39 @@ describe('journeySignals', () => {
     ).toEqual([]);
     // Throttling is not a refusal.
     expect(ids([...services, ...services].map((a, i) => refused(a, i, 'ThrottlingException')))).toEqual([]);
+  });
+
+  it('shared outside the organization: to everyone, or to an account the trail has not shown', () => {
+    const org = new Set(['111122223333', '444455556666']);
+    const share = (to: string, over: Partial<EventRow> = {}) =>
+      row('ec2:ModifySnapshotAttribute', T0, {
+        facts: to === 'all' ? ['dataSharedOut', 'publicShare'] : ['dataSharedOut', 'externalAccount'],
+        targets: ['snapshot:snap-1', ...(to === 'all' ? [] : [`account:${to}`])],
+        ...over,
+      });
+    const outside = sharedOutside([share('999988887777')], org);
+    expect(outside?.id).toBe('shared-outside-organization');
+    expect(outside?.evidence).toBe('ec2:ModifySnapshotAttribute to account 999988887777 (not in this trail)');
+    expect(sharedOutside([share('all')], org)?.evidence).toBe('ec2:ModifySnapshotAttribute to everyone');
+    const trust = row('iam:UpdateAssumeRolePolicy', T0, {
+      facts: ['externalAccount'],
+      targets: ['role:deploy', 'account:999988887777'],
+    });
+    expect(sharedOutside([trust], org)?.eventIds).toEqual([trust.eventId]);
+    // The DR account of the same organization, a refused share, and a role assumed across accounts are not.
+    expect(sharedOutside([share('444455556666')], org)).toBeNull();
+    expect(sharedOutside([share('999988887777', { success: false, errorCode: 'AccessDenied' })], org)).toBeNull();
+    expect(
+      sharedOutside(
+        [row('sts:AssumeRole', T0, { facts: ['crossAccountRole'], targets: ['account:999988887777'] })],
+        org,
+      ),
+    ).toBeNull();
+    // The role's routine (another session of its permission set already shares there): not news.
+    expect(sharedOutside([share('999988887777')], org, () => true)).toBeNull();
+    expect(sharedOutside([share('999988887777')], org, () => false)?.id).toBe('shared-outside-organization');
+    // Once the trail shows the account, sharing with it stays inside.
+    expect(sharedOutside([share('999988887777')], new Set([...org, '999988887777']))).toBeNull();
   });
 
   it('every signal in the table has a title, a reason, ATT&CK techniques and a unique id', () => {

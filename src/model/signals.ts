@@ -10,6 +10,7 @@
  * its quarantine week, or marked benign) does not fire again for it.
  */
 
+import { reachesOnlyOrganization } from '../catalog/index.ts';
 import type { EventRow } from '../domain/event.ts';
 import { type AsnInfo, asnLabel, asnOf } from '../normalize/asn.ts';
 
@@ -189,6 +190,13 @@ export const SIGNALS: readonly SignalDefinition[] = [
     title: 'One temporary credential used from two networks',
     attack: ['T1550.001', 'T1078.004'],
     why: 'A session key (ASIA…) lives minutes to hours; calls with it from two autonomous systems (AWS’s own addresses aside) mean it was copied to a second place.',
+    severity: 'high',
+  },
+  {
+    id: 'shared-outside-organization',
+    title: 'Data or access shared outside the organization',
+    attack: ['T1537', 'T1098.003'],
+    why: 'A snapshot, image or database snapshot shared, or a role, function or bucket opened, to everyone or to an account the trail has never shown (for an organization trail: outside the organization) hands a copy of the data or a way in to someone else; a partner account is worth one look the first time.',
     severity: 'high',
   },
   {
@@ -395,6 +403,50 @@ function isCandidate(r: EventRow): boolean {
     r.clientClass === 'offensive' ||
     (WATCHED_ACTIONS.has(r.action) && WATCHED.has(key(r)))
   );
+}
+
+/**
+ * `shared-outside-organization`: successful calls that share with everyone, or that name an
+ * account `orgAccounts` does not hold (the accounts the trail has shown so far), unless `routine`
+ * says the identity's role already makes those calls. Kept out of the table's `detect` because it
+ * needs the organization as learned.
+ */
+export function sharedOutside(
+  events: readonly EventRow[],
+  orgAccounts: ReadonlySet<string>,
+  routine: (rows: readonly EventRow[]) => boolean = () => false,
+): SignalHit | null {
+  const hits: EventRow[] = [];
+  const outside = new Set<string>();
+  let everyone = false;
+  for (const r of events) {
+    if (!r.success || r.facts.length === 0) continue;
+    const toAll = r.facts.includes('publicShare');
+    if (!toAll && !(r.facts.includes('externalAccount') && !reachesOnlyOrganization(r, orgAccounts))) continue;
+    hits.push(r);
+    if (toAll) everyone = true;
+    for (const t of r.targets)
+      if (t.startsWith('account:') && t.slice(8) !== r.accountId && !orgAccounts.has(t.slice(8)))
+        outside.add(t.slice(8));
+  }
+  if (hits.length === 0 || routine(hits)) return null;
+  const def = SIGNAL_BY_ID.get('shared-outside-organization') as SignalDefinition;
+  const accounts = [...outside].sort();
+  const parties = [
+    ...(everyone ? ['everyone'] : []),
+    ...(accounts.length > 0
+      ? [
+          `account${accounts.length === 1 ? '' : 's'} ${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ', …' : ''} (not in this trail)`,
+        ]
+      : []),
+  ];
+  return {
+    id: def.id,
+    title: def.title,
+    severity: def.severity,
+    evidence: `${countedActions(hits)} to ${parties.join(' and ') || 'another account'}`,
+    eventIds: hits.slice(0, 5).map((r) => r.eventId),
+  };
 }
 
 /** The per-journey signals of `events`, in table order. */
