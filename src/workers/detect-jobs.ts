@@ -134,27 +134,43 @@ function parseSummary(body: string): DaySummary {
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
 
 /**
- * The newest snapshot a worker read, kept between its partition jobs: the P partitions of a
- * day read the same one, and a snapshot is written once (finalize runs a day once), so its day
- * is all that needs checking. Jobs only read it.
+ * The newest snapshot a worker read, kept between its jobs: the P partitions of a day and the
+ * day's finalize read the same one, and a snapshot is written once (finalize runs a day once),
+ * so its day is all that needs checking. Jobs only read it.
  */
 export class SnapshotCache {
   #snapshot: Snapshot | null = null;
-  #org: PreparedOrgParts = EMPTY_ORG;
+  #org: PreparedOrgParts | null = null;
+
+  /**
+   * The newest snapshot before `day`, or null before the first finalize. `newest`: that
+   * snapshot's day when the caller read it already (`openPartition`).
+   */
+  async snapshotBefore(
+    tx: WorkerDetectRepository,
+    day: number,
+    newest?: number | null,
+  ): Promise<Readonly<Snapshot> | null> {
+    if (newest === undefined) newest = await tx.snapshotDayBefore(day);
+    if (newest === null) return null;
+    if (newest !== this.#snapshot?.day) {
+      this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
+      this.#org = null;
+    }
+    return this.#snapshot;
+  }
 
   /** The newest snapshot before `day` and its organization-wide parts, or null before the first finalize. */
   async before(
     tx: WorkerDetectRepository,
     day: number,
+    newest?: number | null,
   ): Promise<{ snapshot: Readonly<Snapshot>; org: PreparedOrgParts | null } | null> {
-    const newest = await tx.snapshotDayBefore(day);
-    if (newest === null) return null;
-    if (newest !== this.#snapshot?.day) {
-      this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
-      this.#org = this.#snapshot?.org ? new PreparedOrgParts(this.#snapshot.org) : EMPTY_ORG;
-    }
-    if (!this.#snapshot) return null;
-    return { snapshot: this.#snapshot, org: this.#snapshot.org ? this.#org : null };
+    const snapshot = await this.snapshotBefore(tx, day, newest);
+    if (!snapshot) return null;
+    // Prepared when a partition job first asks: finalize reads the snapshot alone.
+    if (snapshot.org && this.#org === null) this.#org = new PreparedOrgParts(snapshot.org);
+    return { snapshot, org: snapshot.org ? this.#org : null };
   }
 }
 
@@ -251,11 +267,10 @@ export async function runPartition(
   const suppressions = await new SuppressionsRepository(store).list();
   const repo = new WorkerDetectRepository(store);
   return repo.transaction(async (tx, txStore) => {
-    const saved = await tx.lockPartition(job.partition);
+    const { saved, config, snapshotDay } = await tx.openPartition(job.partition, job.day);
     if (saved && saved.day >= job.day) return 'already done';
-    const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const read = await snapshots.before(tx, job.day);
+    const read = await snapshots.before(tx, job.day, snapshotDay);
     const snapshot = read?.snapshot;
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
@@ -366,7 +381,7 @@ export async function runPartition(
       org: orgBefore === null ? emptyOrgParts() : orgDeltaSince(engine.model, orgBefore),
       history: engine.model.orgHistoryLog ?? [],
     };
-    await tx.saveSummary(job.day, job.partition, JSON.stringify(summary));
+    const summaryText = JSON.stringify(summary);
     // The organization's tail lives in the snapshot; P copies of it in the partitions' states
     // would only be written and thrown away.
     engine.recent = new TimedScores(RECENT_CAPACITY);
@@ -381,8 +396,7 @@ export async function runPartition(
       options: engineOptions,
       segment: job.day,
     };
-    await tx.savePartition(job.partition, job.day, serializeState(next));
-    const done = await tx.partitionDone(job.day);
+    const done = await tx.closePartition(job.partition, job.day, serializeState(next), summaryText);
     if (done === config.partitions) {
       const finalize: PgBoss.JobInsert<FinalizeJob> = {
         name: QUEUES.finalize,
@@ -443,13 +457,16 @@ export async function runFinalize(
   boss: PgBoss,
   job: FinalizeJob,
   now: () => number = Date.now,
+  snapshots: SnapshotCache = new SnapshotCache(),
 ): Promise<string> {
   const repo = new WorkerDetectRepository(store);
   return repo.transaction(async (tx, txStore) => {
     const config = await tx.configForUpdate();
     if (!config) throw new Error('finalize job before any plan: the worker_detect row is missing');
     if (await tx.dayFinalized(job.day)) return 'already done';
-    const previous = parseSnapshot((await tx.snapshotBefore(job.day))?.body);
+    // Most often the snapshot this worker's partition jobs of the day already read and parsed:
+    // finalize holds every other worker up, so it does not do that again.
+    const previous = await snapshots.snapshotBefore(tx, job.day);
     const weekly = new Map(previous?.weekly ?? []);
     const learningDaily = new Map(previous?.learningDaily ?? []);
     const learningWeekly = new Map(previous?.learningWeekly ?? []);
