@@ -88,4 +88,27 @@ describe('store on PostgreSQL', () => {
       await sut.close();
     }
   });
+
+  it("compresses the workers' partition states, snapshots and day summaries with lz4 where the server has it (0013)", async () => {
+    const sut = await openStore({ db: url });
+    try {
+      const { rows: offered } = await sql<{ lz4: boolean }>`
+        SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`.execute(sut.db);
+      const { rows } = await sql<{ table: string; column: string; compression: string }>`
+        SELECT c.relname AS table, a.attname AS column, a.attcompression AS compression
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+        WHERE c.relnamespace = current_schema()::regnamespace
+          AND (c.relname, a.attname) IN (('worker_partitions', 'state'), ('worker_snapshots', 'body'), ('worker_scores', 'scores'))
+        ORDER BY c.relname`.execute(sut.db);
+      // '' is the server's default (pglz), kept by a server built without lz4.
+      const expected = offered[0]?.lz4 === true ? 'l' : '';
+      expect(rows).toEqual([
+        { table: 'worker_partitions', column: 'state', compression: expected },
+        { table: 'worker_scores', column: 'scores', compression: expected },
+        { table: 'worker_snapshots', column: 'body', compression: expected },
+      ]);
+    } finally {
+      await sut.close();
+    }
+  });
 });

@@ -179,21 +179,55 @@ export class WorkerDetectRepository {
   }
 
   /**
-   * Locks the partition's row (created empty first) so one worker at a time scores it. One
-   * statement: an upsert that updates locks the row it returns, as SELECT ... FOR UPDATE would.
+   * Locks the partition's row (created empty first) so one worker at a time scores it, and reads
+   * in the same round trip what a partition job reads next: the run's settings and the day of
+   * the newest snapshot before `day`. An upsert that updates locks the row it returns, as
+   * SELECT ... FOR UPDATE would. Both reads see the statement's start, which may precede a wait
+   * for the lock: only another run of the same job holds it that long, and it leaves the row
+   * at `day` (the caller's "already done") or rolls back to what was there.
    */
-  async lockPartition(partition: number): Promise<PartitionState | null> {
-    const row = await this.#db
-      .insertInto('worker_partitions')
-      .values({ partition, day: -1, state: '' })
-      .onConflict((oc) => oc.column('partition').doUpdateSet((eb) => ({ partition: eb.ref('excluded.partition') })))
-      .returning(['day', 'state'])
-      .executeTakeFirstOrThrow();
-    return row.state === '' ? null : { day: Number(row.day), state: row.state };
+  async openPartition(
+    partition: number,
+    day: number,
+  ): Promise<{ saved: PartitionState | null; config: WorkerDetectConfig | null; snapshotDay: number | null }> {
+    const { rows } = await sql<{
+      day: string | number;
+      state: string;
+      config: string | null;
+      snapshot_day: string | number | null;
+    }>`
+      WITH locked AS (
+        INSERT INTO worker_partitions (partition, day, state) VALUES (${partition}, -1, '')
+        ON CONFLICT (partition) DO UPDATE SET partition = excluded.partition
+        RETURNING day, state)
+      SELECT locked.day, locked.state,
+        (SELECT config FROM worker_detect WHERE id = 1) AS config,
+        (SELECT max(day) FROM worker_snapshots WHERE day < ${day}) AS snapshot_day
+      FROM locked`.execute(this.#db);
+    const row = rows[0];
+    if (!row) throw new Error(`partition ${partition}: its row was neither inserted nor locked`);
+    return {
+      saved: row.state === '' ? null : { day: Number(row.day), state: row.state },
+      config: row.config === null ? null : (JSON.parse(row.config) as WorkerDetectConfig),
+      snapshotDay: row.snapshot_day === null ? null : Number(row.snapshot_day),
+    };
   }
 
-  async savePartition(partition: number, day: number, state: string): Promise<void> {
-    await this.#db.updateTable('worker_partitions').set({ day, state }).where('partition', '=', partition).execute();
+  /**
+   * Ends a partition's day in one round trip: its summary for finalize saved, its state saved
+   * after `day`, and one more partition counted done with `day`. Returns how many are.
+   */
+  async closePartition(partition: number, day: number, state: string, summary: string): Promise<number> {
+    const { rows } = await sql<{ done: string | number }>`
+      WITH summary AS (
+        INSERT INTO worker_scores (day, partition, scores) VALUES (${day}, ${partition}, ${summary})
+        ON CONFLICT (day, partition) DO UPDATE SET scores = excluded.scores),
+      saved AS (
+        UPDATE worker_partitions SET day = ${day}, state = ${state} WHERE partition = ${partition})
+      UPDATE worker_days SET done = done + 1 WHERE day = ${day} RETURNING done`.execute(this.#db);
+    const row = rows[0];
+    if (!row) throw new Error(`day ${day} is not open: no worker_days row to count partition ${partition} done in`);
+    return Number(row.done);
   }
 
   /** Lists days with no row yet as open, so partitions can count themselves done. */
@@ -203,17 +237,6 @@ export class WorkerDetectRepository {
       .values({ day, done: 0, finalized: 0 })
       .onConflict((oc) => oc.column('day').doNothing())
       .execute();
-  }
-
-  /** Counts one more partition done with `day`; returns how many are. */
-  async partitionDone(day: number): Promise<number> {
-    const row = await this.#db
-      .updateTable('worker_days')
-      .set((eb) => ({ done: eb('done', '+', 1) }))
-      .where('day', '=', day)
-      .returning('done')
-      .executeTakeFirstOrThrow();
-    return Number(row.done);
   }
 
   async dayFinalized(day: number): Promise<boolean> {
@@ -247,15 +270,6 @@ export class WorkerDetectRepository {
       .orderBy('alert_id')
       .execute();
     return rows.map((r) => r.body);
-  }
-
-  /** A partition's summary of a day for finalize (JSON: its scores and what it taught the organization). */
-  async saveSummary(day: number, partition: number, scores: string): Promise<void> {
-    await this.#db
-      .insertInto('worker_scores')
-      .values({ day, partition, scores })
-      .onConflict((oc) => oc.columns(['day', 'partition']).doUpdateSet({ scores }))
-      .execute();
   }
 
   /** The partitions' summaries of `day`, by partition. */

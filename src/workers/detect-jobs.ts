@@ -62,7 +62,7 @@ const RETRACE_BEFORE_MS = 2 * DAY;
  * A plan waiting for ingest jobs looks again after this many seconds: while the last ingest job
  * runs, every other worker has nothing to do but wait for the plan.
  */
-const PLAN_RETRY_SECONDS = 0.2;
+const PLAN_RETRY_SECONDS = 0.05;
 
 export interface PartitionJob {
   day: number;
@@ -123,6 +123,9 @@ interface DaySummary {
   org: OrgParts;
   /** The raw scores its engine added to the organization's history, with their journeys' ends, in order. */
   history: Array<[number, number]>;
+  /** The partition, and how many events it read: the next day's jobs are ranked by it (absent in older summaries). */
+  partition?: number;
+  events?: number;
 }
 
 function parseSummary(body: string): DaySummary {
@@ -134,37 +137,64 @@ function parseSummary(body: string): DaySummary {
 const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
 
 /**
- * The newest snapshot a worker read, kept between its partition jobs: the P partitions of a
- * day read the same one, and a snapshot is written once (finalize runs a day once), so its day
- * is all that needs checking. Jobs only read it.
+ * The newest snapshot a worker read, kept between its jobs: the P partitions of a day and the
+ * day's finalize read the same one, and a snapshot is written once (finalize runs a day once),
+ * so its day is all that needs checking. Jobs only read it.
  */
 export class SnapshotCache {
   #snapshot: Snapshot | null = null;
-  #org: PreparedOrgParts = EMPTY_ORG;
+  #org: PreparedOrgParts | null = null;
+
+  /**
+   * The newest snapshot before `day`, or null before the first finalize. `newest`: that
+   * snapshot's day when the caller read it already (`openPartition`).
+   */
+  async snapshotBefore(
+    tx: WorkerDetectRepository,
+    day: number,
+    newest?: number | null,
+  ): Promise<Readonly<Snapshot> | null> {
+    if (newest === undefined) newest = await tx.snapshotDayBefore(day);
+    if (newest === null) return null;
+    if (newest !== this.#snapshot?.day) {
+      this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
+      this.#org = null;
+    }
+    return this.#snapshot;
+  }
 
   /** The newest snapshot before `day` and its organization-wide parts, or null before the first finalize. */
   async before(
     tx: WorkerDetectRepository,
     day: number,
+    newest?: number | null,
   ): Promise<{ snapshot: Readonly<Snapshot>; org: PreparedOrgParts | null } | null> {
-    const newest = await tx.snapshotDayBefore(day);
-    if (newest === null) return null;
-    if (newest !== this.#snapshot?.day) {
-      this.#snapshot = parseSnapshot((await tx.snapshotBefore(day))?.body);
-      this.#org = this.#snapshot?.org ? new PreparedOrgParts(this.#snapshot.org) : EMPTY_ORG;
-    }
-    if (!this.#snapshot) return null;
-    return { snapshot: this.#snapshot, org: this.#snapshot.org ? this.#org : null };
+    const snapshot = await this.snapshotBefore(tx, day, newest);
+    if (!snapshot) return null;
+    // Prepared when a partition job first asks: finalize reads the snapshot alone.
+    if (snapshot.org && this.#org === null) this.#org = new PreparedOrgParts(snapshot.org);
+    return { snapshot, org: snapshot.org ? this.#org : null };
   }
 }
 
 const EMPTY_ORG = new PreparedOrgParts(emptyOrgParts());
 
-function partitionJobs(config: WorkerDetectConfig, day: number): PgBoss.JobInsert<PartitionJob>[] {
+/**
+ * A day's partition jobs. `events`: each partition's events the day before, when known: workers
+ * take the busiest partitions first (pg-boss fetches by priority), so a day ends on small jobs
+ * and the workers reach finalize together instead of one waiting out another's large last
+ * batch. Only the order changes: every decision is the partitions' own.
+ */
+function partitionJobs(
+  config: WorkerDetectConfig,
+  day: number,
+  events: ReadonlyMap<number, number> = new Map(),
+): PgBoss.JobInsert<PartitionJob>[] {
   return Array.from({ length: config.partitions }, (_, partition) => ({
     name: QUEUES.partition,
     id: jobId(`partition\u0000${day}\u0000${partition}`),
     data: { day, partition },
+    priority: events.get(partition) ?? 0,
   }));
 }
 
@@ -251,11 +281,10 @@ export async function runPartition(
   const suppressions = await new SuppressionsRepository(store).list();
   const repo = new WorkerDetectRepository(store);
   return repo.transaction(async (tx, txStore) => {
-    const saved = await tx.lockPartition(job.partition);
+    const { saved, config, snapshotDay } = await tx.openPartition(job.partition, job.day);
     if (saved && saved.day >= job.day) return 'already done';
-    const config = await tx.config();
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
-    const read = await snapshots.before(tx, job.day);
+    const read = await snapshots.before(tx, job.day, snapshotDay);
     const snapshot = read?.snapshot;
     const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
     const state: SavedState = saved
@@ -365,8 +394,10 @@ export async function runPartition(
       scores,
       org: orgBefore === null ? emptyOrgParts() : orgDeltaSince(engine.model, orgBefore),
       history: engine.model.orgHistoryLog ?? [],
+      partition: job.partition,
+      events,
     };
-    await tx.saveSummary(job.day, job.partition, JSON.stringify(summary));
+    const summaryText = JSON.stringify(summary);
     // The organization's tail lives in the snapshot; P copies of it in the partitions' states
     // would only be written and thrown away.
     engine.recent = new TimedScores(RECENT_CAPACITY);
@@ -381,8 +412,7 @@ export async function runPartition(
       options: engineOptions,
       segment: job.day,
     };
-    await tx.savePartition(job.partition, job.day, serializeState(next));
-    const done = await tx.partitionDone(job.day);
+    const done = await tx.closePartition(job.partition, job.day, serializeState(next), summaryText);
     if (done === config.partitions) {
       const finalize: PgBoss.JobInsert<FinalizeJob> = {
         name: QUEUES.finalize,
@@ -443,13 +473,16 @@ export async function runFinalize(
   boss: PgBoss,
   job: FinalizeJob,
   now: () => number = Date.now,
+  snapshots: SnapshotCache = new SnapshotCache(),
 ): Promise<string> {
   const repo = new WorkerDetectRepository(store);
   return repo.transaction(async (tx, txStore) => {
     const config = await tx.configForUpdate();
     if (!config) throw new Error('finalize job before any plan: the worker_detect row is missing');
     if (await tx.dayFinalized(job.day)) return 'already done';
-    const previous = parseSnapshot((await tx.snapshotBefore(job.day))?.body);
+    // Most often the snapshot this worker's partition jobs of the day already read and parsed:
+    // finalize holds every other worker up, so it does not do that again.
+    const previous = await snapshots.snapshotBefore(tx, job.day);
     const weekly = new Map(previous?.weekly ?? []);
     const learningDaily = new Map(previous?.learningDaily ?? []);
     const learningWeekly = new Map(previous?.learningWeekly ?? []);
@@ -502,7 +535,9 @@ export async function runFinalize(
     await tx.saveConfig(config);
     if (config.nextDay <= config.lastDay) {
       await tx.openDay(config.nextDay);
-      await boss.insert(partitionJobs(config, config.nextDay), { db: queueDb(tx.jobRunner()) });
+      const events = new Map<number, number>();
+      for (const x of summaries) if (x.partition !== undefined) events.set(x.partition, x.events ?? 0);
+      await boss.insert(partitionJobs(config, config.nextDay, events), { db: queueDb(tx.jobRunner()) });
     }
     return `${written} alert(s) written, ${refused} over the budget, threshold ${snapshot.threshold.toFixed(2)}`;
   });

@@ -102,7 +102,7 @@ export async function runWorker(store: Store, boss: PgBoss, options: WorkerOptio
       }
       case 'finalize': {
         const d = job.data as FinalizeJob;
-        what = `${new Date(d.day).toISOString().slice(0, 10)}: ${await runFinalize(store, boss, d)}`;
+        what = `${new Date(d.day).toISOString().slice(0, 10)}: ${await runFinalize(store, boss, d, Date.now, snapshots)}`;
         break;
       }
     }

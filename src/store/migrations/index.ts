@@ -14,6 +14,7 @@ import * as triage from './0008-triage.ts';
 import * as dashboardReads from './0009-dashboard-reads.ts';
 import * as workers from './0011-workers.ts';
 import * as postgresKeys from './0012-postgres-keys.ts';
+import * as workerLz4 from './0013-worker-lz4.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -32,6 +33,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0009-dashboard-reads': dashboardReads,
   '0011-workers': workers,
   '0012-postgres-keys': postgresKeys,
+  '0013-worker-lz4': workerLz4,
 };
 
 /** The migrations for one dialect, as kysely's migrator runs them. */
