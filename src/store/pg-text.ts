@@ -36,3 +36,12 @@ export function askedAs(asked: readonly string[]): (returned: string) => readonl
   }
   return (returned) => byStored.get(returned) ?? [returned];
 }
+
+/**
+ * A string as a store of `dialect` gives it back: through `pgText` on PostgreSQL, as it is on
+ * SQLite. For comparing a value computed from a record with one read back from the store (a
+ * credential's chain, an event's stored attribution), which on PostgreSQL never holds NUL.
+ */
+export function asStored(dialect: 'postgres' | 'sqlite'): (v: string) => string {
+  return dialect === 'postgres' ? pgText : (v) => v;
+}
