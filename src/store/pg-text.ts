@@ -1,13 +1,13 @@
+import { withoutNul } from '../domain/text.ts';
+
 /**
  * A string as PostgreSQL text can hold it: NUL, which no text value can contain (the server
  * refuses the whole statement, and with it the batch), becomes U+FFFD. Every value written or
  * looked up by a key that comes from a record goes through it on PostgreSQL, so a key holding
  * NUL is found again as it was stored. (SQLite keeps NUL; the original record, kept as bytes or
- * JSON, is unchanged on both.) No dependencies, so SQLite-only code may import it.
+ * JSON, is unchanged on both.) No dependencies but the domain's, so SQLite-only code may import it.
  */
-export function pgText(v: string): string {
-  return v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v;
-}
+export const pgText: (v: string) => string = withoutNul;
 
 /**
  * A bound value as PostgreSQL can take it: a string, or each string of an array parameter
