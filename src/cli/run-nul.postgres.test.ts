@@ -178,6 +178,24 @@ describe('run on a trail whose strings hold NUL', () => {
         (await store.db.selectFrom('events').select('actor_name').distinct().execute()).map((r) => r.actor_name);
       expect(await names(lite)).toContain(`dev${NUL}2`);
       expect(await names(pg)).toContain('dev\uFFFD2');
+      // Journeys and alerts have the same ids on both: they are hashed from the actor key and the
+      // first event id as PostgreSQL holds them (dev2's journeys and the bucket event hold NUL).
+      const ids = async (store: Store, table: 'journeys' | 'alerts') =>
+        (await store.db.selectFrom(table).select('id').orderBy('id').execute()).map((r) => r.id);
+      const journeys = await ids(lite, 'journeys');
+      const nulActor = await lite.db
+        .selectFrom('journeys')
+        .select('id')
+        .where('actor_key', 'like', `%dev${NUL}2`)
+        .execute();
+      expect(nulActor.length).toBeGreaterThan(0);
+      expect(await ids(pg, 'journeys')).toEqual(journeys);
+      expect(await ids(pg, 'alerts')).toEqual(await ids(lite, 'alerts'));
+      const peerGroups = async (store: Store) =>
+        (await store.db.selectFrom('alerts').select('body').orderBy('id').execute()).map(
+          (r) => (JSON.parse(r.body) as { peerGroup: string | null }).peerGroup,
+        );
+      expect(await peerGroups(pg)).toEqual(await peerGroups(lite));
     } finally {
       await pg.close();
       await lite.close();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRow } from '../domain/event.ts';
 import { buildJourneys, type Journey } from '../journeys/builder.ts';
 import { DAY, HOUR, MIN, row, seq, T0 } from '../journeys/rows.fixture.ts';
-import { DetectionEngine } from './engine.ts';
+import { alertId, DetectionEngine } from './engine.ts';
 
 const work = ['sts:GetCallerIdentity', 'ec2:DescribeInstances', 'logs:FilterLogEvents'];
 const other = ['s3:ListBuckets', 's3:GetObject'];
@@ -589,5 +589,13 @@ describe('onboarding is a known shape', () => {
     expect(onboarded.filter((a) => a.alert.actorName === 'anika@example.com')).toEqual([]);
     const stranger = run(org([...admin, ...hire('mallory', T0 + 20 * DAY + 5 * HOUR)])).alerts;
     expect(stranger.filter((a) => a.alert.actorName === 'mallory@example.com')).toHaveLength(1);
+  });
+});
+
+describe('alertId', () => {
+  it('hashes an actor key and first event id holding NUL as PostgreSQL holds them (U+FFFD), on either store', () => {
+    expect(alertId('user/dev\u00002', 'e\u00001')).toBe(alertId('user/dev\uFFFD2', 'e\uFFFD1'));
+    expect(alertId('user/dev2', 'e1')).not.toBe(alertId('user/dev\uFFFD2', 'e1'));
+    expect(alertId('a', 'b\u0000c')).not.toBe(alertId('a\u0000b', 'c'));
   });
 });

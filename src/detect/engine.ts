@@ -12,6 +12,7 @@ import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_LEARNING_DAYS } from '../domain/defaul
 import type { EventRow } from '../domain/event.ts';
 import type { JourneyRecord } from '../domain/journey.ts';
 import type { Suppression } from '../domain/suppression.ts';
+import { withoutNul } from '../domain/text.ts';
 import type { Journey } from '../journeys/builder.ts';
 import { stableHash } from '../journeys/builder.ts';
 import { potThreshold, TimedScores } from '../model/calibration.ts';
@@ -419,7 +420,7 @@ export class DetectionEngine {
       weight: SIGNAL_WEIGHT[h.severity],
     }));
     return {
-      id: `a-${stableHash(`${journey.actorKey}\u0000${events[0]?.eventId ?? journey.id}`)}`,
+      id: alertId(journey.actorKey, events[0]?.eventId ?? journey.id),
       actorKey: journey.actorKey,
       actorName: journey.actorName,
       actorType: journey.actorType,
@@ -561,6 +562,14 @@ export function budgetThreshold(recent: TimedScores, now: number, alertsPerWeek:
   const perWeek = (recent.size * WEEK) / span;
   const q = Math.min(0.5, alertsPerWeek / Math.max(1, perWeek));
   return Math.max(MIN_EXCESS, potThreshold(recent.scores(), q));
+}
+
+/**
+ * An alert's id: its actor and first event, hashed as PostgreSQL holds them (`withoutNul`), so
+ * the same alert has the same id on SQLite and PostgreSQL.
+ */
+export function alertId(actorKey: string, firstEventId: string): string {
+  return `a-${stableHash(`${withoutNul(actorKey)}\u0000${withoutNul(firstEventId)}`)}`;
 }
 
 /** Who an alert is about: a story's alert stays about its first actor, whoever's journey grows it. */

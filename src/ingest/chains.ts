@@ -6,7 +6,14 @@
  * made with credentials they issued, and marks the detector to score again from the earliest.
  */
 import { factsOf, riskOf, targetsOf } from '../catalog/index.ts';
-import { type CredentialIssuance, issuanceOf, traceFits, withTrace } from '../normalize/identity.ts';
+import type { Actor } from '../normalize/event.ts';
+import {
+  type CredentialIssuance,
+  type CredentialTrace,
+  issuanceOf,
+  traceFits,
+  withTrace,
+} from '../normalize/identity.ts';
 import { normalizeRecord } from '../normalize/index.ts';
 import { CredentialsRepository } from '../store/credentials.ts';
 import {
@@ -20,9 +27,27 @@ import {
   updateAttribution,
 } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
+import { asStored } from '../store/pg-text.ts';
 import { RawRecordReader } from '../store/raw.ts';
 import { markRescoreFrom } from '../store/rescore.ts';
 import type { PreparedEvent } from './prepare.ts';
+
+/**
+ * Whether `trace` (read back from the store) continues `actor` (from the record): compared as the
+ * store holds strings, so a role or person whose name holds NUL is found on PostgreSQL too.
+ */
+function fits(
+  store: Store,
+  actor: Pick<Actor, 'type' | 'key' | 'accountId' | 'person'>,
+  trace: CredentialTrace,
+): boolean {
+  const s = asStored(store.dialect);
+  const n = (v: string | null) => (v === null ? null : s(v));
+  return traceFits(
+    { type: actor.type, key: s(actor.key), accountId: n(actor.accountId), person: n(actor.person) },
+    trace,
+  );
+}
 
 /**
  * Before a batch is inserted: stores the credentials its STS calls issued and attributes its
@@ -43,7 +68,7 @@ export async function traceBatch(store: Store, events: readonly EventToStore[]):
   if (traces.size > 0)
     for (const e of events) {
       const trace = e.event.session === null ? undefined : traces.get(e.event.session);
-      if (trace === undefined || !traceFits(e.event.actor, trace)) continue;
+      if (trace === undefined || !fits(store, e.event.actor, trace)) continue;
       e.event.actor = withTrace(e.event.actor, trace);
       e.facts = factsOf(e.event);
       e.risk = riskOf(e.event);
@@ -74,7 +99,7 @@ export async function traceRows(store: Store, events: readonly PreparedEvent[]):
     for (const e of events) {
       const { session, actor } = sessionOf(e.row);
       const trace = session === null ? undefined : traces.get(session);
-      if (trace === undefined || !traceFits(actor, trace)) continue;
+      if (trace === undefined || !fits(store, actor, trace)) continue;
       e.row = await tracedRow(reader, e.row, (actor) => withTrace(actor, trace));
     }
   }
@@ -114,6 +139,8 @@ export async function retraceStored(store: Store, fresh: readonly string[], upTo
   if (fresh.length === 0 || upToId <= 0) return 0;
   const repo = new CredentialsRepository(store);
   const sessions = await repo.withDescendants(fresh);
+  const stored = asStored(store.dialect);
+  const storedOrNull = (v: string | null) => (v === null ? null : stored(v));
   let changed = 0;
   let earliest = Number.POSITIVE_INFINITY;
   for await (const page of eventsOfSessions(store, sessions, upToId)) {
@@ -121,11 +148,18 @@ export async function retraceStored(store: Store, fresh: readonly string[], upTo
     const updates: Reattribution[] = [];
     for (const { id, event, stored: was } of page) {
       const trace = traces.get(event.session as string);
-      if (trace === undefined || !traceFits(event.actor, trace)) continue;
+      if (trace === undefined || !fits(store, event.actor, trace)) continue;
       event.actor = withTrace(event.actor, trace);
       const a = event.actor;
       const chain = a.chain === null ? null : JSON.stringify(a.chain);
-      if (a.key === was.actorKey && a.person === was.person && chain === was.chain && a.compute === was.compute)
+      // Compared as they would be stored: on PostgreSQL the stored key of a name holding NUL
+      // never equals the one computed from the record, and every retrace rewrote it.
+      if (
+        stored(a.key) === was.actorKey &&
+        storedOrNull(a.person) === was.person &&
+        storedOrNull(chain) === was.chain &&
+        a.compute === was.compute
+      )
         continue;
       updates.push({ id, event, facts: factsOf(event), risk: riskOf(event), targets: targetsOf(event) });
       if (event.time < earliest) earliest = event.time;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildJourneys, type Journey, JourneyBuilder } from './builder.ts';
+import { buildJourneys, type Journey, JourneyBuilder, journeyId } from './builder.ts';
 import { DAY, HOUR, MIN, row, seq, T0 } from './rows.fixture.ts';
 
 describe('JourneyBuilder', () => {
@@ -133,5 +133,14 @@ describe('JourneyBuilder', () => {
     const ids = [...closed1, ...closed2].map((j) => j.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(days * 24);
+  });
+});
+
+describe('journeyId', () => {
+  it('hashes an actor key and event id holding NUL as PostgreSQL holds them (U+FFFD), on either store', () => {
+    expect(journeyId('user/dev\u00002', 'e\u00001')).toBe(journeyId('user/dev\uFFFD2', 'e\uFFFD1'));
+    // The separator stays NUL: ids of strings without NUL are unchanged, and the two parts stay apart.
+    expect(journeyId('user/dev2', 'e1')).not.toBe(journeyId('user/dev2\uFFFD', 'e1'));
+    expect(journeyId('a', 'b\u0000c')).not.toBe(journeyId('a\u0000b', 'c'));
   });
 });

@@ -11,6 +11,7 @@
  */
 import { DEFAULT_GAP_MS, DEFAULT_LATENESS_MS } from '../domain/defaults.ts';
 import type { EventRow } from '../domain/event.ts';
+import { withoutNul } from '../domain/text.ts';
 
 export interface JourneyOptions {
   /** Inactivity that ends a journey, ms. Default 30 min. */
@@ -68,7 +69,7 @@ export function stableHash(s: string): string {
 }
 
 export function journeyId(actorKey: string, firstEventId: string): string {
-  return `j-${stableHash(`${actorKey}\u0000${firstEventId}`)}`;
+  return `j-${stableHash(`${withoutNul(actorKey)}\u0000${withoutNul(firstEventId)}`)}`;
 }
 
 /**

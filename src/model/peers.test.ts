@@ -84,3 +84,12 @@ describe('clusterPeers', () => {
     }
   });
 });
+
+describe('peer group ids of keys holding NUL', () => {
+  it('are hashed from the key as PostgreSQL holds it, so both stores name the group alike', () => {
+    const counts = new Map([[1, 3]]);
+    const group = (key: string) => clusterPeers([{ key, counts, previous: null }]).get(key);
+    expect(group('arn:aws:iam::1:user/dev\u00002')).toBe(group('arn:aws:iam::1:user/dev\uFFFD2'));
+    expect(group('arn:aws:iam::1:user/dev2')).not.toBe(group('arn:aws:iam::1:user/dev\uFFFD2'));
+  });
+});

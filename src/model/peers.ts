@@ -6,6 +6,7 @@
  * identity stays with the group it used to resemble while it still resembles it, so a
  * hijacked account keeps being compared with its former peers.
  */
+import { withoutNul } from '../domain/text.ts';
 import { stableHash } from '../journeys/builder.ts';
 
 export type SparseVector = Map<number, number>;
@@ -150,7 +151,12 @@ export function clusterPeers(inputs: readonly PeerInput[], options: PeerOptions 
       }
     }
     if (best === null) {
-      const fresh: Cluster = { id: `g-${stableHash(input.key).slice(0, 8)}`, sum: new Map(), norm: 1, members: [] };
+      const fresh: Cluster = {
+        id: `g-${stableHash(withoutNul(input.key)).slice(0, 8)}`,
+        sum: new Map(),
+        norm: 1,
+        members: [],
+      };
       // An id already taken (a hash prefix collision) replaces that group in its place, as
       // Map.set does: the full scan this replaces saw it there.
       best = ordinals.get(fresh.id) ?? list.length;

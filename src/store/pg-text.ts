@@ -1,13 +1,13 @@
+import { withoutNul } from '../domain/text.ts';
+
 /**
  * A string as PostgreSQL text can hold it: NUL, which no text value can contain (the server
  * refuses the whole statement, and with it the batch), becomes U+FFFD. Every value written or
  * looked up by a key that comes from a record goes through it on PostgreSQL, so a key holding
  * NUL is found again as it was stored. (SQLite keeps NUL; the original record, kept as bytes or
- * JSON, is unchanged on both.) No dependencies, so SQLite-only code may import it.
+ * JSON, is unchanged on both.) No dependencies but the domain's, so SQLite-only code may import it.
  */
-export function pgText(v: string): string {
-  return v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v;
-}
+export const pgText: (v: string) => string = withoutNul;
 
 /**
  * A bound value as PostgreSQL can take it: a string, or each string of an array parameter
@@ -35,4 +35,13 @@ export function askedAs(asked: readonly string[]): (returned: string) => readonl
     else if (!same.includes(v)) same.push(v);
   }
   return (returned) => byStored.get(returned) ?? [returned];
+}
+
+/**
+ * A string as a store of `dialect` gives it back: through `pgText` on PostgreSQL, as it is on
+ * SQLite. For comparing a value computed from a record with one read back from the store (a
+ * credential's chain, an event's stored attribution), which on PostgreSQL never holds NUL.
+ */
+export function asStored(dialect: 'postgres' | 'sqlite'): (v: string) => string {
+  return dialect === 'postgres' ? pgText : (v) => v;
 }

@@ -496,7 +496,10 @@ export async function runFinalize(
     const spent: Budgets = { learningDaily, learningWeekly, weekly };
     for (const c of candidates) {
       const known = (await alerts.get(c.alert.id)) !== null;
-      const accept = known || (c.raised && admit(c, spent, config));
+      // Neither known nor raised today: its journeys merged into an alert refused on an earlier
+      // day, which the partition's engine still held open. One process, which opens no refused
+      // alert, would judge a critical one on its own and raise it: so does this, or it was lost.
+      const accept = known || ((c.raised || c.critical) && admit(c, spent, config));
       if (accept) {
         await alerts.save(c.alert, ts);
         written++;
