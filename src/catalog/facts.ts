@@ -289,10 +289,9 @@ const EXTRACTORS: Record<string, Extractor> = {
     str(c.p, 'attributeName') === 'Policy' && policyFacts(c, 'attributeValue', c.p.attributeValue, out, false),
   'lambda:AddPermission': (c, out) => {
     const principal = str(c.p, 'principal') ?? '';
-    // `*` limited to a source (a bucket's notifications, an account's resources) or an organization is not everyone.
-    const limited = ['sourceArn', 'sourceAccount', 'principalOrgID'].some((k) => str(c.p, k) !== null);
     if (principal === '*') {
-      if (!limited) out.add('publicShare');
+      // Limited to a source (a bucket's notifications, an account's resources) or an organization, `*` is not everyone.
+      if (!['sourceArn', 'sourceAccount', 'principalOrgID'].some((k) => str(c.p, k) !== null)) out.add('publicShare');
     } else {
       const acct = accountOf(principal);
       if (acct !== null && acct !== c.e.accountId) out.add('externalAccount');

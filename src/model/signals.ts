@@ -424,29 +424,25 @@ export function sharedOutside(
     const toAll = r.facts.includes('publicShare');
     if (!toAll && !(r.facts.includes('externalAccount') && !reachesOnlyOrganization(r, orgAccounts))) continue;
     hits.push(r);
-    if (toAll) everyone = true;
-    for (const t of r.targets)
-      if (t.startsWith('account:') && t.slice(8) !== r.accountId && !orgAccounts.has(t.slice(8)))
-        outside.add(t.slice(8));
+    everyone ||= toAll;
+    for (const t of r.targets) {
+      const account = t.startsWith('account:') ? t.slice(8) : null;
+      if (account !== null && account !== r.accountId && !orgAccounts.has(account)) outside.add(account);
+    }
   }
   if (hits.length === 0 || routine(hits)) return null;
-  const def = SIGNAL_BY_ID.get('shared-outside-organization') as SignalDefinition;
   const accounts = [...outside].sort();
-  const parties = [
-    ...(everyone ? ['everyone'] : []),
-    ...(accounts.length > 0
-      ? [
-          `account${accounts.length === 1 ? '' : 's'} ${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ', …' : ''} (not in this trail)`,
-        ]
-      : []),
-  ];
-  return {
-    id: def.id,
-    title: def.title,
-    severity: def.severity,
-    evidence: `${countedActions(hits)} to ${parties.join(' and ') || 'another account'}`,
-    eventIds: hits.slice(0, 5).map((r) => r.eventId),
-  };
+  const parties: string[] = [];
+  if (everyone) parties.push('everyone');
+  if (accounts.length > 0)
+    parties.push(
+      `account${accounts.length === 1 ? '' : 's'} ${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ', …' : ''} (not in this trail)`,
+    );
+  return hit(
+    SIGNAL_BY_ID.get('shared-outside-organization') as SignalDefinition,
+    `${countedActions(hits)} to ${parties.join(' and ') || 'another account'}`,
+    hits,
+  );
 }
 
 /** The per-journey signals of `events`, in table order. */
