@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSource } from '../sources/index.ts';
 import type { SourceFile } from '../sources/types.ts';
 import { defaultPrepareWorkers, PreparePool, prepareHere } from './pool.ts';
@@ -79,15 +79,35 @@ describe(PreparePool.name, () => {
   it('drops the files of a caller that stopped reading, so the worker goes on with the next caller', async () => {
     writeSyntheticTrail(join(dir, 'many'), 100, 2);
     const files = await filesOf(join(dir, 'many'));
-    const one = new PreparePool(1);
+    const one = new PreparePool(1, 50);
     try {
       const abandoned = one.run();
       for (const f of files) expect(abandoned.start(f)).not.toBeNull();
-      // 100 files of one chunk each, none read: the worker waits after 64 until they are dropped.
+      // 100 files of 3 items each (the bytes and 2 events), none read: the worker waits at 50 items.
+      await vi.waitFor(() => expect(one.unreadItems).toBeGreaterThanOrEqual(50));
+      expect(one.unreadItems).toBeLessThanOrEqual(52);
       abandoned.discard();
       const next = one.run().start(files[0] as SourceFile) as AsyncIterable<PreparedItem[]>;
       const items = await collect(next);
       expect(items.filter((i) => i.kind === 'event')).toHaveLength(2);
+      expect(one.unreadItems).toBe(0);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('runs far ahead of the reader on small files: the bound counts items, not files', async () => {
+    writeSyntheticTrail(join(dir, 'small'), 200, 2);
+    const files = await filesOf(join(dir, 'small'));
+    const one = new PreparePool(1);
+    try {
+      const started = files.map((f) => one.start(f) as AsyncIterable<PreparedItem[]>);
+      // Every file posted before any is read: 600 items, far below the bound, in 200 chunks.
+      await vi.waitFor(() => expect(one.unreadItems).toBe(600), { timeout: 20_000 });
+      let events = 0;
+      for (const s of started) events += (await collect(s)).filter((i) => i.kind === 'event').length;
+      expect(events).toBe(400);
+      expect(one.unreadItems).toBe(0);
     } finally {
       await one.close();
     }
@@ -95,7 +115,7 @@ describe(PreparePool.name, () => {
 });
 
 describe(defaultPrepareWorkers.name, () => {
-  it('keeps files on the writing thread up to two cores, then adds one worker per core, at most three', () => {
-    expect([1, 2, 3, 4, 5, 16].map((cores) => defaultPrepareWorkers(cores))).toEqual([0, 0, 1, 2, 3, 3]);
+  it('keeps files on the writing thread on one core, uses one worker on two or three, then one per core beyond two, at most three', () => {
+    expect([1, 2, 3, 4, 5, 16].map((cores) => defaultPrepareWorkers(cores))).toEqual([0, 1, 1, 2, 3, 3]);
   });
 });

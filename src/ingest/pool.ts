@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../sources/types.ts';
-import { type PreparedItem, prepareItems, workerFailure } from './prepare.ts';
+import { chunkWeight, MAX_ITEMS_AHEAD, type PreparedItem, prepareItems, workerFailure } from './prepare.ts';
 import type { PreparedChunk, PrepareJob } from './prepare-worker.ts';
 
 /** Loads the worker module: through tsx's loader when it is TypeScript (tests, `npm run dev`). */
@@ -46,19 +46,19 @@ class PrepareWorker {
   readonly #jobs = new Map<number, Job>();
   #failed: Error | null = null;
 
-  constructor() {
+  constructor(itemsAhead: number) {
     const entry = new URL(`./prepare-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
     const tsx = entry.pathname.endsWith('.ts') ? tsxLoader() : null;
     this.#worker = new Worker(BOOT, {
       eval: true,
-      workerData: { role: 'prepare', entry: entry.href, tsx, unread: this.#unread.buffer },
+      workerData: { role: 'prepare', entry: entry.href, tsx, unread: this.#unread.buffer, itemsAhead },
     });
     this.#worker.unref();
     this.#worker.on('message', (chunk: PreparedChunk) => {
       const job = this.#jobs.get(chunk.job);
       this.delivered = true;
       if (job === undefined) {
-        this.#release(1); // a job no one reads any more (see `discard`)
+        this.#release(chunkWeight(chunk.items)); // a job no one reads any more (see `discard`)
         return;
       }
       job.chunks.push(chunk.items);
@@ -84,6 +84,11 @@ class PrepareWorker {
     return this.#jobs.size;
   }
 
+  /** Items posted and not read yet. */
+  get unread(): number {
+    return Atomics.load(this.#unread, 0);
+  }
+
   /** Hands a file to the worker now; its items are read with the returned iterable. */
   start(id: number, file: SourceFile & { local: NonNullable<SourceFile['local']> }): AsyncIterable<PreparedItem[]> {
     const job: Job = { chunks: [], done: false, wake: null };
@@ -99,7 +104,7 @@ class PrepareWorker {
           for (;;) {
             const chunk = job.chunks.shift();
             if (chunk !== undefined) {
-              self.#release(1);
+              self.#release(chunkWeight(chunk));
               yielded = true;
               yield chunk;
               continue;
@@ -124,7 +129,7 @@ class PrepareWorker {
     };
   }
 
-  /** Lets the worker go on: `n` of its chunks are read (or dropped). */
+  /** Lets the worker go on: `n` of its items are read (or dropped). */
   #release(n: number): void {
     if (n === 0) return;
     Atomics.sub(this.#unread, 0, n);
@@ -136,7 +141,9 @@ class PrepareWorker {
     const job = this.#jobs.get(id);
     if (job === undefined) return;
     this.#jobs.delete(id);
-    this.#release(job.chunks.length);
+    let unread = 0;
+    for (const chunk of job.chunks) unread += chunkWeight(chunk);
+    this.#release(unread);
     job.chunks.length = 0;
     if (this.#jobs.size === 0) this.#worker.unref();
   }
@@ -152,14 +159,13 @@ class PrepareWorker {
 }
 
 /**
- * Default prepare workers: none on a machine of two cores or fewer, else one per core beyond
- * two, at most three. Handing rows to the writer costs CPU on both threads, which pays only
- * with a core to spare: on 2 shared cores (load ~9), one worker took 1.14x the wall time and
- * 1.29x the CPU of none for 10,000 files x 7 events, 0.93x the wall and 1.07x the CPU for
- * 100 files x 1,000 (farm-bench, whole process, median of 5 pairs).
+ * Default prepare workers: one on two or three cores, else one per core beyond two, at most
+ * three; none on one core. On 2 cores one worker took 0.84x the wall time of none for 10,000
+ * files x 7 events and 0.85x for 100 files x 1,000 (farm-bench, whole process, median of 5 pairs)
+ * once it could run a batch ahead (`MAX_ITEMS_AHEAD`); kept 64 small files ahead, it took 1.10x.
  */
 export function defaultPrepareWorkers(cores = availableParallelism()): number {
-  return Math.max(0, Math.min(3, cores - 2));
+  return cores < 2 ? 0 : Math.max(1, Math.min(3, cores - 2));
 }
 
 /** Prepare workers for one ingest, created on first use; with none, files are prepared by the caller. */
@@ -170,8 +176,12 @@ export class PreparePool {
   #jobs = 0;
   #unavailable = false;
 
-  constructor(size = defaultPrepareWorkers()) {
+  readonly #itemsAhead: number;
+
+  /** `itemsAhead`: items a worker may have posted unread before it waits (tests lower it). */
+  constructor(size = defaultPrepareWorkers(), itemsAhead = MAX_ITEMS_AHEAD) {
     this.#size = size;
+    this.#itemsAhead = itemsAhead;
   }
 
   /** Starts preparing a local file on a worker; null when it is not local or no worker can run. */
@@ -199,7 +209,7 @@ export class PreparePool {
     }
     if (worker === undefined) {
       try {
-        worker = new PrepareWorker();
+        worker = new PrepareWorker(this.#itemsAhead);
       } catch {
         this.#unavailable = true;
         return null;
@@ -222,6 +232,11 @@ export class PreparePool {
         started.length = 0;
       },
     };
+  }
+
+  /** Items the workers have posted and the callers not read yet. */
+  get unreadItems(): number {
+    return this.#workers.reduce((sum, w) => sum + w.unread, 0);
   }
 
   /** Workers running that have prepared a file (none when every file was prepared on the calling thread). */

@@ -1,14 +1,21 @@
 /**
  * A prepare worker (see pool.ts): reads local files, parses, normalizes and catalogues their
  * records, and posts the rows back in chunks, in order, one file after another. Waits (blocks)
- * while the main thread holds `MAX_CHUNKS_AHEAD` of its chunks unread, so memory stays bounded
+ * while the main thread holds `MAX_ITEMS_AHEAD` of its items unread, so memory stays bounded
  * however far the main thread falls behind.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { localFile } from '../sources/file.ts';
 import { readOnCallingThread } from '../sources/read-worker.ts';
 import type { LocalFileRef } from '../sources/types.ts';
-import { CHUNK_ITEMS, MAX_CHUNKS_AHEAD, type PreparedItem, prepareItems, workerFailure } from './prepare.ts';
+import {
+  CHUNK_ITEMS,
+  chunkWeight,
+  MAX_ITEMS_AHEAD,
+  type PreparedItem,
+  prepareItems,
+  workerFailure,
+} from './prepare.ts';
 
 /** A file to prepare, as the main thread sends it. */
 export interface PrepareJob {
@@ -29,13 +36,13 @@ const port = parentPort;
 if (port !== null && workerData?.role === 'prepare') {
   readOnCallingThread();
   const unread = new Int32Array(workerData.unread as SharedArrayBuffer);
+  const itemsAhead = (workerData.itemsAhead as number | undefined) ?? MAX_ITEMS_AHEAD;
   const queue: PrepareJob[] = [];
   let running = false;
 
   const post = (chunk: PreparedChunk) => {
-    for (let n = Atomics.load(unread, 0); n >= MAX_CHUNKS_AHEAD; n = Atomics.load(unread, 0))
-      Atomics.wait(unread, 0, n);
-    Atomics.add(unread, 0, 1);
+    for (let n = Atomics.load(unread, 0); n >= itemsAhead; n = Atomics.load(unread, 0)) Atomics.wait(unread, 0, n);
+    Atomics.add(unread, 0, chunkWeight(chunk.items));
     // Bytes are moved, not copied, once the file is finished (until then the parser may still read them).
     const transfer: ArrayBuffer[] = [];
     if (chunk.done)
