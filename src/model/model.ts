@@ -382,6 +382,39 @@ export class BehaviourModel {
     });
   }
 
+  /**
+   * For each of the first `asked` tokens of `ranked`, how many of `members` but `selfKey` did it
+   * (`#did`): one pass over the members, each looked up once, not once per token.
+   */
+  #membersDid(
+    members: readonly string[],
+    selfKey: string,
+    ranked: ReadonlyArray<readonly [number, unknown]>,
+    asked: number,
+  ): number[] {
+    const counts = new Array<number>(asked).fill(0);
+    if (asked === 0) return counts;
+    let names: string[] | null = null;
+    for (const k of members) {
+      if (k === selfKey) continue;
+      const m = this.identities.get(k);
+      if (m) {
+        const { uni } = m.ngram;
+        const held = m.heldBack;
+        for (let r = 0; r < asked; r++) {
+          const w = (ranked[r] as readonly [number, unknown])[0];
+          if (uni.has(w) || held.has(w)) counts[r] = (counts[r] as number) + 1;
+        }
+        continue;
+      }
+      const known = this.otherKnown.get(k);
+      if (known === undefined) continue;
+      names ??= ranked.slice(0, asked).map(([w]) => this.vocab.name(w));
+      for (let r = 0; r < asked; r++) if (known.has(names[r] as string)) counts[r] = (counts[r] as number) + 1;
+    }
+    return counts;
+  }
+
   /** Whether identity `k` ever did token `w` (or did it in an alert held back from its baseline). */
   #did(k: string, w: number): boolean {
     const m = this.identities.get(k);
@@ -537,17 +570,17 @@ export class BehaviourModel {
     const vouched: string[] = [];
 
     // Evidence for the top tokens only: counting peers costs O(group size) per token.
+    let asked = 0;
+    while (asked < ranked.length && (ranked[asked] as [number, TokenEvidence])[1].weight >= 2) asked++;
+    const peersDid = group ? this.#membersDid(group.members, self.key, ranked, asked) : null;
     const evidence: TokenEvidence[] = [];
     let novel = 0;
     let anomalousRisk = 0;
     let critical = false;
-    for (const [w, ev] of ranked) {
-      if (ev.weight < 2) break;
+    for (let r = 0; r < asked; r++) {
+      const [w, ev] = ranked[r] as [number, TokenEvidence];
       ev.selfCount = self.ngram.count(w);
-      for (const k of group ? group.members : []) {
-        if (k === self.key) continue;
-        if (this.#did(k, w)) ev.peersDid++;
-      }
+      if (peersDid !== null) ev.peersDid += peersDid[r] as number;
       ev.orgDid = this.tokenIdentities.get(w) ?? 0;
       const newForSelf = ev.selfCount === 0;
       const rareForPeers = group
