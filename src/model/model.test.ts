@@ -206,6 +206,23 @@ describe('BehaviourModel', () => {
     expect(score.typicalJourney).toEqual(work);
   });
 
+  it('counts the peers who did a token as they learn it, held back with an alert or learned', () => {
+    const sut = trained();
+    const adminOf = (name: string, day: number) =>
+      buildJourneys(seq(admin, T0 + day * DAY, { actorName: name, actorKey: `user/${name}`, risk: 0.5 }))[0] as never;
+    const peersDid = () =>
+      sut
+        .score(adminOf('dev2', 20))
+        .evidence.filter((e) => e.token.startsWith('iam:'))
+        .map((e) => e.peersDid);
+    expect(peersDid().length).toBeGreaterThan(0);
+    expect(new Set(peersDid())).toEqual(new Set([0]));
+    sut.learn(adminOf('dev3', 18), 0);
+    expect(new Set(peersDid())).toEqual(new Set([1]));
+    sut.learn(adminOf('dev4', 19), 0, undefined, undefined, 1, 'shared');
+    expect(new Set(peersDid())).toEqual(new Set([2]));
+  });
+
   const DR = '222233334444';
   const share = (name: string, day: number, account: string) =>
     buildJourneys(

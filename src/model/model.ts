@@ -18,6 +18,7 @@ import { ScoreHistory } from './calibration.ts';
 import { ContextProfile, type JourneyContext, journeyContext } from './context.ts';
 import { journeyFeatures, MedoidSet } from './medoids.ts';
 import { contextIds, levelProbs, NGramCounts, PairIndex } from './ngram.ts';
+import { PeerTokenCounts } from './peer-counts.ts';
 import { clusterPeers } from './peers.ts';
 import { ShareDestinations } from './shares.ts';
 import { TargetProfile } from './targets.ts';
@@ -191,6 +192,12 @@ const TEARDOWN_MAX_RISK = 0.5;
 /** A provisioner's known write is looked at without its order only when rarer than this where it stands (6 bits). */
 const ORDER_FREE_BELOW = 1 / 64;
 
+/** The tokens an identity did (`#did`): learned, or held back with an alert. */
+function* tokensDid(m: IdentityModel): Generator<number> {
+  yield* m.ngram.uni.keys();
+  for (const w of m.heldBack) if (!m.ngram.uni.has(w)) yield w;
+}
+
 function row0(journey: Journey, ev: TokenEvidence): EventRow {
   return journey.events[ev.index] as EventRow;
 }
@@ -257,6 +264,11 @@ export class BehaviourModel {
    * count. Empty for one process.
    */
   otherKnown: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+  /** Members of each peer group and role family who did each token (`#membersDid`). */
+  readonly #peerCounts = new PeerTokenCounts((key) => {
+    const m = this.identities.get(key);
+    return m ? tokensDid(m) : null;
+  });
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();
@@ -384,7 +396,8 @@ export class BehaviourModel {
 
   /**
    * For each of the first `asked` tokens of `ranked`, how many of `members` but `selfKey` did it
-   * (`#did`): one pass over the members, each looked up once, not once per token.
+   * (`#did`): the held members from counts kept as they learn (`PeerTokenCounts`), the others
+   * one by one.
    */
   #membersDid(
     members: readonly string[],
@@ -392,27 +405,24 @@ export class BehaviourModel {
     ranked: ReadonlyArray<readonly [number, unknown]>,
     asked: number,
   ): number[] {
-    const counts = new Array<number>(asked).fill(0);
-    if (asked === 0) return counts;
-    let names: string[] | null = null;
-    for (const k of members) {
-      if (k === selfKey) continue;
-      const m = this.identities.get(k);
-      if (m) {
-        const { uni } = m.ngram;
-        const held = m.heldBack;
-        for (let r = 0; r < asked; r++) {
-          const w = (ranked[r] as readonly [number, unknown])[0];
-          if (uni.has(w) || held.has(w)) counts[r] = (counts[r] as number) + 1;
-        }
-        continue;
-      }
-      const known = this.otherKnown.get(k);
-      if (known === undefined) continue;
-      names ??= ranked.slice(0, asked).map(([w]) => this.vocab.name(w));
-      for (let r = 0; r < asked; r++) if (known.has(names[r] as string)) counts[r] = (counts[r] as number) + 1;
+    const out = new Array<number>(asked).fill(0);
+    if (asked === 0) return out;
+    const peers = this.#peerCounts.of(members);
+    const selfListed = peers.listed.get(selfKey) ?? 0;
+    const self = selfListed > 0 ? this.identities.get(selfKey) : undefined;
+    for (let r = 0; r < asked; r++) {
+      const w = (ranked[r] as readonly [number, unknown])[0];
+      let n = peers.counts.get(w) ?? 0;
+      if (self && (self.ngram.uni.has(w) || self.heldBack.has(w))) n -= selfListed;
+      for (const k of peers.remote) if (k !== selfKey && this.#did(k, w)) n++;
+      out[r] = n;
     }
-    return counts;
+    return out;
+  }
+
+  /** Forgets the peer counts: groups or families were replaced (an organization snapshot installed). */
+  forgetPeerCounts(): void {
+    this.#peerCounts.clear();
   }
 
   /** Whether identity `k` ever did token `w` (or did it in an alert held back from its baseline). */
@@ -1197,6 +1207,12 @@ export class BehaviourModel {
         self.targets.add(t, weight);
       }
     }
+    // Whatever the part, each token the identity never did is one it did now (held back or learned).
+    const fresh = new Set<number>();
+    for (let i = 0; i < tokens.length; i++) {
+      const w = tokens[i] as number;
+      if (!self.ngram.uni.has(w) && !self.heldBack.has(w)) fresh.add(w);
+    }
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as number;
       if (part !== 'own' && !self.ngram.uni.has(w) && !self.heldBack.has(w)) {
@@ -1218,10 +1234,14 @@ export class BehaviourModel {
     // Where and with what an alerted journey ran waits with it: an attack tool or network must
     // not become "seen in this organization" because it alerted once.
     if (part === 'all' || part === 'self') this.orgContext.learn(ctx);
-    if (part === 'shared') return;
+    if (part === 'shared') {
+      this.#peerCounts.noteDid(self.key, fresh);
+      return;
+    }
     for (const id of signals) self.signals.set(id, (self.signals.get(id) ?? 0) + 1);
     for (let i = 0; i < tokens.length; i++) self.heldBack.delete(tokens[i] as number);
     self.ngram.add(tokens, this.pairs, weight, contexts);
+    this.#peerCounts.noteDid(self.key, fresh);
     self.context.learn(ctx);
     const features = journeyFeatures(tokens);
     if (self.journeys > 0) self.distances.add(self.medoids.nearest(features).distance);
@@ -1254,6 +1274,7 @@ export class BehaviourModel {
       .sort((a, b) => (a.key < b.key ? -1 : 1));
     const assignment = clusterPeers(eligible.map((m) => ({ key: m.key, counts: m.ngram.uni, previous: m.group })));
     this.groups.clear();
+    this.#peerCounts.clear();
     const members = new Map<string, IdentityModel[]>();
     for (const m of eligible) {
       const g = assignment.get(m.key) ?? null;

@@ -233,6 +233,7 @@ export function installOrgParts(model: BehaviourModel, prepared: PreparedOrgPart
   org.addGrams(uni, bi, tri);
   (model as { org: NGramCounts }).org = org;
   model.families.clear();
+  model.forgetPeerCounts();
   const family = (fam: string) => {
     let f = model.families.get(fam);
     if (!f) {
@@ -287,6 +288,7 @@ export function clearOrgParts(model: BehaviourModel, history: boolean): void {
   model.shareDestinations.accounts.clear();
   model.orgTargets.counts.clear();
   model.families.clear();
+  model.forgetPeerCounts();
   model.otherKnown = new Map();
   if (history) (model as { orgHistory: ScoreHistory }).orgHistory = new ScoreHistory(ORG_HISTORY_CAPACITY);
 }
