@@ -579,7 +579,7 @@ export class BehaviourModel {
     let newReads = 0;
     const vouched: string[] = [];
 
-    // Evidence for the top tokens only: counting peers costs O(group size) per token.
+    // Evidence for the top tokens only (weight 2 or more), with how many peers did each.
     let asked = 0;
     while (asked < ranked.length && (ranked[asked] as [number, TokenEvidence])[1].weight >= 2) asked++;
     const peersDid = group ? this.#membersDid(group.members, self.key, ranked, asked) : null;
