@@ -366,14 +366,8 @@ export class BehaviourModel {
     const family = this.#familyGroup(self);
     if (family === null || family.id === group?.id) return false;
     if (self.journeys >= FAMILY_YOUNG && !this.#clusteredApart(self, group)) return false;
-    let did = 0;
-    let others = 0;
-    for (const k of family.members) {
-      if (k === self.key) continue;
-      others++;
-      if (this.#did(k, w)) did++;
-    }
-    return others > 0 && did > Math.floor(0.2 * others);
+    const { did, others } = this.#membersDid(family.members, self.key, [w]);
+    return others > 0 && (did[0] as number) > Math.floor(0.2 * others);
   }
 
   /**
@@ -388,36 +382,36 @@ export class BehaviourModel {
     // A new session is no member yet: one earlier member is the whole family it can lean on.
     const family = name === null ? undefined : this.families.get(name);
     if (!family) return false;
-    return rows.every((r) => {
-      const w = this.tokenizer.token(r);
-      return family.members.some((k) => k !== self.key && this.#did(k, w));
-    });
+    const { did } = this.#membersDid(
+      family.members,
+      self.key,
+      rows.map((r) => this.tokenizer.token(r)),
+    );
+    return did.every((n) => n > 0);
   }
 
   /**
-   * For each of the first `asked` tokens of `ranked`, how many of `members` but `selfKey` did it
-   * (`#did`): the held members from counts kept as they learn (`PeerTokenCounts`), the others
-   * one by one.
+   * For each of `tokens`, how many of `members` but `selfKey` did it (`#did`), and how many
+   * members but `selfKey` there are: the held members from counts kept as they learn
+   * (`PeerTokenCounts`), the others one by one.
    */
   #membersDid(
     members: readonly string[],
     selfKey: string,
-    ranked: ReadonlyArray<readonly [number, unknown]>,
-    asked: number,
-  ): number[] {
-    const out = new Array<number>(asked).fill(0);
-    if (asked === 0) return out;
+    tokens: readonly number[],
+  ): { did: number[]; others: number } {
     const peers = this.#peerCounts.of(members);
     const selfListed = peers.listed.get(selfKey) ?? 0;
+    let others = members.length - selfListed;
+    for (const k of peers.remote) if (k === selfKey) others--;
     const self = selfListed > 0 ? this.identities.get(selfKey) : undefined;
-    for (let r = 0; r < asked; r++) {
-      const w = (ranked[r] as readonly [number, unknown])[0];
+    const did = tokens.map((w) => {
       let n = peers.counts.get(w) ?? 0;
       if (self && (self.ngram.uni.has(w) || self.heldBack.has(w))) n -= selfListed;
       for (const k of peers.remote) if (k !== selfKey && this.#did(k, w)) n++;
-      out[r] = n;
-    }
-    return out;
+      return n;
+    });
+    return { did, others };
   }
 
   /** Forgets the peer counts: groups or families were replaced (an organization snapshot installed). */
@@ -582,7 +576,13 @@ export class BehaviourModel {
     // Evidence for the top tokens only (weight 2 or more), with how many peers did each.
     let asked = 0;
     while (asked < ranked.length && (ranked[asked] as [number, TokenEvidence])[1].weight >= 2) asked++;
-    const peersDid = group ? this.#membersDid(group.members, self.key, ranked, asked) : null;
+    const peersDid = group
+      ? this.#membersDid(
+          group.members,
+          self.key,
+          ranked.slice(0, asked).map(([w]) => w),
+        ).did
+      : null;
     const evidence: TokenEvidence[] = [];
     let novel = 0;
     let anomalousRisk = 0;
