@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../sources/types.ts';
+import { unpackItems } from './packed-items.ts';
 import { chunkWeight, MAX_ITEMS_AHEAD, type PreparedItem, prepareItems, workerFailure } from './prepare.ts';
 import type { PreparedChunk, PrepareJob } from './prepare-worker.ts';
 
@@ -58,10 +59,10 @@ class PrepareWorker {
       const job = this.#jobs.get(chunk.job);
       this.delivered = true;
       if (job === undefined) {
-        this.#release(chunkWeight(chunk.items)); // a job no one reads any more (see `discard`)
+        this.#release(chunkWeight(chunk.items.count)); // a job no one reads any more (see `discard`)
         return;
       }
-      job.chunks.push(chunk.items);
+      job.chunks.push(unpackItems(chunk.items));
       if (chunk.done) job.done = true;
       job.wake?.();
     });
@@ -104,7 +105,7 @@ class PrepareWorker {
           for (;;) {
             const chunk = job.chunks.shift();
             if (chunk !== undefined) {
-              self.#release(chunkWeight(chunk));
+              self.#release(chunkWeight(chunk.length));
               yielded = true;
               yield chunk;
               continue;
@@ -142,7 +143,7 @@ class PrepareWorker {
     if (job === undefined) return;
     this.#jobs.delete(id);
     let unread = 0;
-    for (const chunk of job.chunks) unread += chunkWeight(chunk);
+    for (const chunk of job.chunks) unread += chunkWeight(chunk.length);
     this.#release(unread);
     job.chunks.length = 0;
     if (this.#jobs.size === 0) this.#worker.unref();

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { localFile } from '../sources/file.ts';
 import { readOnCallingThread } from '../sources/read-worker.ts';
 import type { LocalFileRef } from '../sources/types.ts';
+import { type PackedItems, packItems } from './packed-items.ts';
 import {
   CHUNK_ITEMS,
   chunkWeight,
@@ -25,10 +26,10 @@ export interface PrepareJob {
   local: LocalFileRef;
 }
 
-/** A chunk of a job's items, as posted back; `done` on the last. */
+/** A chunk of a job's items, as posted back (packed, see packed-items.ts); `done` on the last. */
 export interface PreparedChunk {
   job: number;
-  items: PreparedItem[];
+  items: PackedItems;
   done: boolean;
 }
 
@@ -40,16 +41,17 @@ if (port !== null && workerData?.role === 'prepare') {
   const queue: PrepareJob[] = [];
   let running = false;
 
-  const post = (chunk: PreparedChunk) => {
+  const post = (chunk: { job: number; items: PreparedItem[]; done: boolean }) => {
     for (let n = Atomics.load(unread, 0); n >= itemsAhead; n = Atomics.load(unread, 0)) Atomics.wait(unread, 0, n);
-    Atomics.add(unread, 0, chunkWeight(chunk.items));
+    Atomics.add(unread, 0, chunkWeight(chunk.items.length));
     // Bytes are moved, not copied, once the file is finished (until then the parser may still read them).
     const transfer: ArrayBuffer[] = [];
     if (chunk.done)
       for (const item of chunk.items)
         if (item.kind === 'content' && item.blob !== null && item.blob.byteLength === item.blob.buffer.byteLength)
           transfer.push(item.blob.buffer as ArrayBuffer);
-    port.postMessage(chunk, transfer);
+    const message: PreparedChunk = { job: chunk.job, items: packItems(chunk.items), done: chunk.done };
+    port.postMessage(message, transfer);
   };
 
   const run = async (job: PrepareJob) => {

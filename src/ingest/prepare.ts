@@ -76,9 +76,9 @@ export function workerFailure(file: string, error: unknown): PreparedItem {
  */
 export const MAX_ITEMS_AHEAD = 64 * CHUNK_ITEMS;
 
-/** What a chunk counts against `MAX_ITEMS_AHEAD`: its items, and at least one (a file's empty last chunk). */
-export function chunkWeight(items: readonly unknown[]): number {
-  return Math.max(1, items.length);
+/** What a chunk of `items` items counts against `MAX_ITEMS_AHEAD`: at least one (a file's empty last chunk). */
+export function chunkWeight(items: number): number {
+  return Math.max(1, items);
 }
 
 export function problemAt(origin: Origin, code: string, reason: string, excerpt: string | null): IngestProblem {
