@@ -23,20 +23,22 @@ export interface PackedItems {
 }
 
 export function packItems(items: readonly PreparedItem[]): PackedItems {
-  const values: EventColumns = [];
+  let events = 0;
+  for (const item of items) if (item.kind === 'event') events++;
+  const values: EventColumns = new Array(events * WIDTH);
   const issuances: PackedItems['issuances'] = [];
   const others: PackedItems['others'] = [];
-  let events = 0;
+  let at = 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as PreparedItem;
     if (item.kind !== 'event') {
       others.push([i, item]);
       continue;
     }
-    if (item.row.length !== WIDTH) throw new Error(`an event row of ${item.row.length} values, not ${WIDTH}`);
-    for (const v of item.row) values.push(v);
-    if (item.issuance !== null) issuances.push([events, item.issuance]);
-    events++;
+    const { row } = item;
+    if (row.length !== WIDTH) throw new Error(`an event row of ${row.length} values, not ${WIDTH}`);
+    if (item.issuance !== null) issuances.push([at / WIDTH, item.issuance]);
+    for (let c = 0; c < WIDTH; c++) values[at++] = row[c] as string | number | null;
   }
   return { count: items.length, values, issuances, others };
 }
