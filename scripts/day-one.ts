@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StoredAlert } from '../src/alerts/build.ts';
 import { listAlerts } from '../src/app/alerts.ts';
-import { detect } from '../src/app/detect.ts';
+import { type DetectOptions, detect } from '../src/app/detect.ts';
 import type { AttackSequence } from '../src/eval/sequences.ts';
 import { loadSequences } from '../src/eval/sequences.ts';
 import { recipientAccounts, transplant } from '../src/eval/transplant.ts';
@@ -219,7 +219,11 @@ const PLAIN_UA =
 const DAY_ONE = Date.UTC(2026, 2, 2, 9, 0, 0); // a Monday, 09:00 UTC
 
 /** The case alone in a fresh store: one day, no history, default options. */
-export async function runDayOne(c: DayOneCase, plainClient = false): Promise<CaseResult> {
+export async function runDayOne(
+  c: DayOneCase,
+  plainClient = false,
+  detectOptions: DetectOptions = {},
+): Promise<CaseResult> {
   const dir = mkdtempSync(join(tmpdir(), 'trailhound-day-one-'));
   try {
     const store = await openStore({ db: join(dir, 'day-one.db') });
@@ -227,7 +231,7 @@ export async function runDayOne(c: DayOneCase, plainClient = false): Promise<Cas
       const records = placeCase(c, DAY_ONE, null, 'us-east-1', plainClient);
       await writeAndIngest(store, dir, records);
       // A trail that has ended: every journey is closed and scored.
-      const summary = await detect(store, { flush: true });
+      const summary = await detect(store, { ...detectOptions, flush: true });
       const ids = new Set(records.map((r) => String(r.eventID)));
       const learning = summary.learningUntil !== null && Date.parse(summary.learningUntil) > DAY_ONE + DAY;
       return summarize(

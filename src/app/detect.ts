@@ -32,6 +32,12 @@ export interface DetectOptions {
   /** Inactivity that ends a journey, minutes. Default 30. */
   gapMinutes?: number | undefined;
   /**
+   * AWS accounts that are the organization's own though the trail may not show them (a trail of
+   * one account: its staging, DR and log accounts): a share or trust naming only these is not
+   * exposure. A change replays history from the first event.
+   */
+  organizationAccounts?: readonly string[] | undefined;
+  /**
    * Close every open journey now. Not needed: journeys idle for longer than lateness + gap by
    * the clock are closed anyway (a trail that has ended is scored whole), and what a run
    * closes early is rescored by the next run if more of it arrives. Kept for compatibility.
@@ -95,6 +101,7 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
   const engineOptions = {
     learningDays: options.learningDays ?? DEFAULT_LEARNING_DAYS,
     alertsPerWeek: options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
+    organizationAccounts: [...new Set(options.organizationAccounts ?? [])].sort(),
   };
   const repos = new Repositories(store);
   const saved = await readState(repos, engineOptions);
@@ -111,7 +118,8 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
     saved.lastEventId !== undefined &&
     saved.gapMs === gapMs &&
     saved.options?.learningDays === engineOptions.learningDays &&
-    saved.options?.alertsPerWeek === engineOptions.alertsPerWeek;
+    saved.options?.alertsPerWeek === engineOptions.alertsPerWeek &&
+    (saved.options?.organizationAccounts ?? []).join(',') === engineOptions.organizationAccounts.join(',');
   let from: number | null = Number.NEGATIVE_INFINITY;
   if (compatible) {
     const earliest = Math.min(bounds.newSince ?? Number.POSITIVE_INFINITY, rescore?.since ?? Number.POSITIVE_INFINITY);
@@ -176,7 +184,9 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
           tx,
           id,
           now,
-          checkpoint ? `a replay from ${iso(checkpoint.at)}` : 'a replay from the first event',
+          compatible
+            ? `no longer raised after a replay from ${checkpoint ? iso(checkpoint.at) : 'the first event'}: events that arrived late changed what these journeys are compared with`
+            : 'no longer raised after a replay from the first event with other detection settings (learning days, budget, journey gap or the organization’s accounts)',
         );
     }
     return { ids: new Set(ids), journeys: deleted };
@@ -398,13 +408,10 @@ export async function detect(store: Store, options: DetectOptions = {}): Promise
 }
 
 /** Marks an alert withdrawn (kept: an analyst or an output may have seen it). */
-async function withdraw(tx: Repositories, id: string, now: number, why: string): Promise<void> {
+async function withdraw(tx: Repositories, id: string, now: number, reason: string): Promise<void> {
   const stored = (await tx.alerts.get(id)) as WithdrawnAlert | null;
   if (!stored || stored.withdrawn) return;
-  stored.withdrawn = {
-    at: iso(now),
-    reason: `no longer raised after ${why}: events that arrived late changed what these journeys are compared with`,
-  };
+  stored.withdrawn = { at: iso(now), reason };
   stored.summary = `Withdrawn ${iso(now).slice(0, 16).replace('T', ' ')} UTC: ${stored.withdrawn.reason}. ${stored.summary}`;
   await tx.alerts.save(stored, now);
 }

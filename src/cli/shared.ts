@@ -64,6 +64,21 @@ export function parseFormat<F extends string>(value: string | undefined, allowed
   return value as F;
 }
 
+/** A comma-separated list of 12-digit AWS account ids (`--organization-accounts`). */
+export function parseAccountIds(name: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  const bad = ids.find((id) => !/^\d{12}$/.test(id));
+  if (bad !== undefined || ids.length === 0)
+    throw new UsageError(
+      `--${name} ${JSON.stringify(bad ?? value)} is not a 12-digit AWS account id (give a comma-separated list).`,
+    );
+  return ids;
+}
+
 export function parsePositiveNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);

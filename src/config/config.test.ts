@@ -50,6 +50,18 @@ describe('trailhound.yaml', () => {
     expect(durationMs(c.watch.interval)).toBe(30_000);
   });
 
+  it("reads the organization's own accounts, as quoted text or as 12-digit numbers, and refuses a number that lost its leading 0", () => {
+    const accounts = (list: string) => parseConfig(`detect:\n  organizationAccounts: ${list}\n`, 'th.yaml');
+    expect(accounts("['012345678901', 111122223333]").detect.organizationAccounts).toEqual([
+      '012345678901',
+      '111122223333',
+    ]);
+    expect(() => accounts('[012345678901]')).toThrow(
+      /^th\.yaml:2: detect\.organizationAccounts\[0\]: .*quote an id that starts with 0/,
+    );
+    expect(() => accounts("['1234-5678-9012']")).toThrow(/^th\.yaml:2: detect\.organizationAccounts\[0\]: /);
+  });
+
   it('names the bad key and its line', () => {
     expect(() => parseConfig(GOOD.replace('  alertsPerWeek: 5', '  alertsPerWeak: 5'), 'th.yaml')).toThrow(
       /^th\.yaml:10: detect\.alertsPerWeak: /,
@@ -163,6 +175,19 @@ describe('detect and serve read trailhound.yaml; flags override it', () => {
     const bad = await runCli(['detect', '--config', file]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/trailhound\.yaml:3: detect\.learningDay/);
+    // An account id that is not one is refused, whether from the flag or the file.
+    const badFlag = await runCli(['detect', '--db', db, '--organization-accounts', '111122223333,12345']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/--organization-accounts "12345" is not a 12-digit AWS account id/);
+    writeFileSync(file, `db: ${db}\ndetect:\n  organizationAccounts: [12345]\n`);
+    const badFile = await runCli(['detect', '--config', file]);
+    expect(badFile.code).toBe(2);
+    expect(badFile.stderr).toMatch(
+      /trailhound\.yaml:3: detect\.organizationAccounts\[0\]: a 12-digit AWS account id \(quote/,
+    );
+    const declared = await runCli(['detect', '--db', db, '--organization-accounts', '111122223333, 444455556666']);
+    expect(declared.code, declared.stderr).toBe(0);
+    expect(declared.stdout).toMatch(/replayed from the first event/);
   });
 
   it('serve takes db and server: from the file, and its /healthz reports the store', async () => {

@@ -47,6 +47,21 @@ export const outputSchema = z.discriminatedUnion('transport', [
   }),
 ]);
 
+/**
+ * An AWS account id. YAML reads an unquoted `012345678901` as a number and drops its leading
+ * zero: a 12-digit number is taken, a shorter one refused with the hint to quote it.
+ */
+const accountId = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const text = String(v);
+  if (/^\d{12}$/.test(text)) return text;
+  const zeroLost = typeof v === 'number' && /^\d{1,11}$/.test(text);
+  ctx.addIssue({
+    code: 'custom',
+    message: `a 12-digit AWS account id${zeroLost ? " (quote an id that starts with 0: '012345678901')" : ''}`,
+  });
+  return z.NEVER;
+});
+
 export const configSchema = z.strictObject({
   /** SQLite file or postgres:// URL; `dbEnv` names a variable holding a URL with a password. */
   db: z.string().min(1).optional(),
@@ -70,6 +85,8 @@ export const configSchema = z.strictObject({
         .positive()
         .max(24 * 60)
         .optional(),
+      /** The organization's own accounts, where the trail may not show them all (a trail of one account). */
+      organizationAccounts: z.array(accountId).max(100_000).optional(),
     })
     .default({}),
   retention: z.strictObject({ days: z.number().int().positive().optional() }).default({}),

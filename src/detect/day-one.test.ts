@@ -5,17 +5,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CaseResult, type DayOneCase, loadCases, runDayOne } from '../../scripts/day-one.ts';
+import type { DetectOptions } from '../app/detect.ts';
 import { isAwsAs } from '../model/signals.ts';
 import { asnOf } from '../normalize/asn.ts';
 
 const STRATUS = join(import.meta.dirname, '..', '..', 'fixtures', 'stratus-red-team');
 
 let cases: DayOneCase[] | null = null;
-async function run(technique: string, plainClient = false): Promise<CaseResult> {
+async function run(technique: string, plainClient = false, options: DetectOptions = {}): Promise<CaseResult> {
   cases ??= await loadCases([STRATUS]);
   const c = cases.find((x) => x.id === `stratus:aws.${technique}`);
   if (!c) throw new Error(`no Stratus case ${technique}`);
-  return runDayOne(c, plainClient);
+  return runDayOne(c, plainClient, options);
 }
 
 describe('day one on real Stratus Red Team detonations', () => {
@@ -46,6 +47,11 @@ describe('day one on real Stratus Red Team detonations', () => {
       expect(plain.learningPeriod, technique).toBe(true);
       expect(plain.signals, technique).toEqual(['shared-outside-organization']);
     }
+    // The same share with an account declared the organization's own (the capture's trail is of
+    // one account, so its sibling accounts are unknown to it until declared): no exposure.
+    const declared = await run('exfiltration.ec2-share-ebs-snapshot', true, { organizationAccounts: ['098797384747'] });
+    expect(declared.signals).not.toContain('shared-outside-organization');
+    expect(declared.alerts).toBe(0);
     // Reading secrets shares nothing: still silent on day one without the toolkit's name.
     expect((await run('credential-access.secretsmanager-retrieve-secrets', true)).alerts).toBe(0);
   });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listAlerts } from '../app/alerts.ts';
 import { assumedBy, detect } from '../app/detect.ts';
 import { feedback } from '../app/feedback.ts';
+import type { StoredAlert } from '../domain/alert.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { ADMINS, attack, ORG_START, record, routine, storeRecords } from './org.fixture.ts';
 
@@ -126,6 +127,45 @@ describe('detect end to end', () => {
       .where('event_ids', 'like', `${later[0]?.eventID}%`)
       .executeTakeFirst();
     expect(journey).toEqual({ decision: 'normal', alert_id: null });
+  });
+
+  it("replays from the first event when the organization's own accounts change: a share with a declared account is no exposure", async () => {
+    store = await openStore({ db: ':memory:' });
+    const sibling = '444455556666';
+    const admin = ADMINS[0] as (typeof ADMINS)[number];
+    const share = record(
+      admin,
+      [
+        'ec2',
+        'ModifySnapshotAttribute',
+        {
+          snapshotId: 'snap-0123456789abcdef0',
+          attributeType: 'CREATE_VOLUME_PERMISSION',
+          createVolumePermission: { add: { items: [{ userId: sibling }] } },
+        },
+      ],
+      ORG_START + 18 * DAY + 14 * 3_600_000,
+    );
+    await storeRecords(store, [...routine(21), share]);
+    const options = { learningDays: 10, now: () => ORG_START + 40 * DAY };
+    const shared = (alerts: Awaited<ReturnType<typeof listAlerts>>) =>
+      (alerts as StoredAlert[]).filter((a) => !('withdrawn' in a) && a.events.some((e) => e.eventId === share.eventID));
+    await detect(store, options);
+    const before = shared(await listAlerts(store));
+    expect(before).toHaveLength(1);
+    expect(before[0]?.signals).toContain('shared-outside-organization');
+    expect(before[0]?.critical).toBe(true);
+    const declared = await detect(store, { ...options, organizationAccounts: [sibling] });
+    expect(declared.replayedFrom).toBe('start');
+    // Still a first share for this admin, so still an ordinary anomaly within the budget; no
+    // longer an exposure: no signal, not critical, the account not "never seen".
+    const after = shared(await listAlerts(store));
+    expect(after).toHaveLength(1);
+    expect(after[0]?.signals ?? []).not.toContain('shared-outside-organization');
+    expect(after[0]?.critical).toBe(false);
+    expect(after[0]?.reasons.map((r) => r.text).join(' ')).not.toMatch(/never seen in this organization/);
+    // The same accounts again: nothing to replay.
+    expect((await detect(store, { ...options, organizationAccounts: [sibling] })).replayedFrom).toBeNull();
   });
 
   it('keeps an analyst verdict through a replay: a malicious alert is raised again with its status, never learned', async () => {

@@ -41,6 +41,8 @@ export interface EngineOptions {
   learningAlertsPerDay?: number;
   /** Learning-period alerts per week since the first event. Default 15. */
   learningAlertsPerWeek?: number;
+  /** Accounts that are the organization's own before the trail shows them (see `BehaviourModel.declareOrgAccounts`). */
+  organizationAccounts?: readonly string[];
 }
 
 export type { JourneyRecord, Suppression };
@@ -162,6 +164,7 @@ export class DetectionEngine {
 
   constructor(options: EngineOptions = {}, model = new BehaviourModel()) {
     this.model = model;
+    model.declareOrgAccounts(options.organizationAccounts ?? []);
     this.learningDays = options.learningDays ?? DEFAULT_LEARNING_DAYS;
     this.alertsPerWeek = options.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK;
     this.learningAlertsPerDay = options.learningAlertsPerDay ?? LEARNING_ALERTS_PER_DAY;

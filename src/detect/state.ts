@@ -23,7 +23,7 @@ export interface SavedState {
   /** Where the journey builder stood (newest event, last sweep); null in states before 0005. */
   builder?: BuilderPosition | null | undefined;
   /** The options the engine ran with: a change replays history from the start. */
-  options?: { learningDays: number; alertsPerWeek: number } | undefined;
+  options?: { learningDays: number; alertsPerWeek: number; organizationAccounts?: readonly string[] } | undefined;
   /** `detect_state` only: the largest `events.id` the run read (later ids are new). */
   lastEventId?: number | undefined;
   /** The checkpoint (epoch ms, 0 before the first) the state's latest journeys were scored after. */

@@ -237,8 +237,13 @@ export class BehaviourModel {
   readonly groups: Map<string, PeerGroup>;
   /** Targets used anywhere in the organization (learned like its context: alerted journeys wait). */
   readonly orgTargets: TargetProfile;
-  /** The organization's own accounts: every recipient account its trail has shown. */
+  /**
+   * The organization's own accounts: the accounts declared its own (`declareOrgAccounts`) and
+   * every account its trail has shown.
+   */
   readonly orgAccounts: Set<string>;
+  /** Accounts declared the organization's own whatever the trail shows (`detect.organizationAccounts`). */
+  readonly #declaredAccounts = new Set<string>();
   /** The organization's accounts that already receive its data shares (its DR account). */
   readonly shareDestinations: ShareDestinations;
   /**
@@ -269,6 +274,24 @@ export class BehaviourModel {
     const m = this.identities.get(key);
     return m ? tokensDid(m) : null;
   });
+
+  /**
+   * Declares accounts the organization's own before the trail shows them: on a trail of one
+   * account, its staging and DR accounts otherwise look like outsiders until they call AWS in it.
+   */
+  declareOrgAccounts(accounts: Iterable<string>): void {
+    for (const a of accounts) {
+      this.#declaredAccounts.add(a);
+      this.orgAccounts.add(a);
+    }
+  }
+
+  /** Sets the organization's accounts to the declared ones and `seen` (a snapshot's, or none). */
+  resetOrgAccounts(seen: Iterable<string> = []): void {
+    this.orgAccounts.clear();
+    for (const a of this.#declaredAccounts) this.orgAccounts.add(a);
+    for (const a of seen) this.orgAccounts.add(a);
+  }
 
   constructor(options: ModelOptions = {}) {
     this.vocab = new Vocabulary();

@@ -4,6 +4,7 @@ import { buildJourneys, type Journey } from '../journeys/builder.ts';
 import { DAY, HOUR, row, seq, T0 } from '../journeys/rows.fixture.ts';
 import { BehaviourModel } from './model.ts';
 import {
+  clearOrgParts,
   emptyOrgParts,
   installOrgParts,
   mergeOrgParts,
@@ -81,6 +82,18 @@ describe('organization-wide parts', () => {
     const before = [...a.slice(10), ...b.slice(10)].map((j) => sut.score(j));
     installOrgParts(sut, new PreparedOrgParts(orgParts(sut)));
     expect([...a.slice(10), ...b.slice(10)].map((j) => sut.score(j))).toEqual(before);
+  });
+
+  it("keep the accounts declared the organization's own through clearing and installing", () => {
+    const { alice: a } = journeys();
+    const sut = new BehaviourModel();
+    sut.declareOrgAccounts(['999900001111']);
+    learnAll(sut, a);
+    const parts = orgParts(sut);
+    clearOrgParts(sut, false);
+    expect([...sut.orgAccounts]).toEqual(['999900001111']);
+    installOrgParts(sut, new PreparedOrgParts({ ...parts, accounts: [['111122223333', 1]] }));
+    expect([...sut.orgAccounts].sort()).toEqual(['111122223333', '999900001111']);
   });
 
   it('summed from two models of disjoint identities, are what one model of both learned', () => {

@@ -203,8 +203,7 @@ export function installOrgParts(model: BehaviourModel, prepared: PreparedOrgPart
   model.otherIdentities = Math.max(0, scalar('identities') - model.identities.size);
   model.tokenIdentities.clear();
   for (const [n, k] of parts.tokenIdentities) model.tokenIdentities.set(id(n), k);
-  model.orgAccounts.clear();
-  for (const [a] of parts.accounts) model.orgAccounts.add(a);
+  model.resetOrgAccounts(parts.accounts.map(([a]) => a));
   model.shareDestinations.accounts.clear();
   for (const [a] of parts.shares) model.shareDestinations.accounts.add(a);
   model.orgTargets.counts.clear();
@@ -284,7 +283,7 @@ export function clearOrgParts(model: BehaviourModel, history: boolean): void {
   (model as { org: NGramCounts }).org = new NGramCounts(model.org.maxNgrams);
   (model as { orgContext: ContextProfile }).orgContext = new ContextProfile(model.orgContext.maxValues);
   model.tokenIdentities.clear();
-  model.orgAccounts.clear();
+  model.resetOrgAccounts();
   model.shareDestinations.accounts.clear();
   model.orgTargets.counts.clear();
   model.families.clear();

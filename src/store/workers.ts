@@ -90,6 +90,8 @@ export interface WorkerDetectConfig {
   learningDays: number;
   alertsPerWeek: number;
   gapMs: number;
+  /** Accounts declared the organization's own (`detect.organizationAccounts`); absent in plans before it. */
+  organizationAccounts?: string[];
   /** Epoch ms of the organization's first event: the learning period and budget weeks count from it. */
   firstEvent: number;
   /** UTC day (epoch ms) the partitions score next, and the last day with events when planned. */

@@ -251,6 +251,7 @@ function newConfig(s: DetectSettings, firstEvent: number, lastDay: number): Work
     learningDays: s.learningDays,
     alertsPerWeek: s.alertsPerWeek,
     gapMs: s.gapMinutes * 60_000,
+    ...(s.organizationAccounts?.length ? { organizationAccounts: [...new Set(s.organizationAccounts)].sort() } : {}),
     firstEvent,
     nextDay: dayStart(firstEvent),
     lastDay,
@@ -286,7 +287,11 @@ export async function runPartition(
     if (!config) throw new Error('partition job before any plan: the worker_detect row is missing');
     const read = await snapshots.before(tx, job.day, snapshotDay);
     const snapshot = read?.snapshot;
-    const engineOptions = { learningDays: config.learningDays, alertsPerWeek: config.alertsPerWeek };
+    const engineOptions = {
+      learningDays: config.learningDays,
+      alertsPerWeek: config.alertsPerWeek,
+      organizationAccounts: config.organizationAccounts ?? [],
+    };
     const state: SavedState = saved
       ? parseState(saved.state, engineOptions)
       : { engine: new DetectionEngine(engineOptions), resumeFrom: null, closedUntil: new Map(), gapMs: config.gapMs };

@@ -25,6 +25,7 @@ export interface DetectSettings {
   learningDays: number;
   alertsPerWeek: number;
   gapMinutes: number;
+  organizationAccounts?: string[];
 }
 
 /**

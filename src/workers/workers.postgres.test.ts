@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProcess } from '../cli/testing.ts';
@@ -15,9 +16,32 @@ const ADMIN = process.env.TRAILHOUND_TEST_PG ?? 'postgres://postgres@127.0.0.1:5
 const prefix = `trailhound_workers_${process.pid}_${Date.now()}`;
 const urlOf = (name: string) => ADMIN.replace(/\/[^/]*$/, `/${prefix}_${name}`);
 const PARTITIONS = '8';
-/** The detection settings `run` and `enqueue` share. */
+/**
+ * The detection settings `run` and `enqueue` share; `beforeAll` declares the account the
+ * simulated attacker shares a snapshot with the organization's own, so that `run` and workers
+ * agree only if both honour `--organization-accounts`.
+ */
 const SETTINGS = ['--learning-days', '4', '--alerts-per-week', '5'];
 const DETECT = ['--partitions', PARTITIONS, ...SETTINGS];
+
+/** Accounts the trail's snapshot shares name (the simulated exfiltration's destination). */
+function snapshotShareAccounts(dir: string): string[] {
+  const found = new Set<string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.json.gz')) continue;
+    const text = gunzipSync(readFileSync(join(entry.parentPath, entry.name))).toString('utf8');
+    if (!text.includes('ModifySnapshotAttribute')) continue;
+    type Share = {
+      eventName: string;
+      requestParameters?: { createVolumePermission?: { add?: { items?: Array<{ userId?: string }> } } };
+    };
+    for (const r of (JSON.parse(text) as { Records: Share[] }).Records)
+      if (r.eventName === 'ModifySnapshotAttribute')
+        for (const item of r.requestParameters?.createVolumePermission?.add?.items ?? [])
+          if (item.userId !== undefined) found.add(item.userId);
+  }
+  return [...found].sort();
+}
 
 interface Exited {
   code: number | null;
@@ -108,6 +132,11 @@ describe('workers on PostgreSQL', () => {
       fileMinutes: 60,
     });
     logs = join(dir, 'AWSLogs');
+    const shared = snapshotShareAccounts(logs);
+    expect(shared.length).toBeGreaterThan(0);
+    const declared = ['--organization-accounts', shared.join(',')];
+    SETTINGS.push(...declared);
+    DETECT.push(...declared);
     for (const name of databases) await admin(`CREATE DATABASE ${prefix}_${name}`);
   }, 120_000);
   afterAll(async () => {

@@ -39,7 +39,12 @@ export { DEFAULT_PARTITIONS } from '../../workers/queue.ts';
  */
 export async function queueSettings(
   store: Store,
-  detect: { learningDays?: number | undefined; alertsPerWeek?: number | undefined; gapMinutes?: number | undefined },
+  detect: {
+    learningDays?: number | undefined;
+    alertsPerWeek?: number | undefined;
+    gapMinutes?: number | undefined;
+    organizationAccounts?: readonly string[] | undefined;
+  },
 ): Promise<DetectSettings> {
   const existing = await new WorkerDetectRepository(store).config();
   return {
@@ -47,6 +52,7 @@ export async function queueSettings(
     learningDays: detect.learningDays ?? DEFAULT_LEARNING_DAYS,
     alertsPerWeek: detect.alertsPerWeek ?? DEFAULT_ALERTS_PER_WEEK,
     gapMinutes: detect.gapMinutes ?? DEFAULT_GAP_MINUTES,
+    ...(detect.organizationAccounts?.length ? { organizationAccounts: [...detect.organizationAccounts] } : {}),
   };
 }
 

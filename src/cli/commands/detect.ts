@@ -6,7 +6,7 @@ import { historyLine } from '../../detect/index.ts';
 import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_GAP_MINUTES, DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { type CliIo, println } from '../io.ts';
-import { addDbOption, parsePositiveNumber, withStore } from '../shared.ts';
+import { addDbOption, parseAccountIds, parsePositiveNumber, withStore } from '../shared.ts';
 import { addConfigOption } from './config.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
 
@@ -16,6 +16,7 @@ interface DetectFlags {
   learningDays?: string;
   alertsPerWeek?: string;
   gapMinutes?: string;
+  organizationAccounts?: string;
   flush?: boolean;
 }
 
@@ -32,6 +33,10 @@ function addDetectOptions(command: Command): Command {
     .option(
       '--gap-minutes <n>',
       `inactivity that ends a journey (default: detect.gapMinutes, else ${DEFAULT_GAP_MINUTES})`,
+    )
+    .option(
+      '--organization-accounts <ids>',
+      "the organization's own AWS accounts, comma-separated, where the trail may not show them all (default: detect.organizationAccounts)",
     )
     .addOption(
       new Option('--flush', 'close every open journey now (not needed: an ended trail is scored whole)').hideHelp(),
@@ -61,6 +66,8 @@ export function detectOptions(
     learningDays: parsePositiveNumber('learning-days', flags.learningDays) ?? config.learningDays,
     alertsPerWeek: parsePositiveNumber('alerts-per-week', flags.alertsPerWeek) ?? config.alertsPerWeek,
     gapMinutes: parsePositiveNumber('gap-minutes', flags.gapMinutes) ?? config.gapMinutes,
+    organizationAccounts:
+      parseAccountIds('organization-accounts', flags.organizationAccounts) ?? config.organizationAccounts,
     flush: flags.flush === true,
   };
 }

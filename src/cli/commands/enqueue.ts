@@ -1,11 +1,12 @@
 /** `trailhound enqueue`: files and S3 keys into ingest jobs for workers, then a detection plan. */
 import type { Command } from 'commander';
 import { DEFAULT_PARTITIONS, enqueue } from '../../app/workers/enqueue.ts';
+import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_GAP_MINUTES, DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { resolveDbLocation } from '../../store/index.ts';
 import { assertWorkerStore, openQueue } from '../../workers/queue.ts';
 import { type CliIo, println } from '../io.ts';
-import { addDbOption, parsePositiveNumber, withStore } from '../shared.ts';
+import { addDbOption, parseAccountIds, parsePositiveNumber, withStore } from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
   addDbOption(
@@ -20,9 +21,19 @@ export function register(program: Command, io: CliIo): void {
         '--partitions <n>',
         `identity partitions detection is spread over (default ${DEFAULT_PARTITIONS}; fixed by the first plan)`,
       )
-      .option('--learning-days <n>', 'days from the first event during which nothing alerts (default 14)')
-      .option('--alerts-per-week <n>', 'target ordinary alerts per week, organization-wide (default 3)')
-      .option('--gap-minutes <n>', 'inactivity that ends a journey (default 30)')
+      .option(
+        '--learning-days <n>',
+        `days from the first event during which nothing alerts (default ${DEFAULT_LEARNING_DAYS})`,
+      )
+      .option(
+        '--alerts-per-week <n>',
+        `target ordinary alerts per week, organization-wide (default ${DEFAULT_ALERTS_PER_WEEK})`,
+      )
+      .option('--gap-minutes <n>', `inactivity that ends a journey (default ${DEFAULT_GAP_MINUTES})`)
+      .option(
+        '--organization-accounts <ids>',
+        "the organization's own AWS accounts, comma-separated, where the trail may not show them all",
+      )
       .option(
         '--lease-seconds <n>',
         'a job not finished this long after it started goes to another worker (default 600)',
@@ -37,6 +48,7 @@ export function register(program: Command, io: CliIo): void {
         learningDays?: string;
         alertsPerWeek?: string;
         gapMinutes?: string;
+        organizationAccounts?: string;
         leaseSeconds?: string;
       },
     ) => {
@@ -45,11 +57,13 @@ export function register(program: Command, io: CliIo): void {
       const partitions = parsePositiveNumber('partitions', opts.partitions) ?? DEFAULT_PARTITIONS;
       if (!Number.isInteger(partitions) || partitions < 1 || partitions > 4096)
         throw new UsageError(`--partitions ${opts.partitions} is not a whole number from 1 to 4096.`);
+      const organizationAccounts = parseAccountIds('organization-accounts', opts.organizationAccounts);
       const settings = {
         partitions,
-        learningDays: parsePositiveNumber('learning-days', opts.learningDays) ?? 14,
-        alertsPerWeek: parsePositiveNumber('alerts-per-week', opts.alertsPerWeek) ?? 3,
-        gapMinutes: parsePositiveNumber('gap-minutes', opts.gapMinutes) ?? 30,
+        learningDays: parsePositiveNumber('learning-days', opts.learningDays) ?? DEFAULT_LEARNING_DAYS,
+        alertsPerWeek: parsePositiveNumber('alerts-per-week', opts.alertsPerWeek) ?? DEFAULT_ALERTS_PER_WEEK,
+        gapMinutes: parsePositiveNumber('gap-minutes', opts.gapMinutes) ?? DEFAULT_GAP_MINUTES,
+        ...(organizationAccounts ? { organizationAccounts } : {}),
       };
       const leaseSeconds = parsePositiveNumber('lease-seconds', opts.leaseSeconds);
       const summary = await withStore(
