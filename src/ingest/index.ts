@@ -189,15 +189,20 @@ export async function ingest(
       });
     yield* options.sources ?? [];
   }
-  // A first load builds the time and actor indexes at its end (bulk-load.ts); a store error
-  // or a wrong path still builds them before the error is thrown.
+  // A first load builds the eventID, time and actor indexes at its end (bulk-load.ts); a store
+  // error or a wrong path still builds them before the error is thrown.
   const deferred = deferEventIndexes(store);
   try {
     await readAll();
     await writer.flush(summary);
     await writer.written();
   } finally {
-    if (deferred) restoreEventIndexes(store);
+    if (deferred) {
+      // Second copies of an eventID this load inserted while its key was not there to refuse them.
+      const removed = restoreEventIndexes(store);
+      summary.inserted -= removed;
+      summary.duplicates += removed;
+    }
   }
   async function readAll(): Promise<void> {
     const pool = sharedPreparePool(options.prepareWorkers).run();

@@ -64,7 +64,7 @@ describe(ingest.name, () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
       .all()
       .map((r) => (r as { name: string }).name);
-    expect(names).toEqual(expect.arrayContaining(['events_actor_time', 'events_time']));
+    expect(names).toEqual(expect.arrayContaining(['events_actor_time', 'events_event_id', 'events_time']));
   });
 
   it('stores an eventID delivered in two files once', async () => {

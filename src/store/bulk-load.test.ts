@@ -32,18 +32,41 @@ describe('deferred event indexes', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('drops the time and actor indexes of an empty table, keeps the unique and session ones, and builds them back as they were', () => {
+  it('drops the eventID, time and actor indexes of an empty table, keeps the session one, and builds them back as they were', () => {
     const before = eventIndexes(store);
+    expect(before.find((i) => i.name === 'events_event_id')?.sql).toMatch(/^CREATE UNIQUE INDEX/);
     expect(deferEventIndexes(store)).toBe(true);
-    expect(eventIndexes(store).map((i) => i.name)).toEqual(
-      before.map((i) => i.name).filter((n) => n !== 'events_time' && n !== 'events_actor_time'),
-    );
-    expect(eventIndexes(store).some((i) => i.name.startsWith('sqlite_autoindex_events'))).toBe(true);
+    expect(eventIndexes(store).map((i) => i.name)).toEqual(['events_session']);
     expect(deferredRecord(store)).toBeDefined();
     expect(deferEventIndexes(store)).toBe(false);
-    restoreEventIndexes(store);
+    expect(restoreEventIndexes(store)).toBe(0);
     expect(eventIndexes(store)).toEqual(before);
     expect(deferredRecord(store)).toBeUndefined();
+  });
+
+  it('deletes the second copies of an eventID the load stored, keeping the first, before the unique index is built', () => {
+    const db = store.sqlite as NonNullable<Store['sqlite']>;
+    deferEventIndexes(store);
+    const insert = db.prepare(
+      "INSERT OR IGNORE INTO events (event_id, time, account_id, region, service, action, action_key, event_type, success, client_class, console, actor_key, actor_type, actor_name, facts, risk, file_id) VALUES (?, 1, 'a', 'r', 's', 'x', 's:x', 'AwsApiCall', 1, 'sdk', 0, 'k', 'IAMUser', 'n', '', 0, ?)",
+    );
+    for (const [id, file] of [
+      ['e1', 1],
+      ['e2', 1],
+      ['e1', 2],
+      ['e3', 2],
+      ['e1', 3],
+      ['e2', 3],
+    ] as const)
+      insert.run(id, file);
+    expect(restoreEventIndexes(store)).toBe(3);
+    expect(db.prepare('SELECT event_id, file_id FROM events ORDER BY id').all()).toEqual([
+      { event_id: 'e1', file_id: 1 },
+      { event_id: 'e2', file_id: 1 },
+      { event_id: 'e3', file_id: 2 },
+    ]);
+    expect(() => insert.run('e3', 4)).not.toThrow();
+    expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 3 });
   });
 
   it('leaves a table that holds events as it is', () => {

@@ -15,6 +15,7 @@ import * as dashboardReads from './0009-dashboard-reads.ts';
 import * as workers from './0011-workers.ts';
 import * as postgresKeys from './0012-postgres-keys.ts';
 import * as workerLz4 from './0013-worker-lz4.ts';
+import * as eventIdIndex from './0014-event-id-index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0011-workers': workers,
   '0012-postgres-keys': postgresKeys,
   '0013-worker-lz4': workerLz4,
+  '0014-event-id-index': eventIdIndex,
 };
 
 /** The migrations for one dialect, as kysely's migrator runs them. */
