@@ -206,7 +206,8 @@ export async function ingest(
   // A first load builds the eventID, time and actor indexes at its end (bulk-load.ts); a store
   // error or a wrong path still builds them before the error is thrown.
   const deferred = deferEventIndexes(store);
-  const batchSize = options.batchSize ?? (store.sqlite !== null && !deferred ? BATCH_INTO_STORED : FIRST_LOAD_BATCH);
+  const batchSize =
+    options.batchSize ?? (store.dialect === 'sqlite' && !deferred ? BATCH_INTO_STORED : FIRST_LOAD_BATCH);
   try {
     await readAll();
     await writer.flush(summary);
