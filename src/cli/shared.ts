@@ -64,6 +64,14 @@ export function parseFormat<F extends string>(value: string | undefined, allowed
   return value as F;
 }
 
+/** `--organization-accounts`, read with `parseAccountIds`; `fromConfig`: the command falls back to trailhound.yaml. */
+export function addOrganizationAccountsOption(command: Command, fromConfig: boolean): Command {
+  return command.option(
+    '--organization-accounts <ids>',
+    `the organization's own AWS accounts, comma-separated, where the trail may not show them all${fromConfig ? ' (default: detect.organizationAccounts)' : ''}`,
+  );
+}
+
 /** A comma-separated list of 12-digit AWS account ids (`--organization-accounts`). */
 export function parseAccountIds(name: string, value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;

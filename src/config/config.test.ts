@@ -185,6 +185,9 @@ describe('detect and serve read trailhound.yaml; flags override it', () => {
     expect(badFile.stderr).toMatch(
       /trailhound\.yaml:3: detect\.organizationAccounts\[0\]: a 12-digit AWS account id \(quote/,
     );
+    const watched = await runCli(['watch', dir, '--once', '--db', db, '--organization-accounts', '1111-2222-3333']);
+    expect(watched.code).toBe(2);
+    expect(watched.stderr).toMatch(/--organization-accounts "1111-2222-3333" is not a 12-digit AWS account id/);
     const declared = await runCli(['detect', '--db', db, '--organization-accounts', '111122223333, 444455556666']);
     expect(declared.code, declared.stderr).toBe(0);
     expect(declared.stdout).toMatch(/replayed from the first event/);

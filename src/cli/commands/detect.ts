@@ -6,7 +6,13 @@ import { historyLine } from '../../detect/index.ts';
 import { DEFAULT_ALERTS_PER_WEEK, DEFAULT_GAP_MINUTES, DEFAULT_LEARNING_DAYS } from '../../domain/defaults.ts';
 import { UsageError } from '../../errors.ts';
 import { type CliIo, println } from '../io.ts';
-import { addDbOption, parseAccountIds, parsePositiveNumber, withStore } from '../shared.ts';
+import {
+  addDbOption,
+  addOrganizationAccountsOption,
+  parseAccountIds,
+  parsePositiveNumber,
+  withStore,
+} from '../shared.ts';
 import { addConfigOption } from './config.ts';
 import { formatIngestSummary, runIngest } from './ingest.ts';
 
@@ -21,7 +27,7 @@ interface DetectFlags {
 }
 
 function addDetectOptions(command: Command): Command {
-  return addConfigOption(addDbOption(command))
+  return addOrganizationAccountsOption(addConfigOption(addDbOption(command)), true)
     .option(
       '--learning-days <n>',
       `days from the first event during which nothing alerts (default: detect.learningDays, else ${DEFAULT_LEARNING_DAYS})`,
@@ -33,10 +39,6 @@ function addDetectOptions(command: Command): Command {
     .option(
       '--gap-minutes <n>',
       `inactivity that ends a journey (default: detect.gapMinutes, else ${DEFAULT_GAP_MINUTES})`,
-    )
-    .option(
-      '--organization-accounts <ids>',
-      "the organization's own AWS accounts, comma-separated, where the trail may not show them all (default: detect.organizationAccounts)",
     )
     .addOption(
       new Option('--flush', 'close every open journey now (not needed: an ended trail is scored whole)').hideHelp(),

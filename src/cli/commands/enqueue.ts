@@ -6,38 +6,43 @@ import { UsageError } from '../../errors.ts';
 import { resolveDbLocation } from '../../store/index.ts';
 import { assertWorkerStore, openQueue } from '../../workers/queue.ts';
 import { type CliIo, println } from '../io.ts';
-import { addDbOption, parseAccountIds, parsePositiveNumber, withStore } from '../shared.ts';
+import {
+  addDbOption,
+  addOrganizationAccountsOption,
+  parseAccountIds,
+  parsePositiveNumber,
+  withStore,
+} from '../shared.ts';
 
 export function register(program: Command, io: CliIo): void {
-  addDbOption(
-    program
-      .command('enqueue')
-      .description(
-        'List files, folders or s3:// prefixes into ingest jobs for `trailhound worker` (PostgreSQL), then plan detection',
-      )
-      .argument('<sources...>', 'files, folders or s3:// URLs')
-      .option('--no-detect', 'enqueue ingest jobs only')
-      .option(
-        '--partitions <n>',
-        `identity partitions detection is spread over (default ${DEFAULT_PARTITIONS}; fixed by the first plan)`,
-      )
-      .option(
-        '--learning-days <n>',
-        `days from the first event during which nothing alerts (default ${DEFAULT_LEARNING_DAYS})`,
-      )
-      .option(
-        '--alerts-per-week <n>',
-        `target ordinary alerts per week, organization-wide (default ${DEFAULT_ALERTS_PER_WEEK})`,
-      )
-      .option('--gap-minutes <n>', `inactivity that ends a journey (default ${DEFAULT_GAP_MINUTES})`)
-      .option(
-        '--organization-accounts <ids>',
-        "the organization's own AWS accounts, comma-separated, where the trail may not show them all",
-      )
-      .option(
-        '--lease-seconds <n>',
-        'a job not finished this long after it started goes to another worker (default 600)',
-      ),
+  addOrganizationAccountsOption(
+    addDbOption(
+      program
+        .command('enqueue')
+        .description(
+          'List files, folders or s3:// prefixes into ingest jobs for `trailhound worker` (PostgreSQL), then plan detection',
+        )
+        .argument('<sources...>', 'files, folders or s3:// URLs')
+        .option('--no-detect', 'enqueue ingest jobs only')
+        .option(
+          '--partitions <n>',
+          `identity partitions detection is spread over (default ${DEFAULT_PARTITIONS}; fixed by the first plan)`,
+        )
+        .option(
+          '--learning-days <n>',
+          `days from the first event during which nothing alerts (default ${DEFAULT_LEARNING_DAYS})`,
+        )
+        .option(
+          '--alerts-per-week <n>',
+          `target ordinary alerts per week, organization-wide (default ${DEFAULT_ALERTS_PER_WEEK})`,
+        )
+        .option('--gap-minutes <n>', `inactivity that ends a journey (default ${DEFAULT_GAP_MINUTES})`)
+        .option(
+          '--lease-seconds <n>',
+          'a job not finished this long after it started goes to another worker (default 600)',
+        ),
+    ),
+    false,
   ).action(
     async (
       sources: string[],

@@ -14,7 +14,7 @@ import { openStore, resolveDbLocation } from '../../store/index.ts';
 import { Watcher } from '../../watch/index.ts';
 import { assertWorkerStore, type DetectSettings, openQueue } from '../../workers/queue.ts';
 import type { CliIo } from '../io.ts';
-import { addDbOption, parsePositiveNumber } from '../shared.ts';
+import { addDbOption, addOrganizationAccountsOption, parseAccountIds, parsePositiveNumber } from '../shared.ts';
 import { addConfigOption } from './config.ts';
 import { addOutputOptions, type OutputFlags, outputFromFlags } from './notify.ts';
 
@@ -27,6 +27,7 @@ interface WatchFlags extends OutputFlags {
   metricsHost: string;
   logLevel?: string;
   learningDays?: string;
+  organizationAccounts?: string;
   retainDays?: string;
   enqueue?: boolean;
 }
@@ -34,17 +35,20 @@ interface WatchFlags extends OutputFlags {
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 export function register(program: Command, io: CliIo): void {
-  addConfigOption(
-    addDbOption(
-      addOutputOptions(
-        program
-          .command('watch')
-          .description(
-            'Follow folders and s3:// prefixes: ingest new files, detect, deliver alerts; runs until SIGINT/SIGTERM',
-          )
-          .argument('[sources...]', 'folders or s3://bucket/prefix (default: sources in the configuration)'),
+  addOrganizationAccountsOption(
+    addConfigOption(
+      addDbOption(
+        addOutputOptions(
+          program
+            .command('watch')
+            .description(
+              'Follow folders and s3:// prefixes: ingest new files, detect, deliver alerts; runs until SIGINT/SIGTERM',
+            )
+            .argument('[sources...]', 'folders or s3://bucket/prefix (default: sources in the configuration)'),
+        ),
       ),
     ),
+    true,
   )
     .option('--interval <duration>', 'time between cycles, e.g. 60s, 5m (default: watch.interval, else 60s)')
     .option('--once', 'run one cycle and exit')
@@ -75,6 +79,7 @@ export function register(program: Command, io: CliIo): void {
       if (OUTPUT_NAMES.some((n) => opts[n] !== undefined)) outputs.push(outputFromFlags(opts, io));
       const retainDays = parsePositiveNumber('retain-days', opts.retainDays) ?? config.retention.days;
       const learningDays = parsePositiveNumber('learning-days', opts.learningDays) ?? config.detect.learningDays;
+      const organizationAccounts = parseAccountIds('organization-accounts', opts.organizationAccounts);
       const log = createLogger(level);
       for (const o of outputs) for (const w of o.warnings) log.warn({ output: o.name }, w);
 
@@ -82,7 +87,11 @@ export function register(program: Command, io: CliIo): void {
       const enqueue = opts.enqueue === true || config.watch.enqueue;
       if (enqueue) assertWorkerStore(location);
       const store = await openStore({ db: location });
-      const detectSettings = { ...config.detect, ...(learningDays !== undefined ? { learningDays } : {}) };
+      const detectSettings = {
+        ...config.detect,
+        ...(learningDays !== undefined ? { learningDays } : {}),
+        ...(organizationAccounts !== undefined ? { organizationAccounts } : {}),
+      };
       let queue: { boss: PgBoss; settings: DetectSettings } | undefined;
       if (enqueue) {
         try {
