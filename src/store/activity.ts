@@ -2,10 +2,13 @@
  * Activity counters (`activity_days`, `activity_hours`): events per identity per day and per
  * hour of the week, so the overview and identity pages never scan `events`. They are caught up
  * from `events` by row id (a watermark in `kv`), in small batches with a yield to the event
- * loop between them, so a server catching up on a million events keeps answering. Duplicate
- * eventIDs are never inserted into `events`, so nothing is counted twice.
+ * loop between them, so a server catching up on a million events keeps answering. Nothing is
+ * counted twice: a second copy of an eventID is refused by its unique index, and while a first
+ * load runs without that index (bulk-load.ts) nothing is counted until the load has deleted its
+ * second copies.
  */
 import { sql } from 'kysely';
+import { DEFERRED_INDEXES_KEY } from './bulk-load.ts';
 import type { Store } from './index.ts';
 
 /** The `kv` key holding the last event row id counted. */
@@ -56,6 +59,12 @@ export class ActivityCounters {
     let counted = 0;
     for (;;) {
       if (signal?.aborted) return counted;
+      const loading = await db
+        .selectFrom('kv')
+        .select('key')
+        .where('key', '=', DEFERRED_INDEXES_KEY)
+        .executeTakeFirst();
+      if (loading !== undefined) return counted;
       const mark = await db.selectFrom('kv').select('value').where('key', '=', ACTIVITY_WATERMARK).executeTakeFirst();
       const after = mark ? Number(mark.value) : 0;
       const rows = await db
