@@ -251,7 +251,7 @@ function newConfig(s: DetectSettings, firstEvent: number, lastDay: number): Work
     learningDays: s.learningDays,
     alertsPerWeek: s.alertsPerWeek,
     gapMs: s.gapMinutes * 60_000,
-    ...(s.organizationAccounts?.length ? { organizationAccounts: [...new Set(s.organizationAccounts)].sort() } : {}),
+    ...(s.organizationAccounts?.length ? { organizationAccounts: s.organizationAccounts } : {}),
     firstEvent,
     nextDay: dayStart(firstEvent),
     lastDay,
