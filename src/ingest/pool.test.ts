@@ -53,7 +53,52 @@ describe(PreparePool.name, () => {
       expect(plain(onWorker)).toEqual(plain(here));
       expect(onWorker.some((item) => item.kind === 'event')).toBe(true);
     }
-    expect(pool.working).toBe(2);
+    // Each file once, on a worker or, where its worker had not started it, here.
+    const { here, onWorkers } = pool.prepared;
+    expect(here + onWorkers).toBe(6);
+  });
+
+  it('prepares a file itself rather than wait for a worker that has not started it', async () => {
+    writeSyntheticTrail(join(dir, 'five'), 5, 40);
+    const files = await filesOf(join(dir, 'five'));
+    // At most one item unread: once it has posted the first file, the worker waits for it to be read.
+    const one = new PreparePool(1, 1);
+    try {
+      const started = files.map((f) => one.start(f) as AsyncIterable<PreparedItem[]>);
+      await vi.waitFor(() => expect(one.unreadItems).toBeGreaterThan(0), { timeout: 20_000 });
+      for (const i of [4, 3, 2, 0, 1]) {
+        const items = await collect(started[i] as AsyncIterable<PreparedItem[]>);
+        expect(plain(items)).toEqual(plain(await collect(prepareHere(files[i] as SourceFile))));
+      }
+      // The last three were never started by the worker, still waiting on the first.
+      expect(one.prepared.here).toBeGreaterThanOrEqual(3);
+      expect(one.prepared.here + one.prepared.onWorkers).toBe(5);
+      expect(one.unreadItems).toBe(0);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('prepares the next small files itself while the worker is busy with a large one, and hands them over in order', async () => {
+    writeSyntheticTrail(join(dir, 'mixed'), 1, 6_000);
+    writeSyntheticTrail(join(dir, 'mixed', 'later'), 4, 30);
+    const files = await filesOf(join(dir, 'mixed'));
+    expect(files.map((f) => f.size > 100_000)).toEqual([true, false, false, false, false]);
+    const one = new PreparePool(1, 1000);
+    try {
+      const started = files.map((f) => one.start(f) as AsyncIterable<PreparedItem[]>);
+      // The worker has the large file: its first chunk is posted, the next waits for it to be read.
+      await vi.waitFor(() => expect(one.unreadItems).toBeGreaterThanOrEqual(1000), { timeout: 20_000 });
+      for (const [i, file] of files.entries()) {
+        const items = await collect(started[i] as AsyncIterable<PreparedItem[]>);
+        expect(plain(items)).toEqual(plain(await collect(prepareHere(file))));
+      }
+      expect(one.prepared.here).toBeGreaterThan(0);
+      expect(one.prepared.here + one.prepared.onWorkers).toBe(5);
+      expect(one.unreadItems).toBe(0);
+    } finally {
+      await one.close();
+    }
   });
 
   it('hands a worker files that are not local to no one: they are prepared by the caller', async () => {
@@ -84,13 +129,16 @@ describe(PreparePool.name, () => {
       const abandoned = one.run();
       for (const f of files) expect(abandoned.start(f)).not.toBeNull();
       // 100 files of 3 items each (the bytes and 2 events), none read: the worker waits at 50 items.
-      await vi.waitFor(() => expect(one.unreadItems).toBeGreaterThanOrEqual(50));
+      await vi.waitFor(() => expect(one.unreadItems).toBeGreaterThanOrEqual(50), { timeout: 20_000 });
       expect(one.unreadItems).toBeLessThanOrEqual(52);
       abandoned.discard();
       const next = one.run().start(files[0] as SourceFile) as AsyncIterable<PreparedItem[]>;
       const items = await collect(next);
       expect(items.filter((i) => i.kind === 'event')).toHaveLength(2);
-      expect(one.unreadItems).toBe(0);
+      // The chunk the worker was waiting to post is dropped when it arrives; the files it had not started, skipped.
+      await vi.waitFor(() => expect(one.unreadItems).toBe(0));
+      // About 17 files filled the bound; the other 83 were dropped before the worker started them.
+      expect(one.prepared.onWorkers).toBeLessThanOrEqual(25);
     } finally {
       await one.close();
     }

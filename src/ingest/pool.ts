@@ -17,7 +17,17 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../sources/types.ts';
 import { unpackItems } from './packed-items.ts';
-import { chunkWeight, MAX_ITEMS_AHEAD, type PreparedItem, prepareItems, workerFailure } from './prepare.ts';
+import {
+  CHUNK_ITEMS,
+  CLAIM_DROPPED,
+  CLAIM_HERE,
+  CLAIM_QUEUED,
+  chunkWeight,
+  MAX_ITEMS_AHEAD,
+  type PreparedItem,
+  prepareItems,
+  workerFailure,
+} from './prepare.ts';
 import type { PreparedChunk, PrepareJob } from './prepare-worker.ts';
 
 /** Loads the worker module: through tsx's loader when it is TypeScript (tests, `npm run dev`). */
@@ -35,17 +45,41 @@ function tsxLoader(): string | null {
   return api === undefined ? null : pathToFileURL(join(dirname(manifest), api)).href;
 }
 
+type LocalSourceFile = SourceFile & { local: NonNullable<SourceFile['local']> };
+
 interface Job {
+  id: number;
+  file: LocalSourceFile;
+  /** `CLAIM_*`: which thread prepares the file. */
+  claim: Int32Array;
   chunks: PreparedItem[][];
   done: boolean;
+  /** Prepared on the calling thread ahead of its turn: its chunks are not the worker's to release. */
+  ahead: boolean;
   wake: (() => void) | null;
 }
+
+/**
+ * Work sharing with the worker. The calling thread writes what the worker prepares and, on two
+ * cores, waited for it half of the time (100 files x 1,000 events: 2.8 s of 5.7 s), so rather
+ * than wait it prepares a file itself: its own next one when the worker has not started it, else
+ * the first file after it that the worker has not started. What it prepares ahead is held until
+ * its turn, so only small files are taken and at most `HELD_AHEAD_ITEMS` items are held.
+ */
+const AHEAD_MAX_BYTES = 1 << 20;
+const HELD_AHEAD_ITEMS = 8 * CHUNK_ITEMS;
 
 class PrepareWorker {
   readonly #worker: Worker;
   readonly #unread = new Int32Array(new SharedArrayBuffer(4));
   readonly #jobs = new Map<number, Job>();
   #failed: Error | null = null;
+  /** Items prepared on the calling thread ahead of their turn and not read yet. */
+  #heldAhead = 0;
+  /** Files the calling thread prepared instead of the worker. */
+  preparedHere = 0;
+  /** Files the worker prepared. */
+  preparedThere = 0;
 
   constructor(itemsAhead: number) {
     const entry = new URL(`./prepare-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -58,6 +92,7 @@ class PrepareWorker {
     this.#worker.on('message', (chunk: PreparedChunk) => {
       const job = this.#jobs.get(chunk.job);
       this.delivered = true;
+      if (chunk.done) this.preparedThere++;
       if (job === undefined) {
         this.#release(chunkWeight(chunk.items.count)); // a job no one reads any more (see `discard`)
         return;
@@ -91,11 +126,12 @@ class PrepareWorker {
   }
 
   /** Hands a file to the worker now; its items are read with the returned iterable. */
-  start(id: number, file: SourceFile & { local: NonNullable<SourceFile['local']> }): AsyncIterable<PreparedItem[]> {
-    const job: Job = { chunks: [], done: false, wake: null };
+  start(id: number, file: LocalSourceFile): AsyncIterable<PreparedItem[]> {
+    const claim = new SharedArrayBuffer(4);
+    const job: Job = { id, file, claim: new Int32Array(claim), chunks: [], done: false, ahead: false, wake: null };
     this.#jobs.set(id, job);
     if (this.#jobs.size === 1) this.#worker.ref();
-    const message: PrepareJob = { job: id, id: file.id, size: file.size, local: file.local };
+    const message: PrepareJob = { job: id, id: file.id, size: file.size, local: file.local, claim };
     this.#worker.postMessage(message);
     const self = this;
     return {
@@ -105,7 +141,8 @@ class PrepareWorker {
           for (;;) {
             const chunk = job.chunks.shift();
             if (chunk !== undefined) {
-              self.#release(chunkWeight(chunk.length));
+              if (job.ahead) self.#heldAhead -= chunk.length;
+              else self.#release(chunkWeight(chunk.length));
               yielded = true;
               yield chunk;
               continue;
@@ -118,6 +155,16 @@ class PrepareWorker {
               else yield [workerFailure(file.id, self.#failed)];
               return;
             }
+            if (Atomics.compareExchange(job.claim, 0, CLAIM_QUEUED, CLAIM_HERE) === CLAIM_QUEUED) {
+              self.preparedHere++;
+              yield* prepareHere(file);
+              return;
+            }
+            const later = self.#nextUnclaimed(id);
+            if (later !== undefined) {
+              await self.#prepareAhead(later);
+              continue;
+            }
             await new Promise<void>((wake) => {
               job.wake = wake;
             });
@@ -128,6 +175,36 @@ class PrepareWorker {
         }
       },
     };
+  }
+
+  /** The first file after `id` that the worker has not started, when small enough to hold. */
+  #nextUnclaimed(id: number): Job | undefined {
+    if (this.#heldAhead >= HELD_AHEAD_ITEMS) return undefined;
+    for (const job of this.#jobs.values()) {
+      if (job.id <= id || job.ahead) continue;
+      if (Atomics.load(job.claim, 0) !== CLAIM_QUEUED) continue;
+      return job.file.size <= AHEAD_MAX_BYTES ? job : undefined;
+    }
+    return undefined;
+  }
+
+  /** Prepares a later file on this thread, held until its turn; a failure is a retryable problem, as on the worker. */
+  async #prepareAhead(job: Job): Promise<void> {
+    if (Atomics.compareExchange(job.claim, 0, CLAIM_QUEUED, CLAIM_HERE) !== CLAIM_QUEUED) return;
+    job.ahead = true;
+    this.preparedHere++;
+    const items: PreparedItem[] = [];
+    try {
+      for await (const chunk of prepareHere(job.file)) items.push(...chunk);
+    } catch (error) {
+      items.push(workerFailure(job.file.id, error));
+    }
+    if (this.#jobs.get(job.id) === job) {
+      job.chunks.push(items);
+      this.#heldAhead += items.length;
+    }
+    job.done = true;
+    job.wake?.();
   }
 
   /** Lets the worker go on: `n` of its items are read (or dropped). */
@@ -142,9 +219,11 @@ class PrepareWorker {
     const job = this.#jobs.get(id);
     if (job === undefined) return;
     this.#jobs.delete(id);
+    Atomics.compareExchange(job.claim, 0, CLAIM_QUEUED, CLAIM_DROPPED);
     let unread = 0;
-    for (const chunk of job.chunks) unread += chunkWeight(chunk.length);
-    this.#release(unread);
+    for (const chunk of job.chunks) unread += job.ahead ? chunk.length : chunkWeight(chunk.length);
+    if (job.ahead) this.#heldAhead -= unread;
+    else this.#release(unread);
     job.chunks.length = 0;
     if (this.#jobs.size === 0) this.#worker.unref();
   }
@@ -192,7 +271,7 @@ export class PreparePool {
     if (worker === null) return null;
     const id = this.#jobs++;
     started?.push([worker, id]);
-    return worker.start(id, file as SourceFile & { local: NonNullable<SourceFile['local']> });
+    return worker.start(id, file as LocalSourceFile);
   }
 
   #worker(): PrepareWorker | null {
@@ -238,6 +317,17 @@ export class PreparePool {
   /** Items the workers have posted and the callers not read yet. */
   get unreadItems(): number {
     return this.#workers.reduce((sum, w) => sum + w.unread, 0);
+  }
+
+  /** Files handed to workers that the calling thread prepared itself, and those the workers prepared. */
+  get prepared(): { here: number; onWorkers: number } {
+    let here = 0;
+    let onWorkers = 0;
+    for (const w of this.#workers) {
+      here += w.preparedHere;
+      onWorkers += w.preparedThere;
+    }
+    return { here, onWorkers };
   }
 
   /** Workers running that have prepared a file (none when every file was prepared on the calling thread). */

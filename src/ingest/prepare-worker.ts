@@ -11,6 +11,8 @@ import type { LocalFileRef } from '../sources/types.ts';
 import { type PackedItems, packItems } from './packed-items.ts';
 import {
   CHUNK_ITEMS,
+  CLAIM_QUEUED,
+  CLAIM_WORKER,
   chunkWeight,
   MAX_ITEMS_AHEAD,
   type PreparedItem,
@@ -24,6 +26,8 @@ export interface PrepareJob {
   id: string;
   size: number;
   local: LocalFileRef;
+  /** One Int32: `CLAIM_*`, set by whichever thread prepares the file. */
+  claim: SharedArrayBuffer;
 }
 
 /** A chunk of a job's items, as posted back (packed, see packed-items.ts); `done` on the last. */
@@ -55,6 +59,8 @@ if (port !== null && workerData?.role === 'prepare') {
   };
 
   const run = async (job: PrepareJob) => {
+    // The writing thread took this one while it waited: it posts nothing for it.
+    if (Atomics.compareExchange(new Int32Array(job.claim), 0, CLAIM_QUEUED, CLAIM_WORKER) !== CLAIM_QUEUED) return;
     const { local } = job;
     const path = typeof local.path === 'string' ? local.path : Buffer.from(local.path);
     const file = localFile(path, job.size, local.mtimeNs, local.limits, undefined, job.id);

@@ -76,6 +76,17 @@ export function workerFailure(file: string, error: unknown): PreparedItem {
  */
 export const MAX_ITEMS_AHEAD = 64 * CHUNK_ITEMS;
 
+/**
+ * Who prepares a file handed to a worker: whichever thread claims it first, through a shared
+ * slot per file. The writing thread claims a file the worker has not started rather than wait for
+ * it (see pool.ts).
+ */
+export const CLAIM_QUEUED = 0;
+export const CLAIM_WORKER = 1;
+export const CLAIM_HERE = 2;
+/** No one: its reader stopped before the worker started it. */
+export const CLAIM_DROPPED = 3;
+
 /** What a chunk of `items` items counts against `MAX_ITEMS_AHEAD`: at least one (a file's empty last chunk). */
 export function chunkWeight(items: number): number {
   return Math.max(1, items);
