@@ -6,7 +6,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSource } from '../sources/index.ts';
 import type { SourceFile } from '../sources/types.ts';
 import { defaultPrepareWorkers, PreparePool, prepareHere } from './pool.ts';
-import type { PreparedItem } from './prepare.ts';
+import {
+  CLAIM_HERE,
+  CLAIM_QUEUED,
+  CLAIM_SLOTS,
+  CLAIM_WORKER,
+  isQueued,
+  moveClaim,
+  type PreparedItem,
+  queueClaim,
+} from './prepare.ts';
 import { prng, syntheticRecord, writeSyntheticTrail } from './synthetic.ts';
 
 async function filesOf(path: string): Promise<SourceFile[]> {
@@ -165,5 +174,20 @@ describe(PreparePool.name, () => {
 describe(defaultPrepareWorkers.name, () => {
   it('keeps files on the writing thread on one core, uses one worker on two or three, then one per core beyond two, at most three', () => {
     expect([1, 2, 3, 4, 5, 16].map((cores) => defaultPrepareWorkers(cores))).toEqual([0, 1, 1, 2, 3, 3]);
+  });
+});
+
+describe('claim slots', () => {
+  it('one thread claims a file; a slot taken over by a later file never matches the one before', () => {
+    const slots = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
+    queueClaim(slots, 5);
+    expect(isQueued(slots, 5)).toBe(true);
+    expect(moveClaim(slots, 5, CLAIM_QUEUED, CLAIM_WORKER)).toBe(true);
+    expect(moveClaim(slots, 5, CLAIM_QUEUED, CLAIM_HERE)).toBe(false);
+    queueClaim(slots, 5 + CLAIM_SLOTS);
+    expect(isQueued(slots, 5)).toBe(false);
+    expect(moveClaim(slots, 5, CLAIM_QUEUED, CLAIM_WORKER)).toBe(false);
+    expect(moveClaim(slots, 5 + CLAIM_SLOTS, CLAIM_QUEUED, CLAIM_HERE)).toBe(true);
+    expect(moveClaim(slots, 5 + CLAIM_SLOTS, CLAIM_QUEUED, CLAIM_WORKER)).toBe(false);
   });
 });

@@ -22,10 +22,15 @@ import {
   CLAIM_DROPPED,
   CLAIM_HERE,
   CLAIM_QUEUED,
+  CLAIM_SLOTS,
   chunkWeight,
+  claimSlot,
+  isQueued,
   MAX_ITEMS_AHEAD,
+  moveClaim,
   type PreparedItem,
   prepareItems,
+  queueClaim,
   workerFailure,
 } from './prepare.ts';
 import type { PreparedChunk, PrepareJob } from './prepare-worker.ts';
@@ -50,8 +55,6 @@ type LocalSourceFile = SourceFile & { local: NonNullable<SourceFile['local']> };
 interface Job {
   id: number;
   file: LocalSourceFile;
-  /** `CLAIM_*`: which thread prepares the file. */
-  claim: Int32Array;
   chunks: PreparedItem[][];
   done: boolean;
   /** Prepared on the calling thread ahead of its turn: its chunks are not the worker's to release. */
@@ -61,17 +64,27 @@ interface Job {
 
 /**
  * Work sharing with the worker. The calling thread writes what the worker prepares and, on two
- * cores, waited for it half of the time (100 files x 1,000 events: 2.8 s of 5.7 s), so rather
- * than wait it prepares a file itself: its own next one when the worker has not started it, else
- * the first file after it that the worker has not started. What it prepares ahead is held until
- * its turn, so only small files are taken and at most `HELD_AHEAD_ITEMS` items are held.
+ * cores, waited for it half of the time (100 files x 1,000 events: 2.8 s of 5.7 s). So it
+ * prepares its own next file when the worker has not started it, and when the worker is on it
+ * and nothing came for `PATIENCE_MS`, the first later file the worker has not started, held until
+ * its turn (only small files, at most `HELD_AHEAD_ITEMS` items held). Taking a later file at
+ * once, without the patience, took 0.91x the wall time of no sharing on 100 x 1,000 but 1.15x on
+ * 10,000 x 7 (it took a third of the small files, leaving the worker idle); with it, 0.92x and
+ * 1.02x (farm-bench, median of 7).
  */
 const AHEAD_MAX_BYTES = 1 << 20;
+const PATIENCE_MS = 2;
 const HELD_AHEAD_ITEMS = 8 * CHUNK_ITEMS;
 
 class PrepareWorker {
   readonly #worker: Worker;
   readonly #unread = new Int32Array(new SharedArrayBuffer(4));
+  readonly #claims = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
+  /** The live job in each claim slot in use. */
+  readonly #slots = new Set<number>();
+  /** Jobs that may still be queued, in the order handed out, from `#queuedHead`. */
+  readonly #queued: Job[] = [];
+  #queuedHead = 0;
   readonly #jobs = new Map<number, Job>();
   #failed: Error | null = null;
   /** Items prepared on the calling thread ahead of their turn and not read yet. */
@@ -86,7 +99,14 @@ class PrepareWorker {
     const tsx = entry.pathname.endsWith('.ts') ? tsxLoader() : null;
     this.#worker = new Worker(BOOT, {
       eval: true,
-      workerData: { role: 'prepare', entry: entry.href, tsx, unread: this.#unread.buffer, itemsAhead },
+      workerData: {
+        role: 'prepare',
+        entry: entry.href,
+        tsx,
+        unread: this.#unread.buffer,
+        claims: this.#claims.buffer,
+        itemsAhead,
+      },
     });
     this.#worker.unref();
     this.#worker.on('message', (chunk: PreparedChunk) => {
@@ -125,13 +145,21 @@ class PrepareWorker {
     return Atomics.load(this.#unread, 0);
   }
 
-  /** Hands a file to the worker now; its items are read with the returned iterable. */
+  /** Whether job `id` can be handed over now: no job still running holds its claim slot. */
+  canStart(id: number): boolean {
+    return !this.#slots.has(claimSlot(id));
+  }
+
+  /** Hands a file to the worker now (see `canStart`); its items are read with the returned iterable. */
   start(id: number, file: LocalSourceFile): AsyncIterable<PreparedItem[]> {
-    const claim = new SharedArrayBuffer(4);
-    const job: Job = { id, file, claim: new Int32Array(claim), chunks: [], done: false, ahead: false, wake: null };
+    const job: Job = { id, file, chunks: [], done: false, ahead: false, wake: null };
     this.#jobs.set(id, job);
+    this.#trimQueued();
+    this.#queued.push(job);
+    this.#slots.add(claimSlot(id));
+    queueClaim(this.#claims, id);
     if (this.#jobs.size === 1) this.#worker.ref();
-    const message: PrepareJob = { job: id, id: file.id, size: file.size, local: file.local, claim };
+    const message: PrepareJob = { job: id, id: file.id, size: file.size, local: file.local };
     this.#worker.postMessage(message);
     const self = this;
     return {
@@ -155,20 +183,27 @@ class PrepareWorker {
               else yield [workerFailure(file.id, self.#failed)];
               return;
             }
-            if (Atomics.compareExchange(job.claim, 0, CLAIM_QUEUED, CLAIM_HERE) === CLAIM_QUEUED) {
+            if (moveClaim(self.#claims, id, CLAIM_QUEUED, CLAIM_HERE)) {
               self.preparedHere++;
-              yield* prepareHere(file);
+              yield* prepareHere(file, true);
               return;
             }
+            // The worker has this file: wait a little for it, then prepare a later file meanwhile.
             const later = self.#nextUnclaimed(id);
-            if (later !== undefined) {
-              await self.#prepareAhead(later);
-              continue;
-            }
+            let waited = false;
+            let timer: NodeJS.Timeout | undefined;
             await new Promise<void>((wake) => {
               job.wake = wake;
+              if (later !== undefined)
+                timer = setTimeout(() => {
+                  waited = true;
+                  wake();
+                }, PATIENCE_MS);
             });
+            clearTimeout(timer);
             job.wake = null;
+            if (waited && job.chunks.length === 0 && !job.done && self.#failed === null && later !== undefined)
+              await self.#prepareAhead(later);
           }
         } finally {
           self.#drop(id);
@@ -180,22 +215,35 @@ class PrepareWorker {
   /** The first file after `id` that the worker has not started, when small enough to hold. */
   #nextUnclaimed(id: number): Job | undefined {
     if (this.#heldAhead >= HELD_AHEAD_ITEMS) return undefined;
-    for (const job of this.#jobs.values()) {
-      if (job.id <= id || job.ahead) continue;
-      if (Atomics.load(job.claim, 0) !== CLAIM_QUEUED) continue;
+    this.#trimQueued();
+    const queue = this.#queued;
+    for (let i = this.#queuedHead; i < queue.length; i++) {
+      const job = queue[i] as Job;
+      if (job.id <= id || !isQueued(this.#claims, job.id)) continue;
       return job.file.size <= AHEAD_MAX_BYTES ? job : undefined;
     }
     return undefined;
   }
 
+  /** Forgets the jobs at the head that were claimed or dropped: they never become queued again. */
+  #trimQueued(): void {
+    const queue = this.#queued;
+    while (this.#queuedHead < queue.length && !isQueued(this.#claims, (queue[this.#queuedHead] as Job).id))
+      this.#queuedHead++;
+    if (this.#queuedHead > 1024 && this.#queuedHead * 2 > queue.length) {
+      queue.splice(0, this.#queuedHead);
+      this.#queuedHead = 0;
+    }
+  }
+
   /** Prepares a later file on this thread, held until its turn; a failure is a retryable problem, as on the worker. */
   async #prepareAhead(job: Job): Promise<void> {
-    if (Atomics.compareExchange(job.claim, 0, CLAIM_QUEUED, CLAIM_HERE) !== CLAIM_QUEUED) return;
+    if (!moveClaim(this.#claims, job.id, CLAIM_QUEUED, CLAIM_HERE)) return;
     job.ahead = true;
     this.preparedHere++;
     const items: PreparedItem[] = [];
     try {
-      for await (const chunk of prepareHere(job.file)) items.push(...chunk);
+      for await (const chunk of prepareHere(job.file, true)) items.push(...chunk);
     } catch (error) {
       items.push(workerFailure(job.file.id, error));
     }
@@ -219,7 +267,8 @@ class PrepareWorker {
     const job = this.#jobs.get(id);
     if (job === undefined) return;
     this.#jobs.delete(id);
-    Atomics.compareExchange(job.claim, 0, CLAIM_QUEUED, CLAIM_DROPPED);
+    this.#slots.delete(claimSlot(id));
+    moveClaim(this.#claims, id, CLAIM_QUEUED, CLAIM_DROPPED);
     let unread = 0;
     for (const chunk of job.chunks) unread += job.ahead ? chunk.length : chunkWeight(chunk.length);
     if (job.ahead) this.#heldAhead -= unread;
@@ -270,6 +319,8 @@ export class PreparePool {
     const worker = this.#worker();
     if (worker === null) return null;
     const id = this.#jobs++;
+    // A job still unread 65,536 files back holds this one's claim slot: this file is prepared by the caller.
+    if (!worker.canStart(id)) return null;
     started?.push([worker, id]);
     return worker.start(id, file as LocalSourceFile);
   }
@@ -356,7 +407,10 @@ export function sharedPreparePool(size?: number): PreparePool {
   return pool;
 }
 
-/** A file's items prepared on the calling thread, in the chunks a worker would post. */
-export async function* prepareHere(file: Pick<SourceFile, 'read'>): AsyncGenerator<PreparedItem[]> {
-  for await (const item of prepareItems((hooks) => file.read(hooks))) yield [item];
+/**
+ * A file's items prepared on the calling thread, in the chunks a worker would post; `now`: read
+ * it on this thread (see `ReadHooks.now`), for a file taken from a worker and not read ahead.
+ */
+export async function* prepareHere(file: Pick<SourceFile, 'read'>, now = false): AsyncGenerator<PreparedItem[]> {
+  for await (const item of prepareItems((hooks) => file.read({ ...hooks, now }))) yield [item];
 }

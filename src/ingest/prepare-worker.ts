@@ -15,6 +15,7 @@ import {
   CLAIM_WORKER,
   chunkWeight,
   MAX_ITEMS_AHEAD,
+  moveClaim,
   type PreparedItem,
   prepareItems,
   workerFailure,
@@ -26,8 +27,6 @@ export interface PrepareJob {
   id: string;
   size: number;
   local: LocalFileRef;
-  /** One Int32: `CLAIM_*`, set by whichever thread prepares the file. */
-  claim: SharedArrayBuffer;
 }
 
 /** A chunk of a job's items, as posted back (packed, see packed-items.ts); `done` on the last. */
@@ -41,6 +40,7 @@ const port = parentPort;
 if (port !== null && workerData?.role === 'prepare') {
   readOnCallingThread();
   const unread = new Int32Array(workerData.unread as SharedArrayBuffer);
+  const claims = new Int32Array(workerData.claims as SharedArrayBuffer);
   const itemsAhead = (workerData.itemsAhead as number | undefined) ?? MAX_ITEMS_AHEAD;
   const queue: PrepareJob[] = [];
   let running = false;
@@ -60,7 +60,7 @@ if (port !== null && workerData?.role === 'prepare') {
 
   const run = async (job: PrepareJob) => {
     // The writing thread took this one while it waited: it posts nothing for it.
-    if (Atomics.compareExchange(new Int32Array(job.claim), 0, CLAIM_QUEUED, CLAIM_WORKER) !== CLAIM_QUEUED) return;
+    if (!moveClaim(claims, job.job, CLAIM_QUEUED, CLAIM_WORKER)) return;
     const { local } = job;
     const path = typeof local.path === 'string' ? local.path : Buffer.from(local.path);
     const file = localFile(path, job.size, local.mtimeNs, local.limits, undefined, job.id);

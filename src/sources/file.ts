@@ -45,7 +45,8 @@ export function localFile(
         }
       : {}),
     read: (hooks) => {
-      const loaded = loading ?? loadLocal(path, id, limits);
+      const loaded =
+        loading ?? (hooks?.now ? Promise.resolve(loadLocalSync(path, id, limits)) : loadLocal(path, id, limits));
       loading = null;
       return readLoaded(loaded, path, id, limits, hooks?.onContent);
     },

@@ -41,6 +41,11 @@ export interface ReadHooks {
    * keep the original records without serializing each one again.
    */
   onContent?: (bytes: Buffer) => void;
+  /**
+   * The caller is about to parse the file and would only wait for it: a local file is read on the
+   * calling thread, synchronously, not on the read worker (a round trip cost ~50 us a file).
+   */
+  now?: boolean;
 }
 
 /** One file or object of a source. `fingerprint` changes when its content may have changed. */
