@@ -1,8 +1,10 @@
 /**
  * The prepare workers: local files are read, decompressed, parsed, normalized and catalogued on
- * worker threads, and come back as rows ready to bind, so the main thread only writes. A file
- * goes to one worker and comes back in order, in chunks; files are handed out round-robin and
- * read back in the order they were handed out, so the result does not depend on timing.
+ * worker threads, and come back as rows ready to bind, so the main thread mostly writes (it takes
+ * a file itself rather than wait; see `PATIENCE_MS`). A file goes to one worker, or is taken by
+ * the calling thread, and comes back in order, in chunks; files are handed out round-robin and
+ * read back in the order they were handed out, so the rows, and so the result, do not depend on
+ * timing (only which thread prepared a file does).
  *
  * Rows, not records, cross the thread boundary: a normalized event's row is a flat array of
  * short strings and numbers, which structured clone copies at a fraction of the cost of the
