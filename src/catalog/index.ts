@@ -103,22 +103,30 @@ interface Scored {
   techniques: string[];
 }
 
+/** The risk part of `score`, alone: the ingest needs it for every event, the classes only for display. */
+function riskScore(entry: RiskEntry | undefined, facts: readonly Fact[], level: AccessLevel, success: boolean): number {
+  let risk = entry?.risk ?? LEVEL_RISK[level];
+  for (const f of facts) {
+    const floor = FACT_EFFECTS[f]?.floor;
+    if (floor !== undefined && floor > risk) risk = floor;
+  }
+  if (!success) risk *= FAILURE_FACTOR;
+  return Math.round(Math.min(1, Math.max(0, risk)) * 1000) / 1000;
+}
+
 function score(c: Ctx, facts: readonly Fact[], level: AccessLevel): Scored {
   const entry: RiskEntry | undefined = RISK_TABLE.get(c.key);
-  let risk = entry?.risk ?? LEVEL_RISK[level];
   const classes = new Set<RiskClass>(entry?.classes ?? []);
   const techniques = new Set<string>(entry?.techniques ?? []);
   for (const f of facts) {
     const effect = FACT_EFFECTS[f];
     if (effect === undefined) continue;
-    if (effect.floor > risk) risk = effect.floor;
     for (const k of effect.classes ?? []) classes.add(k);
     for (const t of effect.techniques ?? []) techniques.add(t);
   }
   if (classes.size === 0 && (level === 'Read' || level === 'List') && c.e.readOnly !== false) classes.add('discovery');
-  if (!c.e.success) risk *= FAILURE_FACTOR;
   return {
-    risk: Math.round(Math.min(1, Math.max(0, risk)) * 1000) / 1000,
+    risk: riskScore(entry, facts, level, c.e.success),
     classes: [...classes].sort(),
     techniques: [...techniques].sort(),
   };
@@ -127,7 +135,7 @@ function score(c: Ctx, facts: readonly Fact[], level: AccessLevel): Scored {
 /** Risk 0 (harmless read) .. 1 (critical: admin granted, logging stopped, snapshot shared out). */
 export function riskOf(event: Event): number {
   const { c, facts } = factsAndCtx(event);
-  return score(c, facts, actionInfo(c.prefix, c.action).accessLevel).risk;
+  return riskScore(RISK_TABLE.get(c.key), facts, actionInfo(c.prefix, c.action).accessLevel, c.e.success);
 }
 
 /** The plain sentence of one event (`describeEvent(event).sentence` without the rest). */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { attack, ORG_START, routine, storeRecords } from '../detect/org.fixture.ts';
-import { type EventRow, scanEventRows, scanEventRowsSync } from './events.ts';
+import type { Event } from '../normalize/event.ts';
+import { EVENT_COLUMNS, type EventRow, eventColumns, scanEventRows, scanEventRowsSync } from './events.ts';
 import { openStore, type Store } from './index.ts';
 
 const DAY = 86_400_000;
@@ -64,5 +65,100 @@ describe('scanEventRows on SQLite', () => {
   it('has no synchronous scan on a store without a SQLite handle', async () => {
     store = await fixtureStore();
     expect(scanEventRowsSync({ ...store, sqlite: null })).toBeNull();
+  });
+});
+
+describe(eventColumns.name, () => {
+  it('puts each value under its own column', () => {
+    const event = {
+      eventId: 'E',
+      time: 1,
+      accountId: 'ACC',
+      region: 'REG',
+      service: 'SVC',
+      action: 'ACT',
+      actionKey: 'AK',
+      eventType: 'ET',
+      readOnly: true,
+      success: false,
+      errorCode: 'ERR',
+      sourceIp: 'IP',
+      client: { class: 'CC', name: 'CN' },
+      mfa: false,
+      console: true,
+      session: 'S',
+      actor: {
+        key: 'K',
+        type: 'T',
+        name: 'N',
+        accountId: 'AA',
+        roleArn: 'RA',
+        person: 'P',
+        chain: ['x', 'y'],
+        sessionName: 'SN',
+        compute: 'ec2',
+      },
+    } as unknown as Event;
+    const row = eventColumns({
+      event,
+      facts: ['a', 'b'],
+      risk: 0.5,
+      targets: ['t1'],
+      raw: 'RAW',
+      blobId: 7,
+      line: 8,
+      index: 9,
+      fileId: 10,
+      sentence: 'SENT',
+    });
+    expect(Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, row[i]]))).toEqual({
+      event_id: 'E',
+      time: 1,
+      account_id: 'ACC',
+      region: 'REG',
+      service: 'SVC',
+      action: 'ACT',
+      action_key: 'AK',
+      event_type: 'ET',
+      read_only: 1,
+      success: 0,
+      error_code: 'ERR',
+      source_ip: 'IP',
+      client_class: 'CC',
+      client_name: 'CN',
+      mfa: 0,
+      console: 1,
+      actor_key: 'K',
+      actor_type: 'T',
+      actor_name: 'N',
+      actor_account: 'AA',
+      role_arn: 'RA',
+      session: 'S',
+      facts: 'a b',
+      risk: 0.5,
+      targets: '["t1"]',
+      raw: 'RAW',
+      blob_id: 7,
+      raw_line: 8,
+      raw_index: 9,
+      file_id: 10,
+      person: 'P',
+      chain: '["x","y"]',
+      session_name: 'SN',
+      compute: 'ec2',
+      sentence: 'SENT',
+    });
+    expect(row).toHaveLength(EVENT_COLUMNS.length);
+  });
+
+  it('names every column of the events table but its id', async () => {
+    const store = await openStore({ db: ':memory:' });
+    try {
+      const columns = (store.sqlite?.prepare("SELECT name FROM pragma_table_info('events')").pluck().all() ??
+        []) as string[];
+      expect([...EVENT_COLUMNS].sort()).toEqual(columns.filter((c) => c !== 'id').sort());
+    } finally {
+      await store.close();
+    }
   });
 });
