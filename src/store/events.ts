@@ -51,7 +51,7 @@ const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 
  * a 35-key object cost ~0.5 us an event, an array literal next to nothing (the test of
  * `eventColumns` pins each value to its column by name).
  */
-export const EVENT_COLUMNS: readonly string[] = [
+export const EVENT_COLUMNS = [
   'event_id',
   'time',
   'account_id',
@@ -87,7 +87,7 @@ export const EVENT_COLUMNS: readonly string[] = [
   'session_name',
   'compute',
   'sentence',
-];
+] as const satisfies ReadonlyArray<keyof EventsTable>;
 
 /** Positions in an `eventColumns` row of what is known only when the row is written. */
 export const EVENT_FILE_ID = EVENT_COLUMNS.indexOf('file_id');
@@ -280,9 +280,7 @@ function sqliteInsert(store: Store) {
   return stmt;
 }
 
-export function toRow(
-  r: Omit<Selectable<EventsTable>, 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain' | 'sentence'>,
-): EventRow {
+export function toRow(r: Omit<Selectable<EventsTable>, NotRead>): EventRow {
   return {
     id: Number(r.id),
     eventId: r.event_id,
@@ -316,37 +314,22 @@ export function toRow(
   };
 }
 
-export const ROW_COLUMNS = [
+/** Where the record is kept, its chain and its sentence: for display, not read by detection. */
+type NotRead = 'raw' | 'blob_id' | 'raw_line' | 'raw_index' | 'file_id' | 'chain' | 'sentence';
+const NOT_READ: ReadonlySet<string> = new Set<NotRead>([
+  'raw',
+  'blob_id',
+  'raw_line',
+  'raw_index',
+  'file_id',
+  'chain',
+  'sentence',
+]);
+
+export const ROW_COLUMNS: ReadonlyArray<'id' | Exclude<(typeof EVENT_COLUMNS)[number], NotRead>> = [
   'id',
-  'event_id',
-  'time',
-  'account_id',
-  'region',
-  'service',
-  'action',
-  'action_key',
-  'event_type',
-  'read_only',
-  'success',
-  'error_code',
-  'source_ip',
-  'client_class',
-  'client_name',
-  'mfa',
-  'console',
-  'actor_key',
-  'actor_type',
-  'actor_name',
-  'actor_account',
-  'role_arn',
-  'session',
-  'facts',
-  'risk',
-  'targets',
-  'person',
-  'session_name',
-  'compute',
-] as const;
+  ...EVENT_COLUMNS.filter((c): c is Exclude<(typeof EVENT_COLUMNS)[number], NotRead> => !NOT_READ.has(c)),
+];
 
 /**
  * Pages through the events matching `q` in (time, eventID) order with keyset pagination, so
